@@ -1,0 +1,1110 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dfuse-sim: runs a command against simulated DfuSe devices. Owns the umockdev
+ * testbed (the sysfs shape of each USB device, hotplug add/remove), the
+ * usbdevfs ioctl handler that feeds control URBs to the device model
+ * (model.h), and the dump, log and statistics written when the command ends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/usbdevice_fs.h>
+#include <sys/ioctl.h>
+
+#include <glib.h>
+#include <glib-unix.h>
+#include <umockdev.h>
+
+#include "model.h"
+
+#ifndef SIM_PRELOAD_LIB_DEFAULT
+#define SIM_PRELOAD_LIB_DEFAULT "libumockdev-preload.so.0"
+#endif
+
+/* Exit status when the runner itself fails (bad option, testbed trouble). */
+#define SIM_EXIT_SETUP 125
+/* Set in our own environment across the re-exec under the preload library. */
+#define SIM_REEXEC_ENV "DFUSE_SIM_REEXEC"
+/* Run-time devices re-appear this long after DETACH + reset unless told otherwise. */
+#define SIM_REENUM_DEFAULT_MS 50
+/* Pause per fruitless REAPURBNDELAY: poll() on the mock node never blocks. */
+#define SIM_EAGAIN_SLEEP_US 1000
+
+/* What the command line said about one device. */
+struct sim_cfg {
+	const struct sim_chip *chip;
+	const char *serial;
+	const char *dfu_serial;
+	const char *port;
+	char *port_alloc; /* the default port path, owned */
+	unsigned busnum, devnum; /* devnum 0: automatic */
+	GPtrArray *loads;	  /* "FILE@ADDR" */
+	unsigned appear_after_ms;
+	int reenumerate_after_ms; /* < 0: default */
+	struct sim_faults faults;
+	double time_scale;
+	bool have_time_scale;
+};
+
+/* One control URB between SUBMITURB and its reap. */
+struct sim_urb {
+	UMockdevIoctlData *urb; /* the client's struct usbdevfs_urb */
+	UMockdevIoctlData *buf; /* its buffer: setup packet, then data */
+	bool done;
+	uint64_t ready_at; /* monotonic us; valid while !done */
+};
+
+struct sim_runner;
+
+/* One device instance on the bus (a re-enumeration makes a new one). */
+struct sim_dev {
+	struct sim_runner *r;
+	const struct sim_cfg *cfg;
+	const struct sim_chip *chip;
+	struct sim_device *model;
+	char *serial;
+	char *label; /* key for stats/dump: the serial, made unique */
+	unsigned busnum, devnum;
+	char *port;
+	char devnode[32];
+	char *syspath, *ifpath;
+	UMockdevIoctlBase *handler;
+	FILE *log;
+	GString *logline; /* partial line of the prefixed log stream */
+	bool plugged, unplug_queued, gone;
+	GQueue urbs; /* struct sim_urb *, in submit order */
+	unsigned long nurbs;
+};
+
+struct sim_runner {
+	UMockdevTestbed *tb;
+	char *root_dir;
+	GMutex lock; /* the models, URB queues and flags: ioctls arrive on umockdev's thread */
+	GPtrArray *cfgs;
+	GPtrArray *devs; /* struct sim_dev *, creation order */
+	unsigned next_devnum;
+	GMainLoop *loop;
+	FILE *logfile;
+	bool log_prefix;
+	const char *dump_dir, *log_path, *stats_path;
+	GPid child;
+	int child_status;
+	bool child_done;
+	int64_t start_us;
+	unsigned long ioctls, eagains;
+};
+
+static uint64_t now_us(void)
+{
+	return (uint64_t)g_get_monotonic_time();
+}
+
+static void die_setup(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
+
+static void die_setup(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("dfuse-sim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(SIM_EXIT_SETUP);
+}
+
+/* Checked number from the command line: whole string, base 0, at most @max. */
+static unsigned long parse_num(const char *opt, const char *s, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	if (s == NULL || *s == '\0' || *s == '-')
+		die_setup("%s: missing or negative number", opt);
+	v = strtoul(s, &end, 0);
+	if (errno != 0 || *end != '\0' || v > max)
+		die_setup("%s: bad number '%s' (0..%lu)", opt, s, max);
+	return v;
+}
+
+/* ---- the prefixed log: one cookie stream per device into the shared file ---- */
+
+static void log_emit(const struct sim_dev *d, const char *line, size_t len)
+{
+	if (d->r->log_prefix)
+		fprintf(d->r->logfile, "%s: %.*s\n", d->label, (int)len, line);
+	else
+		fprintf(d->r->logfile, "%.*s\n", (int)len, line);
+}
+
+/* The model's log lines, prefixed with the device when there are several. */
+static ssize_t log_write(void *cookie, const char *buf, size_t len)
+{
+	struct sim_dev *d = cookie;
+	const char *nl;
+	size_t start = 0;
+
+	g_string_append_len(d->logline, buf, (gssize)len);
+	while ((nl = memchr(d->logline->str + start, '\n', d->logline->len - start)) != NULL) {
+		log_emit(d, d->logline->str + start, (size_t)(nl - d->logline->str) - start);
+		start = (size_t)(nl - d->logline->str) + 1;
+	}
+	g_string_erase(d->logline, 0, (gssize)start);
+	fflush(d->r->logfile);
+	return (ssize_t)len;
+}
+
+static int log_close(void *cookie)
+{
+	struct sim_dev *d = cookie;
+
+	if (d->logline->len > 0)
+		log_emit(d, d->logline->str, d->logline->len);
+	g_string_free(d->logline, TRUE);
+	d->logline = NULL;
+	return 0;
+}
+
+/* ---- device instances ---- */
+
+static char *unique_label(struct sim_runner *r, const char *serial)
+{
+	char *label = g_strdup(serial);
+	unsigned n = 1;
+	bool clash = true;
+
+	while (clash) {
+		clash = false;
+		for (unsigned i = 0; i < r->devs->len; i++) {
+			const struct sim_dev *o = g_ptr_array_index(r->devs, i);
+
+			if (strcmp(o->label, label) == 0) {
+				clash = true;
+				break;
+			}
+		}
+		if (clash) {
+			g_free(label);
+			label = g_strdup_printf("%s~%u", serial, ++n);
+		}
+	}
+	return label;
+}
+
+static struct sim_dev *dev_new(struct sim_runner *r, const struct sim_cfg *cfg,
+			       const struct sim_chip *chip, const char *serial, unsigned devnum)
+{
+	struct sim_dev *d = g_new0(struct sim_dev, 1);
+
+	d->r = r;
+	d->cfg = cfg;
+	d->chip = chip;
+	d->serial = g_strdup(serial != NULL ? serial : chip->serial);
+	d->model = sim_device_new(chip, d->serial);
+	if (d->model == NULL)
+		die_setup("out of memory creating device %s", chip->name);
+	d->label = unique_label(r, d->serial);
+	d->busnum = cfg->busnum;
+	d->devnum = devnum != 0 ? devnum : r->next_devnum;
+	if (d->devnum >= r->next_devnum)
+		r->next_devnum = d->devnum + 1;
+	if (d->busnum > 255 || d->devnum > 127)
+		die_setup("device %s: bus %u device %u out of range", d->serial, d->busnum,
+			  d->devnum);
+	d->port = g_strdup(cfg->port);
+	snprintf(d->devnode, sizeof(d->devnode), "/dev/bus/usb/%03u/%03u", d->busnum, d->devnum);
+	sim_device_set_faults(d->model, &cfg->faults);
+	if (cfg->have_time_scale)
+		sim_device_set_time_scale(d->model, cfg->time_scale);
+	if (r->logfile != NULL) {
+		cookie_io_functions_t io = { .write = log_write, .close = log_close };
+
+		d->logline = g_string_new(NULL);
+		d->log = fopencookie(d, "w", io);
+		if (d->log == NULL)
+			die_setup("cannot open log stream: %s", g_strerror(errno));
+		setvbuf(d->log, NULL, _IOLBF, 0);
+		sim_device_set_log(d->model, d->log);
+	}
+	g_queue_init(&d->urbs);
+	g_ptr_array_add(r->devs, d);
+	return d;
+}
+
+static void urb_free(struct sim_urb *u)
+{
+	g_clear_pointer(&u->buf, umockdev_ioctl_data_unref);
+	g_clear_pointer(&u->urb, umockdev_ioctl_data_unref);
+	g_free(u);
+}
+
+static void dev_free(struct sim_dev *d)
+{
+	struct sim_urb *u;
+
+	while ((u = g_queue_pop_head(&d->urbs)) != NULL)
+		urb_free(u);
+	if (d->log != NULL) {
+		sim_device_set_log(d->model, NULL);
+		fclose(d->log);
+	}
+	sim_device_free(d->model);
+	g_free(d->serial);
+	g_free(d->label);
+	g_free(d->port);
+	g_free(d->syspath);
+	g_free(d->ifpath);
+	g_free(d);
+}
+
+static void load_images(struct sim_dev *d)
+{
+	for (unsigned i = 0; i < d->cfg->loads->len; i++) {
+		const char *spec = g_ptr_array_index(d->cfg->loads, i);
+		const char *at = strrchr(spec, '@');
+		char *path, *data;
+		gsize len;
+		GError *err = NULL;
+		unsigned long addr;
+
+		if (at == NULL || at == spec)
+			die_setup("--load %s: expected FILE@ADDR", spec);
+		addr = parse_num("--load", at + 1, UINT32_MAX);
+		path = g_strndup(spec, (gsize)(at - spec));
+		if (!g_file_get_contents(path, &data, &len, &err))
+			die_setup("--load: %s", err->message);
+		if (sim_device_load(d->model, (uint32_t)addr, (const uint8_t *)data, len) != 0)
+			die_setup("--load %s: 0x%08lx+%zu is not device memory", path, addr,
+				  (size_t)len);
+		g_free(data);
+		g_free(path);
+	}
+}
+
+/* ---- the ioctl handler (runs on umockdev's thread; takes r->lock) ---- */
+
+static void queue_unplug(struct sim_dev *d);
+
+/* After any request: a model that says "gone" leaves the bus soon. */
+static void check_gone(struct sim_dev *d)
+{
+	if (!d->gone && sim_device_gone(d->model)) {
+		d->gone = true;
+		queue_unplug(d);
+	}
+}
+
+static int urb_status(enum sim_result res)
+{
+	switch (res) {
+	case SIM_OK:
+		return 0;
+	case SIM_STALL:
+		return -EPIPE;
+	case SIM_NODEV:
+		return -ESHUTDOWN;
+	case SIM_LATER:
+		return -EINPROGRESS;
+	}
+	return -EPROTO;
+}
+
+/* Runs the control request of @u through the model; false: not answered yet. */
+static bool urb_run(struct sim_dev *d, struct sim_urb *u)
+{
+	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)(void *)u->urb->data;
+	const uint8_t *setup = u->buf->data;
+	uint16_t wValue = (uint16_t)(setup[2] | setup[3] << 8);
+	uint16_t wIndex = (uint16_t)(setup[4] | setup[5] << 8);
+	uint16_t wLength = (uint16_t)(setup[6] | setup[7] << 8);
+	uint8_t *data = g_malloc0((gsize)wLength + 1);
+	size_t actual = 0;
+	enum sim_result res;
+	int status, alen;
+
+	memcpy(data, setup + 8, wLength);
+	res = sim_device_control(d->model, now_us(), setup[0], setup[1], wValue, wIndex, data,
+				 wLength, &actual);
+	if (res == SIM_LATER) {
+		u->ready_at = sim_device_ready_at(d->model);
+		g_free(data);
+		return false;
+	}
+	if (res != SIM_OK || actual > wLength)
+		actual = 0;
+	if ((setup[0] & 0x80) != 0 && actual > 0)
+		umockdev_ioctl_data_update(u->buf, 8, data, (gint)actual);
+	status = urb_status(res);
+	alen = (int)actual;
+	umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
+				   (guint8 *)&status, sizeof(status));
+	umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, actual_length),
+				   (guint8 *)&alen, sizeof(alen));
+	(void)urb;
+	u->done = true;
+	d->nurbs++;
+	g_free(data);
+	check_gone(d);
+	return true;
+}
+
+static void complete(UMockdevIoctlClient *client, int err)
+{
+	umockdev_ioctl_client_complete(client, err == 0 ? 0 : -1, err);
+}
+
+static int do_submit(struct sim_dev *d, UMockdevIoctlData *arg)
+{
+	UMockdevIoctlData *urbd;
+	struct usbdevfs_urb *urb;
+	struct sim_urb *u;
+	GError *err = NULL;
+	uint16_t wLength;
+
+	urbd = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), &err);
+	if (urbd == NULL) {
+		g_clear_error(&err);
+		return EFAULT;
+	}
+	urb = (struct usbdevfs_urb *)(void *)urbd->data;
+	if (urb->type != USBDEVFS_URB_TYPE_CONTROL || urb->buffer_length < 8) {
+		umockdev_ioctl_data_unref(urbd);
+		return EINVAL;
+	}
+	if (d->gone) {
+		umockdev_ioctl_data_unref(urbd);
+		return ENODEV;
+	}
+	u = g_new0(struct sim_urb, 1);
+	u->urb = urbd;
+	u->buf = umockdev_ioctl_data_resolve(urbd, G_STRUCT_OFFSET(struct usbdevfs_urb, buffer),
+					     (gsize)urb->buffer_length, &err);
+	if (u->buf == NULL) {
+		g_clear_error(&err);
+		urb_free(u);
+		return EFAULT;
+	}
+	wLength = (uint16_t)(u->buf->data[6] | u->buf->data[7] << 8);
+	if ((size_t)wLength + 8 > (size_t)urb->buffer_length) {
+		urb_free(u);
+		return EINVAL;
+	}
+	urb_run(d, u);
+	if (u->done && urb_status(SIM_NODEV) == ((struct usbdevfs_urb *)(void *)u->urb->data)->status) {
+		/* The model vanished at this very request: the kernel refuses the submit. */
+		urb_free(u);
+		return ENODEV;
+	}
+	g_queue_push_tail(&d->urbs, u);
+	return 0;
+}
+
+/* REAPURBNDELAY: hands back the oldest finished URB, or EAGAIN. */
+static int do_reap(struct sim_dev *d, UMockdevIoctlData *arg)
+{
+	struct sim_urb *u = g_queue_peek_head(&d->urbs);
+	UMockdevIoctlData *ptr;
+	GError *err = NULL;
+
+	if (u == NULL)
+		return d->gone ? ENODEV : EAGAIN;
+	if (!u->done) {
+		if (d->gone) {
+			int status = -ESHUTDOWN, zero = 0;
+
+			umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
+						   (guint8 *)&status, sizeof(status));
+			umockdev_ioctl_data_update(u->urb,
+						   G_STRUCT_OFFSET(struct usbdevfs_urb, actual_length),
+						   (guint8 *)&zero, sizeof(zero));
+			u->done = true;
+		} else if (now_us() < u->ready_at || !urb_run(d, u)) {
+			return EAGAIN;
+		}
+	}
+	ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &err);
+	if (ptr == NULL) {
+		g_clear_error(&err);
+		return EFAULT;
+	}
+	g_queue_pop_head(&d->urbs);
+	umockdev_ioctl_data_set_ptr(ptr, 0, u->urb);
+	umockdev_ioctl_data_unref(ptr);
+	urb_free(u);
+	return 0;
+}
+
+/* DISCARDURB: the argument is the client's URB address itself. */
+static int do_discard(struct sim_dev *d, UMockdevIoctlData *arg)
+{
+	gulong addr = *(gulong *)(void *)arg->data;
+
+	for (GList *l = d->urbs.head; l != NULL; l = l->next) {
+		struct sim_urb *u = l->data;
+		int status = -ENOENT;
+
+		if (u->urb->client_addr != addr)
+			continue;
+		if (u->done)
+			return EINVAL;
+		umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
+					   (guint8 *)&status, sizeof(status));
+		u->done = true;
+		return 0;
+	}
+	return EINVAL;
+}
+
+static int do_setinterface(struct sim_dev *d, UMockdevIoctlData *arg)
+{
+	struct usbdevfs_setinterface si;
+	UMockdevIoctlData *sd;
+	GError *err = NULL;
+	enum sim_result res;
+
+	sd = umockdev_ioctl_data_resolve(arg, 0, sizeof(si), &err);
+	if (sd == NULL) {
+		g_clear_error(&err);
+		return EFAULT;
+	}
+	memcpy(&si, sd->data, sizeof(si));
+	umockdev_ioctl_data_unref(sd);
+	if (si.interface > 255 || si.altsetting > 255)
+		return EINVAL;
+	res = sim_device_set_alt(d->model, (uint8_t)si.interface, (uint8_t)si.altsetting);
+	check_gone(d);
+	return res == SIM_OK ? 0 : res == SIM_STALL ? EINVAL : ENODEV;
+}
+
+static int do_reset(struct sim_dev *d)
+{
+	enum sim_reset_result res = sim_device_reset(d->model, now_us());
+
+	switch (res) {
+	case SIM_RESET_SAME:
+		break;
+	case SIM_RESET_REENUMERATE:
+	case SIM_RESET_GONE:
+		/* The device drops off the bus; the reset itself went through. */
+		if (!d->gone) {
+			d->gone = true;
+			queue_unplug(d);
+		}
+		break;
+	}
+	return 0;
+}
+
+static int write_u32(UMockdevIoctlData *arg, uint32_t v)
+{
+	GError *err = NULL;
+	UMockdevIoctlData *p = umockdev_ioctl_data_resolve(arg, 0, sizeof(v), &err);
+
+	if (p == NULL) {
+		g_clear_error(&err);
+		return EFAULT;
+	}
+	umockdev_ioctl_data_update(p, 0, (guint8 *)&v, sizeof(v));
+	umockdev_ioctl_data_unref(p);
+	return 0;
+}
+
+static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer user)
+{
+	struct sim_dev *d = user;
+	struct sim_runner *r = d->r;
+	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
+	unsigned long req = umockdev_ioctl_client_get_request(client);
+	int err;
+	bool slow = false;
+
+	(void)handler;
+	g_mutex_lock(&r->lock);
+	r->ioctls++;
+	/* Once gone, the kernel answers ENODEV to all but reaping what completed. */
+	if (d->gone && req != USBDEVFS_REAPURBNDELAY && req != USBDEVFS_REAPURB &&
+	    req != USBDEVFS_DISCARDURB && req != USBDEVFS_RELEASEINTERFACE) {
+		err = ENODEV;
+	} else {
+		switch (req) {
+		case USBDEVFS_GET_CAPABILITIES:
+			err = write_u32(arg, USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
+						     USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
+						     USBDEVFS_CAP_REAP_AFTER_DISCONNECT);
+			break;
+		case USBDEVFS_GET_SPEED:
+			umockdev_ioctl_client_complete(client, 2 /* USB_SPEED_FULL */, 0);
+			g_mutex_unlock(&r->lock);
+			return TRUE;
+		case USBDEVFS_CLAIMINTERFACE:
+		case USBDEVFS_RELEASEINTERFACE:
+		case USBDEVFS_DISCONNECT_CLAIM:
+		case USBDEVFS_SETCONFIGURATION:
+		case USBDEVFS_CLEAR_HALT:
+		case USBDEVFS_RESETEP:
+			err = 0;
+			break;
+		case USBDEVFS_GETDRIVER:
+			err = ENODATA;
+			break;
+		case USBDEVFS_CONNECTINFO: {
+			struct usbdevfs_connectinfo ci = { .devnum = d->devnum, .slow = 0 };
+			GError *e = NULL;
+			UMockdevIoctlData *p = umockdev_ioctl_data_resolve(arg, 0, sizeof(ci), &e);
+
+			if (p == NULL) {
+				g_clear_error(&e);
+				err = EFAULT;
+				break;
+			}
+			umockdev_ioctl_data_update(p, 0, (guint8 *)&ci, sizeof(ci));
+			umockdev_ioctl_data_unref(p);
+			err = 0;
+			break;
+		}
+		case USBDEVFS_SETINTERFACE:
+			err = do_setinterface(d, arg);
+			break;
+		case USBDEVFS_RESET:
+			err = do_reset(d);
+			break;
+		case USBDEVFS_SUBMITURB:
+			err = do_submit(d, arg);
+			break;
+		case USBDEVFS_REAPURBNDELAY:
+		case USBDEVFS_REAPURB:
+			err = do_reap(d, arg);
+			/* libusb reaps until EAGAIN after each URB: only a held-back answer
+			   makes it spin, so only then slow it down. */
+			slow = err == EAGAIN && !g_queue_is_empty(&d->urbs);
+			break;
+		case USBDEVFS_DISCARDURB:
+			err = do_discard(d, arg);
+			break;
+		default:
+			err = ENOTTY;
+			break;
+		}
+	}
+	if (slow)
+		r->eagains++;
+	g_mutex_unlock(&r->lock);
+	if (slow)
+		g_usleep(SIM_EAGAIN_SLEEP_US);
+	complete(client, err);
+	return TRUE;
+}
+
+/* ---- the testbed side: plug and unplug (main thread) ---- */
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	GError *err = NULL;
+
+	if (!g_file_set_contents(path, data, (gssize)len, &err))
+		die_setup("%s", err->message);
+}
+
+static void dev_plug(struct sim_dev *d)
+{
+	struct sim_runner *r = d->r;
+	const struct sim_chip *c = d->chip;
+	uint8_t desc[4096];
+	size_t dlen = sim_device_descriptors(d->model, desc, sizeof(desc));
+	char *sysdir, *path, *node, *s_bus, *s_dev, *s_vid, *s_pid, *s_bcd, *s_devpath, *s_mps;
+	char *s_busp, *s_devp, *s_product, *s_iface, *s_proto, *ifname;
+	const char *dash = strchr(d->port, '-');
+	GError *err = NULL;
+
+	if (dlen == 0 || dlen > sizeof(desc))
+		die_setup("device %s: descriptors do not fit", d->serial);
+	d->handler = umockdev_ioctl_base_new();
+	g_signal_connect(d->handler, "handle-ioctl", G_CALLBACK(on_ioctl), d);
+	/* Before the node exists: a client opening it early must reach us (notes). */
+	if (!umockdev_testbed_attach_ioctl(r->tb, d->devnode, d->handler, &err))
+		die_setup("attach ioctl %s: %s", d->devnode, err->message);
+
+	/*
+	 * The binary descriptors and the node go in before the device is added:
+	 * adding it announces it, and a hotplugging client reads them at once.
+	 */
+	sysdir = g_build_filename(r->root_dir, "sys", "devices", d->port, NULL);
+	if (g_mkdir_with_parents(sysdir, 0755) != 0)
+		die_setup("mkdir %s: %s", sysdir, g_strerror(errno));
+	path = g_build_filename(sysdir, "descriptors", NULL);
+	write_file(path, desc, dlen);
+	g_free(path);
+	node = g_build_filename(r->root_dir, d->devnode, NULL);
+	path = g_path_get_dirname(node);
+	if (g_mkdir_with_parents(path, 0755) != 0)
+		die_setup("mkdir %s: %s", path, g_strerror(errno));
+	g_free(path);
+	write_file(node, "", 0);
+	g_free(node);
+	g_free(sysdir);
+
+	s_bus = g_strdup_printf("%u", d->busnum);
+	s_dev = g_strdup_printf("%u", d->devnum);
+	s_busp = g_strdup_printf("%03u", d->busnum);
+	s_devp = g_strdup_printf("%03u", d->devnum);
+	s_vid = g_strdup_printf("%04x", c->idVendor);
+	s_pid = g_strdup_printf("%04x", c->idProduct);
+	s_bcd = g_strdup_printf("%04x", c->bcdDevice);
+	s_mps = g_strdup_printf("%u", c->bMaxPacketSize0);
+	s_devpath = g_strdup(dash != NULL ? dash + 1 : d->port);
+	s_product = g_strdup_printf("%x/%x/%x", c->idVendor, c->idProduct, c->bcdDevice);
+	s_proto = g_strdup_printf("%02x", c->runtime ? 1 : 2);
+	s_iface = g_strdup_printf("254/1/%u", c->runtime ? 1 : 2);
+	ifname = g_strdup_printf("%s:1.0", d->port);
+
+	d->syspath = umockdev_testbed_add_device(
+		r->tb, "usb", d->port, NULL,
+		/* attributes */
+		"busnum", s_bus, "devnum", s_dev, "devpath", s_devpath, "idVendor", s_vid,
+		"idProduct", s_pid, "bcdDevice", s_bcd, "manufacturer", c->manufacturer, "product",
+		c->product, "serial", d->serial, "speed", "12", "version", " 2.00",
+		"bDeviceClass", "00", "bDeviceSubClass", "00", "bDeviceProtocol", "00",
+		"bMaxPacketSize0", s_mps, "bConfigurationValue", "1", "bNumConfigurations", "1",
+		"bNumInterfaces", " 1", "bmAttributes", "c0", "maxchild", "0", NULL,
+		/* properties */
+		"DEVNAME", d->devnode, "SUBSYSTEM", "usb", "DEVTYPE", "usb_device", "DRIVER", "usb",
+		"BUSNUM", s_busp, "DEVNUM", s_devp, "PRODUCT", s_product, "TYPE", "0/0/0",
+		"ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid, "ID_SERIAL_SHORT", d->serial, NULL);
+	if (d->syspath == NULL)
+		die_setup("cannot add device %s", d->port);
+	d->ifpath = umockdev_testbed_add_device(
+		r->tb, "usb", ifname, d->syspath,
+		"bInterfaceNumber", "00", "bAlternateSetting", " 0", "bNumEndpoints", "00",
+		"bInterfaceClass", "fe", "bInterfaceSubClass", "01", "bInterfaceProtocol", s_proto,
+		NULL,
+		"SUBSYSTEM", "usb", "DEVTYPE", "usb_interface", "PRODUCT", s_product, "TYPE",
+		"0/0/0", "INTERFACE", s_iface, NULL);
+	if (d->ifpath == NULL)
+		die_setup("cannot add interface %s", ifname);
+
+	g_free(s_bus);
+	g_free(s_dev);
+	g_free(s_busp);
+	g_free(s_devp);
+	g_free(s_vid);
+	g_free(s_pid);
+	g_free(s_bcd);
+	g_free(s_mps);
+	g_free(s_devpath);
+	g_free(s_product);
+	g_free(s_proto);
+	g_free(s_iface);
+	g_free(ifname);
+	g_mutex_lock(&r->lock);
+	d->plugged = true;
+	g_mutex_unlock(&r->lock);
+}
+
+static gboolean plug_cb(gpointer user)
+{
+	dev_plug(user);
+	return G_SOURCE_REMOVE;
+}
+
+/* Removes the device from the testbed; the ioctl handler stays (notes). */
+static void dev_unplug(struct sim_dev *d)
+{
+	struct sim_runner *r = d->r;
+	char *node;
+
+	if (!d->plugged)
+		return;
+	/* 0.17.16 sends no remove uevent and trips over a leftover interface (notes). */
+	umockdev_testbed_uevent(r->tb, d->syspath, "remove");
+	umockdev_testbed_remove_device(r->tb, d->ifpath);
+	umockdev_testbed_remove_device(r->tb, d->syspath);
+	node = g_build_filename(r->root_dir, d->devnode, NULL);
+	unlink(node);
+	g_free(node);
+	d->plugged = false;
+}
+
+static gboolean unplug_cb(gpointer user)
+{
+	struct sim_dev *d = user;
+	struct sim_runner *r = d->r;
+	const struct sim_chip *next;
+
+	dev_unplug(d);
+	g_mutex_lock(&r->lock);
+	next = sim_device_chip(d->model);
+	g_mutex_unlock(&r->lock);
+	if (next != NULL) {
+		const char *serial = d->cfg->dfu_serial != NULL ? d->cfg->dfu_serial : d->serial;
+		int ms = d->cfg->reenumerate_after_ms >= 0 ? d->cfg->reenumerate_after_ms
+							   : SIM_REENUM_DEFAULT_MS;
+		struct sim_dev *nd;
+
+		g_mutex_lock(&r->lock);
+		nd = dev_new(r, d->cfg, next, serial, 0);
+		g_mutex_unlock(&r->lock);
+		g_timeout_add((guint)ms, plug_cb, nd);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* Called with r->lock held, from any thread. */
+static void queue_unplug(struct sim_dev *d)
+{
+	if (d->unplug_queued)
+		return;
+	d->unplug_queued = true;
+	g_idle_add(unplug_cb, d);
+}
+
+/* ---- the command ---- */
+
+static void on_child(GPid pid, gint status, gpointer user)
+{
+	struct sim_runner *r = user;
+
+	r->child_status = status;
+	r->child_done = true;
+	g_spawn_close_pid(pid);
+	g_main_loop_quit(r->loop);
+}
+
+static gboolean on_signal(gpointer user)
+{
+	struct sim_runner *r = user;
+
+	if (!r->child_done)
+		kill(r->child, SIGTERM);
+	return G_SOURCE_CONTINUE;
+}
+
+static const char *preload_lib(void)
+{
+	const char *env = getenv("UMOCKDEV_PRELOAD_LIB");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	/* configure may not have found it: then let the dynamic loader search. */
+	return *SIM_PRELOAD_LIB_DEFAULT != '\0' ? SIM_PRELOAD_LIB_DEFAULT
+						  : "libumockdev-preload.so.0";
+}
+
+/*
+ * uevents are sent from this process, so it must run under the preload
+ * library itself (notes): re-exec once with it in LD_PRELOAD.
+ */
+static void reexec_under_preload(char **argv)
+{
+	const char *lib = preload_lib();
+	const char *cur = getenv("LD_PRELOAD");
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *val;
+
+	if (getenv(SIM_REEXEC_ENV) != NULL)
+		return;
+	val = cur != NULL && *cur != '\0' ? g_strdup_printf("%s:%s", lib, cur) : g_strdup(lib);
+	setenv("LD_PRELOAD", val, 1);
+	g_free(val);
+	/* gcc's shared ASan runtime refuses to start when the preload comes first. */
+	val = g_strdup_printf("%s%sverify_asan_link_order=0", asan ? asan : "", asan ? ":" : "");
+	setenv("ASAN_OPTIONS", val, 1);
+	g_free(val);
+	setenv(SIM_REEXEC_ENV, "1", 1);
+	execv("/proc/self/exe", argv);
+	die_setup("re-exec under %s: %s", lib, g_strerror(errno));
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: dfuse-sim [OPTIONS] -- COMMAND [ARGS...]\n"
+	      "       dfuse-sim --list-chips\n"
+	      "Runs COMMAND with simulated DfuSe USB devices (umockdev).\n"
+	      "Per device (--device starts a new one; default: one f4):\n"
+	      "  --device CHIP  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
+	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
+	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
+	      "  --read-protected  --strict-timing  --time-scale X\n"
+	      "Global: --dump DIR  --log FILE  --stats FILE\n"
+	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
+	      f);
+}
+
+static void list_chips(void)
+{
+	for (const struct sim_chip *c = sim_chips; c->name != NULL; c++)
+		printf("%-10s %04x:%04x  %s\n", c->name, c->idVendor, c->idProduct,
+		       c->description);
+}
+
+static struct sim_cfg *cfg_new(struct sim_runner *r, const char *chip_name)
+{
+	struct sim_cfg *c = g_new0(struct sim_cfg, 1);
+
+	c->chip = sim_chip_find(chip_name);
+	if (c->chip == NULL)
+		die_setup("unknown chip '%s' (see --list-chips)", chip_name);
+	c->busnum = 1;
+	c->port_alloc = g_strdup_printf("1-%u", r->cfgs->len + 1);
+	c->port = c->port_alloc;
+	c->loads = g_ptr_array_new();
+	c->reenumerate_after_ms = -1;
+	g_ptr_array_add(r->cfgs, c);
+	return c;
+}
+
+static struct sim_cfg *cur_cfg(struct sim_runner *r)
+{
+	if (r->cfgs->len == 0)
+		cfg_new(r, "f4");
+	return g_ptr_array_index(r->cfgs, r->cfgs->len - 1);
+}
+
+/* Parses the options; returns the index of COMMAND in argv. */
+static int parse_args(struct sim_runner *r, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool takes = true;
+
+		if (strcmp(o, "--") == 0)
+			return i + 1;
+		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strcmp(o, "--list-chips") == 0) {
+			list_chips();
+			exit(0);
+		}
+		if (strcmp(o, "--immediate") == 0) {
+			cur_cfg(r)->faults.immediate = true;
+			takes = false;
+		} else if (strcmp(o, "--vanish-on-leave") == 0) {
+			cur_cfg(r)->faults.vanish_on_leave_getstatus = true;
+			takes = false;
+		} else if (strcmp(o, "--read-protected") == 0) {
+			cur_cfg(r)->faults.read_protected = true;
+			takes = false;
+		} else if (strcmp(o, "--strict-timing") == 0) {
+			cur_cfg(r)->faults.strict_timing = true;
+			takes = false;
+		} else if (v == NULL) {
+			die_setup("%s: unknown option or missing value", o);
+		} else if (strcmp(o, "--device") == 0) {
+			cfg_new(r, v);
+		} else if (strcmp(o, "--serial") == 0) {
+			cur_cfg(r)->serial = v;
+		} else if (strcmp(o, "--dfu-serial") == 0) {
+			cur_cfg(r)->dfu_serial = v;
+		} else if (strcmp(o, "--busnum") == 0) {
+			cur_cfg(r)->busnum = (unsigned)parse_num(o, v, 255);
+		} else if (strcmp(o, "--devnum") == 0) {
+			cur_cfg(r)->devnum = (unsigned)parse_num(o, v, 127);
+		} else if (strcmp(o, "--port-path") == 0) {
+			if (strchr(v, '/') != NULL || strchr(v, ':') != NULL || *v == '\0')
+				die_setup("--port-path %s: no '/' or ':' allowed", v);
+			cur_cfg(r)->port = v;
+		} else if (strcmp(o, "--load") == 0) {
+			g_ptr_array_add(cur_cfg(r)->loads, (gpointer)v);
+		} else if (strcmp(o, "--appear-after") == 0) {
+			cur_cfg(r)->appear_after_ms = (unsigned)parse_num(o, v, 600000);
+		} else if (strcmp(o, "--reenumerate-after") == 0) {
+			cur_cfg(r)->reenumerate_after_ms = (int)parse_num(o, v, 600000);
+		} else if (strcmp(o, "--stall-busy") == 0) {
+			cur_cfg(r)->faults.stall_busy_getstatus = (unsigned)parse_num(o, v, 1000);
+		} else if (strcmp(o, "--disconnect-after") == 0) {
+			cur_cfg(r)->faults.disconnect_after = (unsigned)parse_num(o, v, 1000000);
+		} else if (strcmp(o, "--time-scale") == 0) {
+			char *end;
+			double x;
+
+			errno = 0;
+			x = strtod(v, &end);
+			if (errno != 0 || *end != '\0' || !(x >= 0.0 && x <= 1000.0))
+				die_setup("--time-scale %s: expected 0..1000", v);
+			cur_cfg(r)->time_scale = x;
+			cur_cfg(r)->have_time_scale = true;
+		} else if (strcmp(o, "--dump") == 0) {
+			r->dump_dir = v;
+		} else if (strcmp(o, "--log") == 0) {
+			r->log_path = v;
+		} else if (strcmp(o, "--stats") == 0) {
+			r->stats_path = v;
+		} else {
+			die_setup("%s: unknown option", o);
+		}
+		if (takes)
+			i++;
+	}
+	usage(stderr);
+	exit(SIM_EXIT_SETUP);
+}
+
+static void write_stats(struct sim_runner *r, double elapsed_ms)
+{
+	FILE *f = fopen(r->stats_path, "w");
+
+	if (f == NULL)
+		die_setup("%s: %s", r->stats_path, g_strerror(errno));
+	for (unsigned i = 0; i < r->devs->len; i++) {
+		const struct sim_dev *d = g_ptr_array_index(r->devs, i);
+		const char *l = d->label;
+		struct sim_stats s;
+
+		sim_device_stats(d->model, &s);
+		fprintf(f, "%s.chip=%s\n", l, d->chip->name);
+		fprintf(f, "%s.urbs=%lu\n", l, d->nurbs);
+		fprintf(f, "%s.requests=%lu\n", l, s.requests);
+		fprintf(f, "%s.dfu_requests=%lu\n", l, s.dfu_requests);
+		fprintf(f, "%s.dnload=%lu\n", l, s.dnload);
+		fprintf(f, "%s.upload=%lu\n", l, s.upload);
+		fprintf(f, "%s.getstatus=%lu\n", l, s.getstatus);
+		fprintf(f, "%s.clrstatus=%lu\n", l, s.clrstatus);
+		fprintf(f, "%s.abort=%lu\n", l, s.abort);
+		fprintf(f, "%s.getstate=%lu\n", l, s.getstate);
+		fprintf(f, "%s.detach=%lu\n", l, s.detach);
+		fprintf(f, "%s.set_address=%lu\n", l, s.set_address);
+		fprintf(f, "%s.erase=%lu\n", l, s.erase);
+		fprintf(f, "%s.mass_erase=%lu\n", l, s.mass_erase);
+		fprintf(f, "%s.unprotect=%lu\n", l, s.unprotect);
+		fprintf(f, "%s.leave=%lu\n", l, s.leave);
+		fprintf(f, "%s.bytes_written=%lu\n", l, s.bytes_written);
+		fprintf(f, "%s.bytes_read=%lu\n", l, s.bytes_read);
+		fprintf(f, "%s.early_polls=%lu\n", l, s.early_polls);
+		fprintf(f, "%s.unerased_writes=%lu\n", l, s.unerased_writes);
+		fprintf(f, "%s.forbidden=%lu\n", l, s.forbidden);
+		fprintf(f, "%s.erases_per_sector_max=%lu\n", l, s.erases_per_sector_max);
+		fprintf(f, "%s.device_wait_us=%" PRIu64 "\n", l, s.device_wait_us);
+	}
+	fprintf(f, "ioctls=%lu\n", r->ioctls);
+	fprintf(f, "eagain=%lu\n", r->eagains);
+	fprintf(f, "elapsed_ms=%.0f\n", elapsed_ms);
+	if (fclose(f) != 0)
+		die_setup("%s: %s", r->stats_path, g_strerror(errno));
+}
+
+static void write_dumps(struct sim_runner *r)
+{
+	for (unsigned i = 0; i < r->devs->len; i++) {
+		const struct sim_dev *d = g_ptr_array_index(r->devs, i);
+		char *dir = g_build_filename(r->dump_dir, d->label, NULL);
+
+		if (g_mkdir_with_parents(dir, 0755) != 0)
+			die_setup("mkdir %s: %s", dir, g_strerror(errno));
+		if (sim_device_dump(d->model, dir) != 0)
+			die_setup("dump of %s into %s failed", d->label, dir);
+		g_free(dir);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sim_runner r = { .next_devnum = 2 };
+	char **cmd, **env;
+	GError *err = NULL;
+	int first, ret;
+	double elapsed_ms;
+
+	r.cfgs = g_ptr_array_new();
+	r.devs = g_ptr_array_new();
+	first = parse_args(&r, argc, argv);
+	if (first >= argc)
+		die_setup("no COMMAND after --");
+	reexec_under_preload(argv);
+	unsetenv(SIM_REEXEC_ENV);
+	cur_cfg(&r);
+	g_mutex_init(&r.lock);
+
+	if (r.log_path != NULL) {
+		r.logfile = fopen(r.log_path, "w");
+		if (r.logfile == NULL)
+			die_setup("%s: %s", r.log_path, g_strerror(errno));
+		r.log_prefix = r.cfgs->len > 1;
+	}
+	r.tb = umockdev_testbed_new();
+	r.root_dir = umockdev_testbed_get_root_dir(r.tb);
+	r.loop = g_main_loop_new(NULL, FALSE);
+
+	for (unsigned i = 0; i < r.cfgs->len; i++) {
+		const struct sim_cfg *c = g_ptr_array_index(r.cfgs, i);
+		struct sim_dev *d = dev_new(&r, c, c->chip, c->serial, c->devnum);
+
+		load_images(d);
+		if (c->appear_after_ms == 0)
+			dev_plug(d);
+	}
+
+	env = g_get_environ();
+	env = g_environ_setenv(env, "UMOCKDEV_DIR", r.root_dir, TRUE);
+	cmd = argv + first;
+	r.start_us = g_get_monotonic_time();
+	if (!g_spawn_async(NULL, cmd, env,
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+				   G_SPAWN_CHILD_INHERITS_STDIN,
+			   NULL, NULL, &r.child, &err))
+		die_setup("cannot run %s: %s", cmd[0], err->message);
+	g_strfreev(env);
+	g_child_watch_add(r.child, on_child, &r);
+	g_unix_signal_add(SIGINT, on_signal, &r);
+	g_unix_signal_add(SIGTERM, on_signal, &r);
+	for (unsigned i = 0; i < r.devs->len; i++) {
+		struct sim_dev *d = g_ptr_array_index(r.devs, i);
+
+		if (d->cfg->appear_after_ms != 0)
+			g_timeout_add(d->cfg->appear_after_ms, plug_cb, d);
+	}
+	g_main_loop_run(r.loop);
+	elapsed_ms = (double)(g_get_monotonic_time() - r.start_us) / 1000.0;
+
+	g_mutex_lock(&r.lock);
+	if (r.dump_dir != NULL)
+		write_dumps(&r);
+	if (r.stats_path != NULL)
+		write_stats(&r, elapsed_ms);
+	g_mutex_unlock(&r.lock);
+
+	/* The testbed goes first: it owns the sockets the handlers listen on. */
+	g_clear_object(&r.tb);
+	for (unsigned i = 0; i < r.devs->len; i++) {
+		struct sim_dev *d = g_ptr_array_index(r.devs, i);
+
+		g_clear_object(&d->handler);
+		dev_free(d);
+	}
+	if (r.logfile != NULL)
+		fclose(r.logfile);
+	g_free(r.root_dir);
+	g_main_loop_unref(r.loop);
+	for (unsigned i = 0; i < r.cfgs->len; i++) {
+		struct sim_cfg *c = g_ptr_array_index(r.cfgs, i);
+
+		g_ptr_array_unref(c->loads);
+		g_free(c->port_alloc);
+		g_free(c);
+	}
+	g_ptr_array_unref(r.cfgs);
+	g_ptr_array_unref(r.devs);
+	g_mutex_clear(&r.lock);
+
+	if (WIFEXITED(r.child_status))
+		ret = WEXITSTATUS(r.child_status);
+	else if (WIFSIGNALED(r.child_status))
+		ret = 128 + WTERMSIG(r.child_status);
+	else
+		ret = SIM_EXIT_SETUP;
+	return ret;
+}

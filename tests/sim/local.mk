@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The umockdev front end of the simulated DfuSe device (dfuse-sim) and the
+# shell tests that hold the device model to Debian's dfu-util.
+
+if HAVE_UMOCKDEV
+# Built by plain `make`: the README demo and the e2e tests run it.
+noinst_PROGRAMS += tests/sim/dfuse-sim
+tests_sim_dfuse_sim_SOURCES = tests/sim/dfuse-sim.c
+tests_sim_dfuse_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim $(UMOCKDEV_CFLAGS) \
+	-DSIM_PRELOAD_LIB_DEFAULT='"$(UMOCKDEV_PRELOAD_LIB)"'
+tests_sim_dfuse_sim_LDADD = tests/sim/libsimmodel.a $(UMOCKDEV_LIBS)
+endif
+
+# Listed either way: without umockdev they skip with the reason.
+dist_noinst_SCRIPTS += tests/sim/tap.sh

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A tiny TAP producer for shell tests: source it, then call plan, ok/not_ok or
+# check, diag, skip_all. Counts the tests and fails the script if the number
+# run differs from the plan.
+
+tap_planned=0
+tap_run=0
+tap_failed=0
+
+# plan N: announce N tests.
+plan() {
+	tap_planned=$1
+	echo "1..$1"
+	trap tap_finish EXIT
+}
+
+# skip_all REASON: no test can run here; says why.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	trap - EXIT
+	exit 0
+}
+
+# diag TEXT...: a comment line (also each line of stdin when no argument is given).
+diag() {
+	if [ $# -gt 0 ]; then
+		echo "# $*"
+	else
+		sed 's/^/# /'
+	fi
+}
+
+ok() {
+	tap_run=$((tap_run + 1))
+	echo "ok $tap_run - $*"
+}
+
+not_ok() {
+	tap_run=$((tap_run + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_run - $*"
+}
+
+# skip DESCRIPTION REASON: a planned test that cannot run here.
+skip() {
+	tap_run=$((tap_run + 1))
+	echo "ok $tap_run - $1 # SKIP $2"
+}
+
+# check DESCRIPTION COMMAND [ARGS...]: ok if COMMAND succeeds.
+check() {
+	tap_desc=$1
+	shift
+	if "$@"; then
+		ok "$tap_desc"
+	else
+		not_ok "$tap_desc"
+	fi
+}
+
+tap_finish() {
+	if [ "$tap_run" -ne "$tap_planned" ]; then
+		echo "# planned $tap_planned tests but ran $tap_run"
+		exit 1
+	fi
+	if [ "$tap_failed" -ne 0 ]; then
+		exit 1
+	fi
+	exit 0
+}
