@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The simulated chips as data: USB IDs, strings, DFU functional descriptor,
+ * memory layouts (one alt setting each) and the poll timeouts each ROM reports.
+ * Adding a part means adding a row; model.c holds no per-chip code.
+ */
+#include <string.h>
+
+#include "model.h"
+
+/*
+ * Timing numbers are the typical values of the parts' datasheets (flash
+ * characteristics tables: sector/page erase time, mass erase time, word
+ * program time times the words of one block), rounded to what the ROMs
+ * report in bwPollTimeout. erase_ms_per_16k is multiplied by the sector size
+ * in 16 KiB units (at least one unit), then floored at erase_min_ms.
+ */
+const struct sim_chip sim_chips[] = {
+	/*
+	 * STM32F405/F407 system memory bootloader. DS8626: 16 KiB sector erase
+	 * 250 ms typical (x32), 128 KiB 1-2 s, mass erase 8-16 s; word program
+	 * 16 us, so one 2 KiB block (512 words) takes about 8 ms.
+	 */
+	{
+		.name = "f4",
+		.description = "STM32F405/F407 ROM bootloader (1 MiB, 16/64/128 KiB sectors)",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x2200,
+		.manufacturer = "STMicroelectronics",
+		.product = "STM32  BOOTLOADER",
+		.serial = "336F38743037",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 4,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg",
+			"@Option Bytes  /0x1FFFC000/01*016 e",
+			"@OTP Memory /0x1FFF7800/01*512 e,01*016 e",
+			"@Device Feature/0xFFFF0000/01*004 e",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 8,
+			.erase_ms_per_16k = 250,
+			.erase_min_ms = 250,
+			.mass_erase_ms = 16000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * STM32F7 ROM: same shape, 32/128/256 KiB sectors. Its ROM reports about
+	 * 100 ms for every 2 KiB block written, far more than the programming
+	 * really takes; hosts that sleep the full bwPollTimeout are slow on it.
+	 */
+	{
+		.name = "f7",
+		.description = "STM32F7 ROM bootloader (1 MiB, 32/128/256 KiB sectors, slow polls)",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x2200,
+		.manufacturer = "STMicroelectronics",
+		.product = "STM32  BOOTLOADER",
+		.serial = "2063366E5752",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 1,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/04*032Kg,01*128Kg,03*256Kg",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 100,
+			.erase_ms_per_16k = 125,	/* 32 KiB: 250 ms, 256 KiB: 2 s */
+			.erase_min_ms = 250,
+			.mass_erase_ms = 16000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * STM32F10x-style ROM with 1 KiB pages (the connectivity line has the USB
+	 * DFU ROM). Datasheet: page erase 20 ms typical (40 max), mass erase
+	 * 20-40 ms.
+	 */
+	{
+		.name = "f1",
+		.description = "STM32F1-style ROM bootloader (128 KiB, 1 KiB pages)",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x0200,
+		.manufacturer = "STMicroelectronics",
+		.product = "STM32  BOOTLOADER",
+		.serial = "8D8B51665151",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 1024,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 1,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/128*0001Kg",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 5,
+			.erase_ms_per_16k = 20,		/* one 1 KiB page counts as one unit */
+			.erase_min_ms = 20,
+			.mass_erase_ms = 40,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * STM32H7 ROM, one 2 MiB bank of 128 KiB sectors. Datasheet:
+	 * 128 KiB sector erase about 2 s, bank erase about 16 s.
+	 */
+	{
+		.name = "h7",
+		.description = "STM32H7 ROM bootloader (2 MiB, 128 KiB sectors)",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x0200,
+		.manufacturer = "STMicroelectronics",
+		.product = "STM32  BOOTLOADER",
+		.serial = "3574364C3034",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 1024,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 1,
+		.alt_names = {
+			"@Internal Flash   /0x08000000/16*128Kg",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 10,
+			.erase_ms_per_16k = 250,	/* 128 KiB: 2 s */
+			.erase_min_ms = 250,
+			.mass_erase_ms = 16000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * A DFU bootloader that runs from flash (ST's USB device library on an
+	 * F4) and protects itself: its first 64 KiB are readable only, neither
+	 * erasable nor writeable. Hosts must refuse or survive writes there.
+	 */
+	{
+		.name = "protboot",
+		.description = "flash-resident bootloader, first 64 KiB read-only",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x0200,
+		.manufacturer = "STMicroelectronics",
+		.product = "DFU in FS Mode",
+		.serial = "206A37A75650",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 1024,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 1,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/04*016Ka,04*016Kg,03*128Kg",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 8,
+			.erase_ms_per_16k = 250,
+			.erase_min_ms = 250,
+			.mass_erase_ms = 16000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * GigaDevice GD32 ROM (IDs of its DFU bootloader): a 1 MiB part with
+	 * 2 KiB pages, so one page is one transfer. The ROM reports a fixed
+	 * 100 ms for every command, erase and write, whatever the work, and
+	 * spells the byte multiplier 'B' in its option byte layout.
+	 */
+	{
+		.name = "gd32",
+		.description = "GD32-style ROM bootloader (1 MiB, 2 KiB pages, fixed 100 ms polls)",
+		.idVendor = 0x28e9,
+		.idProduct = 0x0189,
+		.bcdDevice = 0x1000,
+		.manufacturer = "GigaDevice",
+		.product = "GD32 DFU Bootloader",
+		.serial = "3CBJ",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 2,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/512*002Kg",
+			"@Option Bytes  /0x1FFFF800/01*016Be",
+		},
+		.timing = {
+			.cmd_ms = 100,
+			.write_ms = 100,
+			.erase_ms_per_16k = 100,	/* a 2 KiB page counts as one unit */
+			.erase_min_ms = 100,
+			.mass_erase_ms = 100,
+			.manifest_ms = 100,
+		},
+	},
+	/*
+	 * An application with a DFU run-time interface (protocol 1). willDetach
+	 * is clear (bmAttributes 0x07), so after DETACH the host must reset the
+	 * bus within wDetachTimeOut; the part then comes back as the "f4" ROM
+	 * with PID df11 and the same serial.
+	 */
+	{
+		.name = "runtime",
+		.description = "application with a DFU run-time interface (detaches to f4)",
+		.idVendor = 0x0483,
+		.idProduct = 0x5740,
+		.bcdDevice = 0x0200,
+		.manufacturer = "STMicroelectronics",
+		.product = "Example App",
+		.serial = "336F38743037",
+		.bMaxPacketSize0 = 64,
+		.runtime = true,
+		.dfu_idProduct = 0xdf11,
+		.dfu_chip = "f4",
+		.bmAttributes = 0x07,
+		.wDetachTimeOut = 1000,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 1,
+		.alt_names = {
+			"DFU runtime",
+		},
+	},
+	{ .name = NULL },
+};
+
+const struct sim_chip *sim_chip_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (const struct sim_chip *c = sim_chips; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The simulated STM32 DfuSe ROM bootloader (and run-time application), as a
+ * pure C model: descriptors, DFU 1.1 state machine, DfuSe commands, flash that
+ * must be erased before it is written, timing, fault injection and an
+ * instrumentation log. No libusb, no umockdev, no GLib: it is plugged behind
+ * the in-memory transport (unit tests, virtual clock) and behind the umockdev
+ * ioctl handler (end-to-end tests, real clock).
+ */
+#ifndef DFUSE_SIM_MODEL_H
+#define DFUSE_SIM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SIM_MAX_ALTS 8
+
+/* Device timing: what the ROM reports in bwPollTimeout, in milliseconds. */
+struct sim_timing {
+	uint32_t cmd_ms;	     /* Set Address Pointer, Get Commands */
+	uint32_t write_ms;	     /* one DNLOAD data block */
+	uint32_t erase_ms_per_16k;   /* page/sector erase, scaled by sector size (min 1 unit) */
+	uint32_t erase_min_ms;	     /* floor for one erase */
+	uint32_t mass_erase_ms;
+	uint32_t manifest_ms;	     /* leave: GETSTATUS after the zero-length DNLOAD */
+};
+
+/* A chip is data: everything that tells one part from another. */
+struct sim_chip {
+	const char *name;	  /* "f4", "f1", "h7", "protboot", "gd32", "f7", "runtime" */
+	const char *description;
+	uint16_t idVendor, idProduct, bcdDevice;
+	const char *manufacturer, *product, *serial; /* default serial */
+	uint8_t bMaxPacketSize0;
+	bool runtime;		  /* interface protocol 1 (application) instead of 2 */
+	uint16_t dfu_idProduct;	  /* runtime: PID after detach + reset */
+	const char *dfu_chip;	  /* runtime: name of the chip it becomes */
+	/* DFU functional descriptor */
+	uint8_t bmAttributes;
+	uint16_t wDetachTimeOut, wTransferSize, bcdDFUVersion;
+	size_t nalts;
+	const char *alt_names[SIM_MAX_ALTS]; /* iInterface strings (layouts) */
+	struct sim_timing timing;
+};
+
+/* Looks up a chip by name; NULL if unknown. */
+const struct sim_chip *sim_chip_find(const char *name);
+/* The table, terminated by an entry with name == NULL. */
+extern const struct sim_chip sim_chips[];
+
+/* Faults and quirks that a test can switch on for one device. */
+struct sim_faults {
+	bool immediate;		   /* commands answer dfuDNLOAD-IDLE at the first GETSTATUS */
+	unsigned stall_busy_getstatus; /* STALL this many GETSTATUS per busy period (STM32L4) */
+	bool vanish_on_leave_getstatus; /* the GETSTATUS after the leave request fails: gone */
+	unsigned disconnect_after; /* vanish at the Nth control request (0 = never) */
+	bool read_protected;	   /* RDP level 1: upload and write fail with errVENDOR */
+	bool strict_timing;	   /* a GETSTATUS before bwPollTimeout elapsed is answered late
+				      (sim_device_control returns SIM_LATER) instead of at once */
+};
+
+enum sim_result {
+	SIM_OK = 0,	/* transfer done; *actual bytes moved */
+	SIM_STALL = 1,	/* STALL handshake */
+	SIM_NODEV = 2,	/* the device is gone (ENODEV) */
+	SIM_LATER = 3,	/* strict timing: not answered yet, ask again at sim_device_ready_at() */
+};
+
+/* What the device does after a bus reset, returned by sim_device_reset(). */
+enum sim_reset_result {
+	SIM_RESET_SAME = 0,	/* still the same device, state back to dfuIDLE / appIDLE */
+	SIM_RESET_REENUMERATE,	/* run-time device detached: now the DFU-mode chip */
+	SIM_RESET_GONE,		/* left DFU mode (runs the application): gone from the bus */
+};
+
+struct sim_device;
+
+/*
+ * A new device of @chip with @serial (NULL: the chip's). Flash starts erased
+ * (0xFF); option bytes hold the chip's defaults. Returns NULL on allocation
+ * failure.
+ */
+struct sim_device *sim_device_new(const struct sim_chip *chip, const char *serial);
+void sim_device_free(struct sim_device *d);
+
+void sim_device_set_faults(struct sim_device *d, const struct sim_faults *f);
+/* Real-time scaling of every poll timeout the device reports (1.0 = as the chip says). */
+void sim_device_set_time_scale(struct sim_device *d, double scale);
+
+/* Writes one line per request and event to @log (NULL = off). Format: see model.c. */
+void sim_device_set_log(struct sim_device *d, FILE *log);
+
+/* Device descriptor followed by the configuration descriptor set, as sysfs "descriptors". */
+size_t sim_device_descriptors(const struct sim_device *d, uint8_t *buf, size_t cap);
+
+/*
+ * One control transfer at time @now_us (monotonic, microseconds). Standard
+ * requests (GET_DESCRIPTOR incl. strings, GET_STATUS, SET_CONFIGURATION...)
+ * and the DFU class requests. @data holds @wLength bytes.
+ */
+enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_t bmRequestType,
+				   uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
+				   uint8_t *data, uint16_t wLength, size_t *actual);
+/* With SIM_LATER: the time at which the pending answer will be given. */
+uint64_t sim_device_ready_at(const struct sim_device *d);
+
+/* SET_INTERFACE. Returns SIM_OK, SIM_STALL (no such alt), SIM_NODEV. */
+enum sim_result sim_device_set_alt(struct sim_device *d, uint8_t intf, uint8_t alt);
+
+/* USB bus reset at @now_us. */
+enum sim_reset_result sim_device_reset(struct sim_device *d, uint64_t now_us);
+/* The device is gone from the bus (left DFU mode, unplugged, faulted). */
+bool sim_device_gone(const struct sim_device *d);
+/* A run-time device after detach + reset becomes this chip (NULL otherwise). */
+const struct sim_chip *sim_device_chip(const struct sim_device *d);
+
+/* Memory access for tests: load an image, read back, per address. */
+int sim_device_load(struct sim_device *d, uint32_t addr, const uint8_t *data, size_t len);
+int sim_device_read(const struct sim_device *d, uint32_t addr, uint8_t *data, size_t len);
+/* Write each memory region of every alt to DIR/<alt>-<hexaddr>.bin. Returns 0 or -1. */
+int sim_device_dump(const struct sim_device *d, const char *dir);
+
+/* Instrumentation counters. */
+struct sim_stats {
+	unsigned long requests;	      /* all control requests, standard ones included */
+	unsigned long dfu_requests;   /* class requests only */
+	unsigned long dnload, upload, getstatus, clrstatus, abort, getstate, detach;
+	unsigned long set_address, erase, mass_erase, unprotect, leave;
+	unsigned long bytes_written, bytes_read;
+	unsigned long early_polls;    /* GETSTATUS sooner than the announced bwPollTimeout */
+	unsigned long unerased_writes; /* DNLOAD onto flash that was not blank */
+	unsigned long forbidden;      /* requests the state did not allow (STALLed) */
+	unsigned long erases_per_sector_max; /* most erases any one sector saw */
+	uint64_t device_wait_us;      /* sum of the bwPollTimeouts announced (the device minimum) */
+	unsigned long busy_stalls;    /* GETSTATUS STALLed by faults.stall_busy_getstatus */
+};
+void sim_device_stats(const struct sim_device *d, struct sim_stats *out);
+
+/*
+ * Added by the model's author (additions only):
+ * The product ID the device enumerates with now (after a run-time device
+ * re-enumerated: the chip's dfu_idProduct). sim_device_chip() returns the chip
+ * the device currently is, never NULL.
+ */
+uint16_t sim_device_idProduct(const struct sim_device *d);
+/* The serial number string the device reports (index 3). */
+const char *sim_device_serial(const struct sim_device *d);
+/* The current DFU state (bState, 0..10), without sending a request. */
+uint8_t sim_device_state(const struct sim_device *d);
+
+#endif

@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The simulated STM32 bootloader (model + chips) and the in-memory transport,
+# as one library that unit tests and the umockdev front end link.
+
+noinst_LIBRARIES += tests/sim/libsimmodel.a
+tests_sim_libsimmodel_a_SOURCES = \
+	tests/sim/model.c tests/sim/model.h \
+	tests/sim/chips.c
