@@ -5,4 +5,5 @@
 noinst_LIBRARIES += tests/sim/libsimmodel.a
 tests_sim_libsimmodel_a_SOURCES = \
 	tests/sim/model.c tests/sim/model.h \
-	tests/sim/chips.c
+	tests/sim/chips.c \
+	tests/sim/memtransport.c tests/sim/memtransport.h
