@@ -2,8 +2,16 @@
 # Unit and interop tests of the two parsers of outside input: the DfuSe
 # layout string (dfuse_mem.c) and .dfu/.bin files (dfu_file.c).
 
-check_PROGRAMS += tests/unit/test-dfuse-mem
-TESTS += tests/unit/test-dfuse-mem
+check_PROGRAMS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file tests/unit/dfu-file-dump
+TESTS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file
 
 tests_unit_test_dfuse_mem_SOURCES = tests/unit/test-dfuse-mem.c tests/unit/tap.h
 tests_unit_test_dfuse_mem_LDADD = src/libdfuse.a
+
+tests_unit_test_dfu_file_SOURCES = tests/unit/test-dfu-file.c tests/unit/tap.h
+tests_unit_test_dfu_file_LDADD = src/libdfuse.a
+
+# Prints what dfu_file_parse() found, for dfu-file-interop.sh to compare with
+# what Debian's dfuse-pack and dfu-suffix were asked to write.
+tests_unit_dfu_file_dump_SOURCES = tests/unit/dfu-file-dump.c
+tests_unit_dfu_file_dump_LDADD = src/libdfuse.a
