@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What enumeration found, and the small table of functions through which
+ * operations reach the bus (usb.c over libusb; tests over the device model).
+ * Matching a device against -d/-S/-p/-n/-c/-i is pure and lives here too.
+ */
+#ifndef DFUSE_DEVICE_H
+#define DFUSE_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dfu.h"
+#include "error.h"
+#include "options.h"
+#include "transport.h"
+
+#define DEV_MAX_ALTS 32
+
+struct dev_alt {
+	uint8_t alt;
+	char name[256]; /* iInterface string; "UNKNOWN" when it could not be read */
+};
+
+/* One DFU interface (class FE, subclass 01) of one device on the bus. */
+struct dev_info {
+	uint16_t vid, pid, bcdDevice;
+	uint8_t busnum, devnum;
+	char path[64];	     /* "BUS-PORT.PORT..." */
+	char serial[256];    /* "UNKNOWN" when unreadable, "" when the device has none */
+	char product[256];
+	uint8_t cfg;	     /* bConfigurationValue */
+	uint8_t intf;	     /* bInterfaceNumber */
+	bool runtime;	     /* bInterfaceProtocol 1: application with a DFU run-time interface */
+	bool has_func;	     /* a DFU functional descriptor was found */
+	struct dfu_func_desc func;
+	uint8_t bMaxPacketSize0;
+	size_t nalts;
+	struct dev_alt alts[DEV_MAX_ALTS];
+	int open_error;	     /* ERR_OK, or why the device could not be opened to read strings */
+	char open_msg[160];  /* with open_error: the cause and the device node */
+	size_t backend_index; /* the backend's own handle for reopening it */
+};
+
+struct dev_backend_ops {
+	/*
+	 * Scan the bus: every DFU interface of every device. *@list is
+	 * malloc'd (caller frees), *@n its length. Returns ERR_OK or ERR_IO.
+	 */
+	int (*scan)(void *ctx, struct dev_info **list, size_t *n, struct error *err);
+	/*
+	 * Open @info's device, claim its interface and select @alt; *@tr is
+	 * then valid until close(). Returns ERR_OK, ERR_ACCESS (permissions or
+	 * a driver holds it: the message names the device node and the fix),
+	 * ERR_NOTFOUND (it vanished), ERR_IO.
+	 */
+	int (*open)(void *ctx, const struct dev_info *info, uint8_t alt, struct transport *tr,
+		    struct error *err);
+	/* Release what open() took. Safe to call when nothing is open. */
+	void (*close)(void *ctx);
+	/* Clock and sleep for waiting on the bus (detach, -w). */
+	uint64_t (*now_us)(void *ctx);
+	void (*sleep_us)(void *ctx, uint64_t us);
+};
+
+struct dev_backend {
+	const struct dev_backend_ops *ops;
+	void *ctx;
+};
+
+/*
+ * Does @d pass the user's filters (-d by mode, -S by mode, -p, -n, -c, -i)?
+ */
+bool dev_matches(const struct opts *o, const struct dev_info *d);
+
+/* Is @d a DfuSe device (bcdDFUVersion 0x011A, or alt names that are layouts)? */
+bool dev_is_dfuse(const struct dev_info *d);
+
+/* "[0483:df11] path=1-1 serial=..." for messages, into @buf; returns @buf. */
+const char *dev_describe(const struct dev_info *d, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DFU 1.1 class requests and status polling. Every wait follows the device's
+ * bwPollTimeout measured from the moment its answer arrived (so the host is
+ * never early), clamped by struct dfu_limits so a broken device cannot hang us.
+ */
+#include "dfu.h"
+
+#include <string.h>
+
+const struct dfu_limits dfu_default_limits = {
+	.max_poll_ms = 60000,
+	.max_busy_ms = 120000,
+	.max_polls = 100000,
+	.busy_stall_retries = 8,
+	.request_timeout_ms = 5000,
+};
+
+/* bmRequestType of class requests to the interface (DFU 1.1 section 3). */
+#define DFU_OUT 0x21
+#define DFU_IN 0xA1
+
+/* Wait between retries of a GETSTATUS that the device STALLed while busy. */
+#define DFU_STALL_RETRY_MS 10
+
+static const char *request_name(uint8_t req)
+{
+	switch ((enum dfu_request)req) {
+	case DFU_DETACH:
+		return "DETACH";
+	case DFU_DNLOAD:
+		return "DNLOAD";
+	case DFU_UPLOAD:
+		return "UPLOAD";
+	case DFU_GETSTATUS:
+		return "GETSTATUS";
+	case DFU_CLRSTATUS:
+		return "CLRSTATUS";
+	case DFU_GETSTATE:
+		return "GETSTATE";
+	case DFU_ABORT:
+		return "ABORT";
+	}
+	return "request";
+}
+
+void dfu_if_init(struct dfu_if *d, struct transport tr, uint8_t intf, uint16_t transfer_size,
+		 const struct ui *ui)
+{
+	memset(d, 0, sizeof(*d));
+	d->tr = tr;
+	d->intf = intf;
+	d->transfer_size = transfer_size;
+	d->limits = dfu_default_limits;
+	d->ui = ui;
+}
+
+int dfu_last_transport(const struct dfu_if *d)
+{
+	return d->last_tr;
+}
+
+/* One class request; maps transport failures to an error naming the request. */
+static int request(struct dfu_if *d, uint8_t type, uint8_t req, uint16_t value, uint8_t *data,
+		   uint16_t len, unsigned timeout_ms, size_t *actual, struct error *err)
+{
+	size_t got = 0;
+	int r;
+
+	d->requests++;
+	r = d->tr.ops->control(d->tr.ctx, type, req, value, d->intf, data, len, timeout_ms, &got);
+	ui_debug(d->ui, 3, "%s wValue=%u wLength=%u -> %s (%zu bytes)", request_name(req), value,
+		 len, transport_status_str(r), got);
+	if (actual != NULL)
+		*actual = got;
+	if (r == TR_OK) {
+		d->last_tr = TR_OK;
+		return ERR_OK;
+	}
+	d->last_tr = r;
+	if (r == TR_STALL)
+		return error_set(err, ERR_PROTOCOL, "%s stalled by the device", request_name(req));
+	if (r == TR_NODEV)
+		return error_set(err, ERR_IO, "%s: device disconnected", request_name(req));
+	return error_set(err, ERR_IO, "%s: %s", request_name(req), transport_status_str(r));
+}
+
+int dfu_detach(struct dfu_if *d, uint16_t timeout_ms, struct error *err)
+{
+	return request(d, DFU_OUT, DFU_DETACH, timeout_ms, NULL, 0, d->limits.request_timeout_ms,
+		       NULL, err);
+}
+
+int dfu_dnload(struct dfu_if *d, uint16_t block, const uint8_t *data, uint16_t len,
+	       struct error *err)
+{
+	/* The transport takes a non-const buffer for both directions; OUT data is only read. */
+	return request(d, DFU_OUT, DFU_DNLOAD, block, (uint8_t *)(uintptr_t)data, len,
+		       d->limits.request_timeout_ms, NULL, err);
+}
+
+int dfu_upload(struct dfu_if *d, uint16_t block, uint8_t *data, uint16_t len, size_t *got,
+	       struct error *err)
+{
+	return request(d, DFU_IN, DFU_UPLOAD, block, data, len, d->limits.request_timeout_ms, got,
+		       err);
+}
+
+int dfu_get_status(struct dfu_if *d, struct dfu_status *st, struct error *err)
+{
+	uint8_t buf[6];
+	size_t got = 0;
+	unsigned timeout = d->limits.request_timeout_ms;
+	int r;
+
+	/*
+	 * Some devices answer GETSTATUS only when the work is done: allow for
+	 * the wait the caller expects on top of the normal timeout.
+	 */
+	if (d->expect_busy_ms > 0)
+		timeout += d->expect_busy_ms < d->limits.max_busy_ms ? d->expect_busy_ms
+								      : d->limits.max_busy_ms;
+	r = request(d, DFU_IN, DFU_GETSTATUS, 0, buf, sizeof(buf), timeout, &got, err);
+	if (r != ERR_OK)
+		return r;
+	if (got < sizeof(buf))
+		return error_set(err, ERR_PROTOCOL, "GETSTATUS: short reply (%zu of 6 bytes)",
+				 got);
+	st->bStatus = buf[0];
+	st->bwPollTimeout = (uint32_t)buf[1] | (uint32_t)buf[2] << 8 | (uint32_t)buf[3] << 16;
+	st->bState = buf[4];
+	st->iString = buf[5];
+	ui_debug(d->ui, 2, "status %s, state %s, poll %u ms", dfu_status_str(st->bStatus),
+		 dfu_state_str(st->bState), st->bwPollTimeout);
+	return ERR_OK;
+}
+
+int dfu_clear_status(struct dfu_if *d, struct error *err)
+{
+	return request(d, DFU_OUT, DFU_CLRSTATUS, 0, NULL, 0, d->limits.request_timeout_ms, NULL,
+		       err);
+}
+
+int dfu_get_state(struct dfu_if *d, uint8_t *state, struct error *err)
+{
+	size_t got = 0;
+	int r = request(d, DFU_IN, DFU_GETSTATE, 0, state, 1, d->limits.request_timeout_ms, &got,
+			err);
+
+	if (r == ERR_OK && got != 1)
+		return error_set(err, ERR_PROTOCOL, "GETSTATE: empty reply");
+	return r;
+}
+
+int dfu_abort(struct dfu_if *d, struct error *err)
+{
+	return request(d, DFU_OUT, DFU_ABORT, 0, NULL, 0, d->limits.request_timeout_ms, NULL, err);
+}
+
+static void sleep_until(struct dfu_if *d, uint64_t deadline_us)
+{
+	uint64_t now = d->tr.ops->now_us(d->tr.ctx);
+
+	if (deadline_us > now) {
+		d->tr.ops->sleep_us(d->tr.ctx, deadline_us - now);
+		d->waited_us += deadline_us - now;
+	}
+}
+
+static bool state_is_busy(uint8_t state)
+{
+	return state == DFU_STATE_DNLOAD_SYNC || state == DFU_STATE_DNBUSY ||
+	       state == DFU_STATE_MANIFEST_SYNC || state == DFU_STATE_MANIFEST;
+}
+
+static bool state_is_done(uint8_t state)
+{
+	return state == DFU_STATE_DNLOAD_IDLE || state == DFU_STATE_IDLE ||
+	       state == DFU_STATE_MANIFEST_WAIT_RESET || state == DFU_STATE_UPLOAD_IDLE;
+}
+
+int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
+{
+	uint64_t start = d->tr.ops->now_us(d->tr.ctx);
+	uint64_t budget_us = (uint64_t)d->limits.max_busy_ms * 1000;
+	unsigned stalls = 0;
+
+	for (unsigned polls = 0; polls < d->limits.max_polls; polls++) {
+		uint64_t answered, wait_us;
+		int r = dfu_get_status(d, st, err);
+
+		answered = d->tr.ops->now_us(d->tr.ctx);
+		if (r != ERR_OK) {
+			/* STM32L4 ROMs STALL GETSTATUS while an erase runs: retry a few times. */
+			if (d->last_tr == TR_STALL && stalls < d->limits.busy_stall_retries) {
+				stalls++;
+				sleep_until(d, answered + DFU_STALL_RETRY_MS * 1000);
+				continue;
+			}
+			return r;
+		}
+		if (st->bStatus != DFU_STATUS_OK || st->bState == DFU_STATE_ERROR)
+			return error_set(err, ERR_PROTOCOL, "device reported %s (state %s)",
+					 dfu_status_str(st->bStatus), dfu_state_str(st->bState));
+		if (state_is_done(st->bState))
+			return ERR_OK;
+		if (!state_is_busy(st->bState))
+			return error_set(err, ERR_PROTOCOL, "unexpected state %s while waiting",
+					 dfu_state_str(st->bState));
+		wait_us = (uint64_t)(st->bwPollTimeout < d->limits.max_poll_ms
+					     ? st->bwPollTimeout
+					     : d->limits.max_poll_ms) *
+			  1000;
+		if (answered + wait_us - start > budget_us)
+			return error_set(err, ERR_IO, "device still busy after %u s (state %s)",
+					 d->limits.max_busy_ms / 1000, dfu_state_str(st->bState));
+		sleep_until(d, answered + wait_us);
+	}
+	return error_set(err, ERR_IO, "device still busy after %u status polls",
+			 d->limits.max_polls);
+}
+
+int dfu_make_idle(struct dfu_if *d, struct error *err)
+{
+	struct dfu_status st;
+
+	for (int attempt = 0; attempt < 4; attempt++) {
+		int r = dfu_get_status(d, &st, err);
+
+		if (r != ERR_OK)
+			return error_wrap(err, "reading the device state");
+		switch ((enum dfu_state)st.bState) {
+		case DFU_STATE_IDLE:
+			if (st.bStatus == DFU_STATUS_OK)
+				return ERR_OK;
+			r = dfu_clear_status(d, err);
+			break;
+		case DFU_STATE_ERROR:
+			ui_debug(d->ui, 1, "clearing error state left by a previous session (%s)",
+				 dfu_status_str(st.bStatus));
+			r = dfu_clear_status(d, err);
+			break;
+		case DFU_STATE_DNLOAD_IDLE:
+		case DFU_STATE_UPLOAD_IDLE:
+		case DFU_STATE_DNLOAD_SYNC:
+		case DFU_STATE_MANIFEST_SYNC:
+			r = dfu_abort(d, err);
+			break;
+		case DFU_STATE_DNBUSY:
+		case DFU_STATE_MANIFEST:
+			r = dfu_wait_done(d, &st, err);
+			if (r == ERR_PROTOCOL)
+				r = ERR_OK; /* the error state is cleared on the next round */
+			break;
+		case DFU_STATE_APP_IDLE:
+		case DFU_STATE_APP_DETACH:
+			return error_set(err, ERR_PROTOCOL,
+					 "device is in run-time mode (%s), not in DFU mode",
+					 dfu_state_str(st.bState));
+		case DFU_STATE_MANIFEST_WAIT_RESET:
+			return error_set(err, ERR_PROTOCOL,
+					 "device waits for a USB reset (%s); reconnect it",
+					 dfu_state_str(st.bState));
+		default:
+			return error_set(err, ERR_PROTOCOL, "device reports unknown state %u",
+					 st.bState);
+		}
+		if (r != ERR_OK)
+			return error_wrap(err, "returning the device to dfuIDLE");
+	}
+	return error_set(err, ERR_PROTOCOL, "device does not return to dfuIDLE (state %s)",
+			 dfu_state_str(st.bState));
+}
+
+const char *dfu_state_str(uint8_t state)
+{
+	switch ((enum dfu_state)state) {
+	case DFU_STATE_APP_IDLE:
+		return "appIDLE";
+	case DFU_STATE_APP_DETACH:
+		return "appDETACH";
+	case DFU_STATE_IDLE:
+		return "dfuIDLE";
+	case DFU_STATE_DNLOAD_SYNC:
+		return "dfuDNLOAD-SYNC";
+	case DFU_STATE_DNBUSY:
+		return "dfuDNBUSY";
+	case DFU_STATE_DNLOAD_IDLE:
+		return "dfuDNLOAD-IDLE";
+	case DFU_STATE_MANIFEST_SYNC:
+		return "dfuMANIFEST-SYNC";
+	case DFU_STATE_MANIFEST:
+		return "dfuMANIFEST";
+	case DFU_STATE_MANIFEST_WAIT_RESET:
+		return "dfuMANIFEST-WAIT-RESET";
+	case DFU_STATE_UPLOAD_IDLE:
+		return "dfuUPLOAD-IDLE";
+	case DFU_STATE_ERROR:
+		return "dfuERROR";
+	}
+	return "unknown state";
+}
+
+const char *dfu_status_str(uint8_t status)
+{
+	switch ((enum dfu_status_code)status) {
+	case DFU_STATUS_OK:
+		return "OK";
+	case DFU_STATUS_ERR_TARGET:
+		return "errTARGET";
+	case DFU_STATUS_ERR_FILE:
+		return "errFILE";
+	case DFU_STATUS_ERR_WRITE:
+		return "errWRITE";
+	case DFU_STATUS_ERR_ERASE:
+		return "errERASE";
+	case DFU_STATUS_ERR_CHECK_ERASED:
+		return "errCHECK_ERASED";
+	case DFU_STATUS_ERR_PROG:
+		return "errPROG";
+	case DFU_STATUS_ERR_VERIFY:
+		return "errVERIFY";
+	case DFU_STATUS_ERR_ADDRESS:
+		return "errADDRESS";
+	case DFU_STATUS_ERR_NOTDONE:
+		return "errNOTDONE";
+	case DFU_STATUS_ERR_FIRMWARE:
+		return "errFIRMWARE";
+	case DFU_STATUS_ERR_VENDOR:
+		return "errVENDOR";
+	case DFU_STATUS_ERR_USBR:
+		return "errUSBR";
+	case DFU_STATUS_ERR_POR:
+		return "errPOR";
+	case DFU_STATUS_ERR_UNKNOWN:
+		return "errUNKNOWN";
+	case DFU_STATUS_ERR_STALLEDPKT:
+		return "errSTALLEDPKT";
+	}
+	return "unknown status";
+}
+
+const char *dfu_status_meaning(uint8_t status)
+{
+	switch ((enum dfu_status_code)status) {
+	case DFU_STATUS_OK:
+		return "no error";
+	case DFU_STATUS_ERR_TARGET:
+		return "address or command not supported by the device";
+	case DFU_STATUS_ERR_FILE:
+		return "the device rejected the file";
+	case DFU_STATUS_ERR_WRITE:
+		return "the device cannot write memory";
+	case DFU_STATUS_ERR_ERASE:
+		return "memory erase failed";
+	case DFU_STATUS_ERR_CHECK_ERASED:
+		return "memory erase check failed";
+	case DFU_STATUS_ERR_PROG:
+		return "program memory function failed (was the memory erased?)";
+	case DFU_STATUS_ERR_VERIFY:
+		return "programmed memory failed verification";
+	case DFU_STATUS_ERR_ADDRESS:
+		return "address out of range";
+	case DFU_STATUS_ERR_NOTDONE:
+		return "the device expected more data";
+	case DFU_STATUS_ERR_FIRMWARE:
+		return "the firmware is corrupt; the device cannot run it";
+	case DFU_STATUS_ERR_VENDOR:
+		return "vendor-specific error (on STM32 ROMs: read protection is active)";
+	case DFU_STATUS_ERR_USBR:
+		return "unexpected USB reset";
+	case DFU_STATUS_ERR_POR:
+		return "unexpected power-on reset";
+	case DFU_STATUS_ERR_UNKNOWN:
+		return "unknown device error";
+	case DFU_STATUS_ERR_STALLEDPKT:
+		return "the device stalled an unexpected request";
+	}
+	return "unknown status code";
+}
+
+bool dfu_parse_func_desc(const uint8_t *buf, size_t len, struct dfu_func_desc *out)
+{
+	size_t off = 0;
+
+	while (off + 2 <= len) {
+		uint8_t blen = buf[off];
+		uint8_t type = buf[off + 1];
+
+		if (blen < 2 || blen > len - off)
+			return false;
+		if (type == 0x21 && (blen == 7 || blen >= 9)) {
+			const uint8_t *p = buf + off;
+
+			out->bLength = blen;
+			out->bmAttributes = p[2];
+			out->wDetachTimeOut = (uint16_t)(p[3] | p[4] << 8);
+			out->wTransferSize = (uint16_t)(p[5] | p[6] << 8);
+			out->bcdDFUVersion = blen >= 9 ? (uint16_t)(p[7] | p[8] << 8) : 0;
+			return true;
+		}
+		off += blen;
+	}
+	return false;
+}

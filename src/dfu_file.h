@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Firmware files: raw images, the DfuSe container (UM0391) and the 16-byte
+ * DFU suffix (DFU 1.1 appendix B). dfu_file_parse() is pure; dfu_file_load()
+ * is the only function here that touches the file system.
+ */
+#ifndef DFUSE_DFU_FILE_H
+#define DFUSE_DFU_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define DFU_FILE_MAX_SIZE (64u * 1024 * 1024) /* larger files are refused */
+#define DFU_FILE_MAX_TARGETS 255
+#define DFU_FILE_MAX_ELEMENTS 4096 /* per target */
+#define DFU_FILE_SUFFIX_LEN 16
+#define DFU_FILE_DFUSE_PREFIX_LEN 11
+#define DFU_FILE_TARGET_PREFIX_LEN 274
+
+enum dfu_file_format {
+	DFU_FILE_RAW,	/* bytes to write as they are (suffix removed) */
+	DFU_FILE_DFUSE, /* DfuSe container: targets and elements */
+};
+
+struct dfu_file_suffix {
+	bool present; /* "UFD" signature and bLength 16 found */
+	uint16_t bcdDevice, idProduct, idVendor; /* 0xFFFF = any */
+	uint16_t bcdDFU;
+	uint32_t crc_stored;
+	uint32_t crc_computed;
+	bool crc_ok;
+};
+
+struct dfu_file_element {
+	uint32_t address;
+	uint32_t size;
+	const uint8_t *data; /* points into the buffer given to dfu_file_parse() */
+};
+
+struct dfu_file_target {
+	uint8_t alt;	  /* bAlternateSetting */
+	bool named;	  /* bTargetNamed != 0 */
+	char name[256];	  /* szTargetName, NUL-terminated */
+	size_t nelements;
+	struct dfu_file_element *elements; /* owned by the image */
+};
+
+/* Non-fatal findings, for the caller to report. */
+enum {
+	DFU_FILE_WARN_IMAGESIZE = 1 << 0, /* DFUImageSize fits neither convention */
+	DFU_FILE_WARN_CRC_FORCED = 1 << 1, /* bad CRC accepted because of :force */
+	DFU_FILE_WARN_TRAILING = 1 << 2, /* bytes after the last target ignored */
+	DFU_FILE_WARN_TARGET_COUNT = 1 << 3, /* bTargets disagrees with what was found */
+	DFU_FILE_WARN_DFUSE_SUFFIX = 1 << 4, /* raw file, suffix claims DfuSe: kept by :force */
+};
+
+struct dfu_file_image {
+	enum dfu_file_format format;
+	struct dfu_file_suffix suffix;
+	const uint8_t *payload; /* raw: the bytes to write (file minus suffix) */
+	size_t payload_len;
+	size_t ntargets; /* DfuSe only */
+	struct dfu_file_target *targets; /* owned by the image */
+	unsigned warnings; /* DFU_FILE_WARN_* */
+	size_t trailing_bytes; /* with DFU_FILE_WARN_TRAILING */
+};
+
+enum {
+	DFU_FILE_FORCE = 1 << 0, /* accept a suffix whose CRC is wrong (warns) */
+};
+
+/*
+ * Parse @len bytes at @buf into @img. @buf must outlive @img (elements point
+ * into it). Returns ERR_OK; ERR_DATA with the cause in @err for: a DfuSe file
+ * (by its "DfuSe" magic) with a missing or broken suffix, a wrong CRC (unless
+ * DFU_FILE_FORCE), truncated prefixes, element sizes past what is left,
+ * overlapping elements in one target, address + size past 4 GiB, counts over
+ * the caps; ERR_NOMEM. On error @img holds nothing to free.
+ */
+int dfu_file_parse(const uint8_t *buf, size_t len, unsigned flags, struct dfu_file_image *img,
+		   struct error *err);
+
+/* Release what dfu_file_parse() allocated; @img may be zeroed or parsed. */
+void dfu_file_free(struct dfu_file_image *img);
+
+/*
+ * Read the whole file at @path ("-" = standard input) into a malloc'd buffer
+ * (*@buf, *@len; caller frees). Returns ERR_OK, ERR_NOINPUT (missing or
+ * unreadable), ERR_DATA (over DFU_FILE_MAX_SIZE), ERR_NOMEM.
+ */
+int dfu_file_load(const char *path, uint8_t **buf, size_t *len, struct error *err);
+
+/*
+ * The DFU suffix CRC of @len bytes: reflected CRC-32 (0xEDB88320), initial
+ * 0xFFFFFFFF, no final XOR (the complement of zlib's crc32()).
+ */
+uint32_t dfu_file_crc(const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DfuSe on top of DFU 1.1 (ST AN3156). Commands are DNLOAD block 0 followed
+ * by status polling; data blocks are addressed from the Set Address Pointer.
+ * The erase plan is pure and computed before anything is sent.
+ */
+#include "dfuse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A hint after a device-reported status, so the user knows what to do. */
+static const char *status_hint(uint8_t status)
+{
+	switch (status) {
+	case DFU_STATUS_ERR_VENDOR:
+		return " (read protection is active: -s :unprotect:force removes it and erases "
+		       "the flash)";
+	case DFU_STATUS_ERR_TARGET:
+		return " (address not supported by the device)";
+	case DFU_STATUS_ERR_ADDRESS:
+		return " (address out of range)";
+	case DFU_STATUS_ERR_PROG:
+	case DFU_STATUS_ERR_CHECK_ERASED:
+		return " (memory not erased?)";
+	default:
+		return "";
+	}
+}
+
+/* DNLOAD block 0 carrying @cmd, then wait for the device to finish it. */
+static int command(struct dfu_if *d, const uint8_t *cmd, uint16_t len, uint32_t expect_ms,
+		   struct dfu_status *st, struct error *err)
+{
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	r = dfu_dnload(d, 0, cmd, len, err);
+	if (r != ERR_OK)
+		return r;
+	d->expect_busy_ms = expect_ms;
+	r = dfu_wait_done(d, st, err);
+	d->expect_busy_ms = 0;
+	if (r == ERR_PROTOCOL && st->bState == DFU_STATE_ERROR && err != NULL) {
+		size_t used = strlen(err->msg);
+
+		snprintf(err->msg + used, sizeof(err->msg) - used, "%s", status_hint(st->bStatus));
+	}
+	return r;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static int address_command(struct dfu_if *d, uint8_t code, uint32_t addr, uint32_t expect_ms,
+			   struct error *err)
+{
+	uint8_t cmd[5];
+	struct dfu_status st;
+
+	cmd[0] = code;
+	put_le32(cmd + 1, addr);
+	return command(d, cmd, sizeof(cmd), expect_ms, &st, err);
+}
+
+int dfuse_set_address(struct dfu_if *d, uint32_t addr, struct error *err)
+{
+	int r = address_command(d, DFUSE_CMD_SET_ADDRESS, addr, 0, err);
+
+	if (r != ERR_OK)
+		return error_wrap(err, "set address 0x%08x", addr);
+	return ERR_OK;
+}
+
+uint32_t dfuse_erase_budget_ms(uint32_t size)
+{
+	/* Generous: about 5x the typical STM32 sector erase time, plus slack. */
+	return 5000 + size / 1024 * 40;
+}
+
+int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct error *err)
+{
+	int r = address_command(d, DFUSE_CMD_ERASE, addr, expect_ms, err);
+
+	if (r != ERR_OK)
+		return error_wrap(err, "erase 0x%08x", addr);
+	return ERR_OK;
+}
+
+int dfuse_mass_erase(struct dfu_if *d, struct error *err)
+{
+	const uint8_t cmd[1] = {DFUSE_CMD_ERASE};
+	struct dfu_status st;
+	struct dfu_limits saved = d->limits;
+	int r;
+
+	if (d->limits.max_busy_ms < DFUSE_MASS_ERASE_MS * 2)
+		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
+	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, &st, err);
+	d->limits = saved;
+	if (r != ERR_OK)
+		return error_wrap(err, "mass erase");
+	return ERR_OK;
+}
+
+/* Did the last failure mean that the device left the bus? */
+static bool device_vanished(const struct dfu_if *d)
+{
+	int t = dfu_last_transport(d);
+
+	return t == TR_NODEV || t == TR_IO || t == TR_TIMEOUT;
+}
+
+int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err)
+{
+	const uint8_t cmd[1] = {DFUSE_CMD_READ_UNPROTECT};
+	struct dfu_status st;
+	struct dfu_limits saved = d->limits;
+	int r;
+
+	*gone = false;
+	if (d->limits.max_busy_ms < DFUSE_MASS_ERASE_MS * 2)
+		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
+	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, &st, err);
+	d->limits = saved;
+	/* AN3156: the device erases its flash and resets; it vanishes on the way. */
+	if (r != ERR_OK && st.bState != DFU_STATE_ERROR && device_vanished(d)) {
+		*gone = true;
+		return ERR_OK;
+	}
+	if (r != ERR_OK)
+		return error_wrap(err, "read unprotect");
+	return ERR_OK;
+}
+
+int dfuse_get_commands(struct dfu_if *d, uint8_t *cmds, size_t cap, size_t *n, struct error *err)
+{
+	uint8_t buf[64];
+	size_t got = 0;
+	int r;
+
+	*n = 0;
+	r = dfu_make_idle(d, err);
+	if (r == ERR_OK)
+		r = dfu_upload(d, 0, buf, sizeof(buf), &got, err);
+	if (r != ERR_OK)
+		return error_wrap(err, "get commands");
+	/* The first byte is Get Commands itself; the rest are the supported commands. */
+	for (size_t i = 0; i < got && *n < cap; i++)
+		cmds[(*n)++] = buf[i];
+	return dfu_make_idle(d, err);
+}
+
+int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, struct error *err)
+{
+	struct dfu_status st;
+	int r;
+
+	*gone = false;
+	if (has_addr) {
+		r = dfuse_set_address(d, addr, err);
+		if (r != ERR_OK)
+			return error_wrap(err, "leave");
+	}
+	/* AN3156: a zero-length DNLOAD starts manifestation, i.e. the jump. */
+	r = dfu_dnload(d, 2, NULL, 0, err);
+	if (r != ERR_OK) {
+		if (device_vanished(d)) {
+			*gone = true;
+			return ERR_OK;
+		}
+		return error_wrap(err, "leave");
+	}
+	r = dfu_get_status(d, &st, err);
+	if (r != ERR_OK) {
+		/* Expected: the device resets during or right after this request. */
+		if (device_vanished(d) || dfu_last_transport(d) == TR_STALL) {
+			*gone = true;
+			return ERR_OK;
+		}
+		return error_wrap(err, "leave");
+	}
+	if (st.bState == DFU_STATE_ERROR || st.bStatus != DFU_STATUS_OK)
+		return error_set(err, ERR_PROTOCOL, "leave: device reported %s (state %s)%s",
+				 dfu_status_str(st.bStatus), dfu_state_str(st.bState),
+				 status_hint(st.bStatus));
+	return ERR_OK;
+}
+
+static bool all_blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0xFF)
+			return false;
+	return true;
+}
+
+int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len,
+		const struct dfuse_write_opts *wo, struct ui_progress *p, unsigned long *sent,
+		struct error *err)
+{
+	size_t xfer = d->transfer_size;
+	size_t off = 0;
+	uint32_t pointer = addr;
+	unsigned block = 0; /* 0: the pointer must be (re)sent */
+	unsigned long count = 0;
+	int r;
+
+	if (xfer == 0)
+		return error_set(err, ERR_USAGE, "write: transfer size is 0");
+	if ((uint64_t)addr + len > UINT64_C(0x100000000))
+		return error_set(err, ERR_DATA, "write 0x%08x: %zu bytes run past 4 GiB", addr, len);
+	while (off < len) {
+		size_t n = len - off < xfer ? len - off : xfer;
+		uint32_t at = (uint32_t)(addr + off);
+		struct dfu_status st;
+
+		if (block == 0 || block > 0xFFFF || wo->pointer_per_chunk) {
+			if (wo->skip_blank && all_blank(data + off, n)) {
+				/* Nothing to send; keep the pointer unsent until real data. */
+				off += n;
+				if (p != NULL)
+					ui_progress_add(p, n);
+				continue;
+			}
+			r = dfuse_set_address(d, at, err);
+			if (r != ERR_OK)
+				return error_wrap(err, "write");
+			pointer = at;
+			block = 2;
+		}
+		if (!(wo->skip_blank && all_blank(data + off, n))) {
+			bool last = off + n == len;
+
+			r = dfu_dnload(d, (uint16_t)block, data + off, (uint16_t)n, err);
+			if (r == ERR_OK)
+				r = dfu_wait_done(d, &st, err);
+			if (r != ERR_OK) {
+				if (last && wo->will_reset && device_vanished(d))
+					return ERR_OK;
+				return error_wrap(err, "write 0x%08x (%zu bytes at pointer 0x%08x)",
+						  at, n, pointer);
+			}
+			count++;
+			if (sent != NULL)
+				*sent = count;
+		}
+		block++;
+		off += n;
+		if (p != NULL)
+			ui_progress_add(p, n);
+	}
+	return ERR_OK;
+}
+
+int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
+	       struct ui_progress *p, struct error *err)
+{
+	size_t xfer = d->transfer_size;
+	size_t off = 0;
+	int r;
+
+	*got = 0;
+	if (xfer == 0)
+		return error_set(err, ERR_USAGE, "read: transfer size is 0");
+	while (off < len) {
+		unsigned block = 2;
+
+		r = dfuse_set_address(d, (uint32_t)(addr + off), err);
+		/* AN3156: UPLOAD starts from dfuIDLE, so leave dfuDNLOAD-IDLE first. */
+		if (r == ERR_OK)
+			r = dfu_abort(d, err);
+		if (r != ERR_OK)
+			return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+		while (off < len && block <= 0xFFFF) {
+			size_t want = len - off < xfer ? len - off : xfer;
+			size_t n = 0;
+
+			r = dfu_upload(d, (uint16_t)block, buf + off, (uint16_t)want, &n, err);
+			if (r != ERR_OK)
+				return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+			off += n;
+			*got = off;
+			if (p != NULL)
+				ui_progress_add(p, n);
+			if (n < want) {
+				/* A short reply ends the upload: the device has no more. */
+				r = dfu_make_idle(d, err);
+				return r == ERR_OK ? ERR_OK : error_wrap(err, "read");
+			}
+			block++;
+		}
+	}
+	r = dfu_abort(d, err);
+	return r == ERR_OK ? ERR_OK : error_wrap(err, "read: ending the upload");
+}
+
+static int sector_cmp(const void *a, const void *b)
+{
+	const struct dfuse_sector *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans, size_t nspans,
+		     struct dfuse_sector **out, size_t *n, struct error *err)
+{
+	struct dfuse_sector *v = NULL;
+	size_t cap = 0, count = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < nspans; i++) {
+		uint64_t a = spans[i].start;
+		uint64_t end = a + spans[i].len;
+
+		while (a < end) {
+			uint32_t sstart, ssize;
+			const struct dfuse_mem_segment *seg =
+				dfuse_mem_sector(l, (uint32_t)a, &sstart, &ssize);
+
+			if (seg == NULL) {
+				free(v);
+				return error_set(err, ERR_DATA,
+						 "address 0x%08llx is outside the memory layout of "
+						 "\"%s\"",
+						 (unsigned long long)a, l->name);
+			}
+			if (seg->mode & DFUSE_MEM_ERASABLE) {
+				if (count == cap) {
+					size_t ncap = cap ? cap * 2 : 16;
+					struct dfuse_sector *nv = realloc(v, ncap * sizeof(*v));
+
+					if (nv == NULL) {
+						free(v);
+						return error_set(err, ERR_NOMEM, "out of memory");
+					}
+					v = nv;
+					cap = ncap;
+				}
+				v[count].start = sstart;
+				v[count].size = ssize;
+				count++;
+			}
+			a = (uint64_t)sstart + ssize;
+		}
+	}
+	if (count > 1) {
+		size_t w = 1;
+
+		qsort(v, count, sizeof(*v), sector_cmp);
+		for (size_t i = 1; i < count; i++)
+			if (v[i].start != v[w - 1].start)
+				v[w++] = v[i];
+		count = w;
+	}
+	*out = v;
+	*n = count;
+	return ERR_OK;
+}

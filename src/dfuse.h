@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DfuSe (ST AN3156): the special commands carried by DNLOAD block 0 (Set
+ * Address Pointer, Erase, Mass Erase, Read Unprotect, Get Commands), data
+ * transfers addressed from the pointer, leaving DFU mode, and the erase plan
+ * that decides which sectors an image needs erased.
+ */
+#ifndef DFUSE_DFUSE_H
+#define DFUSE_DFUSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dfu.h"
+#include "dfuse_mem.h"
+#include "error.h"
+#include "ui.h"
+
+/* AN3156 command bytes. */
+enum dfuse_command {
+	DFUSE_CMD_GET_COMMANDS = 0x00,
+	DFUSE_CMD_SET_ADDRESS = 0x21,
+	DFUSE_CMD_ERASE = 0x41,
+	DFUSE_CMD_READ_UNPROTECT = 0x92,
+};
+
+/* How long a mass erase may take (ST datasheets: up to ~32 s for 2 MiB). */
+#define DFUSE_MASS_ERASE_MS 60000
+
+/*
+ * Each command sends its DNLOAD and waits for the device to finish (a device
+ * may answer dfuDNBUSY or go straight to dfuDNLOAD-IDLE). Returns ERR_OK, or
+ * an error naming the command and address, with a hint for the status code
+ * (errVENDOR: read protection; errTARGET: address not supported).
+ */
+int dfuse_set_address(struct dfu_if *d, uint32_t addr, struct error *err);
+/* Erase the page/sector containing @addr; @expect_ms: the time it may take. */
+int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct error *err);
+int dfuse_mass_erase(struct dfu_if *d, struct error *err);
+/*
+ * Read Unprotect: the device mass-erases and resets itself. *@gone tells
+ * whether it vanished while doing so (the expected outcome; ERR_OK).
+ */
+int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err);
+/* The command bytes the device supports, into @cmds (at most @cap); *@n = count. */
+int dfuse_get_commands(struct dfu_if *d, uint8_t *cmds, size_t cap, size_t *n,
+		       struct error *err);
+
+/*
+ * Leave DFU mode: Set Address Pointer to @addr (when @has_addr), zero-length
+ * DNLOAD, GETSTATUS. The device vanishing during or after that is success
+ * (*@gone = true); only an explicit dfuERROR is a failure.
+ */
+int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, struct error *err);
+
+struct dfuse_write_opts {
+	bool pointer_per_chunk; /* quirk: Set Address Pointer before every block */
+	bool skip_blank;	/* do not send blocks that are all 0xFF (memory was erased) */
+	bool will_reset;	/* the device may reset after this write (option bytes) */
+};
+
+/*
+ * Write @len bytes at @addr: one Set Address Pointer per contiguous run, then
+ * DNLOAD blocks 2, 3, ... of d->transfer_size bytes (AN3156: address =
+ * pointer + (wBlockNum - 2) * wTransferSize), re-issuing the pointer before
+ * wBlockNum would wrap. Blank blocks may be skipped (their block number is
+ * simply not sent). @p (may be NULL) advances by the bytes covered. With
+ * will_reset, the device vanishing after the last block is success.
+ * *@sent (may be NULL) counts the data blocks actually sent.
+ */
+int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len,
+		const struct dfuse_write_opts *wo, struct ui_progress *p, unsigned long *sent,
+		struct error *err);
+
+/*
+ * Read @len bytes at @addr into @buf (Set Address Pointer, ABORT, UPLOAD
+ * blocks from 2). *@got = bytes read; fewer than @len means the device ended
+ * the upload early. The device is left in dfuIDLE.
+ */
+int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
+	       struct ui_progress *p, struct error *err);
+
+/* A piece of an image: @len bytes at @start. */
+struct dfuse_span {
+	uint32_t start;
+	uint32_t len;
+};
+
+/* A sector to erase. */
+struct dfuse_sector {
+	uint32_t start;
+	uint32_t size;
+};
+
+/*
+ * The erase plan: every erasable sector of @l that holds at least one byte
+ * of @spans, each exactly once, in address order; nothing outside the
+ * spans' sectors. Bytes in segments that are writeable but not erasable
+ * (option bytes) need no erase. *@out is malloc'd (caller frees), *@n its
+ * length. Returns ERR_OK; ERR_DATA when a byte lies in no segment of @l;
+ * ERR_NOMEM.
+ */
+int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans, size_t nspans,
+		     struct dfuse_sector **out, size_t *n, struct error *err);
+
+/* Time an erase of a @size byte sector may take, for request timeouts. */
+uint32_t dfuse_erase_budget_ms(uint32_t size);
+
+#endif

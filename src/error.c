@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Error recording and the mapping from error codes to exit statuses. */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int error_set(struct error *err, enum error_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int error_wrap(struct error *err, const char *fmt, ...)
+{
+	char prefix[ERROR_MSG_MAX];
+	char old[ERROR_MSG_MAX];
+	va_list ap;
+
+	if (err == NULL)
+		return ERR_IO;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	return err->code;
+}
+
+int error_exit_code(enum error_code code)
+{
+	switch (code) {
+	case ERR_OK:
+		return 0;
+	case ERR_USAGE:
+		return 64;
+	case ERR_DATA:
+		return 65;
+	case ERR_NOINPUT:
+		return 66;
+	case ERR_NOMEM:
+		return 71;
+	case ERR_CANTCREAT:
+		return 73;
+	case ERR_IO:
+	case ERR_NOTFOUND:
+		return 74;
+	case ERR_PROTOCOL:
+		return 76;
+	case ERR_ACCESS:
+		return 77;
+	case ERR_VERIFY:
+		return 79;
+	}
+	return 70;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Error reporting shared by every module: a status code plus one line of
+ * context, built from the innermost cause outwards. Only main.c prints it.
+ */
+#ifndef DFUSE_ERROR_H
+#define DFUSE_ERROR_H
+
+#include <stddef.h>
+
+enum error_code {
+	ERR_OK = 0,
+	ERR_USAGE,	/* bad command line (exit 64) */
+	ERR_DATA,	/* malformed input file or device data (exit 65) */
+	ERR_NOINPUT,	/* input file missing or unreadable (exit 66) */
+	ERR_NOMEM,	/* out of memory (exit 71) */
+	ERR_CANTCREAT,	/* output file exists or cannot be created (exit 73) */
+	ERR_IO,		/* USB or file I/O failed (exit 74) */
+	ERR_NOTFOUND,	/* no matching device (exit 74, as dfu-util) */
+	ERR_PROTOCOL,	/* the device reported an error or broke the protocol (exit 76) */
+	ERR_ACCESS,	/* a device was found but cannot be opened (exit 77) */
+	ERR_VERIFY,	/* read-back differs from the image (exit 79) */
+};
+
+#define ERROR_MSG_MAX 512
+
+struct error {
+	enum error_code code;
+	char msg[ERROR_MSG_MAX];
+};
+
+/*
+ * Record @code with a printf-style message, replacing what @err held.
+ * @err may be NULL (the error is then only returned). Returns @code.
+ */
+int error_set(struct error *err, enum error_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Prepend "<context>: " to the message already in @err, keeping its code.
+ * Returns err->code (ERR_IO when @err is NULL).
+ */
+int error_wrap(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Exit status for @code (sysexits values, see dfuse-util(1) EXIT STATUS). */
+int error_exit_code(enum error_code code);
+
+#endif

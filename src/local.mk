@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Everything but main.c and usb.c builds into libdfuse.a, which unit tests and
+# fuzzers link without libusb: the link line keeps the boundary honest.
+
+noinst_LIBRARIES += src/libdfuse.a
+src_libdfuse_a_SOURCES = \
+	src/error.c src/error.h \
+	src/transport.c src/transport.h \
+	src/ui.c src/ui.h \
+	src/options.c src/options.h \
+	src/dfuse_mem.c src/dfuse_mem.h \
+	src/dfu_file.c src/dfu_file.h \
+	src/dfu.c src/dfu.h \
+	src/dfuse.c src/dfuse.h \
+	src/device.c src/device.h \
+	src/ops.c src/ops.h
+
+bin_PROGRAMS += dfuse-util
+dfuse_util_SOURCES = src/main.c src/usb.c src/usb.h
+dfuse_util_CFLAGS = $(AM_CFLAGS) $(LIBUSB_CFLAGS)
+dfuse_util_LDADD = src/libdfuse.a $(LIBUSB_LIBS)

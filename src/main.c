@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dfuse-util: flash and read STM32-style DfuSe devices over USB. main()
+ * parses the command line, hands the operation to ops.c over the libusb
+ * backend, and is the only place that prints errors and picks exit codes.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "ops.h"
+#include "options.h"
+#include "ui.h"
+#include "usb.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct error err = {ERR_OK, ""};
+	struct usb_backend *ub = NULL;
+	struct ui ui;
+	int r;
+
+	r = opt_parse(argc, argv, &o, &err);
+	if (r != ERR_OK) {
+		fprintf(stderr, "dfuse-util: %s\n", err.msg);
+		return error_exit_code((enum error_code)r);
+	}
+	if (o.mode == OPT_MODE_HELP) {
+		fputs(opt_usage_text, stdout);
+		return 0;
+	}
+	if (o.mode == OPT_MODE_VERSION) {
+		printf("dfuse-util %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	ui.verbose = o.verbose;
+	ui.progress = isatty(STDOUT_FILENO) != 0;
+	ui.out = stdout;
+	ui.err = stderr;
+	r = usb_backend_new(o.verbose, &ub, &err);
+	if (r == ERR_OK)
+		r = ops_run(&o, usb_backend_get(ub), &ui, NULL, &err);
+	usb_backend_free(ub);
+	if (r != ERR_OK) {
+		fflush(stdout);
+		fprintf(stderr, "dfuse-util: %s\n", err.msg);
+		return error_exit_code((enum error_code)r);
+	}
+	return 0;
+}

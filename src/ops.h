@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One function per user-visible operation (list, detach, upload, download,
+ * DfuSe commands, reset), over struct dev_backend. Each reads its input and
+ * checks everything it can before the first USB request.
+ */
+#ifndef DFUSE_OPS_H
+#define DFUSE_OPS_H
+
+#include "device.h"
+#include "error.h"
+#include "options.h"
+#include "ui.h"
+
+/* What one run did, for -v summaries, tests and the benchmark. */
+struct ops_stats {
+	unsigned long requests;	    /* DFU control requests sent */
+	unsigned long sectors_erased;
+	unsigned long sectors_skipped; /* --diff: already equal to the image */
+	unsigned long blocks_written;
+	unsigned long long bytes_written;
+	unsigned long long bytes_read;
+	uint64_t erase_us, write_us, verify_us, read_us;
+};
+
+/*
+ * Run the operation @o asks for (o->mode other than HELP and VERSION) on the
+ * devices @be finds. Informational lines go to ui->out, warnings to ui->err.
+ * Returns ERR_OK or an error with one line of context in @err. @stats may be
+ * NULL.
+ */
+int ops_run(const struct opts *o, struct dev_backend be, const struct ui *ui,
+	    struct ops_stats *stats, struct error *err);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the user sees: informational lines on stdout, warnings and debug
+ * lines on stderr, and a rate-limited progress bar drawn only on a terminal.
+ * Protocol modules receive a struct ui and never touch stdio themselves.
+ */
+#ifndef DFUSE_UI_H
+#define DFUSE_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ui {
+	int verbose;	 /* number of -v */
+	bool progress;	 /* draw progress bars (stdout is a terminal) */
+	FILE *out;	 /* informational lines (NULL: silent) */
+	FILE *err;	 /* warnings and debug lines (NULL: silent) */
+};
+
+/* A line on ui->out. */
+void ui_info(const struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "dfuse-util: warning: ..." on ui->err. */
+void ui_warn(const struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A debug line on ui->err when ui->verbose >= @level. */
+void ui_debug(const struct ui *ui, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One bar per phase ("Erasing", "Writing", "Verifying", "Reading"). */
+struct ui_progress {
+	const struct ui *ui;
+	const char *phase;
+	uint64_t total;
+	uint64_t done;
+	int drawn_percent; /* last percentage drawn, -1 before the first */
+};
+
+void ui_progress_begin(struct ui_progress *p, const struct ui *ui, const char *phase,
+		       uint64_t total);
+/* Add @n to the done count; redraws only when the percentage changed. */
+void ui_progress_add(struct ui_progress *p, uint64_t n);
+/* Finish the bar (newline) if one was drawn. */
+void ui_progress_end(struct ui_progress *p);
+
+#endif

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libusb-1.0 behind struct dev_backend and struct transport: enumeration of
+ * DFU interfaces (class 0xFE, subclass 0x01), their strings and functional
+ * descriptors, and control transfers on the one opened interface.
+ */
+#include "usb.h"
+
+#include <errno.h>
+#include <libusb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct usb_backend {
+	libusb_context *ctx;
+	libusb_device **devs; /* from the last scan, referenced */
+	ssize_t ndevs;
+	libusb_device_handle *handle; /* the opened device, or NULL */
+	int claimed;		      /* claimed interface number, or -1 */
+};
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void sleep_for_us(uint64_t us)
+{
+	struct timespec ts = {.tv_sec = (time_t)(us / 1000000u),
+			      .tv_nsec = (long)(us % 1000000u) * 1000};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int map_status(int r)
+{
+	switch (r) {
+	case LIBUSB_ERROR_PIPE:
+		return TR_STALL;
+	case LIBUSB_ERROR_TIMEOUT:
+		return TR_TIMEOUT;
+	case LIBUSB_ERROR_NO_DEVICE:
+	case LIBUSB_ERROR_NOT_FOUND:
+		return TR_NODEV;
+	default:
+		return TR_IO;
+	}
+}
+
+static int tr_control(void *ctx, uint8_t bmRequestType, uint8_t bRequest, uint16_t wValue,
+		      uint16_t wIndex, uint8_t *data, uint16_t wLength, unsigned timeout_ms,
+		      size_t *actual)
+{
+	struct usb_backend *ub = ctx;
+	int r;
+
+	*actual = 0;
+	if (ub->handle == NULL)
+		return TR_NODEV;
+	r = libusb_control_transfer(ub->handle, bmRequestType, bRequest, wValue, wIndex, data,
+				    wLength, timeout_ms);
+	if (r < 0)
+		return map_status(r);
+	*actual = (size_t)r;
+	return TR_OK;
+}
+
+static int tr_set_alt(void *ctx, uint8_t intf, uint8_t alt)
+{
+	struct usb_backend *ub = ctx;
+	int r;
+
+	if (ub->handle == NULL)
+		return TR_NODEV;
+	r = libusb_set_interface_alt_setting(ub->handle, intf, alt);
+	return r < 0 ? map_status(r) : TR_OK;
+}
+
+static int tr_reset(void *ctx)
+{
+	struct usb_backend *ub = ctx;
+	int r;
+
+	if (ub->handle == NULL)
+		return TR_NODEV;
+	r = libusb_reset_device(ub->handle);
+	return r < 0 ? map_status(r) : TR_OK;
+}
+
+static void tr_sleep_us(void *ctx, uint64_t us)
+{
+	(void)ctx;
+	sleep_for_us(us);
+}
+
+static uint64_t tr_now_us(void *ctx)
+{
+	(void)ctx;
+	return mono_us();
+}
+
+static const struct transport_ops usb_transport_ops = {
+	.control = tr_control,
+	.set_alt = tr_set_alt,
+	.reset = tr_reset,
+	.sleep_us = tr_sleep_us,
+	.now_us = tr_now_us,
+};
+
+static void release_list(struct usb_backend *ub)
+{
+	if (ub->devs != NULL)
+		libusb_free_device_list(ub->devs, 1);
+	ub->devs = NULL;
+	ub->ndevs = 0;
+}
+
+/* Where does the DFU functional descriptor hide? After the alt, the interface, or the config. */
+static bool find_func_desc(const struct libusb_config_descriptor *cfg,
+			   const struct libusb_interface *intf, const struct libusb_interface_descriptor *alt,
+			   struct dfu_func_desc *out)
+{
+	if (dfu_parse_func_desc(alt->extra, (size_t)alt->extra_length, out))
+		return true;
+	for (int i = 0; i < intf->num_altsetting; i++) {
+		const struct libusb_interface_descriptor *a = &intf->altsetting[i];
+
+		if (dfu_parse_func_desc(a->extra, (size_t)a->extra_length, out))
+			return true;
+	}
+	return dfu_parse_func_desc(cfg->extra, (size_t)cfg->extra_length, out);
+}
+
+static void read_string(libusb_device_handle *h, uint8_t index, char *buf, size_t len,
+			const char *fallback)
+{
+	int r;
+
+	if (h == NULL || index == 0) {
+		snprintf(buf, len, "%s", index == 0 ? "" : fallback);
+		return;
+	}
+	r = libusb_get_string_descriptor_ascii(h, index, (unsigned char *)buf, (int)len);
+	if (r < 0)
+		snprintf(buf, len, "%s", fallback);
+	else
+		buf[(size_t)r < len ? (size_t)r : len - 1] = '\0';
+}
+
+static void device_path(libusb_device *dev, char *buf, size_t len)
+{
+	uint8_t ports[8];
+	int n = libusb_get_port_numbers(dev, ports, (int)sizeof(ports));
+	size_t used;
+
+	snprintf(buf, len, "%u", libusb_get_bus_number(dev));
+	used = strlen(buf);
+	for (int i = 0; i < n && used < len; i++) {
+		snprintf(buf + used, len - used, "%c%u", i == 0 ? '-' : '.', ports[i]);
+		used = strlen(buf);
+	}
+}
+
+static void describe_open_error(libusb_device *dev, int r, struct dev_info *info)
+{
+	char node[64];
+
+#ifdef __linux__
+	snprintf(node, sizeof(node), "/dev/bus/usb/%03u/%03u", libusb_get_bus_number(dev),
+		 libusb_get_device_address(dev));
+#else
+	snprintf(node, sizeof(node), "bus %u device %u", libusb_get_bus_number(dev),
+		 libusb_get_device_address(dev));
+#endif
+	if (r == LIBUSB_ERROR_ACCESS) {
+		info->open_error = ERR_ACCESS;
+		snprintf(info->open_msg, sizeof(info->open_msg),
+			 "cannot open %s: permission denied (install the udev rule "
+			 "50-dfuse-util.rules, or run as root)",
+			 node);
+	} else if (r == LIBUSB_ERROR_NOT_SUPPORTED) {
+		info->open_error = ERR_ACCESS;
+		snprintf(info->open_msg, sizeof(info->open_msg),
+			 "cannot open %s: no usable driver (on Windows, bind WinUSB with Zadig)",
+			 node);
+	} else {
+		info->open_error = ERR_IO;
+		snprintf(info->open_msg, sizeof(info->open_msg), "cannot open %s: %s", node,
+			 libusb_strerror((enum libusb_error)r));
+	}
+}
+
+static int append(struct dev_info **list, size_t *n, size_t *cap, const struct dev_info *d,
+		  struct error *err)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct dev_info *nl = realloc(*list, ncap * sizeof(**list));
+
+		if (nl == NULL)
+			return error_set(err, ERR_NOMEM, "out of memory");
+		*list = nl;
+		*cap = ncap;
+	}
+	(*list)[(*n)++] = *d;
+	return ERR_OK;
+}
+
+/* Add every DFU interface of configuration @cfg of @dev to the list. */
+static int scan_config(libusb_device *dev, const struct libusb_device_descriptor *dd,
+		       const struct libusb_config_descriptor *cfg, size_t index,
+		       struct dev_info **list, size_t *n, size_t *cap, struct error *err)
+{
+	for (int i = 0; i < cfg->bNumInterfaces; i++) {
+		const struct libusb_interface *intf = &cfg->interface[i];
+		struct dev_info *info;
+		libusb_device_handle *h = NULL;
+		int r;
+
+		if (intf->num_altsetting < 1 || intf->altsetting[0].bInterfaceClass != 0xFE ||
+		    intf->altsetting[0].bInterfaceSubClass != 0x01)
+			continue;
+		info = calloc(1, sizeof(*info));
+		if (info == NULL)
+			return error_set(err, ERR_NOMEM, "out of memory");
+		info->vid = dd->idVendor;
+		info->pid = dd->idProduct;
+		info->bcdDevice = dd->bcdDevice;
+		info->bMaxPacketSize0 = dd->bMaxPacketSize0;
+		info->busnum = libusb_get_bus_number(dev);
+		info->devnum = libusb_get_device_address(dev);
+		device_path(dev, info->path, sizeof(info->path));
+		info->cfg = cfg->bConfigurationValue;
+		info->intf = intf->altsetting[0].bInterfaceNumber;
+		info->runtime = intf->altsetting[0].bInterfaceProtocol == 0x01;
+		info->has_func = find_func_desc(cfg, intf, &intf->altsetting[0], &info->func);
+		info->backend_index = index;
+		r = libusb_open(dev, &h);
+		if (r < 0) {
+			describe_open_error(dev, r, info);
+			h = NULL;
+		}
+		read_string(h, dd->iSerialNumber, info->serial, sizeof(info->serial), "UNKNOWN");
+		read_string(h, dd->iProduct, info->product, sizeof(info->product), "UNKNOWN");
+		for (int a = 0; a < intf->num_altsetting && info->nalts < DEV_MAX_ALTS; a++) {
+			const struct libusb_interface_descriptor *alt = &intf->altsetting[a];
+			struct dev_alt *da = &info->alts[info->nalts++];
+
+			da->alt = alt->bAlternateSetting;
+			read_string(h, alt->iInterface, da->name, sizeof(da->name), "UNKNOWN");
+		}
+		if (h != NULL)
+			libusb_close(h);
+		r = append(list, n, cap, info, err);
+		free(info);
+		if (r != ERR_OK)
+			return r;
+	}
+	return ERR_OK;
+}
+
+static int be_scan(void *ctx, struct dev_info **list, size_t *n, struct error *err)
+{
+	struct usb_backend *ub = ctx;
+	size_t cap = 0;
+
+	*list = NULL;
+	*n = 0;
+	release_list(ub);
+	ub->ndevs = libusb_get_device_list(ub->ctx, &ub->devs);
+	if (ub->ndevs < 0) {
+		int r = (int)ub->ndevs;
+
+		ub->devs = NULL;
+		ub->ndevs = 0;
+		return error_set(err, ERR_IO, "cannot list USB devices: %s",
+				 libusb_strerror((enum libusb_error)r));
+	}
+	for (ssize_t i = 0; i < ub->ndevs; i++) {
+		libusb_device *dev = ub->devs[i];
+		struct libusb_device_descriptor dd;
+
+		if (libusb_get_device_descriptor(dev, &dd) < 0)
+			continue;
+		for (uint8_t c = 0; c < dd.bNumConfigurations; c++) {
+			struct libusb_config_descriptor *cfg;
+			int r;
+
+			if (libusb_get_config_descriptor(dev, c, &cfg) < 0)
+				continue;
+			r = scan_config(dev, &dd, cfg, (size_t)i, list, n, &cap, err);
+			libusb_free_config_descriptor(cfg);
+			if (r != ERR_OK) {
+				free(*list);
+				*list = NULL;
+				*n = 0;
+				return r;
+			}
+		}
+	}
+	return ERR_OK;
+}
+
+static void be_close(void *ctx)
+{
+	struct usb_backend *ub = ctx;
+
+	if (ub->handle == NULL)
+		return;
+	if (ub->claimed >= 0)
+		libusb_release_interface(ub->handle, ub->claimed);
+	ub->claimed = -1;
+	libusb_close(ub->handle);
+	ub->handle = NULL;
+}
+
+static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct transport *tr,
+		   struct error *err)
+{
+	struct usb_backend *ub = ctx;
+	libusb_device *dev;
+	int r;
+
+	be_close(ub);
+	if (ub->devs == NULL || info->backend_index >= (size_t)ub->ndevs)
+		return error_set(err, ERR_NOTFOUND, "device is no longer present");
+	dev = ub->devs[info->backend_index];
+	r = libusb_open(dev, &ub->handle);
+	if (r < 0) {
+		struct dev_info tmp;
+
+		ub->handle = NULL;
+		if (r == LIBUSB_ERROR_NO_DEVICE)
+			return error_set(err, ERR_NOTFOUND, "device disconnected before it was opened");
+		memset(&tmp, 0, sizeof(tmp));
+		describe_open_error(dev, r, &tmp);
+		return error_set(err, (enum error_code)tmp.open_error, "%s", tmp.open_msg);
+	}
+	/* Linux only; elsewhere it reports NOT_SUPPORTED, which is fine. */
+	libusb_set_auto_detach_kernel_driver(ub->handle, 1);
+	r = libusb_claim_interface(ub->handle, info->intf);
+	if (r < 0) {
+		be_close(ub);
+		if (r == LIBUSB_ERROR_BUSY)
+			return error_set(err, ERR_ACCESS,
+					 "interface %u is in use by another program or driver",
+					 info->intf);
+		if (r == LIBUSB_ERROR_NO_DEVICE)
+			return error_set(err, ERR_NOTFOUND, "device disconnected");
+		return error_set(err, r == LIBUSB_ERROR_ACCESS ? ERR_ACCESS : ERR_IO,
+				 "cannot claim interface %u: %s", info->intf,
+				 libusb_strerror((enum libusb_error)r));
+	}
+	ub->claimed = info->intf;
+	if (info->nalts > 1 || alt != 0) {
+		r = libusb_set_interface_alt_setting(ub->handle, info->intf, alt);
+		if (r < 0) {
+			be_close(ub);
+			return error_set(err, ERR_IO, "cannot select alternate setting %u: %s", alt,
+					 libusb_strerror((enum libusb_error)r));
+		}
+	}
+	tr->ops = &usb_transport_ops;
+	tr->ctx = ub;
+	return ERR_OK;
+}
+
+static uint64_t be_now_us(void *ctx)
+{
+	(void)ctx;
+	return mono_us();
+}
+
+static void be_sleep_us(void *ctx, uint64_t us)
+{
+	(void)ctx;
+	sleep_for_us(us);
+}
+
+static const struct dev_backend_ops usb_backend_ops = {
+	.scan = be_scan,
+	.open = be_open,
+	.close = be_close,
+	.now_us = be_now_us,
+	.sleep_us = be_sleep_us,
+};
+
+int usb_backend_new(int verbose, struct usb_backend **out, struct error *err)
+{
+	struct usb_backend *ub = calloc(1, sizeof(*ub));
+	int r;
+
+	*out = NULL;
+	if (ub == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	ub->claimed = -1;
+	r = libusb_init(&ub->ctx);
+	if (r < 0) {
+		free(ub);
+		return error_set(err, ERR_IO, "cannot initialise libusb: %s",
+				 libusb_strerror((enum libusb_error)r));
+	}
+	if (verbose >= 3)
+		libusb_set_option(ub->ctx, LIBUSB_OPTION_LOG_LEVEL, LIBUSB_LOG_LEVEL_DEBUG);
+	*out = ub;
+	return ERR_OK;
+}
+
+void usb_backend_free(struct usb_backend *ub)
+{
+	if (ub == NULL)
+		return;
+	be_close(ub);
+	release_list(ub);
+	libusb_exit(ub->ctx);
+	free(ub);
+}
+
+struct dev_backend usb_backend_get(struct usb_backend *ub)
+{
+	struct dev_backend be = {.ops = &usb_backend_ops, .ctx = ub};
+
+	return be;
+}
