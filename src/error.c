@@ -21,17 +21,20 @@ int error_set(struct error *err, enum error_code code, const char *fmt, ...)
 
 int error_wrap(struct error *err, const char *fmt, ...)
 {
-	char prefix[ERROR_MSG_MAX];
-	char old[ERROR_MSG_MAX];
+	char line[2 * ERROR_MSG_MAX];
+	size_t used;
 	va_list ap;
 
 	if (err == NULL)
 		return ERR_IO;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(line, ERROR_MSG_MAX, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	used = strlen(line);
+	memcpy(line + used, ": ", 2);
+	memcpy(line + used + 2, err->msg, strnlen(err->msg, ERROR_MSG_MAX - 1) + 1);
+	line[ERROR_MSG_MAX - 1] = '\0'; /* keep the outer context when it must be cut */
+	memcpy(err->msg, line, ERROR_MSG_MAX);
 	return err->code;
 }
 
