@@ -65,24 +65,35 @@ struct sim_urb {
 };
 
 struct sim_runner;
+struct sim_dev;
 
-/* One device instance on the bus (a re-enumeration makes a new one). */
-struct sim_dev {
-	struct sim_runner *r;
-	const struct sim_cfg *cfg;
-	const struct sim_chip *chip;
-	struct sim_device *model;
-	char *serial;
-	char *label; /* key for stats/dump: the serial, made unique */
-	unsigned busnum, devnum;
-	char *port;
+/*
+ * One appearance of a device on the bus: its node, sysfs entries and ioctl
+ * handler. A re-enumeration makes a new one; the old one stays attached,
+ * answering ENODEV to the clients that still hold it open.
+ */
+struct sim_node {
+	struct sim_dev *d;
+	unsigned devnum;
 	char devnode[32];
 	char *syspath, *ifpath;
 	UMockdevIoctlBase *handler;
+	bool plugged, unplug_queued, gone, reenumerate;
+	GQueue urbs; /* struct sim_urb *, in submit order */
+};
+
+/* One simulated device: a model and its appearances. */
+struct sim_dev {
+	struct sim_runner *r;
+	const struct sim_cfg *cfg;
+	struct sim_device *model;
+	char *label; /* key for stats/dump: the serial, made unique */
+	unsigned busnum;
+	unsigned devnum_wanted; /* first appearance; 0: automatic */
+	char *port;
+	GPtrArray *nodes; /* struct sim_node *, the last one is current */
 	FILE *log;
 	GString *logline; /* partial line of the prefixed log stream */
-	bool plugged, unplug_queued, gone;
-	GQueue urbs; /* struct sim_urb *, in submit order */
 	unsigned long nurbs;
 };
 
@@ -209,21 +220,14 @@ static struct sim_dev *dev_new(struct sim_runner *r, const struct sim_cfg *cfg,
 
 	d->r = r;
 	d->cfg = cfg;
-	d->chip = chip;
-	d->serial = g_strdup(serial != NULL ? serial : chip->serial);
-	d->model = sim_device_new(chip, d->serial);
+	d->model = sim_device_new(chip, serial);
 	if (d->model == NULL)
 		die_setup("out of memory creating device %s", chip->name);
-	d->label = unique_label(r, d->serial);
+	d->label = unique_label(r, sim_device_serial(d->model));
 	d->busnum = cfg->busnum;
-	d->devnum = devnum != 0 ? devnum : r->next_devnum;
-	if (d->devnum >= r->next_devnum)
-		r->next_devnum = d->devnum + 1;
-	if (d->busnum > 255 || d->devnum > 127)
-		die_setup("device %s: bus %u device %u out of range", d->serial, d->busnum,
-			  d->devnum);
+	d->devnum_wanted = devnum;
 	d->port = g_strdup(cfg->port);
-	snprintf(d->devnode, sizeof(d->devnode), "/dev/bus/usb/%03u/%03u", d->busnum, d->devnum);
+	d->nodes = g_ptr_array_new();
 	sim_device_set_faults(d->model, &cfg->faults);
 	if (cfg->have_time_scale)
 		sim_device_set_time_scale(d->model, cfg->time_scale);
@@ -237,7 +241,6 @@ static struct sim_dev *dev_new(struct sim_runner *r, const struct sim_cfg *cfg,
 		setvbuf(d->log, NULL, _IOLBF, 0);
 		sim_device_set_log(d->model, d->log);
 	}
-	g_queue_init(&d->urbs);
 	g_ptr_array_add(r->devs, d);
 	return d;
 }
@@ -251,20 +254,25 @@ static void urb_free(struct sim_urb *u)
 
 static void dev_free(struct sim_dev *d)
 {
-	struct sim_urb *u;
+	for (unsigned i = 0; i < d->nodes->len; i++) {
+		struct sim_node *n = g_ptr_array_index(d->nodes, i);
+		struct sim_urb *u;
 
-	while ((u = g_queue_pop_head(&d->urbs)) != NULL)
-		urb_free(u);
+		while ((u = g_queue_pop_head(&n->urbs)) != NULL)
+			urb_free(u);
+		g_clear_object(&n->handler);
+		g_free(n->syspath);
+		g_free(n->ifpath);
+		g_free(n);
+	}
+	g_ptr_array_unref(d->nodes);
 	if (d->log != NULL) {
 		sim_device_set_log(d->model, NULL);
 		fclose(d->log);
 	}
 	sim_device_free(d->model);
-	g_free(d->serial);
 	g_free(d->label);
 	g_free(d->port);
-	g_free(d->syspath);
-	g_free(d->ifpath);
 	g_free(d);
 }
 
@@ -294,14 +302,14 @@ static void load_images(struct sim_dev *d)
 
 /* ---- the ioctl handler (runs on umockdev's thread; takes r->lock) ---- */
 
-static void queue_unplug(struct sim_dev *d);
+static void queue_unplug(struct sim_node *n, bool reenumerate);
 
 /* After any request: a model that says "gone" leaves the bus soon. */
-static void check_gone(struct sim_dev *d)
+static void check_gone(struct sim_node *n)
 {
-	if (!d->gone && sim_device_gone(d->model)) {
-		d->gone = true;
-		queue_unplug(d);
+	if (!n->gone && sim_device_gone(n->d->model)) {
+		n->gone = true;
+		queue_unplug(n, false);
 	}
 }
 
@@ -320,10 +328,18 @@ static int urb_status(enum sim_result res)
 	return -EPROTO;
 }
 
-/* Runs the control request of @u through the model; false: not answered yet. */
-static bool urb_run(struct sim_dev *d, struct sim_urb *u)
+static void urb_finish(struct sim_urb *u, int status, int actual)
 {
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)(void *)u->urb->data;
+	umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
+				   (guint8 *)&status, sizeof(status));
+	umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, actual_length),
+				   (guint8 *)&actual, sizeof(actual));
+	u->done = true;
+}
+
+/* Runs the control request of @u through the model; SIM_LATER: not answered yet. */
+static enum sim_result urb_run(struct sim_node *n, struct sim_urb *u)
+{
 	const uint8_t *setup = u->buf->data;
 	uint16_t wValue = (uint16_t)(setup[2] | setup[3] << 8);
 	uint16_t wIndex = (uint16_t)(setup[4] | setup[5] << 8);
@@ -331,40 +347,30 @@ static bool urb_run(struct sim_dev *d, struct sim_urb *u)
 	uint8_t *data = g_malloc0((gsize)wLength + 1);
 	size_t actual = 0;
 	enum sim_result res;
-	int status, alen;
 
 	memcpy(data, setup + 8, wLength);
-	res = sim_device_control(d->model, now_us(), setup[0], setup[1], wValue, wIndex, data,
+	res = sim_device_control(n->d->model, now_us(), setup[0], setup[1], wValue, wIndex, data,
 				 wLength, &actual);
 	if (res == SIM_LATER) {
-		u->ready_at = sim_device_ready_at(d->model);
+		u->ready_at = sim_device_ready_at(n->d->model);
 		g_free(data);
-		return false;
+		return res;
 	}
 	if (res != SIM_OK || actual > wLength)
 		actual = 0;
+	else if ((setup[0] & 0x80) == 0)
+		actual = wLength; /* an OUT data stage that was ACKed moved all of it */
+	/* The model wrote into a copy: update() marks the client's buffer for write-back. */
 	if ((setup[0] & 0x80) != 0 && actual > 0)
 		umockdev_ioctl_data_update(u->buf, 8, data, (gint)actual);
-	status = urb_status(res);
-	alen = (int)actual;
-	umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
-				   (guint8 *)&status, sizeof(status));
-	umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, actual_length),
-				   (guint8 *)&alen, sizeof(alen));
-	(void)urb;
-	u->done = true;
-	d->nurbs++;
+	urb_finish(u, urb_status(res), (int)actual);
+	n->d->nurbs++;
 	g_free(data);
-	check_gone(d);
-	return true;
+	check_gone(n);
+	return res;
 }
 
-static void complete(UMockdevIoctlClient *client, int err)
-{
-	umockdev_ioctl_client_complete(client, err == 0 ? 0 : -1, err);
-}
-
-static int do_submit(struct sim_dev *d, UMockdevIoctlData *arg)
+static int do_submit(struct sim_node *n, UMockdevIoctlData *arg)
 {
 	UMockdevIoctlData *urbd;
 	struct usbdevfs_urb *urb;
@@ -378,13 +384,10 @@ static int do_submit(struct sim_dev *d, UMockdevIoctlData *arg)
 		return EFAULT;
 	}
 	urb = (struct usbdevfs_urb *)(void *)urbd->data;
+	/* A DFU device has endpoint 0 only. */
 	if (urb->type != USBDEVFS_URB_TYPE_CONTROL || urb->buffer_length < 8) {
 		umockdev_ioctl_data_unref(urbd);
 		return EINVAL;
-	}
-	if (d->gone) {
-		umockdev_ioctl_data_unref(urbd);
-		return ENODEV;
 	}
 	u = g_new0(struct sim_urb, 1);
 	u->urb = urbd;
@@ -400,45 +403,36 @@ static int do_submit(struct sim_dev *d, UMockdevIoctlData *arg)
 		urb_free(u);
 		return EINVAL;
 	}
-	urb_run(d, u);
-	if (u->done && urb_status(SIM_NODEV) == ((struct usbdevfs_urb *)(void *)u->urb->data)->status) {
+	if (urb_run(n, u) == SIM_NODEV) {
 		/* The model vanished at this very request: the kernel refuses the submit. */
 		urb_free(u);
 		return ENODEV;
 	}
-	g_queue_push_tail(&d->urbs, u);
+	g_queue_push_tail(&n->urbs, u);
 	return 0;
 }
 
 /* REAPURBNDELAY: hands back the oldest finished URB, or EAGAIN. */
-static int do_reap(struct sim_dev *d, UMockdevIoctlData *arg)
+static int do_reap(struct sim_node *n, UMockdevIoctlData *arg)
 {
-	struct sim_urb *u = g_queue_peek_head(&d->urbs);
+	struct sim_urb *u = g_queue_peek_head(&n->urbs);
 	UMockdevIoctlData *ptr;
 	GError *err = NULL;
 
 	if (u == NULL)
-		return d->gone ? ENODEV : EAGAIN;
+		return n->gone ? ENODEV : EAGAIN;
 	if (!u->done) {
-		if (d->gone) {
-			int status = -ESHUTDOWN, zero = 0;
-
-			umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
-						   (guint8 *)&status, sizeof(status));
-			umockdev_ioctl_data_update(u->urb,
-						   G_STRUCT_OFFSET(struct usbdevfs_urb, actual_length),
-						   (guint8 *)&zero, sizeof(zero));
-			u->done = true;
-		} else if (now_us() < u->ready_at || !urb_run(d, u)) {
+		if (n->gone)
+			urb_finish(u, -ESHUTDOWN, 0); /* killed by the disconnect */
+		else if (now_us() < u->ready_at || urb_run(n, u) == SIM_LATER)
 			return EAGAIN;
-		}
 	}
 	ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &err);
 	if (ptr == NULL) {
 		g_clear_error(&err);
 		return EFAULT;
 	}
-	g_queue_pop_head(&d->urbs);
+	g_queue_pop_head(&n->urbs);
 	umockdev_ioctl_data_set_ptr(ptr, 0, u->urb);
 	umockdev_ioctl_data_unref(ptr);
 	urb_free(u);
@@ -446,27 +440,24 @@ static int do_reap(struct sim_dev *d, UMockdevIoctlData *arg)
 }
 
 /* DISCARDURB: the argument is the client's URB address itself. */
-static int do_discard(struct sim_dev *d, UMockdevIoctlData *arg)
+static int do_discard(struct sim_node *n, UMockdevIoctlData *arg)
 {
 	gulong addr = *(gulong *)(void *)arg->data;
 
-	for (GList *l = d->urbs.head; l != NULL; l = l->next) {
+	for (GList *l = n->urbs.head; l != NULL; l = l->next) {
 		struct sim_urb *u = l->data;
-		int status = -ENOENT;
 
 		if (u->urb->client_addr != addr)
 			continue;
 		if (u->done)
 			return EINVAL;
-		umockdev_ioctl_data_update(u->urb, G_STRUCT_OFFSET(struct usbdevfs_urb, status),
-					   (guint8 *)&status, sizeof(status));
-		u->done = true;
+		urb_finish(u, -ENOENT, 0);
 		return 0;
 	}
 	return EINVAL;
 }
 
-static int do_setinterface(struct sim_dev *d, UMockdevIoctlData *arg)
+static int do_setinterface(struct sim_node *n, UMockdevIoctlData *arg)
 {
 	struct usbdevfs_setinterface si;
 	UMockdevIoctlData *sd;
@@ -482,127 +473,116 @@ static int do_setinterface(struct sim_dev *d, UMockdevIoctlData *arg)
 	umockdev_ioctl_data_unref(sd);
 	if (si.interface > 255 || si.altsetting > 255)
 		return EINVAL;
-	res = sim_device_set_alt(d->model, (uint8_t)si.interface, (uint8_t)si.altsetting);
-	check_gone(d);
+	res = sim_device_set_alt(n->d->model, (uint8_t)si.interface, (uint8_t)si.altsetting);
+	check_gone(n);
 	return res == SIM_OK ? 0 : res == SIM_STALL ? EINVAL : ENODEV;
 }
 
-static int do_reset(struct sim_dev *d)
+static int do_reset(struct sim_node *n)
 {
-	enum sim_reset_result res = sim_device_reset(d->model, now_us());
-
-	switch (res) {
+	switch (sim_device_reset(n->d->model, now_us())) {
 	case SIM_RESET_SAME:
 		break;
 	case SIM_RESET_REENUMERATE:
+		/* The reset went through; the device drops off and comes back in DFU mode. */
+		n->gone = true;
+		queue_unplug(n, true);
+		break;
 	case SIM_RESET_GONE:
-		/* The device drops off the bus; the reset itself went through. */
-		if (!d->gone) {
-			d->gone = true;
-			queue_unplug(d);
-		}
+		n->gone = true;
+		queue_unplug(n, false);
 		break;
 	}
 	return 0;
 }
 
-static int write_u32(UMockdevIoctlData *arg, uint32_t v)
+static int write_arg(UMockdevIoctlData *arg, const void *v, size_t len)
 {
 	GError *err = NULL;
-	UMockdevIoctlData *p = umockdev_ioctl_data_resolve(arg, 0, sizeof(v), &err);
+	UMockdevIoctlData *p = umockdev_ioctl_data_resolve(arg, 0, len, &err);
 
 	if (p == NULL) {
 		g_clear_error(&err);
 		return EFAULT;
 	}
-	umockdev_ioctl_data_update(p, 0, (guint8 *)&v, sizeof(v));
+	umockdev_ioctl_data_update(p, 0, (guint8 *)v, (gint)len);
 	umockdev_ioctl_data_unref(p);
 	return 0;
 }
 
+/* The usbdevfs requests libusb 1.0.26 makes for a device it opens and drives. */
+static int handle(struct sim_node *n, unsigned long req, UMockdevIoctlData *arg, long *ret)
+{
+	switch (req) {
+	case USBDEVFS_GET_CAPABILITIES: {
+		uint32_t caps = USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
+				USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
+
+		return write_arg(arg, &caps, sizeof(caps));
+	}
+	case USBDEVFS_GET_SPEED:
+		*ret = 2; /* USB_SPEED_FULL, as the ROM bootloaders run */
+		return 0;
+	case USBDEVFS_CONNECTINFO: {
+		struct usbdevfs_connectinfo ci = { .devnum = n->devnum, .slow = 0 };
+
+		return write_arg(arg, &ci, sizeof(ci));
+	}
+	case USBDEVFS_CLAIMINTERFACE:
+	case USBDEVFS_RELEASEINTERFACE:
+	case USBDEVFS_DISCONNECT_CLAIM:
+	case USBDEVFS_SETCONFIGURATION:
+	case USBDEVFS_CLEAR_HALT:
+	case USBDEVFS_RESETEP:
+		return 0;
+	case USBDEVFS_GETDRIVER:
+		return ENODATA; /* no kernel driver bound */
+	case USBDEVFS_SETINTERFACE:
+		return do_setinterface(n, arg);
+	case USBDEVFS_RESET:
+		return do_reset(n);
+	case USBDEVFS_SUBMITURB:
+		return do_submit(n, arg);
+	case USBDEVFS_REAPURBNDELAY:
+	case USBDEVFS_REAPURB:
+		return do_reap(n, arg);
+	case USBDEVFS_DISCARDURB:
+		return do_discard(n, arg);
+	default:
+		return ENOTTY;
+	}
+}
+
 static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer user)
 {
-	struct sim_dev *d = user;
-	struct sim_runner *r = d->r;
-	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
+	struct sim_node *n = user;
+	struct sim_runner *r = n->d->r;
 	unsigned long req = umockdev_ioctl_client_get_request(client);
+	long ret = 0;
 	int err;
-	bool slow = false;
+	bool slow;
 
 	(void)handler;
 	g_mutex_lock(&r->lock);
 	r->ioctls++;
 	/* Once gone, the kernel answers ENODEV to all but reaping what completed. */
-	if (d->gone && req != USBDEVFS_REAPURBNDELAY && req != USBDEVFS_REAPURB &&
-	    req != USBDEVFS_DISCARDURB && req != USBDEVFS_RELEASEINTERFACE) {
+	if (n->gone && req != USBDEVFS_REAPURBNDELAY && req != USBDEVFS_REAPURB &&
+	    req != USBDEVFS_DISCARDURB && req != USBDEVFS_RELEASEINTERFACE)
 		err = ENODEV;
-	} else {
-		switch (req) {
-		case USBDEVFS_GET_CAPABILITIES:
-			err = write_u32(arg, USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
-						     USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-						     USBDEVFS_CAP_REAP_AFTER_DISCONNECT);
-			break;
-		case USBDEVFS_GET_SPEED:
-			umockdev_ioctl_client_complete(client, 2 /* USB_SPEED_FULL */, 0);
-			g_mutex_unlock(&r->lock);
-			return TRUE;
-		case USBDEVFS_CLAIMINTERFACE:
-		case USBDEVFS_RELEASEINTERFACE:
-		case USBDEVFS_DISCONNECT_CLAIM:
-		case USBDEVFS_SETCONFIGURATION:
-		case USBDEVFS_CLEAR_HALT:
-		case USBDEVFS_RESETEP:
-			err = 0;
-			break;
-		case USBDEVFS_GETDRIVER:
-			err = ENODATA;
-			break;
-		case USBDEVFS_CONNECTINFO: {
-			struct usbdevfs_connectinfo ci = { .devnum = d->devnum, .slow = 0 };
-			GError *e = NULL;
-			UMockdevIoctlData *p = umockdev_ioctl_data_resolve(arg, 0, sizeof(ci), &e);
-
-			if (p == NULL) {
-				g_clear_error(&e);
-				err = EFAULT;
-				break;
-			}
-			umockdev_ioctl_data_update(p, 0, (guint8 *)&ci, sizeof(ci));
-			umockdev_ioctl_data_unref(p);
-			err = 0;
-			break;
-		}
-		case USBDEVFS_SETINTERFACE:
-			err = do_setinterface(d, arg);
-			break;
-		case USBDEVFS_RESET:
-			err = do_reset(d);
-			break;
-		case USBDEVFS_SUBMITURB:
-			err = do_submit(d, arg);
-			break;
-		case USBDEVFS_REAPURBNDELAY:
-		case USBDEVFS_REAPURB:
-			err = do_reap(d, arg);
-			/* libusb reaps until EAGAIN after each URB: only a held-back answer
-			   makes it spin, so only then slow it down. */
-			slow = err == EAGAIN && !g_queue_is_empty(&d->urbs);
-			break;
-		case USBDEVFS_DISCARDURB:
-			err = do_discard(d, arg);
-			break;
-		default:
-			err = ENOTTY;
-			break;
-		}
-	}
+	else
+		err = handle(n, req, umockdev_ioctl_client_get_arg(client), &ret);
+	/*
+	 * libusb reaps until EAGAIN after every URB, which costs nothing; only a
+	 * held-back answer makes it spin on the never-blocking poll(), so only
+	 * then slow it down.
+	 */
+	slow = err == EAGAIN && !g_queue_is_empty(&n->urbs);
 	if (slow)
 		r->eagains++;
 	g_mutex_unlock(&r->lock);
 	if (slow)
 		g_usleep(SIM_EAGAIN_SLEEP_US);
-	complete(client, err);
+	umockdev_ioctl_client_complete(client, err == 0 ? ret : -1, err);
 	return TRUE;
 }
 
@@ -616,10 +596,18 @@ static void write_file(const char *path, const void *data, size_t len)
 		die_setup("%s", err->message);
 }
 
+static char *root_path(const struct sim_runner *r, const char *path)
+{
+	return g_build_filename(r->root_dir, path, NULL);
+}
+
+/* Puts the device on the bus as it is now (a re-enumeration changes PID and chip). */
 static void dev_plug(struct sim_dev *d)
 {
 	struct sim_runner *r = d->r;
-	const struct sim_chip *c = d->chip;
+	const struct sim_chip *c = sim_device_chip(d->model);
+	const char *serial = sim_device_serial(d->model);
+	struct sim_node *n = g_new0(struct sim_node, 1);
 	uint8_t desc[4096];
 	size_t dlen = sim_device_descriptors(d->model, desc, sizeof(desc));
 	char *sysdir, *path, *node, *s_bus, *s_dev, *s_vid, *s_pid, *s_bcd, *s_devpath, *s_mps;
@@ -628,69 +616,85 @@ static void dev_plug(struct sim_dev *d)
 	GError *err = NULL;
 
 	if (dlen == 0 || dlen > sizeof(desc))
-		die_setup("device %s: descriptors do not fit", d->serial);
-	d->handler = umockdev_ioctl_base_new();
-	g_signal_connect(d->handler, "handle-ioctl", G_CALLBACK(on_ioctl), d);
+		die_setup("device %s: descriptors do not fit", d->label);
+	n->d = d;
+	g_queue_init(&n->urbs);
+	n->devnum = d->nodes->len == 0 && d->devnum_wanted != 0 ? d->devnum_wanted
+								: r->next_devnum;
+	if (n->devnum >= r->next_devnum)
+		r->next_devnum = n->devnum + 1;
+	if (d->busnum > 255 || n->devnum > 127)
+		die_setup("device %s: bus %u device %u out of range", d->label, d->busnum,
+			  n->devnum);
+	snprintf(n->devnode, sizeof(n->devnode), "/dev/bus/usb/%03u/%03u", d->busnum, n->devnum);
+
+	n->handler = umockdev_ioctl_base_new();
+	g_signal_connect(n->handler, "handle-ioctl", G_CALLBACK(on_ioctl), n);
 	/* Before the node exists: a client opening it early must reach us (notes). */
-	if (!umockdev_testbed_attach_ioctl(r->tb, d->devnode, d->handler, &err))
-		die_setup("attach ioctl %s: %s", d->devnode, err->message);
+	if (!umockdev_testbed_attach_ioctl(r->tb, n->devnode, n->handler, &err))
+		die_setup("attach ioctl %s: %s", n->devnode, err->message);
 
 	/*
 	 * The binary descriptors and the node go in before the device is added:
 	 * adding it announces it, and a hotplugging client reads them at once.
 	 */
-	sysdir = g_build_filename(r->root_dir, "sys", "devices", d->port, NULL);
+	path = g_build_filename("sys", "devices", d->port, NULL);
+	sysdir = root_path(r, path);
+	g_free(path);
 	if (g_mkdir_with_parents(sysdir, 0755) != 0)
 		die_setup("mkdir %s: %s", sysdir, g_strerror(errno));
 	path = g_build_filename(sysdir, "descriptors", NULL);
 	write_file(path, desc, dlen);
 	g_free(path);
-	node = g_build_filename(r->root_dir, d->devnode, NULL);
+	g_free(sysdir);
+	node = root_path(r, n->devnode);
 	path = g_path_get_dirname(node);
 	if (g_mkdir_with_parents(path, 0755) != 0)
 		die_setup("mkdir %s: %s", path, g_strerror(errno));
 	g_free(path);
 	write_file(node, "", 0);
 	g_free(node);
-	g_free(sysdir);
 
 	s_bus = g_strdup_printf("%u", d->busnum);
-	s_dev = g_strdup_printf("%u", d->devnum);
+	s_dev = g_strdup_printf("%u", n->devnum);
 	s_busp = g_strdup_printf("%03u", d->busnum);
-	s_devp = g_strdup_printf("%03u", d->devnum);
+	s_devp = g_strdup_printf("%03u", n->devnum);
 	s_vid = g_strdup_printf("%04x", c->idVendor);
-	s_pid = g_strdup_printf("%04x", c->idProduct);
+	s_pid = g_strdup_printf("%04x", sim_device_idProduct(d->model));
 	s_bcd = g_strdup_printf("%04x", c->bcdDevice);
 	s_mps = g_strdup_printf("%u", c->bMaxPacketSize0);
 	s_devpath = g_strdup(dash != NULL ? dash + 1 : d->port);
-	s_product = g_strdup_printf("%x/%x/%x", c->idVendor, c->idProduct, c->bcdDevice);
+	s_product = g_strdup_printf("%x/%x/%x", c->idVendor, sim_device_idProduct(d->model),
+				    c->bcdDevice);
 	s_proto = g_strdup_printf("%02x", c->runtime ? 1 : 2);
 	s_iface = g_strdup_printf("254/1/%u", c->runtime ? 1 : 2);
 	ifname = g_strdup_printf("%s:1.0", d->port);
 
-	d->syspath = umockdev_testbed_add_device(
+	n->syspath = umockdev_testbed_add_device(
 		r->tb, "usb", d->port, NULL,
 		/* attributes */
 		"busnum", s_bus, "devnum", s_dev, "devpath", s_devpath, "idVendor", s_vid,
 		"idProduct", s_pid, "bcdDevice", s_bcd, "manufacturer", c->manufacturer, "product",
-		c->product, "serial", d->serial, "speed", "12", "version", " 2.00",
-		"bDeviceClass", "00", "bDeviceSubClass", "00", "bDeviceProtocol", "00",
-		"bMaxPacketSize0", s_mps, "bConfigurationValue", "1", "bNumConfigurations", "1",
-		"bNumInterfaces", " 1", "bmAttributes", "c0", "maxchild", "0", NULL,
+		c->product, "serial", serial, "speed", "12", "version", " 2.00", "bDeviceClass",
+		"00", "bDeviceSubClass", "00", "bDeviceProtocol", "00", "bMaxPacketSize0", s_mps,
+		"bConfigurationValue", "1", "bNumConfigurations", "1", "bNumInterfaces", " 1",
+		"bmAttributes", "c0", "maxchild", "0", NULL,
 		/* properties */
-		"DEVNAME", d->devnode, "SUBSYSTEM", "usb", "DEVTYPE", "usb_device", "DRIVER", "usb",
+		"DEVNAME", n->devnode, "SUBSYSTEM", "usb", "DEVTYPE", "usb_device", "DRIVER", "usb",
 		"BUSNUM", s_busp, "DEVNUM", s_devp, "PRODUCT", s_product, "TYPE", "0/0/0",
-		"ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid, "ID_SERIAL_SHORT", d->serial, NULL);
-	if (d->syspath == NULL)
+		"ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid, "ID_SERIAL_SHORT", serial, NULL);
+	if (n->syspath == NULL)
 		die_setup("cannot add device %s", d->port);
-	d->ifpath = umockdev_testbed_add_device(
-		r->tb, "usb", ifname, d->syspath,
+	n->ifpath = umockdev_testbed_add_device(
+		r->tb, "usb", ifname, n->syspath,
+		/* attributes */
 		"bInterfaceNumber", "00", "bAlternateSetting", " 0", "bNumEndpoints", "00",
 		"bInterfaceClass", "fe", "bInterfaceSubClass", "01", "bInterfaceProtocol", s_proto,
 		NULL,
+		/* properties */
 		"SUBSYSTEM", "usb", "DEVTYPE", "usb_interface", "PRODUCT", s_product, "TYPE",
 		"0/0/0", "INTERFACE", s_iface, NULL);
-	if (d->ifpath == NULL)
+	if (n->ifpath == NULL)
 		die_setup("cannot add interface %s", ifname);
 
 	g_free(s_bus);
@@ -707,7 +711,8 @@ static void dev_plug(struct sim_dev *d)
 	g_free(s_iface);
 	g_free(ifname);
 	g_mutex_lock(&r->lock);
-	d->plugged = true;
+	n->plugged = true;
+	g_ptr_array_add(d->nodes, n);
 	g_mutex_unlock(&r->lock);
 }
 
@@ -717,55 +722,64 @@ static gboolean plug_cb(gpointer user)
 	return G_SOURCE_REMOVE;
 }
 
-/* Removes the device from the testbed; the ioctl handler stays (notes). */
-static void dev_unplug(struct sim_dev *d)
+/* Takes the device off the testbed; the ioctl handler stays (notes). */
+static void node_unplug(struct sim_node *n)
 {
-	struct sim_runner *r = d->r;
+	struct sim_runner *r = n->d->r;
 	char *node;
 
-	if (!d->plugged)
-		return;
 	/* 0.17.16 sends no remove uevent and trips over a leftover interface (notes). */
-	umockdev_testbed_uevent(r->tb, d->syspath, "remove");
-	umockdev_testbed_remove_device(r->tb, d->ifpath);
-	umockdev_testbed_remove_device(r->tb, d->syspath);
-	node = g_build_filename(r->root_dir, d->devnode, NULL);
+	umockdev_testbed_uevent(r->tb, n->syspath, "remove");
+	umockdev_testbed_remove_device(r->tb, n->ifpath);
+	umockdev_testbed_remove_device(r->tb, n->syspath);
+	node = root_path(r, n->devnode);
 	unlink(node);
 	g_free(node);
-	d->plugged = false;
+	n->plugged = false;
+}
+
+/*
+ * A new device for a run-time device that re-enumerates with --dfu-serial:
+ * the model keeps its serial, so the DFU-mode device is a fresh model of the
+ * chip it became, with the same images loaded.
+ */
+static struct sim_dev *dev_respawn(struct sim_dev *d)
+{
+	struct sim_runner *r = d->r;
+	struct sim_dev *nd;
+
+	g_mutex_lock(&r->lock);
+	nd = dev_new(r, d->cfg, sim_device_chip(d->model), d->cfg->dfu_serial, 0);
+	g_mutex_unlock(&r->lock);
+	load_images(nd);
+	return nd;
 }
 
 static gboolean unplug_cb(gpointer user)
 {
-	struct sim_dev *d = user;
-	struct sim_runner *r = d->r;
-	const struct sim_chip *next;
+	struct sim_node *n = user;
+	struct sim_dev *d = n->d;
+	int ms;
 
-	dev_unplug(d);
-	g_mutex_lock(&r->lock);
-	next = sim_device_chip(d->model);
-	g_mutex_unlock(&r->lock);
-	if (next != NULL) {
-		const char *serial = d->cfg->dfu_serial != NULL ? d->cfg->dfu_serial : d->serial;
-		int ms = d->cfg->reenumerate_after_ms >= 0 ? d->cfg->reenumerate_after_ms
-							   : SIM_REENUM_DEFAULT_MS;
-		struct sim_dev *nd;
-
-		g_mutex_lock(&r->lock);
-		nd = dev_new(r, d->cfg, next, serial, 0);
-		g_mutex_unlock(&r->lock);
-		g_timeout_add((guint)ms, plug_cb, nd);
-	}
+	node_unplug(n);
+	if (!n->reenumerate)
+		return G_SOURCE_REMOVE;
+	ms = d->cfg->reenumerate_after_ms >= 0 ? d->cfg->reenumerate_after_ms
+					       : SIM_REENUM_DEFAULT_MS;
+	if (d->cfg->dfu_serial != NULL)
+		d = dev_respawn(d);
+	g_timeout_add((guint)ms, plug_cb, d);
 	return G_SOURCE_REMOVE;
 }
 
 /* Called with r->lock held, from any thread. */
-static void queue_unplug(struct sim_dev *d)
+static void queue_unplug(struct sim_node *n, bool reenumerate)
 {
-	if (d->unplug_queued)
+	if (n->unplug_queued)
 		return;
-	d->unplug_queued = true;
-	g_idle_add(unplug_cb, d);
+	n->unplug_queued = true;
+	n->reenumerate = reenumerate;
+	g_idle_add(unplug_cb, n);
 }
 
 /* ---- the command ---- */
@@ -966,7 +980,7 @@ static void write_stats(struct sim_runner *r, double elapsed_ms)
 		struct sim_stats s;
 
 		sim_device_stats(d->model, &s);
-		fprintf(f, "%s.chip=%s\n", l, d->chip->name);
+		fprintf(f, "%s.chip=%s\n", l, sim_device_chip(d->model)->name);
 		fprintf(f, "%s.urbs=%lu\n", l, d->nurbs);
 		fprintf(f, "%s.requests=%lu\n", l, s.requests);
 		fprintf(f, "%s.dfu_requests=%lu\n", l, s.dfu_requests);
@@ -1082,7 +1096,6 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < r.devs->len; i++) {
 		struct sim_dev *d = g_ptr_array_index(r.devs, i);
 
-		g_clear_object(&d->handler);
 		dev_free(d);
 	}
 	if (r.logfile != NULL)
