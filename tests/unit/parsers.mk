@@ -3,7 +3,7 @@
 # layout string (dfuse_mem.c) and .dfu/.bin files (dfu_file.c).
 
 check_PROGRAMS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file tests/unit/dfu-file-dump
-TESTS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file
+TESTS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file tests/unit/dfu-file-interop.sh
 
 tests_unit_test_dfuse_mem_SOURCES = tests/unit/test-dfuse-mem.c tests/unit/tap.h
 tests_unit_test_dfuse_mem_LDADD = src/libdfuse.a
@@ -15,3 +15,5 @@ tests_unit_test_dfu_file_LDADD = src/libdfuse.a
 # what Debian's dfuse-pack and dfu-suffix were asked to write.
 tests_unit_dfu_file_dump_SOURCES = tests/unit/dfu-file-dump.c
 tests_unit_dfu_file_dump_LDADD = src/libdfuse.a
+
+dist_noinst_SCRIPTS += tests/unit/dfu-file-interop.sh
