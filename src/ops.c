@@ -563,6 +563,7 @@ static int op_upload(struct ops *op, struct error *err)
 	uint32_t addr, len;
 	uint64_t bad_start, bad_end;
 	char tmp[4096];
+	mode_t mask;
 	int index, fd, r;
 
 	/* dfu-util semantics: never overwrite; checked before touching the device. */
@@ -612,6 +613,10 @@ static int op_upload(struct ops *op, struct error *err)
 	if (fd < 0)
 		return error_set(err, ERR_CANTCREAT, "cannot create a temporary file next to %s: %s",
 				 o->file, strerror(errno));
+	/* mkstemp() makes the file private; give it the mode a plain creat() would. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
 	ui_info(op->ui, "Reading %u bytes from 0x%08x (alt %u \"%s\")", len, addr,
 		op->info.alts[index].alt, op->info.alts[index].name);
 	r = upload_to_fd(op, fd, addr, len, err);

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The whole test suite, as CI runs it: a gcc build with warnings as errors and
+# `make check`; a clang build with AddressSanitizer + UndefinedBehaviorSanitizer
+# and `make check` again; every libFuzzer target for a bounded time. Ends with
+# one line "N passed, N failed, N skipped" summed over both builds.
+# Environment: BUILD_ROOT (default ./_build), FUZZ_SECONDS (default 60; 0 skips).
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+build_root=${BUILD_ROOT:-$src/_build}
+fuzz_seconds=${FUZZ_SECONDS:-60}
+jobs=${JOBS:-2}
+status=0
+
+step() { printf '\n=== %s\n' "$*"; }
+
+[ -x "$src/configure" ] || (cd "$src" && ./autogen.sh) || exit 1
+
+build() { # name, configure arguments...
+	name=$1
+	shift
+	dir=$build_root/$name
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	step "$name: configure $*"
+	(cd "$dir" && "$src/configure" -q "$@") || return 1
+	step "$name: make"
+	(cd "$dir" && make -j"$jobs" >make.log 2>&1) || { tail -50 "$dir/make.log"; return 1; }
+	step "$name: make check"
+	(cd "$dir" && make -j"$jobs" check) || return 1
+}
+
+build gcc --enable-werror CC=gcc || status=1
+build asan --enable-werror --enable-asan --enable-ubsan --enable-fuzzing CC=clang || status=1
+
+if [ "$fuzz_seconds" -gt 0 ] && [ -x "$src/tests/fuzz/run-fuzzers.sh" ]; then
+	step "fuzzing: ${fuzz_seconds}s per target"
+	(cd "$build_root/asan" && "$src/tests/fuzz/run-fuzzers.sh" "$fuzz_seconds") || status=1
+fi
+
+pass=0 fail=0 skip=0
+for log in "$build_root"/gcc/test-suite.log "$build_root"/asan/test-suite.log; do
+	[ -f "$log" ] || { fail=$((fail + 1)); continue; }
+	p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+	x=$(sed -n 's/^# XFAIL: *//p' "$log" | head -1)
+	f=$(sed -n 's/^# FAIL: *//p' "$log" | head -1)
+	e=$(sed -n 's/^# ERROR: *//p' "$log" | head -1)
+	xp=$(sed -n 's/^# XPASS: *//p' "$log" | head -1)
+	s=$(sed -n 's/^# SKIP: *//p' "$log" | head -1)
+	pass=$((pass + ${p:-0} + ${x:-0}))
+	fail=$((fail + ${f:-0} + ${e:-0} + ${xp:-0}))
+	skip=$((skip + ${s:-0}))
+done
+[ "$fail" -eq 0 ] || status=1
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+exit $status
