@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Fuzz targets for every parser of outside input. A target NAME has:
+#   tests/fuzz/fuzz-NAME.c    LLVMFuzzerTestOneInput() over the parser
+#   tests/fuzz/corpus/NAME/   seed inputs, replayed by `make check`
+#   tests/fuzz/NAME.dict      libFuzzer dictionary (optional)
+# `make check` runs tests/fuzz/replay-NAME: the same entry point behind the
+# plain main() of replay.c, which finds corpus/NAME from its own file name, so
+# the TESTS entry needs no arguments. With --enable-fuzzing (clang) the
+# libFuzzer binary tests/fuzz/fuzz-NAME is built too; run-fuzzers.sh runs them.
+# The parser's sources go into the fuzzer itself, not via libdfuse.a, so that
+# libFuzzer's coverage instrumentation (-fsanitize=fuzzer) reaches them.
+# To add a target: copy one block below, rename, list the sources it needs.
+
+FUZZ_COMPILE_OPTS = $(AM_CFLAGS) -fsanitize=fuzzer
+FUZZ_LINK_OPTS = $(AM_LDFLAGS) -fsanitize=fuzzer
+
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/dfuse-mem.dict tests/fuzz/dfu-file.dict
+dist_noinst_SCRIPTS += tests/fuzz/run-fuzzers.sh
+
+# dfuse-mem: layout strings (dfuse_mem.c)
+check_PROGRAMS += tests/fuzz/replay-dfuse-mem
+TESTS += tests/fuzz/replay-dfuse-mem
+tests_fuzz_replay_dfuse_mem_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-dfuse-mem.c
+tests_fuzz_replay_dfuse_mem_LDADD = src/libdfuse.a
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-dfuse-mem
+tests_fuzz_fuzz_dfuse_mem_SOURCES = tests/fuzz/fuzz-dfuse-mem.c src/dfuse_mem.c src/error.c
+tests_fuzz_fuzz_dfuse_mem_CFLAGS = $(FUZZ_COMPILE_OPTS)
+tests_fuzz_fuzz_dfuse_mem_LDFLAGS = $(FUZZ_LINK_OPTS)
+endif
+
+# dfu-file: .dfu/.bin files and the DFU suffix (dfu_file.c)
+check_PROGRAMS += tests/fuzz/replay-dfu-file
+TESTS += tests/fuzz/replay-dfu-file
+tests_fuzz_replay_dfu_file_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-dfu-file.c
+tests_fuzz_replay_dfu_file_LDADD = src/libdfuse.a
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-dfu-file
+tests_fuzz_fuzz_dfu_file_SOURCES = tests/fuzz/fuzz-dfu-file.c src/dfu_file.c src/error.c
+tests_fuzz_fuzz_dfu_file_CFLAGS = $(FUZZ_COMPILE_OPTS)
+tests_fuzz_fuzz_dfu_file_LDFLAGS = $(FUZZ_LINK_OPTS)
+endif
