@@ -40,3 +40,16 @@ tests_fuzz_fuzz_dfu_file_SOURCES = tests/fuzz/fuzz-dfu-file.c src/dfu_file.c src
 tests_fuzz_fuzz_dfu_file_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_dfu_file_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
+
+# options: the command line, -s, -d and numbers (options.c)
+EXTRA_DIST += tests/fuzz/options.dict
+check_PROGRAMS += tests/fuzz/replay-options
+TESTS += tests/fuzz/replay-options
+tests_fuzz_replay_options_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-options.c
+tests_fuzz_replay_options_LDADD = src/libdfuse.a
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-options
+tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/error.c
+tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
+tests_fuzz_fuzz_options_LDFLAGS = $(FUZZ_LINK_OPTS)
+endif
