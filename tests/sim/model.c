@@ -45,6 +45,11 @@
  *   poll is not added again.
  * - The address pointer starts (and is set again by a bus reset) at the start
  *   of alt 0's first segment.
+ * - sim_device_set_alt() is a SET_INTERFACE on the wire: it counts in
+ *   stats.requests and towards faults.disconnect_after. A GETSTATUS asked
+ *   again after SIM_LATER is the same request and is counted once.
+ * - sim_device_chip() returns the chip the device currently is (after a
+ *   run-time device re-enumerated: its DFU-mode chip), never NULL.
  */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -7,3 +7,8 @@ tests_sim_libsimmodel_a_SOURCES = \
 	tests/sim/model.c tests/sim/model.h \
 	tests/sim/chips.c \
 	tests/sim/memtransport.c tests/sim/memtransport.h
+
+check_PROGRAMS += tests/sim/test-model
+TESTS += tests/sim/test-model
+tests_sim_test_model_SOURCES = tests/sim/test-model.c tests/unit/tap.h
+tests_sim_test_model_LDADD = tests/sim/libsimmodel.a
