@@ -157,6 +157,22 @@ static int cmd1(struct h *h, uint8_t cmd, uint32_t *poll)
 	return run_dnload(h, 0, &cmd, 1, poll);
 }
 
+/* Bytes UPLOAD returns from the pointer on, block after block, until a short one. */
+static size_t readable_run(struct h *h)
+{
+	size_t total = 0;
+	uint16_t ts = h->chip->wTransferSize;
+
+	for (uint16_t block = 2; block < 0xFFFF; block++) {
+		if (upload(h, block, ts) != SIM_OK)
+			break;
+		total += h->actual;
+		if (h->actual < ts)
+			break;
+	}
+	return total;
+}
+
 static void pattern(uint8_t *p, size_t n, unsigned seed)
 {
 	for (size_t i = 0; i < n; i++)
@@ -946,6 +962,59 @@ static void test_stats_and_log(void)
 	h_close(&h);
 }
 
+/* The model's own layout parser (independent of src/dfuse_mem.c) on good and bad rows. */
+static void test_layouts(void)
+{
+	static const struct {
+		const char *layout;
+		bool good;
+		uint32_t probe; /* an address that must exist (good rows) */
+		size_t size;	/* bytes readable from @probe to the end of its run */
+	} rows[] = {
+		{ "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg", true, 0x08000000,
+		  1u << 20 },
+		{ "@OTP Memory /0x1FFF7800/01*512 e,01*016 e", true, 0x1FFF7800, 528 },
+		{ "@Option Bytes  /0x1FFFF800/01*016Be", true, 0x1FFFF800, 16 },
+		{ "@Two/0x08000000/2*001Ka/0x08010000/1*1Mg", true, 0x08010000, 1u << 20 },
+		{ "@Reversed/0x08010000/1*001Kg/0x08000000/1*001Kg", true, 0x08000000, 1024 },
+		{ "@Top/0xFFFFF000/1*004Kg", true, 0xFFFFF000, 4096 },
+		{ "@Wraps/0xFFFFF000/2*004Kg", false, 0, 0 },
+		{ "@Overlap/0x08000000/2*001Kg/0x08000400/1*001Kg", false, 0, 0 },
+		{ "@NoAddr/08000000/1*001Kg", false, 0, 0 },
+		{ "@BadType/0x08000000/1*001Kh", false, 0, 0 },
+		{ "@BadMult/0x08000000/1*001Xg", false, 0, 0 },
+		{ "@NoStar/0x08000000/1001Kg", false, 0, 0 },
+		{ "@Zero/0x08000000/0*001Kg", false, 0, 0 },
+		{ "@Huge/0x08000000/4096*1Mg", false, 0, 0 },
+		{ "@Trailing/0x08000000/1*001Kg;", false, 0, 0 },
+		{ "@TooWide/0x108000000/1*001Kg", false, 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct sim_chip c = *sim_chip_find("f4");
+		struct sim_device *d;
+		struct h h;
+
+		c.nalts = 1;
+		c.alt_names[0] = rows[i].layout;
+		d = sim_device_new(&c, NULL);
+		if (!rows[i].good) {
+			ok(d == NULL, "layout refused: %s", rows[i].layout);
+			sim_device_free(d);
+			continue;
+		}
+		if (!ok(d != NULL, "layout accepted: %s", rows[i].layout))
+			continue;
+		memset(&h, 0, sizeof(h));
+		h.d = d;
+		h.chip = &c;
+		ok(set_address(&h, rows[i].probe) == OK && abort_req(&h) == SIM_OK &&
+			   readable_run(&h) == rows[i].size,
+		   "  %zu bytes readable from 0x%08x", rows[i].size, (unsigned)rows[i].probe);
+		sim_device_free(d);
+	}
+}
+
 /* ---- the in-memory transport ---- */
 
 static void test_memtransport(void)
@@ -1036,6 +1105,7 @@ int main(void)
 	test_upload_edges();
 	test_dump();
 	test_stats_and_log();
+	test_layouts();
 	test_memtransport();
 	return done_testing();
 }
