@@ -101,6 +101,7 @@ struct sim_runner {
 	UMockdevTestbed *tb;
 	char *root_dir;
 	GMutex lock; /* the models, URB queues and flags: ioctls arrive on umockdev's thread */
+	struct sim_cfg defaults; /* the per-device options given before any --device */
 	GPtrArray *cfgs;
 	GPtrArray *devs; /* struct sim_dev *, creation order */
 	unsigned next_devnum;
@@ -722,12 +723,33 @@ static gboolean plug_cb(gpointer user)
 	return G_SOURCE_REMOVE;
 }
 
+/* Removes the /sys/bus/usb/devices and /sys/class/usb links of a device. */
+static void hide_links(const struct sim_runner *r, const char *syspath)
+{
+	char *base = g_path_get_basename(syspath);
+	char *bus = g_build_filename(r->root_dir, "sys", "bus", "usb", "devices", base, NULL);
+	char *cls = g_build_filename(r->root_dir, "sys", "class", "usb", base, NULL);
+
+	unlink(bus);
+	unlink(cls);
+	g_free(cls);
+	g_free(bus);
+	g_free(base);
+}
+
 /* Takes the device off the testbed; the ioctl handler stays (notes). */
 static void node_unplug(struct sim_node *n)
 {
 	struct sim_runner *r = n->d->r;
 	char *node;
 
+	/*
+	 * Off the bus at once: enumeration walks the bus and class links, and
+	 * umockdev_testbed_remove_device() can take tens of milliseconds, long
+	 * enough for a client started right after a leave to find a dead device.
+	 */
+	hide_links(r, n->syspath);
+	hide_links(r, n->ifpath);
 	/* 0.17.16 sends no remove uevent and trips over a leftover interface (notes). */
 	umockdev_testbed_uevent(r->tb, n->syspath, "remove");
 	umockdev_testbed_remove_device(r->tb, n->ifpath);
@@ -844,7 +866,8 @@ static void usage(FILE *f)
 	fputs("usage: dfuse-sim [OPTIONS] -- COMMAND [ARGS...]\n"
 	      "       dfuse-sim --list-chips\n"
 	      "Runs COMMAND with simulated DfuSe USB devices (umockdev).\n"
-	      "Per device (--device starts a new one; default: one f4):\n"
+	      "Per device (--device starts a new one, default one f4; the options\n"
+	      "given before the first --device apply to every device):\n"
 	      "  --device CHIP  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
 	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
 	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
@@ -861,26 +884,28 @@ static void list_chips(void)
 		       c->description);
 }
 
+/* A device of @chip_name that starts from what the options before any --device said. */
 static struct sim_cfg *cfg_new(struct sim_runner *r, const char *chip_name)
 {
 	struct sim_cfg *c = g_new0(struct sim_cfg, 1);
 
+	*c = r->defaults;
 	c->chip = sim_chip_find(chip_name);
 	if (c->chip == NULL)
 		die_setup("unknown chip '%s' (see --list-chips)", chip_name);
-	c->busnum = 1;
-	c->port_alloc = g_strdup_printf("1-%u", r->cfgs->len + 1);
-	c->port = c->port_alloc;
-	c->loads = g_ptr_array_new();
-	c->reenumerate_after_ms = -1;
+	c->port_alloc = g_strdup_printf("%u-%u", c->busnum, r->cfgs->len + 1);
+	if (c->port == NULL)
+		c->port = c->port_alloc;
+	c->loads = g_ptr_array_copy(r->defaults.loads, NULL, NULL);
 	g_ptr_array_add(r->cfgs, c);
 	return c;
 }
 
+/* Where a per-device option goes: the latest --device, or the defaults before any. */
 static struct sim_cfg *cur_cfg(struct sim_runner *r)
 {
 	if (r->cfgs->len == 0)
-		cfg_new(r, "f4");
+		return &r->defaults;
 	return g_ptr_array_index(r->cfgs, r->cfgs->len - 1);
 }
 
@@ -1035,12 +1060,16 @@ int main(int argc, char **argv)
 
 	r.cfgs = g_ptr_array_new();
 	r.devs = g_ptr_array_new();
+	r.defaults.busnum = 1;
+	r.defaults.reenumerate_after_ms = -1;
+	r.defaults.loads = g_ptr_array_new();
 	first = parse_args(&r, argc, argv);
 	if (first >= argc)
 		die_setup("no COMMAND after --");
 	reexec_under_preload(argv);
 	unsetenv(SIM_REEXEC_ENV);
-	cur_cfg(&r);
+	if (r.cfgs->len == 0)
+		cfg_new(&r, "f4");
 	g_mutex_init(&r.lock);
 
 	if (r.log_path != NULL) {
@@ -1110,6 +1139,7 @@ int main(int argc, char **argv)
 		g_free(c);
 	}
 	g_ptr_array_unref(r.cfgs);
+	g_ptr_array_unref(r.defaults.loads);
 	g_ptr_array_unref(r.devs);
 	g_mutex_clear(&r.lock);
 

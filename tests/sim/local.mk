@@ -11,5 +11,7 @@ tests_sim_dfuse_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim $(UMOCKD
 tests_sim_dfuse_sim_LDADD = tests/sim/libsimmodel.a $(UMOCKDEV_LIBS)
 endif
 
-# Listed either way: without umockdev they skip with the reason.
-dist_noinst_SCRIPTS += tests/sim/tap.sh
+# Listed either way: without umockdev (no dfuse-sim) they skip and say why.
+TESTS += tests/sim/sim-enumerate.sh tests/sim/sim-dfu-util.sh tests/sim/sim-hotplug.sh
+dist_noinst_SCRIPTS += tests/sim/tap.sh tests/sim/sim-lib.sh \
+	tests/sim/sim-enumerate.sh tests/sim/sim-dfu-util.sh tests/sim/sim-hotplug.sh

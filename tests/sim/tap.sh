@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A tiny TAP producer for shell tests: source it, then call plan, ok/not_ok or
 # check, diag, skip_all. Counts the tests and fails the script if the number
-# run differs from the plan.
+# run differs from the plan. Set tap_cleanup to a command run at exit.
 
+tap_cleanup=
 tap_planned=0
 tap_run=0
 tap_failed=0
@@ -18,6 +19,7 @@ plan() {
 skip_all() {
 	echo "1..0 # SKIP $*"
 	trap - EXIT
+	[ -z "$tap_cleanup" ] || eval "$tap_cleanup"
 	exit 0
 }
 
@@ -59,6 +61,7 @@ check() {
 }
 
 tap_finish() {
+	[ -z "$tap_cleanup" ] || eval "$tap_cleanup"
 	if [ "$tap_run" -ne "$tap_planned" ]; then
 		echo "# planned $tap_planned tests but ran $tap_run"
 		exit 1

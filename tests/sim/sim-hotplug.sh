@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Devices that come and go under dfuse-sim, seen by Debian's dfu-util: a
+# run-time device re-enumerating in DFU mode after DETACH + reset, a device
+# that appears late, one that leaves the bus, and the testbed's cleanup.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/sim/tap.sh"
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/sim/sim-lib.sh"
+
+plan 13
+
+# Detach, list while it is away, list after it is back (300 ms later).
+"$SIM" --time-scale "$SCALE" --device runtime --serial HOT1 --reenumerate-after 300 \
+	--stats "$WORK/re.stats" -- sh -c '
+	dfu-util -l; echo "== detach"; dfu-util -e; echo "== rc=$?"
+	dfu-util -l; echo "== later"; sleep 0.6; dfu-util -l' >"$WORK/re.out" 2>&1
+check "re-enumeration: the runner exits 0" [ $? -eq 0 ]
+sed -n '1,/^== detach/p' "$WORK/re.out" >"$WORK/re.before"
+sed -n '/^== rc=/,/^== later/p' "$WORK/re.out" >"$WORK/re.away"
+sed -n '/^== later/,$p' "$WORK/re.out" >"$WORK/re.after"
+check "before: a run-time device 0483:5740" \
+	grep -q 'Found Runtime: \[0483:5740\].*serial="HOT1"' "$WORK/re.before"
+check "dfu-util -e detaches it and exits 0" grep -q '^== rc=0' "$WORK/re.away"
+check "while away: dfu-util -l finds nothing" [ "$(grep -c '^Found' "$WORK/re.away")" -eq 0 ]
+check "after 300 ms: back in DFU mode as 0483:df11 with its serial, four alts" \
+	[ "$(grep -c 'Found DFU: \[0483:df11\].*path="1-1".*serial="HOT1"' "$WORK/re.after")" -eq 4 ]
+check "after: on a new device number" grep -q 'Found DFU: .*devnum=3,' "$WORK/re.after"
+check "the model saw one DETACH" [ "$(stat_get "$WORK/re.stats" HOT1.detach)" = 1 ]
+
+# --dfu-serial: the DFU-mode device reports another serial.
+"$SIM" --time-scale "$SCALE" --device runtime --serial APP7 --dfu-serial BOOT7 \
+	--reenumerate-after 50 -- sh -c 'dfu-util -e; sleep 0.3; dfu-util -l' >"$WORK/ds.out" 2>&1
+check "--dfu-serial: the re-enumerated device has the new serial" \
+	[ "$(grep -c 'Found DFU: \[0483:df11\].*serial="BOOT7"' "$WORK/ds.out")" -eq 4 ]
+
+# A device that appears 500 ms after the command started: dfu-util -w waits for it.
+start=$(date +%s%N)
+"$SIM" --time-scale "$SCALE" --appear-after 500 -- \
+	dfu-util -w -a 0 -s 0x08000000:4096 -U "$WORK/late.bin" >"$WORK/late.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+good=false
+[ "$rc" -eq 0 ] && [ "$(wc -c <"$WORK/late.bin")" -eq 4096 ] && good=true
+check "appear-after 500: dfu-util -w waits and uploads (exit 0, 4096 bytes)" $good
+check "appear-after 500: it took at least 500 ms ($ms ms)" [ "$ms" -ge 500 ]
+# dfu-util 0.11 lists at once with -w -l (the wait loop is after the list mode's exit).
+"$SIM" --appear-after 300 -- sh -c 'dfu-util -w -l; sleep 0.5; dfu-util -l' \
+	>"$WORK/wl.out" 2>&1
+check "appear-after 300: dfu-util -w -l does not wait, a later -l sees it" \
+	[ "$(grep -c '^Found' "$WORK/wl.out")" -eq 4 ]
+
+# Leave: the device goes off the bus; a second dfu-util no longer finds it; and
+# the testbed directory is gone when the runner exits.
+random "$WORK/img.bin" 4096
+"$SIM" --time-scale "$SCALE" -- sh -c 'echo "dir=$UMOCKDEV_DIR";
+	dfu-util -a 0 -s 0x08000000:leave -D "$1"; echo "== rc=$?"; dfu-util -l' sh \
+	"$WORK/img.bin" >"$WORK/lv.out" 2>&1
+dir=$(sed -n 's/^dir=//p' "$WORK/lv.out")
+good=false
+grep -q '^== rc=0' "$WORK/lv.out" && [ "$(grep -c '^Found' "$WORK/lv.out")" -eq 0 ] && good=true
+check "leave: download exits 0, then dfu-util -l finds no device" $good
+$good || diag <"$WORK/lv.out"
+good=false
+[ -n "$dir" ] && [ ! -e "$dir" ] && good=true
+check "the testbed directory ($dir) is removed at exit" $good
