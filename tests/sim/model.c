@@ -724,6 +724,7 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 
 #define SIM_DESC_MAX (18 + 9 + 9 * SIM_MAX_ALTS + 9)
 
+/* Returns the full length; copies at most @cap bytes of it (like snprintf). */
 size_t sim_device_descriptors(const struct sim_device *d, uint8_t *buf, size_t cap)
 {
 	uint8_t all[SIM_DESC_MAX];
@@ -1472,6 +1473,8 @@ enum sim_reset_result sim_device_reset(struct sim_device *d, uint64_t now_us)
 
 /* ---- test helpers ---- */
 
+/* Raw access by address across all alts, ignoring sector types; -1 (nothing written) when
+ * any byte lies outside every alt. */
 int sim_device_load(struct sim_device *d, uint32_t addr, const uint8_t *data, size_t len)
 {
 	if (len && (uint64_t)addr + len - 1 > UINT32_MAX)

@@ -414,7 +414,7 @@ static void test_error_recovery(void)
 
 /* ---- DfuSe commands and flash ---- */
 
-/* The first sector of alt 0 that is erasable and writeable, found in the layout string. */
+/* Start of the first erasable and writeable sector of alt 0 (protboot protects 64 KiB). */
 static uint32_t first_writable(const char *chip)
 {
 	return strcmp(chip, "protboot") == 0 ? 0x08010000u : 0x08000000u;
