@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Holds doc/dfuse-util.1 to the built binary: every option and every -s
+# modifier that `dfuse-util --help` lists has its entry in the man page, and
+# the page formats without warnings. TAP output.
+
+bin="${top_builddir:-.}/dfuse-util"
+page="${top_srcdir:-.}/doc/dfuse-util.1"
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+if [ ! -x "$bin" ]; then
+	echo "1..0 # SKIP $bin not built"
+	exit 0
+fi
+if [ ! -r "$page" ]; then
+	echo "Bail out! $page is missing"
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/man-options.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+"$bin" --help >"$tmp/help" 2>"$tmp/help.err"
+ok $? "dfuse-util --help exits 0"
+
+# Option lines: "  -x --long ..." or, without a short letter, "  --long ...".
+# Each row written to opts is "SHORT LONG", with "-" for no short letter.
+sed -n -e 's/^  -\([A-Za-z]\) --\([a-z][a-z-]*\).*/\1 \2/p' \
+	-e 's/^  --\([a-z][a-z-]*\).*/- \1/p' "$tmp/help" >"$tmp/opts"
+# Modifier lines: indented 8 spaces under the -s entry, a lower-case word
+# (the LENGTH line is upper case and is not a modifier).
+sed -n 's/^        \([a-z][a-z-]*\)  .*/\1/p' "$tmp/help" >"$tmp/mods"
+
+count=$(wc -l <"$tmp/opts")
+[ "$count" -ge 20 ]
+ok $? "the help text lists $count options (at least 20 expected)"
+count=$(wc -l <"$tmp/mods")
+[ "$count" -ge 5 ]
+ok $? "the help text lists $count -s modifiers (at least 5 expected)"
+
+# The .It lines of the page, the only place an option is documented.
+grep '^\.It ' "$page" >"$tmp/items"
+
+while read -r short long; do
+	if [ "$short" = "-" ]; then
+		grep -q "^\.It Fl Fl $long\( \|$\)" "$tmp/items"
+		ok $? "--$long has an .It Fl Fl $long entry"
+	else
+		# The entry documents both spellings: ".It Fl x ... , Fl Fl long".
+		grep "^\.It Fl $short\( \|$\)" "$tmp/items" |
+			grep -q "Fl Fl $long\( \|$\)"
+		ok $? "-$short and --$long share an .It entry"
+	fi
+done <"$tmp/opts"
+
+while read -r mod; do
+	grep -q "^\.It Cm $mod$" "$tmp/items"
+	ok $? "modifier $mod has an .It Cm $mod entry"
+done <"$tmp/mods"
+
+# The page itself formats cleanly: mandoc's linter if installed, else groff
+# with all warnings enabled.
+if command -v mandoc >/dev/null 2>&1; then
+	mandoc -Tlint -Wwarning "$page" >"$tmp/lint" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ ! -s "$tmp/lint" ]
+	ok $? "mandoc -Tlint reports no warnings"
+	sed 's/^/# /' "$tmp/lint"
+elif command -v groff >/dev/null 2>&1; then
+	groff -mandoc -ww -z "$page" >"$tmp/lint" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ ! -s "$tmp/lint" ]
+	ok $? "groff -mandoc -ww reports no warnings"
+	sed 's/^/# /' "$tmp/lint"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP neither mandoc nor groff is installed to lint the page"
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
