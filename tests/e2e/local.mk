@@ -1,1 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# The end-to-end tests: the real dfuse-util through the real libusb against
+# simulated DfuSe devices (dfuse-sim), with Debian's dfu-util as the reference.
+# Listed either way: without umockdev, lib.sh skips them with the reason.
+
+e2e_tests = \
+	tests/e2e/seed.sh
+TESTS += $(e2e_tests)
+dist_noinst_SCRIPTS += $(e2e_tests)
+dist_noinst_DATA += tests/e2e/lib.sh
