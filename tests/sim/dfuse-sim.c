@@ -6,20 +6,17 @@
  * (model.h), and the dump, log and statistics written when the command ends.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/usbdevice_fs.h>
-#include <sys/ioctl.h>
+#include <sys/ioctl.h> /* _IOR() and friends behind the USBDEVFS_* request numbers */
 
 #include <glib.h>
 #include <glib-unix.h>
@@ -517,7 +514,8 @@ static int handle(struct sim_node *n, unsigned long req, UMockdevIoctlData *arg,
 	switch (req) {
 	case USBDEVFS_GET_CAPABILITIES: {
 		uint32_t caps = USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
-				USBDEVFS_CAP_NO_PACKET_SIZE_LIM | USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
+				USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
+				USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
 
 		return write_arg(arg, &caps, sizeof(caps));
 	}

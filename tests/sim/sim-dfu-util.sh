@@ -62,7 +62,8 @@ if command -v dfuse-pack >/dev/null 2>&1 &&
 	check "dfuse-pack wrote a DfuSe suffix" grep -q 'BCD DFU:.*0x011A' "$WORK/suffix.out"
 	run dfu --serial F4DFU -- dfu-util -a 0 -D "$WORK/x.dfu"
 	check ".dfu download: dfu-util exits 0" [ "$rc" -eq 0 ]
-	check ".dfu download: memory holds the element" same_at "$(flash dfu F4DFU)" 0 "$WORK/pack.bin"
+	check ".dfu download: memory holds the element" \
+		same_at "$(flash dfu F4DFU)" 0 "$WORK/pack.bin"
 	check ".dfu download: host waited and erased first" clean dfu F4DFU
 else
 	for t in suffix exit memory clean; do

@@ -29,10 +29,15 @@ check "one f4: nothing else found" [ "$(grep -c '^Found' "$WORK/f4.out")" -eq 4 
 "$SIM" --device f4 --serial AAA111 --device f4 --serial BBB222 \
 	--device runtime --serial RUN333 -- dfu-util -l >"$WORK/three.out" 2>&1
 check "three devices: dfu-util -l exits 0" [ $? -eq 0 ]
+# count PATTERN FILE: how many lines of FILE match.
+count() {
+	grep -c "$1" "$2"
+}
+f4='Found DFU: \[0483:df11\]'
 check "three devices: first f4 at 1-1" \
-	[ "$(grep -c 'Found DFU: \[0483:df11\].*path="1-1".*serial="AAA111"' "$WORK/three.out")" -eq 4 ]
+	[ "$(count "$f4.*path=\"1-1\".*serial=\"AAA111\"" "$WORK/three.out")" -eq 4 ]
 check "three devices: second f4 at 1-2" \
-	[ "$(grep -c 'Found DFU: \[0483:df11\].*path="1-2".*serial="BBB222"' "$WORK/three.out")" -eq 4 ]
+	[ "$(count "$f4.*path=\"1-2\".*serial=\"BBB222\"" "$WORK/three.out")" -eq 4 ]
 check "three devices: the run-time one is 'Found Runtime:'" \
 	grep -q 'Found Runtime: \[0483:5740\].*path="1-3".*serial="RUN333"' "$WORK/three.out"
 
