@@ -37,40 +37,61 @@ enum opt_arg {
 	OPT_ARG_OPTIONAL_EQ,
 };
 
-/* Keys of the options without a short letter (above any char value). */
-enum {
+/* One per option: its short letter, or a value above any char when it has none. */
+enum opt_key {
+	OPT_KEY_HELP = 'h',
+	OPT_KEY_VERSION = 'V',
+	OPT_KEY_VERBOSE = 'v',
+	OPT_KEY_LIST = 'l',
+	OPT_KEY_DETACH = 'e',
+	OPT_KEY_DETACH_DELAY = 'E',
+	OPT_KEY_DEVICE = 'd',
+	OPT_KEY_DEVNUM = 'n',
+	OPT_KEY_PATH = 'p',
+	OPT_KEY_CFG = 'c',
+	OPT_KEY_INTF = 'i',
+	OPT_KEY_SERIAL = 'S',
+	OPT_KEY_ALT = 'a',
+	OPT_KEY_TRANSFER_SIZE = 't',
+	OPT_KEY_UPLOAD = 'U',
+	OPT_KEY_UPLOAD_SIZE = 'Z',
+	OPT_KEY_DOWNLOAD = 'D',
+	OPT_KEY_RESET = 'R',
+	OPT_KEY_WAIT = 'w',
+	OPT_KEY_DFUSE = 's',
+	OPT_KEY_YES = 'y',
 	OPT_KEY_VERIFY = 256,
 	OPT_KEY_DIFF,
 };
 
 struct opt_def {
-	int key;	       /* the short letter, or OPT_KEY_* */
+	enum opt_key key;
 	const char *name;      /* the long name, matched exactly */
 	enum opt_arg arg;
 };
 
 static const struct opt_def opt_defs[] = {
-	{ 'h', "help", OPT_ARG_NONE },
-	{ 'V', "version", OPT_ARG_NONE },
-	{ 'v', "verbose", OPT_ARG_NONE },
-	{ 'l', "list", OPT_ARG_NONE },
-	{ 'e', "detach", OPT_ARG_NONE },
-	{ 'E', "detach-delay", OPT_ARG_REQUIRED },
-	{ 'd', "device", OPT_ARG_REQUIRED },
-	{ 'n', "devnum", OPT_ARG_REQUIRED },
-	{ 'p', "path", OPT_ARG_REQUIRED },
-	{ 'c', "cfg", OPT_ARG_REQUIRED },
-	{ 'i', "intf", OPT_ARG_REQUIRED },
-	{ 'S', "serial", OPT_ARG_REQUIRED },
-	{ 'a', "alt", OPT_ARG_REQUIRED },
-	{ 't', "transfer-size", OPT_ARG_REQUIRED },
-	{ 'U', "upload", OPT_ARG_REQUIRED },
-	{ 'Z', "upload-size", OPT_ARG_REQUIRED },
-	{ 'D', "download", OPT_ARG_REQUIRED },
-	{ 'R', "reset", OPT_ARG_NONE },
-	{ 'w', "wait", OPT_ARG_OPTIONAL_EQ },
-	{ 's', "dfuse-address", OPT_ARG_REQUIRED },
-	{ 'y', "yes", OPT_ARG_NONE },
+	{ OPT_KEY_HELP, "help", OPT_ARG_NONE },
+	{ OPT_KEY_VERSION, "version", OPT_ARG_NONE },
+	{ OPT_KEY_VERBOSE, "verbose", OPT_ARG_NONE },
+	{ OPT_KEY_LIST, "list", OPT_ARG_NONE },
+	{ OPT_KEY_DETACH, "detach", OPT_ARG_NONE },
+	{ OPT_KEY_DETACH_DELAY, "detach-delay", OPT_ARG_REQUIRED },
+	{ OPT_KEY_DEVICE, "device", OPT_ARG_REQUIRED },
+	{ OPT_KEY_DEVNUM, "devnum", OPT_ARG_REQUIRED },
+	{ OPT_KEY_PATH, "path", OPT_ARG_REQUIRED },
+	{ OPT_KEY_CFG, "cfg", OPT_ARG_REQUIRED },
+	{ OPT_KEY_INTF, "intf", OPT_ARG_REQUIRED },
+	{ OPT_KEY_SERIAL, "serial", OPT_ARG_REQUIRED },
+	{ OPT_KEY_ALT, "alt", OPT_ARG_REQUIRED },
+	{ OPT_KEY_TRANSFER_SIZE, "transfer-size", OPT_ARG_REQUIRED },
+	{ OPT_KEY_UPLOAD, "upload", OPT_ARG_REQUIRED },
+	{ OPT_KEY_UPLOAD_SIZE, "upload-size", OPT_ARG_REQUIRED },
+	{ OPT_KEY_DOWNLOAD, "download", OPT_ARG_REQUIRED },
+	{ OPT_KEY_RESET, "reset", OPT_ARG_NONE },
+	{ OPT_KEY_WAIT, "wait", OPT_ARG_OPTIONAL_EQ },
+	{ OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED },
+	{ OPT_KEY_YES, "yes", OPT_ARG_NONE },
 	{ OPT_KEY_VERIFY, "verify", OPT_ARG_NONE },
 	{ OPT_KEY_DIFF, "diff", OPT_ARG_NONE },
 };
@@ -557,82 +578,82 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 	int rc = ERR_OK;
 
 	switch (def->key) {
-	case 'h':
+	case OPT_KEY_HELP:
 		if (w->info == OPT_MODE_NONE)
 			w->info = OPT_MODE_HELP;
 		break;
-	case 'V':
+	case OPT_KEY_VERSION:
 		if (w->info == OPT_MODE_NONE)
 			w->info = OPT_MODE_VERSION;
 		break;
-	case 'v':
+	case OPT_KEY_VERBOSE:
 		if (o->verbose < OPT_VERBOSE_MAX)
 			o->verbose++;
 		break;
-	case 'l':
+	case OPT_KEY_LIST:
 		w->list = true;
 		break;
-	case 'e':
+	case OPT_KEY_DETACH:
 		o->detach = true;
 		break;
-	case 'E':
+	case OPT_KEY_DETACH_DELAY:
 		rc = opt_number(arg, 0, OPT_DETACH_DELAY_MAX, "detach delay", &v, spelled, err);
 		if (rc == ERR_OK)
 			o->detach_delay_s = (unsigned)v;
 		break;
-	case 'd':
+	case OPT_KEY_DEVICE:
 		rc = opt_parse_devices(arg, &o->id_runtime, &o->id_dfu, err);
 		if (rc != ERR_OK)
 			error_wrap(err, "%s %.*s", spelled, OPT_ECHO, arg);
 		break;
-	case 'n':
+	case OPT_KEY_DEVNUM:
 		rc = opt_number(arg, 0, 255, "device number", &v, spelled, err);
 		if (rc == ERR_OK) {
 			o->has_devnum = true;
 			o->devnum = (uint8_t)v;
 		}
 		break;
-	case 'p':
+	case OPT_KEY_PATH:
 		rc = opt_parse_path(arg, o, err);
 		if (rc != ERR_OK)
 			error_wrap(err, "%s", spelled);
 		break;
-	case 'c':
+	case OPT_KEY_CFG:
 		rc = opt_number(arg, 0, 255, "configuration", &v, spelled, err);
 		if (rc == ERR_OK) {
 			o->has_cfg = true;
 			o->cfg = (uint8_t)v;
 		}
 		break;
-	case 'i':
+	case OPT_KEY_INTF:
 		rc = opt_number(arg, 0, 255, "interface", &v, spelled, err);
 		if (rc == ERR_OK) {
 			o->has_intf = true;
 			o->intf = (uint8_t)v;
 		}
 		break;
-	case 'S':
+	case OPT_KEY_SERIAL:
 		rc = opt_parse_serial(arg, o, err);
 		if (rc != ERR_OK)
 			error_wrap(err, "%s", spelled);
 		break;
-	case 'a':
+	case OPT_KEY_ALT:
 		rc = opt_parse_alt(arg, o, err);
 		if (rc != ERR_OK)
 			error_wrap(err, "%s", spelled);
 		break;
-	case 't':
+	case OPT_KEY_TRANSFER_SIZE:
 		rc = opt_number(arg, 1, 65535, "transfer size", &v, spelled, err);
 		if (rc == ERR_OK) {
 			o->has_transfer_size = true;
 			o->transfer_size = (uint16_t)v;
 		}
 		break;
-	case 'U':
-	case 'D':
+	case OPT_KEY_UPLOAD:
+	case OPT_KEY_DOWNLOAD:
 		if (*arg == '\0')
 			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
-		if (def->key == 'U') {
+		if (def->key == OPT_KEY_UPLOAD) {
 			w->upload_twice = w->upload;
 			w->upload = true;
 			w->upload_file = arg;
@@ -642,17 +663,17 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 			w->download_file = arg;
 		}
 		break;
-	case 'Z':
+	case OPT_KEY_UPLOAD_SIZE:
 		rc = opt_number(arg, 1, UINT32_MAX, "upload size", &v, spelled, err);
 		if (rc == ERR_OK) {
 			o->has_upload_size = true;
 			o->upload_size = (uint32_t)v;
 		}
 		break;
-	case 'R':
+	case OPT_KEY_RESET:
 		o->reset = true;
 		break;
-	case 'w':
+	case OPT_KEY_WAIT:
 		o->wait = true;
 		o->has_wait_timeout = false;
 		if (arg != NULL) {
@@ -663,13 +684,13 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 			}
 		}
 		break;
-	case 's':
+	case OPT_KEY_DFUSE:
 		rc = opt_parse_dfuse(arg, &o->dfuse, err);
 		if (rc != ERR_OK)
 			error_wrap(err, "%s %.*s", spelled, OPT_ECHO, arg);
 		w->dfuse_arg = arg;
 		break;
-	case 'y':
+	case OPT_KEY_YES:
 		o->yes = true;
 		break;
 	case OPT_KEY_VERIFY:
@@ -678,10 +699,6 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 	case OPT_KEY_DIFF:
 		o->diff = true;
 		break;
-	default:
-		/* Every row of opt_defs has a case above. */
-		rc = error_set(err, ERR_USAGE, "%s: option not handled", spelled);
-		break;
 	}
 	return rc;
 }
@@ -689,7 +706,7 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 static const struct opt_def *opt_find_short(char c)
 {
 	for (size_t i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++)
-		if (opt_defs[i].key == (unsigned char)c)
+		if ((int)opt_defs[i].key == (unsigned char)c)
 			return &opt_defs[i];
 	return NULL;
 }
