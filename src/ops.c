@@ -137,11 +137,34 @@ static int scan_and_pick(struct ops *op, bool allow_runtime, bool want_runtime,
 	return r;
 }
 
-/* -w: scan until a device matches, printing once that we wait. */
+static uint64_t clock_us(const struct ops *op)
+{
+	return op->be.ops->now_us(op->be.ctx);
+}
+
+/*
+ * -w: one pause between scans. Says once that it waits; returns ERR_OK to
+ * scan again, or ERR_NOTFOUND when --wait=SECONDS ran out.
+ */
+static int wait_tick(struct ops *op, uint64_t start, bool *said, struct error *err)
+{
+	if (op->o->has_wait_timeout &&
+	    clock_us(op) - start >= (uint64_t)op->o->wait_timeout_s * 1000000u)
+		return error_set(err, ERR_NOTFOUND, "no matching DFU device appeared within %u s",
+				 op->o->wait_timeout_s);
+	if (!*said) {
+		ui_info(op->ui, "Waiting for a matching DFU device to appear...");
+		*said = true;
+	}
+	op->be.ops->sleep_us(op->be.ctx, OPS_SCAN_INTERVAL_US);
+	return ERR_OK;
+}
+
+/* Find the device, waiting for it with -w. */
 static int wait_for_device(struct ops *op, bool allow_runtime, bool want_runtime,
 			   struct error *err)
 {
-	uint64_t start = op->be.ops->now_us(op->be.ctx);
+	uint64_t start = clock_us(op);
 	bool said = false;
 
 	for (;;) {
@@ -149,15 +172,9 @@ static int wait_for_device(struct ops *op, bool allow_runtime, bool want_runtime
 
 		if (r != ERR_NOTFOUND || !op->o->wait)
 			return r;
-		if (op->o->has_wait_timeout &&
-		    op->be.ops->now_us(op->be.ctx) - start >=
-			    (uint64_t)op->o->wait_timeout_s * 1000000u)
-			return error_wrap(err, "waited %u s", op->o->wait_timeout_s);
-		if (!said) {
-			ui_info(op->ui, "Waiting for a matching DFU device to appear...");
-			said = true;
-		}
-		op->be.ops->sleep_us(op->be.ctx, OPS_SCAN_INTERVAL_US);
+		r = wait_tick(op, start, &said, err);
+		if (r != ERR_OK)
+			return r;
 	}
 }
 
@@ -435,10 +452,6 @@ static int start_alt(struct ops *op, int index, struct error *err)
 	return r;
 }
 
-static uint64_t clock_us(const struct ops *op)
-{
-	return op->be.ops->now_us(op->be.ctx);
-}
 
 static double seconds(uint64_t us)
 {
@@ -447,14 +460,36 @@ static double seconds(uint64_t us)
 
 /* --- -l ------------------------------------------------------------------ */
 
+static size_t count_matching(const struct ops *op, const struct dev_info *list, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += dev_matches(op->o, &list[i]);
+	return count;
+}
+
 static int op_list(struct ops *op, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
-	int r = op->be.ops->scan(op->be.ctx, &list, &n, err);
+	uint64_t start = clock_us(op);
+	bool said = false;
+	int r;
 
-	if (r != ERR_OK)
-		return r;
+	/* With -w, list as soon as a matching device is there (dfu-util ignores -w here). */
+	for (;;) {
+		r = op->be.ops->scan(op->be.ctx, &list, &n, err);
+		if (r != ERR_OK)
+			return r;
+		if (!op->o->wait || count_matching(op, list, n) > 0)
+			break;
+		free(list);
+		list = NULL;
+		r = wait_tick(op, start, &said, err);
+		if (r != ERR_OK)
+			return r;
+	}
 	/* The line format is dfu-util 0.11's: scripts grep these lines. */
 	for (size_t i = 0; i < n; i++) {
 		const struct dev_info *d = &list[i];
@@ -477,6 +512,8 @@ static int op_list(struct ops *op, struct error *err)
 }
 
 /* --- -U ------------------------------------------------------------------ */
+
+static int leave(struct ops *op, bool has_addr, uint32_t addr, struct error *err);
 
 /* Move the finished temporary file to @path without replacing anything. */
 static int publish(const char *tmp, const char *path, struct error *err)
@@ -631,6 +668,8 @@ static int op_upload(struct ops *op, struct error *err)
 		return error_wrap(err, "upload");
 	}
 	ui_info(op->ui, "Upload done: %u bytes written to %s", len, o->file);
+	if (o->dfuse.leave)
+		return leave(op, true, addr, err);
 	return ERR_OK;
 }
 
@@ -1080,6 +1119,23 @@ static int verify_alt(struct ops *op, const struct download *dl, const struct al
 	return r;
 }
 
+/* --diff found every planned sector equal to the image, and no byte lies outside them. */
+static bool all_same(const struct download *dl, const struct alt_plan *p)
+{
+	for (size_t s = 0; s < p->nsectors; s++)
+		if (p->action[s] != SECTOR_SAME)
+			return false;
+	for (size_t j = 0; j < dl->njobs; j++) {
+		const struct job *jb = &dl->jobs[j];
+
+		if (jb->alt_index == p->alt_index &&
+		    !dfuse_mem_check(&p->layout, jb->addr, (uint64_t)jb->addr + jb->len,
+				     DFUSE_MEM_ERASABLE, NULL, NULL))
+			return false;
+	}
+	return true;
+}
+
 static int run_plan(struct ops *op, const struct download *dl, struct alt_plan *p,
 		    struct error *err)
 {
@@ -1127,6 +1183,11 @@ static int run_plan(struct ops *op, const struct download *dl, struct alt_plan *
 	for (size_t j = 0; j < dl->njobs; j++)
 		if (dl->jobs[j].alt_index == p->alt_index)
 			total += dl->jobs[j].len;
+	if (p->nsectors > 0 && all_same(dl, p)) {
+		ui_info(op->ui, "Nothing to write: alt %u \"%s\" already holds the image",
+			op->info.alts[p->alt_index].alt, p->layout.name);
+		return o->verify ? verify_alt(op, dl, p, err) : ERR_OK;
+	}
 	ui_info(op->ui, "Writing %llu bytes to alt %u \"%s\"", (unsigned long long)total,
 		op->info.alts[p->alt_index].alt, p->layout.name);
 	t0 = clock_us(op);
