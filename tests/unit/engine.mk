@@ -1,1 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# Unit tests of the host engine (dfu.c, dfuse.c, ops.c, device.c) against the
+# simulated STM32 bootloader, over the in-memory transport on a virtual clock.
+
+check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse
+TESTS += tests/unit/test-dfu tests/unit/test-dfuse
+
+ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
+ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
+
+tests_unit_test_dfu_SOURCES = tests/unit/test-dfu.c tests/unit/tap.h
+tests_unit_test_dfu_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_dfu_LDADD = $(ENGINE_TEST_LDADD)
+
+tests_unit_test_dfuse_SOURCES = tests/unit/test-dfuse.c tests/unit/tap.h
+tests_unit_test_dfuse_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_dfuse_LDADD = $(ENGINE_TEST_LDADD)
