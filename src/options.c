@@ -421,6 +421,7 @@ static int opt_id_half(const char *s, size_t n, const struct opt_id *dflt, struc
 			id->pid = val;
 		}
 	}
+	/* "*:*" or ":" restricts nothing: such a half counts as not given. */
 	id->given = id->none || !id->any_vid || !id->any_pid;
 	return ERR_OK;
 }
