@@ -4,7 +4,11 @@
 # Listed either way: without umockdev, lib.sh skips them with the reason.
 
 e2e_tests = \
-	tests/e2e/seed.sh
+	tests/e2e/seed.sh \
+	tests/e2e/crosscheck.sh \
+	tests/e2e/download.sh \
+	tests/e2e/protect.sh \
+	tests/e2e/errors.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests)
 dist_noinst_DATA += tests/e2e/lib.sh
