@@ -59,7 +59,6 @@ enum opt_key {
 	OPT_KEY_RESET = 'R',
 	OPT_KEY_WAIT = 'w',
 	OPT_KEY_DFUSE = 's',
-	OPT_KEY_YES = 'y',
 	OPT_KEY_VERIFY = 256,
 	OPT_KEY_DIFF,
 };
@@ -91,7 +90,6 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_KEY_RESET, "reset", OPT_ARG_NONE },
 	{ OPT_KEY_WAIT, "wait", OPT_ARG_OPTIONAL_EQ },
 	{ OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED },
-	{ OPT_KEY_YES, "yes", OPT_ARG_NONE },
 	{ OPT_KEY_VERIFY, "verify", OPT_ARG_NONE },
 	{ OPT_KEY_DIFF, "diff", OPT_ARG_NONE },
 };
@@ -128,7 +126,8 @@ const char opt_usage_text[] =
 	"  -a --alt ALT              Select the alternate setting by number or name\n"
 	"  -t --transfer-size BYTES  Bytes per USB transfer (normally the device's)\n"
 	"  -U --upload FILE          Read the device memory into FILE\n"
-	"  -Z --upload-size BYTES    Expected upload size, for the progress bar\n"
+	"  -Z --upload-size BYTES    Expected upload size; the length to read when -s\n"
+	"                            gives none (dfuse-util)\n"
 	"  -D --download FILE        Write FILE into the device memory\n"
 	"  -R --reset                Reset the USB device when done\n"
 	"  -w --wait[=SECONDS]       Wait for the device to appear (=SECONDS: a limit,\n"
@@ -143,7 +142,6 @@ const char opt_usage_text[] =
 	"                            (needs force)\n"
 	"        will-reset          the device is expected to reset (option bytes)\n"
 	"        force               skip safety checks; needed by mass-erase, unprotect\n"
-	"  -y --yes                  Accepted for compatibility; nothing asks\n"
 	"  --verify                  After -D, read the memory back and compare\n"
 	"                            (dfuse-util)\n"
 	"  --diff                    With -D, write only the sectors that differ\n"
@@ -690,9 +688,6 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 		if (rc != ERR_OK)
 			error_wrap(err, "%s %.*s", spelled, OPT_ECHO, arg);
 		w->dfuse_arg = arg;
-		break;
-	case OPT_KEY_YES:
-		o->yes = true;
 		break;
 	case OPT_KEY_VERIFY:
 		o->verify = true;

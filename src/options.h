@@ -91,7 +91,6 @@ struct opts {
 	/* dfuse-util additions */
 	bool verify;	     /* --verify */
 	bool diff;	     /* --diff */
-	bool yes;	     /* -y: answer yes (accepted for compatibility, nothing asks) */
 };
 
 /*

@@ -136,8 +136,6 @@ static void describe(const struct opts *o, char *buf, size_t size)
 		len = put(buf, size, len, " verify");
 	if (o->diff)
 		len = put(buf, size, len, " diff");
-	if (o->yes)
-		put(buf, size, len, " yes");
 }
 
 /* Is @tok (of length @n) a whole token of @desc, or (as a key) the key of one? */
@@ -227,7 +225,7 @@ static const struct parse_row parse_rows[] = {
 	{ { "--list", "--verbose", "--verbose" }, "mode=LIST v=2", NULL },
 	{ { "--detach", "--detach-delay", "7" }, "mode=DETACH detach delay=7", NULL },
 	{ { "--reset" }, "mode=RESET reset", NULL },
-	{ { "--yes", "--list" }, "mode=LIST yes", NULL },
+	{ { "--yes", "--list" }, NULL, "unknown option '--yes'" },
 	{ { "--device", "0483:df11", "--serial", "S1,S2", "--path", "1-2", "--cfg", "1",
 	    "--intf", "0", "--devnum", "7", "--transfer-size", "2048", "--list" },
 	  "mode=LIST rt=0483:df11 sn.rt=S1 sn.dfu=S2 path=1-2 cfg=1 intf=0 devnum=7 xfer=2048",
@@ -269,7 +267,7 @@ static const struct parse_row parse_rows[] = {
 	{ { "-v" }, NULL, "no operation given (try -h)" },
 	{ { "-a", "0", "-d", "0483:df11" }, NULL, "no operation given" },
 	{ { "-w" }, NULL, "no operation given" },
-	{ { "-y" }, NULL, "no operation given" },
+	{ { "-y" }, NULL, "unknown option '-y'" },
 	{ { "-l" }, "mode=LIST !detach !reset", NULL },
 	{ { "-l", "-w" }, "mode=LIST wait", NULL },
 	{ { "-U", "a.bin", "-D", "b.bin" }, NULL, "-U and -D cannot be combined" },
@@ -966,7 +964,7 @@ static void check_usage(void)
 		"\n  -c --cfg ",	   "\n  -i --intf ",	      "\n  -S --serial ",
 		"\n  -a --alt ",	   "\n  -t --transfer-size ", "\n  -U --upload ",
 		"\n  -Z --upload-size ",   "\n  -D --download ",      "\n  -R --reset ",
-		"\n  -w --wait[=SECONDS]", "\n  -s --dfuse-address ", "\n  -y --yes ",
+		"\n  -w --wait[=SECONDS]", "\n  -s --dfuse-address ",
 		"\n  --verify ",	   "\n  --diff ",
 	};
 	static const char *const words[] = {
