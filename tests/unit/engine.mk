@@ -2,8 +2,8 @@
 # Unit tests of the host engine (dfu.c, dfuse.c, ops.c, device.c) against the
 # simulated STM32 bootloader, over the in-memory transport on a virtual clock.
 
-check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse
-TESTS += tests/unit/test-dfu tests/unit/test-dfuse
+check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops
+TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
@@ -15,3 +15,8 @@ tests_unit_test_dfu_LDADD = $(ENGINE_TEST_LDADD)
 tests_unit_test_dfuse_SOURCES = tests/unit/test-dfuse.c tests/unit/tap.h
 tests_unit_test_dfuse_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_dfuse_LDADD = $(ENGINE_TEST_LDADD)
+
+tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h \
+	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_ops_LDADD = $(ENGINE_TEST_LDADD)
