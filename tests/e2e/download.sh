@@ -25,7 +25,7 @@ check "16/64/128 KiB span: no sector erased twice" is span erases_per_sector_max
 cp "$WORK/pattern.bin" "$WORK/want.bin"
 erase_range "$WORK/want.bin" 49152 $((262144 - 49152))
 put "$WORK/want.bin" 57344 "$WORK/span.bin"
-check "16/64/128 KiB span: the image, the rest of sectors 3-5 blank, the pattern survives elsewhere" \
+check "16/64/128 KiB span: the image, sectors 3-5 blank around it, the pattern elsewhere" \
 	cmp -s "$WORK/want.bin" "$(mem span)"
 check "16/64/128 KiB span: one Set Address Pointer, host behaved" \
 	eval 'is span set_address 1 && clean span'

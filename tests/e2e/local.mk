@@ -10,7 +10,9 @@ e2e_tests = \
 	tests/e2e/protect.sh \
 	tests/e2e/errors.sh \
 	tests/e2e/select.sh \
-	tests/e2e/runtime.sh
+	tests/e2e/runtime.sh \
+	tests/e2e/upload.sh \
+	tests/e2e/dfufile.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests)
 dist_noinst_DATA += tests/e2e/lib.sh
