@@ -32,7 +32,7 @@ struct simbackend {
 	uint64_t cost;
 	uint64_t reenum_delay;
 	uint8_t next_devnum;
-	int open_slot;	 /* -1: nothing open */
+	int open_slot;	  /* -1: nothing open */
 	bool handle_dead; /* the open handle saw the device re-enumerate or leave */
 	simbackend_hook hook;
 	void *hook_arg;
@@ -164,14 +164,13 @@ static int get_descriptor(struct simbackend *sb, struct slot *s, uint8_t type, u
 	enum sim_result r;
 
 	sb->now += sb->cost;
-	r = sim_device_control(s->dev, sb->now, 0x80, 6, (uint16_t)(type << 8 | index), langid,
-			       buf, len, got);
+	r = sim_device_control(s->dev, sb->now, 0x80, 6, (uint16_t)(type << 8 | index), langid, buf,
+			       len, got);
 	return r == SIM_OK ? 0 : -1;
 }
 
 /* String @index as ASCII ('?' for what ASCII cannot hold); "UNKNOWN" when it fails. */
-static void read_string(struct simbackend *sb, struct slot *s, uint8_t index, char *out,
-			size_t cap)
+static void read_string(struct simbackend *sb, struct slot *s, uint8_t index, char *out, size_t cap)
 {
 	uint8_t buf[255];
 	size_t got = 0, n = 0;
@@ -396,7 +395,7 @@ struct sim_device *simbackend_device(const struct simbackend *sb, size_t i)
 
 struct dev_backend simbackend_get(struct simbackend *sb)
 {
-	struct dev_backend be = {.ops = &simbackend_ops, .ctx = sb};
+	struct dev_backend be = { .ops = &simbackend_ops, .ctx = sb };
 
 	return be;
 }
@@ -416,6 +415,12 @@ void simbackend_set_cost(struct simbackend *sb, uint64_t us)
 void simbackend_set_reenum_delay(struct simbackend *sb, uint64_t us)
 {
 	sb->reenum_delay = us;
+}
+
+void simbackend_plug_at(struct simbackend *sb, size_t i, uint64_t us)
+{
+	if (i < sb->nslots)
+		sb->slots[i].hidden_until = us;
 }
 
 void simbackend_set_open_error(struct simbackend *sb, size_t i, int code, const char *msg)

@@ -15,10 +15,10 @@
 #include "model.h"
 #include "tap.h"
 
-#define COST_US 200u
-#define F4_ERASE_16K_US 250000u
+#define COST_US		 200u
+#define F4_ERASE_16K_US	 250000u
 #define F4_ERASE_128K_US 2000000u
-#define F4_WRITE_US 8000u
+#define F4_WRITE_US	 8000u
 
 /* One simulated device behind the in-memory transport, and the DFU interface over it. */
 struct fix {
@@ -61,8 +61,8 @@ static struct sim_stats stats_of(const struct fix *f)
 /* A DfuSe command DNLOAD (block 0) carrying @code and an address, without the wait. */
 static int send_cmd(struct fix *f, uint8_t code, uint32_t addr)
 {
-	uint8_t cmd[5] = {code, (uint8_t)addr, (uint8_t)(addr >> 8), (uint8_t)(addr >> 16),
-			  (uint8_t)(addr >> 24)};
+	uint8_t cmd[5] = { code, (uint8_t)addr, (uint8_t)(addr >> 8), (uint8_t)(addr >> 16),
+			   (uint8_t)(addr >> 24) };
 
 	return dfu_dnload(&f->d, 0, cmd, sizeof(cmd), &f->err);
 }
@@ -169,7 +169,7 @@ static void test_exact_wait(void)
 
 static void test_busy_stall(void)
 {
-	struct sim_faults faults = {.stall_busy_getstatus = 2};
+	struct sim_faults faults = { .stall_busy_getstatus = 2 };
 	struct fix f;
 	struct dfu_status st;
 	struct sim_stats s;
@@ -276,7 +276,7 @@ static void test_limits(void)
 
 static void test_held_answer(void)
 {
-	struct sim_faults faults = {.strict_timing = true};
+	struct sim_faults faults = { .strict_timing = true };
 	struct fix f;
 	struct dfu_status st;
 	int r;
@@ -393,7 +393,7 @@ static int run_script(struct script *sc, const uint8_t (*replies)[6], const size
 	sc->replies = replies;
 	sc->lens = lens;
 	sc->n = n;
-	dfu_if_init(&d, (struct transport){&script_ops, sc}, 0, 64, NULL);
+	dfu_if_init(&d, (struct transport){ &script_ops, sc }, 0, 64, NULL);
 	return dfu_wait_done(&d, st, err);
 }
 
@@ -401,31 +401,31 @@ static void test_scripted(void)
 {
 	/* bStatus, bwPollTimeout (LE24), bState, iString */
 	static const uint8_t busy_then_idle[][6] = {
-		{0, 5, 0, 0, DFU_STATE_DNBUSY, 0},
-		{0, 7, 0, 0, DFU_STATE_DNBUSY, 0},
-		{0, 0xE8, 0x03, 0, DFU_STATE_DNLOAD_IDLE, 0}, /* 1000 ms on a terminal status */
+		{ 0, 5, 0, 0, DFU_STATE_DNBUSY, 0 },
+		{ 0, 7, 0, 0, DFU_STATE_DNBUSY, 0 },
+		{ 0, 0xE8, 0x03, 0, DFU_STATE_DNLOAD_IDLE, 0 }, /* 1000 ms on a terminal status */
 	};
-	static const size_t six3[] = {6, 6, 6};
+	static const size_t six3[] = { 6, 6, 6 };
 	static const uint8_t manifest[][6] = {
-		{0, 2, 0, 0, DFU_STATE_MANIFEST_SYNC, 0},
-		{0, 3, 0, 0, DFU_STATE_MANIFEST, 0},
-		{0, 0, 0, 0, DFU_STATE_MANIFEST_WAIT_RESET, 0},
+		{ 0, 2, 0, 0, DFU_STATE_MANIFEST_SYNC, 0 },
+		{ 0, 3, 0, 0, DFU_STATE_MANIFEST, 0 },
+		{ 0, 0, 0, 0, DFU_STATE_MANIFEST_WAIT_RESET, 0 },
 	};
-	static const uint8_t short_reply[][6] = {{0, 5, 0, 0, DFU_STATE_DNBUSY, 0}};
-	static const size_t four[] = {4};
-	static const uint8_t app_idle[][6] = {{0, 0, 0, 0, DFU_STATE_APP_IDLE, 0}};
-	static const uint8_t bad_status[][6] = {{DFU_STATUS_ERR_VERIFY, 0, 0, 0,
-						 DFU_STATE_DNLOAD_IDLE, 0}};
-	static const uint8_t error_state[][6] = {{DFU_STATUS_ERR_PROG, 0, 0, 0,
-						  DFU_STATE_ERROR, 0}};
-	static const uint8_t unknown_state[][6] = {{0, 0, 0, 0, 42, 0}};
-	static const size_t six1[] = {6};
-	static const uint8_t huge[][6] = {{0, 0xFF, 0xFF, 0xFF, DFU_STATE_DNBUSY, 0},
-					  {0, 0, 0, 0, DFU_STATE_DNLOAD_IDLE, 0}};
-	static const size_t six2[] = {6, 6};
+	static const uint8_t short_reply[][6] = { { 0, 5, 0, 0, DFU_STATE_DNBUSY, 0 } };
+	static const size_t four[] = { 4 };
+	static const uint8_t app_idle[][6] = { { 0, 0, 0, 0, DFU_STATE_APP_IDLE, 0 } };
+	static const uint8_t bad_status[][6] = { { DFU_STATUS_ERR_VERIFY, 0, 0, 0,
+						   DFU_STATE_DNLOAD_IDLE, 0 } };
+	static const uint8_t error_state[][6] = { { DFU_STATUS_ERR_PROG, 0, 0, 0, DFU_STATE_ERROR,
+						    0 } };
+	static const uint8_t unknown_state[][6] = { { 0, 0, 0, 0, 42, 0 } };
+	static const size_t six1[] = { 6 };
+	static const uint8_t huge[][6] = { { 0, 0xFF, 0xFF, 0xFF, DFU_STATE_DNBUSY, 0 },
+					   { 0, 0, 0, 0, DFU_STATE_DNLOAD_IDLE, 0 } };
+	static const size_t six2[] = { 6, 6 };
 	struct script sc;
 	struct dfu_status st;
-	struct error err = {ERR_OK, ""};
+	struct error err = { ERR_OK, "" };
 	int r;
 
 	r = run_script(&sc, busy_then_idle, six3, 3, &st, &err);
@@ -541,8 +541,8 @@ static void test_make_idle(void)
 		return;
 	}
 	r = dfu_make_idle(&f.d, &f.err);
-	ok(r == ERR_PROTOCOL && contains(f.err.msg, "run-time mode (appIDLE)"),
-	   "appIDLE: \"%s\"", f.err.msg);
+	ok(r == ERR_PROTOCOL && contains(f.err.msg, "run-time mode (appIDLE)"), "appIDLE: \"%s\"",
+	   f.err.msg);
 	fix_close(&f);
 }
 
@@ -550,7 +550,7 @@ static void test_make_idle(void)
 
 static void test_request_errors(void)
 {
-	struct sim_faults faults = {.disconnect_after = 2};
+	struct sim_faults faults = { .disconnect_after = 2 };
 	struct fix f;
 	struct dfu_status st;
 	uint8_t state = 0;
@@ -581,7 +581,7 @@ static void test_request_errors(void)
 	r = dfu_get_status(&f.d, &st, &f.err);
 	is_int(r, ERR_IO, "the device vanishes at the second: ERR_IO");
 	ok(contains(f.err.msg, "GETSTATUS: device disconnected") &&
-		   dfu_last_transport(&f.d) == TR_NODEV,
+	       dfu_last_transport(&f.d) == TR_NODEV,
 	   "message \"%s\", transport status TR_NODEV", f.err.msg);
 	fix_close(&f);
 }
@@ -591,15 +591,16 @@ static void test_request_errors(void)
 static void test_names(void)
 {
 	static const char *const states[] = {
-		"appIDLE",	  "appDETACH",	 "dfuIDLE",
-		"dfuDNLOAD-SYNC", "dfuDNBUSY",	 "dfuDNLOAD-IDLE",
+		"appIDLE",	    "appDETACH",   "dfuIDLE",
+		"dfuDNLOAD-SYNC",   "dfuDNBUSY",   "dfuDNLOAD-IDLE",
 		"dfuMANIFEST-SYNC", "dfuMANIFEST", "dfuMANIFEST-WAIT-RESET",
-		"dfuUPLOAD-IDLE", "dfuERROR",
+		"dfuUPLOAD-IDLE",   "dfuERROR",
 	};
 	static const char *const statuses[] = {
-		"OK",	   "errTARGET", "errFILE",    "errWRITE",   "errERASE",	  "errCHECK_ERASED",
-		"errPROG", "errVERIFY", "errADDRESS", "errNOTDONE", "errFIRMWARE", "errVENDOR",
-		"errUSBR", "errPOR",    "errUNKNOWN", "errSTALLEDPKT",
+		"OK",	      "errTARGET",	 "errFILE",	"errWRITE",
+		"errERASE",   "errCHECK_ERASED", "errPROG",	"errVERIFY",
+		"errADDRESS", "errNOTDONE",	 "errFIRMWARE", "errVENDOR",
+		"errUSBR",    "errPOR",		 "errUNKNOWN",	"errSTALLEDPKT",
 	};
 	bool all = true, meanings = true;
 
@@ -627,36 +628,68 @@ struct func_row {
 	uint8_t bytes[40];
 	size_t len;
 	bool found;
-	uint8_t bLength, bmAttributes;
-	uint16_t wDetachTimeOut, wTransferSize, bcdDFUVersion;
+	struct dfu_func_desc want; /* bLength, bmAttributes, wDetachTimeOut, wTransferSize, bcd */
 };
 
 static const struct func_row func_rows[] = {
-	{"DFU 1.1 DfuSe (F4 ROM)", {9, 0x21, 0x0B, 0xFF, 0x00, 0x00, 0x08, 0x1A, 0x01}, 9, true, 9,
-	 0x0B, 255, 2048, 0x011A},
-	{"DFU 1.0, 7 bytes", {7, 0x21, 0x03, 0xE8, 0x03, 0x00, 0x04}, 7, true, 7, 0x03, 1000, 1024,
-	 0},
-	{"after an interface descriptor",
-	 {9, 0x04, 0, 0, 0, 0xFE, 1, 2, 4, 9, 0x21, 0x07, 0x10, 0x00, 0x40, 0x00, 0x10, 0x01}, 18,
-	 true, 9, 0x07, 16, 64, 0x0110},
-	{"longer than 9 bytes (vendor extension)",
-	 {12, 0x21, 0x0B, 1, 0, 0x00, 0x02, 0x1A, 0x01, 0xAA, 0xBB, 0xCC}, 12, true, 12, 0x0B, 1,
-	 512, 0x011A},
-	{"bLength 8 skipped, the next one used",
-	 {8, 0x21, 1, 1, 1, 1, 1, 1, 9, 0x21, 0x01, 0, 0, 0x40, 0, 0x1A, 0x01}, 17, true, 9, 0x01,
-	 0, 64, 0x011A},
-	{"truncated: bLength 9, 8 bytes", {9, 0x21, 0x0B, 0xFF, 0x00, 0x00, 0x08, 0x1A}, 8, false, 0, 0, 0, 0, 0},
-	{"bLength 0 (would loop for ever)", {0, 0x21, 0, 0, 0, 0, 0, 0, 0}, 9, false, 0, 0, 0, 0, 0},
-	{"bLength 1", {1, 0x21, 9, 0x21, 0, 0, 0, 0, 0, 0, 0}, 11, false, 0, 0, 0, 0, 0},
-	{"bLength 255 past the buffer", {255, 0x21, 0x0B, 0xFF, 0x00, 0x00, 0x08, 0x1A, 0x01}, 9,
-	 false, 0, 0, 0, 0, 0},
-	{"no functional descriptor", {9, 0x04, 0, 0, 0, 0xFE, 1, 2, 4}, 9, false, 0, 0, 0, 0, 0},
-	{"empty", {0}, 0, false, 0, 0, 0, 0, 0},
-	{"one byte", {9}, 1, false, 0, 0, 0, 0, 0},
-	{"bLength 6 of type 0x21 only", {6, 0x21, 0x0B, 0xFF, 0x00, 0x00}, 6, false, 0, 0, 0, 0, 0},
-	{"a hostile descriptor before a good one",
-	 {2, 0x99, 9, 0x21, 0x0B, 0x00, 0x00, 0x00, 0x08, 0x1A, 0x01}, 11, true, 9, 0x0B, 0, 2048,
-	 0x011A},
+	{ "DFU 1.1 DfuSe (F4 ROM)",
+	  { 9, 0x21, 0x0B, 0xFF, 0x00, 0x00, 0x08, 0x1A, 0x01 },
+	  9,
+	  true,
+	  { 9, 0x0B, 255, 2048, 0x011A } },
+	{ "DFU 1.0, 7 bytes",
+	  { 7, 0x21, 0x03, 0xE8, 0x03, 0x00, 0x04 },
+	  7,
+	  true,
+	  { 7, 0x03, 1000, 1024, 0 } },
+	{ "after an interface descriptor",
+	  { 9, 0x04, 0, 0, 0, 0xFE, 1, 2, 4, 9, 0x21, 0x07, 0x10, 0x00, 0x40, 0x00, 0x10, 0x01 },
+	  18,
+	  true,
+	  { 9, 0x07, 16, 64, 0x0110 } },
+	{ "longer than 9 bytes (vendor extension)",
+	  { 12, 0x21, 0x0B, 1, 0, 0x00, 0x02, 0x1A, 0x01, 0xAA, 0xBB, 0xCC },
+	  12,
+	  true,
+	  { 12, 0x0B, 1, 512, 0x011A } },
+	{ "bLength 8 skipped, the next one used",
+	  { 8, 0x21, 1, 1, 1, 1, 1, 1, 9, 0x21, 0x01, 0, 0, 0x40, 0, 0x1A, 0x01 },
+	  17,
+	  true,
+	  { 9, 0x01, 0, 64, 0x011A } },
+	{ "truncated: bLength 9, 8 bytes",
+	  { 9, 0x21, 0x0B, 0xFF, 0x00, 0x00, 0x08, 0x1A },
+	  8,
+	  false,
+	  { 0, 0, 0, 0, 0 } },
+	{ "bLength 0 (would loop for ever)",
+	  { 0, 0x21, 0, 0, 0, 0, 0, 0, 0 },
+	  9,
+	  false,
+	  { 0, 0, 0, 0, 0 } },
+	{ "bLength 1", { 1, 0x21, 9, 0x21, 0, 0, 0, 0, 0, 0, 0 }, 11, false, { 0, 0, 0, 0, 0 } },
+	{ "bLength 255 past the buffer",
+	  { 255, 0x21, 0x0B, 0xFF, 0x00, 0x00, 0x08, 0x1A, 0x01 },
+	  9,
+	  false,
+	  { 0, 0, 0, 0, 0 } },
+	{ "no functional descriptor",
+	  { 9, 0x04, 0, 0, 0, 0xFE, 1, 2, 4 },
+	  9,
+	  false,
+	  { 0, 0, 0, 0, 0 } },
+	{ "empty", { 0 }, 0, false, { 0, 0, 0, 0, 0 } },
+	{ "one byte", { 9 }, 1, false, { 0, 0, 0, 0, 0 } },
+	{ "bLength 6 of type 0x21 only",
+	  { 6, 0x21, 0x0B, 0xFF, 0x00, 0x00 },
+	  6,
+	  false,
+	  { 0, 0, 0, 0, 0 } },
+	{ "a hostile descriptor before a good one",
+	  { 2, 0x99, 9, 0x21, 0x0B, 0x00, 0x00, 0x00, 0x08, 0x1A, 0x01 },
+	  11,
+	  true,
+	  { 9, 0x0B, 0, 2048, 0x011A } },
 };
 
 static void test_func_desc(void)
@@ -672,13 +705,14 @@ static void test_func_desc(void)
 			ok(!found, "func desc: %s: rejected", row->what);
 			continue;
 		}
-		ok(found && fd.bLength == row->bLength && fd.bmAttributes == row->bmAttributes &&
-			   fd.wDetachTimeOut == row->wDetachTimeOut &&
-			   fd.wTransferSize == row->wTransferSize &&
-			   fd.bcdDFUVersion == row->bcdDFUVersion,
-		   "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x", row->what,
-		   found ? "found" : "NOT found", fd.bLength, fd.bmAttributes, fd.wDetachTimeOut,
-		   fd.wTransferSize, fd.bcdDFUVersion);
+		ok(found && fd.bLength == row->want.bLength &&
+		       fd.bmAttributes == row->want.bmAttributes &&
+		       fd.wDetachTimeOut == row->want.wDetachTimeOut &&
+		       fd.wTransferSize == row->want.wTransferSize &&
+		       fd.bcdDFUVersion == row->want.bcdDFUVersion,
+		   "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x",
+		   row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		   fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
 	}
 	/* Every prefix of a valid descriptor set: never reads past the length given. */
 	{

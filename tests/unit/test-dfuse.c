@@ -20,7 +20,7 @@
 #include "tap.h"
 
 #define FLASH 0x08000000u
-#define KiB 1024u
+#define KiB   1024u
 
 struct fix {
 	struct sim_device *dev;
@@ -140,7 +140,7 @@ static const struct sim_chip tiny_xfer_chip = {
 	.wTransferSize = 16,
 	.bcdDFUVersion = 0x011A,
 	.nalts = 1,
-	.alt_names = {"@Internal Flash  /0x08000000/16*128Kg"},
+	.alt_names = { "@Internal Flash  /0x08000000/16*128Kg" },
 };
 
 /* ---- commands ------------------------------------------------------------ */
@@ -163,7 +163,7 @@ static void test_set_address(void)
 	r = dfuse_set_address(&f.d, 0x20000000, &f.err);
 	is_int(r, ERR_PROTOCOL, "set address 0x20000000 (outside alt 0) fails");
 	ok(contains(f.err.msg, "set address 0x20000000") && contains(f.err.msg, "errTARGET") &&
-		   contains(f.err.msg, "dfuERROR"),
+	       contains(f.err.msg, "dfuERROR"),
 	   "message names the step, status and state: \"%s\"", f.err.msg);
 	ok(contains(f.err.msg, "address not supported"), "with the errTARGET hint");
 	fix_close(&f);
@@ -172,7 +172,7 @@ static void test_set_address(void)
 static void test_erase(void)
 {
 	struct fix f;
-	struct sim_faults rdp = {.read_protected = true};
+	struct sim_faults rdp = { .read_protected = true };
 	struct sim_stats s;
 	uint8_t junk[32 * KiB];
 	int r;
@@ -197,7 +197,8 @@ static void test_erase(void)
 		return;
 	}
 	r = dfuse_erase(&f.d, FLASH, 5000, &f.err);
-	is_int(r, ERR_PROTOCOL, "protboot: erase of the read-only sector 0 is refused by the device");
+	is_int(r, ERR_PROTOCOL,
+	       "protboot: erase of the read-only sector 0 is refused by the device");
 	ok(contains(f.err.msg, "erase 0x08000000") && contains(f.err.msg, "errTARGET"),
 	   "message: \"%s\"", f.err.msg);
 	fix_close(&f);
@@ -217,7 +218,7 @@ static void test_erase(void)
 static void test_mass_erase(void)
 {
 	struct fix f;
-	struct sim_faults imm = {.immediate = true};
+	struct sim_faults imm = { .immediate = true };
 	struct sim_stats s;
 	uint8_t *junk = malloc(1024 * KiB);
 	uint8_t ob[16], ob_after[16];
@@ -258,7 +259,7 @@ static void test_mass_erase(void)
 
 static void test_unprotect(void)
 {
-	struct sim_faults rdp = {.read_protected = true};
+	struct sim_faults rdp = { .read_protected = true };
 	struct fix f;
 	struct sim_stats s;
 	uint8_t junk[64];
@@ -277,7 +278,8 @@ static void test_unprotect(void)
 	ok(sim_device_gone(f.dev), "the device reset itself (gone from the bus)");
 	ok(mem_all(&f, 0x080E0000, 0xFF, sizeof(junk)), "its flash was erased");
 	is_int(s.unprotect, 1, "one Read Unprotect command");
-	todo_ok(gone, "dfuse_unprotect reports gone=false when the reset follows the last GETSTATUS",
+	todo_ok(gone,
+		"dfuse_unprotect reports gone=false when the reset follows the last GETSTATUS",
 		"*gone is true: the device is no longer on the bus");
 	fix_close(&f);
 
@@ -332,7 +334,7 @@ static long leave_address(const char *log)
 
 static void test_leave(void)
 {
-	struct sim_faults vanish = {.vanish_on_leave_getstatus = true};
+	struct sim_faults vanish = { .vanish_on_leave_getstatus = true };
 	struct fix f;
 	struct sim_stats s;
 	char *log = NULL;
@@ -378,7 +380,7 @@ static void test_leave(void)
 	r = dfuse_leave(&f.d, true, 0x30000000, &gone, &f.err);
 	is_int(r, ERR_PROTOCOL, "leave with an address the device refuses fails");
 	ok(!sim_device_gone(f.dev) && contains(f.err.msg, "leave") &&
-		   contains(f.err.msg, "errTARGET"),
+	       contains(f.err.msg, "errTARGET"),
 	   "the device stays; message: \"%s\"", f.err.msg);
 	fix_close(&f);
 }
@@ -387,8 +389,8 @@ static void test_leave(void)
 
 static void test_write(void)
 {
-	struct dfuse_write_opts plain = {0}, blank = {.skip_blank = true},
-				per_chunk = {.pointer_per_chunk = true};
+	struct dfuse_write_opts plain = { 0 }, blank = { .skip_blank = true },
+				per_chunk = { .pointer_per_chunk = true };
 	struct fix f;
 	struct sim_stats s;
 	uint8_t img[16 * KiB];
@@ -427,8 +429,9 @@ static void test_write(void)
 	is_int(r, ERR_OK, "write with skip_blank");
 	ok(mem_is(&f, FLASH, img, sizeof(img)), "erased memory + written blocks == image");
 	is_int(sent, 4, "only the four non-blank blocks sent");
-	is_int(s.set_address, 1, "one pointer (sent at the first non-blank block), gaps kept by "
-				 "block numbers");
+	is_int(s.set_address, 1,
+	       "one pointer (sent at the first non-blank block), gaps kept by "
+	       "block numbers");
 	is_int(s.bytes_written, 4 * 2048, "the device programmed 8 KiB");
 	memset(img, 0xFF, sizeof(img));
 	r = dfuse_write(&f.d, 0x08008000, img, sizeof(img), &blank, NULL, &sent, &f.err);
@@ -449,8 +452,8 @@ static void test_write(void)
 
 static void test_write_errors(void)
 {
-	struct dfuse_write_opts plain = {0}, reset = {.will_reset = true};
-	struct sim_faults rdp = {.read_protected = true};
+	struct dfuse_write_opts plain = { 0 }, reset = { .will_reset = true };
+	struct sim_faults rdp = { .read_protected = true };
 	struct fix f;
 	uint8_t img[4096], ob[16];
 	int r;
@@ -489,8 +492,9 @@ static void test_write_errors(void)
 		skip(3, "no f4 model");
 		return;
 	}
-	memcpy(ob, (const uint8_t[]){0xEC, 0xBB, 0x13, 0x44, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F,
-				     0x00, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF},
+	memcpy(ob,
+	       (const uint8_t[]){ 0xEC, 0xBB, 0x13, 0x44, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00,
+				  0xF0, 0xFF, 0xFF, 0xFF, 0xFF },
 	       sizeof(ob));
 	r = f.d.tr.ops->set_alt(f.d.tr.ctx, 0, 1) == TR_OK ? ERR_OK : ERR_IO;
 	if (r == ERR_OK)
@@ -505,7 +509,7 @@ static void test_write_errors(void)
 static void test_block_wrap(void)
 {
 	enum { LEN = 1100000 }; /* 68750 blocks of 16 bytes */
-	struct dfuse_write_opts plain = {0};
+	struct dfuse_write_opts plain = { 0 };
 	struct fix f;
 	struct sim_stats s;
 	uint8_t *img = malloc(LEN), *back = malloc(LEN);
@@ -543,7 +547,7 @@ static void test_block_wrap(void)
 static void test_read(void)
 {
 	struct fix f;
-	struct sim_faults rdp = {.read_protected = true};
+	struct sim_faults rdp = { .read_protected = true };
 	struct sim_stats s;
 	uint8_t img[10000], back[10000], tail[4096];
 	size_t got = 0;
@@ -591,8 +595,8 @@ static void test_read(void)
 
 static void test_immediate(void)
 {
-	struct sim_faults imm = {.immediate = true};
-	struct dfuse_write_opts plain = {0};
+	struct sim_faults imm = { .immediate = true };
+	struct dfuse_write_opts plain = { 0 };
 	struct fix f;
 	uint8_t img[6000], back[6000];
 	size_t got = 0;
@@ -633,35 +637,108 @@ struct plan_row {
 #define F4_LAYOUT "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"
 
 static const struct plan_row plan_rows[] = {
-	{"start in the middle of sector 0", F4_LAYOUT, {{0x08002000, 0x100}}, 1, ERR_OK,
-	 {{0x08000000, 0x4000}}, 1},
-	{"span crossing 16K -> 64K", F4_LAYOUT, {{0x0800C000, 0x8000}}, 1, ERR_OK,
-	 {{0x0800C000, 0x4000}, {0x08010000, 0x10000}}, 2},
-	{"span 16K -> 64K -> 128K, mid-sector start", F4_LAYOUT, {{0x0800F000, 0x12000}}, 1,
-	 ERR_OK, {{0x0800C000, 0x4000}, {0x08010000, 0x10000}, {0x08020000, 0x20000}}, 3},
-	{"two spans sharing a sector", F4_LAYOUT, {{0x08000000, 0x100}, {0x08000200, 0x100}}, 2,
-	 ERR_OK, {{0x08000000, 0x4000}}, 1},
-	{"spans out of order, sharing sectors", F4_LAYOUT,
-	 {{0x08021000, 0x10}, {0x08000000, 0x10}, {0x08030000, 0x10}, {0x08000100, 0x5000}}, 4,
-	 ERR_OK, {{0x08000000, 0x4000}, {0x08004000, 0x4000}, {0x08020000, 0x20000}}, 3},
-	{"the last sector exactly", F4_LAYOUT, {{0x080E0000, 0x20000}}, 1, ERR_OK,
-	 {{0x080E0000, 0x20000}}, 1},
-	{"one byte at the end of a sector", F4_LAYOUT, {{0x08003FFF, 1}}, 1, ERR_OK,
-	 {{0x08000000, 0x4000}}, 1},
-	{"zero-length span", F4_LAYOUT, {{0x08000000, 0}}, 1, ERR_OK, {{0, 0}}, 0},
-	{"option bytes need no erase", "@Option Bytes  /0x1FFFC000/01*016 e",
-	 {{0x1FFFC000, 16}}, 1, ERR_OK, {{0, 0}}, 0},
-	{"span past the end of the flash", F4_LAYOUT, {{0x080FFFF0, 0x20}}, 1, ERR_DATA, {{0, 0}},
-	 0},
-	{"span outside the layout", F4_LAYOUT, {{0x08100000, 1}}, 1, ERR_DATA, {{0, 0}}, 0},
-	{"span below the layout", F4_LAYOUT, {{0x07FFFFF0, 0x20}}, 1, ERR_DATA, {{0, 0}}, 0},
-	{"read-only head, erasable tail (protboot)",
-	 "@Internal Flash  /0x08000000/04*016Ka,04*016Kg,03*128Kg", {{0x0800F000, 0x2000}}, 1,
-	 ERR_OK, {{0x08010000, 0x4000}}, 1},
-	{"layout ending at 4 GiB", "@Top/0xFFFF8000/02*016Kg", {{0xFFFFF000, 0x1000}}, 1, ERR_OK,
-	 {{0xFFFFC000, 0x4000}}, 1},
-	{"gap between regions", "@F/0x08000000/1*16Kg/0x08008000/1*16Kg", {{0x08003000, 0x6000}},
-	 1, ERR_DATA, {{0, 0}}, 0},
+	{ "start in the middle of sector 0",
+	  F4_LAYOUT,
+	  { { 0x08002000, 0x100 } },
+	  1,
+	  ERR_OK,
+	  { { 0x08000000, 0x4000 } },
+	  1 },
+	{ "span crossing 16K -> 64K",
+	  F4_LAYOUT,
+	  { { 0x0800C000, 0x8000 } },
+	  1,
+	  ERR_OK,
+	  { { 0x0800C000, 0x4000 }, { 0x08010000, 0x10000 } },
+	  2 },
+	{ "span 16K -> 64K -> 128K, mid-sector start",
+	  F4_LAYOUT,
+	  { { 0x0800F000, 0x12000 } },
+	  1,
+	  ERR_OK,
+	  { { 0x0800C000, 0x4000 }, { 0x08010000, 0x10000 }, { 0x08020000, 0x20000 } },
+	  3 },
+	{ "two spans sharing a sector",
+	  F4_LAYOUT,
+	  { { 0x08000000, 0x100 }, { 0x08000200, 0x100 } },
+	  2,
+	  ERR_OK,
+	  { { 0x08000000, 0x4000 } },
+	  1 },
+	{ "spans out of order, sharing sectors",
+	  F4_LAYOUT,
+	  { { 0x08021000, 0x10 },
+	    { 0x08000000, 0x10 },
+	    { 0x08030000, 0x10 },
+	    { 0x08000100, 0x5000 } },
+	  4,
+	  ERR_OK,
+	  { { 0x08000000, 0x4000 }, { 0x08004000, 0x4000 }, { 0x08020000, 0x20000 } },
+	  3 },
+	{ "the last sector exactly",
+	  F4_LAYOUT,
+	  { { 0x080E0000, 0x20000 } },
+	  1,
+	  ERR_OK,
+	  { { 0x080E0000, 0x20000 } },
+	  1 },
+	{ "one byte at the end of a sector",
+	  F4_LAYOUT,
+	  { { 0x08003FFF, 1 } },
+	  1,
+	  ERR_OK,
+	  { { 0x08000000, 0x4000 } },
+	  1 },
+	{ "zero-length span", F4_LAYOUT, { { 0x08000000, 0 } }, 1, ERR_OK, { { 0, 0 } }, 0 },
+	{ "option bytes need no erase",
+	  "@Option Bytes  /0x1FFFC000/01*016 e",
+	  { { 0x1FFFC000, 16 } },
+	  1,
+	  ERR_OK,
+	  { { 0, 0 } },
+	  0 },
+	{ "span past the end of the flash",
+	  F4_LAYOUT,
+	  { { 0x080FFFF0, 0x20 } },
+	  1,
+	  ERR_DATA,
+	  { { 0, 0 } },
+	  0 },
+	{ "span outside the layout",
+	  F4_LAYOUT,
+	  { { 0x08100000, 1 } },
+	  1,
+	  ERR_DATA,
+	  { { 0, 0 } },
+	  0 },
+	{ "span below the layout",
+	  F4_LAYOUT,
+	  { { 0x07FFFFF0, 0x20 } },
+	  1,
+	  ERR_DATA,
+	  { { 0, 0 } },
+	  0 },
+	{ "read-only head, erasable tail (protboot)",
+	  "@Internal Flash  /0x08000000/04*016Ka,04*016Kg,03*128Kg",
+	  { { 0x0800F000, 0x2000 } },
+	  1,
+	  ERR_OK,
+	  { { 0x08010000, 0x4000 } },
+	  1 },
+	{ "layout ending at 4 GiB",
+	  "@Top/0xFFFF8000/02*016Kg",
+	  { { 0xFFFFF000, 0x1000 } },
+	  1,
+	  ERR_OK,
+	  { { 0xFFFFC000, 0x4000 } },
+	  1 },
+	{ "gap between regions",
+	  "@F/0x08000000/1*16Kg/0x08008000/1*16Kg",
+	  { { 0x08003000, 0x6000 } },
+	  1,
+	  ERR_DATA,
+	  { { 0, 0 } },
+	  0 },
 };
 
 static void test_plan_erase(void)
@@ -670,7 +747,7 @@ static void test_plan_erase(void)
 		const struct plan_row *row = &plan_rows[i];
 		struct dfuse_mem_layout l;
 		struct dfuse_sector *out = NULL;
-		struct error err = {ERR_OK, ""};
+		struct error err = { ERR_OK, "" };
 		size_t n = 99;
 		bool same;
 		int r;
@@ -699,8 +776,8 @@ static void test_plan_erase(void)
 static void test_budget(void)
 {
 	ok(dfuse_erase_budget_ms(16 * KiB) >= 250 * 4 &&
-		   dfuse_erase_budget_ms(128 * KiB) >= 2000 * 4 &&
-		   dfuse_erase_budget_ms(256 * KiB) > dfuse_erase_budget_ms(128 * KiB),
+	       dfuse_erase_budget_ms(128 * KiB) >= 2000 * 4 &&
+	       dfuse_erase_budget_ms(256 * KiB) > dfuse_erase_budget_ms(128 * KiB),
 	   "erase budget: several times the F4/F7 datasheet figures, growing with size");
 }
 

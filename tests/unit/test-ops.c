@@ -22,9 +22,9 @@
 #include "simbackend.h"
 #include "tap.h"
 
-#define FLASH 0x08000000u
-#define KiB 1024u
-#define MiB (1024u * 1024u)
+#define FLASH	 0x08000000u
+#define KiB	 1024u
+#define MiB	 (1024u * 1024u)
 #define MAX_ARGS 24
 
 static char tmpdir[256];
@@ -306,8 +306,7 @@ static void put16(uint8_t *p, uint16_t v)
 }
 
 /* A UM0391 DfuSe file with @nt targets and a suffix for @vid:@pid; malloc'd. */
-static uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid,
-			  size_t *len)
+static uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid, size_t *len)
 {
 	size_t size = 11 + 16;
 	uint8_t *buf, *p;
@@ -355,8 +354,7 @@ static uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t
 	return buf;
 }
 
-static bool write_dfu(const char *name, const struct tgt *t, size_t nt, uint16_t vid,
-		      uint16_t pid)
+static bool write_dfu(const char *name, const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid)
 {
 	size_t len = 0;
 	uint8_t *buf = build_dfu(t, nt, vid, pid, &len);
@@ -393,9 +391,9 @@ static bool clean_protocol(struct sim_device *dev)
 static void test_seed_dfu(void)
 {
 	static uint8_t vectors[3000], app[20000];
-	const struct elem els[] = {{FLASH, vectors, sizeof(vectors)},
-				   {0x08004000, app, sizeof(app)}};
-	const struct tgt tg = {0, "ST...", els, 2};
+	const struct elem els[] = { { FLASH, vectors, sizeof(vectors) },
+				    { 0x08004000, app, sizeof(app) } };
+	const struct tgt tg = { 0, "ST...", els, 2 };
 	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
 	struct sim_stats s;
@@ -413,7 +411,7 @@ static void test_seed_dfu(void)
 	s = stats_of(dev);
 	is_int(res.r, ERR_OK, "-a 0 -D fw.dfu: %s", res.err.msg);
 	ok(mem_is(dev, FLASH, vectors, sizeof(vectors)) &&
-		   mem_is(dev, 0x08004000, app, sizeof(app)),
+	       mem_is(dev, 0x08004000, app, sizeof(app)),
 	   "both elements are in flash");
 	ok(mem_all(dev, FLASH + sizeof(vectors), 0xFF, 0x4000 - sizeof(vectors)),
 	   "the rest of sector 0 is blank");
@@ -520,12 +518,12 @@ static void test_raw_alt_by_address(void)
 /* Two targets: flash elements out of order and sharing sectors, and the OTP area. */
 static uint8_t e_a[3000], e_b[5000], e_c[100], e_d[0x5000], e_otp[32];
 static const struct elem flash_els[] = {
-	{0x08020100, e_a, sizeof(e_a)}, /* 128 KiB sector 5 */
-	{0x08000000, e_b, sizeof(e_b)}, /* 16 KiB sector 0 */
-	{0x08001400, e_c, sizeof(e_c)}, /* sector 0 again, after e_b */
-	{0x0800C000, e_d, sizeof(e_d)}, /* sector 3 and into the 64 KiB sector 4 */
+	{ 0x08020100, e_a, sizeof(e_a) }, /* 128 KiB sector 5 */
+	{ 0x08000000, e_b, sizeof(e_b) }, /* 16 KiB sector 0 */
+	{ 0x08001400, e_c, sizeof(e_c) }, /* sector 0 again, after e_b */
+	{ 0x0800C000, e_d, sizeof(e_d) }, /* sector 3 and into the 64 KiB sector 4 */
 };
-static const struct elem otp_els[] = {{0x1FFF7800, e_otp, sizeof(e_otp)}};
+static const struct elem otp_els[] = { { 0x1FFF7800, e_otp, sizeof(e_otp) } };
 
 static bool erased_except(struct sim_device *dev, uint32_t start, uint32_t size)
 {
@@ -537,7 +535,8 @@ static bool erased_except(struct sim_device *dev, uint32_t start, uint32_t size)
 		bool in = false;
 
 		for (size_t k = 0; k < 4; k++)
-			in = in || (a >= flash_els[k].addr && a < flash_els[k].addr + flash_els[k].len);
+			in = in ||
+			     (a >= flash_els[k].addr && a < flash_els[k].addr + flash_els[k].len);
 		if (!in && m[i] != 0xFF)
 			good = false;
 	}
@@ -547,8 +546,8 @@ static bool erased_except(struct sim_device *dev, uint32_t start, uint32_t size)
 
 static void test_two_targets(void)
 {
-	const struct tgt tgs[] = {{0, "Internal Flash", flash_els, 4},
-				  {2, "OTP Memory", otp_els, 1}};
+	const struct tgt tgs[] = { { 0, "Internal Flash", flash_els, 4 },
+				   { 2, "OTP Memory", otp_els, 1 } };
 	uint8_t *junk = malloc(MiB);
 	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
@@ -580,10 +579,10 @@ static void test_two_targets(void)
 	is_int(s.erases_per_sector_max, 1, "no sector erased twice (elements share sectors)");
 	is_int(s.erase, 4, "exactly sectors 0, 3, 4 and 5 erased");
 	ok(erased_except(dev, FLASH, 0x4000) && erased_except(dev, 0x0800C000, 0x14000) &&
-		   erased_except(dev, 0x08020000, 0x20000),
+	       erased_except(dev, 0x08020000, 0x20000),
 	   "0xFF everywhere else in the erased sectors");
 	ok(mem_is(dev, 0x08004000, junk + 0x4000, 0x8000) &&
-		   mem_is(dev, 0x08040000, junk + 0x40000, MiB - 0x40000),
+	       mem_is(dev, 0x08040000, junk + 0x40000, MiB - 0x40000),
 	   "sectors the image does not touch keep their contents");
 	is_int(s.set_address, 5, "one Set Address Pointer per element");
 	run_free(&res);
@@ -611,11 +610,12 @@ static void test_two_targets(void)
 static void test_alt_skips_target(void)
 {
 	static uint8_t app[4096];
-	static const uint8_t ob[16] = {0xEC, 0xAA, 0x13, 0x55, 0xFF, 0xFF, 0xFF, 0x7F,
-				       0xFF, 0x0F, 0x00, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF};
-	const struct elem app_el[] = {{FLASH, app, sizeof(app)}};
-	const struct elem ob_el[] = {{0x1FFFC000, ob, sizeof(ob)}};
-	const struct tgt tgs[] = {{0, "Internal Flash", app_el, 1}, {1, "Option Bytes", ob_el, 1}};
+	static const uint8_t ob[16] = { 0xEC, 0xAA, 0x13, 0x55, 0xFF, 0xFF, 0xFF, 0x7F,
+					0xFF, 0x0F, 0x00, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF };
+	const struct elem app_el[] = { { FLASH, app, sizeof(app) } };
+	const struct elem ob_el[] = { { 0x1FFFC000, ob, sizeof(ob) } };
+	const struct tgt tgs[] = { { 0, "Internal Flash", app_el, 1 },
+				   { 1, "Option Bytes", ob_el, 1 } };
 	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
 	struct run res;
@@ -635,7 +635,7 @@ static void test_alt_skips_target(void)
 	ok(mem_is(dev, 0x1FFFC000, ob_before, sizeof(ob_before)) && !sim_device_gone(dev),
 	   "the option bytes target is not (the device did not reset)");
 	ok(contains(res.errtxt, "warning: skipping target 1 (alt 1, \"Option Bytes\")") &&
-		   contains(res.errtxt, "-a selects alt 0"),
+	       contains(res.errtxt, "-a selects alt 0"),
 	   "a warning names the skipped target: \"%s\"", res.errtxt ? res.errtxt : "");
 	run_free(&res);
 	simbackend_free(sb);
@@ -661,9 +661,9 @@ static void test_alt_skips_target(void)
 static void test_missing_alt_and_suffix(void)
 {
 	static uint8_t data[256];
-	const struct elem el[] = {{FLASH, data, sizeof(data)}};
-	const struct tgt bad_alt[] = {{7, NULL, el, 1}};
-	const struct tgt good[] = {{0, NULL, el, 1}};
+	const struct elem el[] = { { FLASH, data, sizeof(data) } };
+	const struct tgt bad_alt[] = { { 7, NULL, el, 1 } };
+	const struct tgt good[] = { { 0, NULL, el, 1 } };
 	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
 	struct run res;
@@ -684,7 +684,7 @@ static void test_missing_alt_and_suffix(void)
 
 	run(sb, &res, "-d", "0483:df11", "-D", path_of("other.dfu"), NULL);
 	ok(res.r == ERR_DATA && contains(res.err.msg, "1234:5678") &&
-		   contains(res.err.msg, "0483:df11"),
+	       contains(res.err.msg, "0483:df11"),
 	   "suffix for 1234:5678 with -d 0483:df11: ERR_DATA naming both: \"%s\"", res.err.msg);
 	is_int(stats_of(dev).dnload, 0, "refused before any DNLOAD");
 	run_free(&res);
@@ -692,7 +692,7 @@ static void test_missing_alt_and_suffix(void)
 	run(sb, &res, "-D", path_of("other.dfu"), NULL);
 	is_int(res.r, ERR_OK, "the same file without -d: %s", res.err.msg);
 	ok(contains(res.errtxt, "warning") && contains(res.errtxt, "1234:5678") &&
-		   mem_is(dev, FLASH, data, sizeof(data)),
+	       mem_is(dev, FLASH, data, sizeof(data)),
 	   "flashed, with a warning naming the file's IDs");
 	run_free(&res);
 	simbackend_free(sb);
@@ -715,10 +715,11 @@ static void test_protected_boot(void)
 	sim_device_read(dev, FLASH, before, sizeof(before));
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("boot.bin"), NULL);
 	is_int(res.r, ERR_USAGE, "protboot: a write into the read-only 64 KiB is refused");
-	ok(contains(res.err.msg, "0x08000000-0x080003ff") && contains(res.err.msg, "write-protected"),
+	ok(contains(res.err.msg, "0x08000000-0x080003ff") &&
+	       contains(res.err.msg, "write-protected"),
 	   "naming the protected range: \"%s\"", res.err.msg);
 	ok(contains(res.err.msg, "first writeable address after it is 0x08010000") &&
-		   contains(res.err.msg, ":force"),
+	       contains(res.err.msg, ":force"),
 	   "the first writeable address and :force");
 	is_int(stats_of(dev).dnload, 0, "before any DNLOAD (no erase, no write)");
 	run_free(&res);
@@ -800,7 +801,7 @@ static void test_uploads(void)
 		return;
 	}
 	dev = simbackend_device(sb, 0);
-	sim_device_set_faults(dev, &(struct sim_faults){.disconnect_after = 40});
+	sim_device_set_faults(dev, &(struct sim_faults){ .disconnect_after = 40 });
 	run(sb, &res, "-a", "0", "-s", "0x08000000:65536", "-U", path_of("up.bin"), NULL);
 	ok(res.r == ERR_IO && sim_device_gone(dev), "upload interrupted by a disconnect: ERR_IO");
 	ok(!file_exists("up.bin"), "no output file");
@@ -808,7 +809,7 @@ static void test_uploads(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	/* -t smaller than the device's wTransferSize: the ROM still counts blocks in its own size. */
+	/* -t below the device's wTransferSize: the ROM still counts blocks in its own size. */
 	sb = bus("f4", NULL);
 	if (sb == NULL) {
 		skip(2, "setup failed");
@@ -869,7 +870,7 @@ static void test_commands(void)
 	}
 	dev = simbackend_device(sb, 0);
 	sim_device_load(dev, FLASH, junk, MiB);
-	sim_device_set_faults(dev, &(struct sim_faults){.read_protected = true});
+	sim_device_set_faults(dev, &(struct sim_faults){ .read_protected = true });
 	run(sb, &res, "-a", "0", "-s", ":unprotect:force", NULL);
 	is_int(res.r, ERR_OK, "-a 0 -s :unprotect:force on a protected device: %s", res.err.msg);
 	ok(sim_device_gone(dev) && stats_of(dev).unprotect == 1, "the device reset itself");
@@ -910,7 +911,7 @@ static void test_verify(void)
 	static uint8_t img[40000];
 	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
-	struct weak_cell weak = {0x08001234, false};
+	struct weak_cell weak = { 0x08001234, false };
 	struct run res;
 	unsigned long uploads;
 
@@ -962,15 +963,18 @@ static const struct sim_chip noread_chip = {
 	.wTransferSize = 2048,
 	.bcdDFUVersion = 0x011A,
 	.nalts = 1,
-	.alt_names = {"@Internal Flash  /0x08000000/04*016Kf,01*064Kf"},
-	.timing = {.cmd_ms = 1, .write_ms = 8, .erase_ms_per_16k = 250, .erase_min_ms = 250,
-		   .mass_erase_ms = 16000, .manifest_ms = 1},
+	.alt_names = { "@Internal Flash  /0x08000000/04*016Kf,01*064Kf" },
+	.timing = { .cmd_ms = 1,
+		    .write_ms = 8,
+		    .erase_ms_per_16k = 250,
+		    .erase_min_ms = 250,
+		    .mass_erase_ms = 16000,
+		    .manifest_ms = 1 },
 };
 
 static void test_diff(void)
 {
-	uint8_t *img = malloc(MiB), *img2 = malloc(MiB), *mem1 = malloc(MiB),
-		*mem2 = malloc(MiB);
+	uint8_t *img = malloc(MiB), *img2 = malloc(MiB), *mem1 = malloc(MiB), *mem2 = malloc(MiB);
 	struct simbackend *sb = NULL, *sb2 = NULL;
 	struct sim_device *dev, *dev2;
 	struct sim_stats before, after;
@@ -1059,12 +1063,12 @@ static void test_diff(void)
 		goto out;
 	}
 	dev = simbackend_device(sb, 0);
-	sim_device_set_faults(dev, &(struct sim_faults){.read_protected = true});
+	sim_device_set_faults(dev, &(struct sim_faults){ .read_protected = true });
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("v.bin"), NULL);
 	ok(contains(res.out, "Cannot compare") && contains(res.out, "flashing in full"),
 	   "--diff on a read-protected device falls back to a full flash");
 	ok(res.r == ERR_PROTOCOL && contains(res.err.msg, "errVENDOR") &&
-		   contains(res.err.msg, ":unprotect:force"),
+	       contains(res.err.msg, ":unprotect:force"),
 	   "whose erase fails with the read-protection hint: \"%s\"", res.err.msg);
 	run_free(&res);
 out:
@@ -1100,8 +1104,8 @@ static void test_runtime(void)
 	ok(stats_of(dev).detach == 1 && c.resets == 1, "one DETACH, one USB reset");
 	ok(simbackend_now(sb) >= 300000 && c.slept_us >= 300000,
 	   "waited (virtual clock) for it to come back in DFU mode");
-	ok(contains(res.out, "Device is in DFU mode after 0.3"),
-	   "and said after how long: \"%s\"", res.out ? res.out : "");
+	ok(contains(res.out, "Device is in DFU mode after 0.3"), "and said after how long: \"%s\"",
+	   res.out ? res.out : "");
 	ok(mem_is(dev, FLASH, app, sizeof(app)), "flashed");
 	ok(sim_device_gone(dev) && stats_of(dev).leave == 1, "and left DFU mode");
 	ok(!c.open_now && c.opens == c.closes, "every open was closed (%lu/%lu)", c.opens,
@@ -1116,7 +1120,8 @@ static void test_runtime(void)
 	}
 	simbackend_set_reenum_delay(sb, 8000000);
 	run(sb, &res, "-s", "0x08000000", "-D", path_of("rt.bin"), NULL);
-	ok(res.r == ERR_NOTFOUND && contains(res.err.msg, "did not reappear in DFU mode within 5 s"),
+	ok(res.r == ERR_NOTFOUND &&
+	       contains(res.err.msg, "did not reappear in DFU mode within 5 s"),
 	   "a device that stays away longer than -E: \"%s\"", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
@@ -1174,7 +1179,7 @@ static const struct sim_chip headset_chip = {
 	.wTransferSize = 2048,
 	.bcdDFUVersion = 0x0110,
 	.nalts = 1,
-	.alt_names = {"Headset DFU"},
+	.alt_names = { "Headset DFU" },
 };
 
 static void test_selection(void)
@@ -1197,7 +1202,7 @@ static void test_selection(void)
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
 	is_int(res.r, ERR_USAGE, "two F4 boards: ambiguous");
 	ok(contains(res.err.msg, "AAA111") && contains(res.err.msg, "BBB222") &&
-		   contains(res.err.msg, "1-1") && contains(res.err.msg, "1-2"),
+	       contains(res.err.msg, "1-1") && contains(res.err.msg, "1-2"),
 	   "the error names both: \"%s\"", res.err.msg);
 	ok(contains(res.err.msg, "-S") && contains(res.err.msg, "-p"), "and suggests -S and -p");
 	ok(stats_of(a).dfu_requests == 0 && stats_of(b).dfu_requests == 0,
@@ -1242,6 +1247,370 @@ static void test_selection(void)
 	simbackend_free(sb);
 }
 
+/* ---- device.c: matching, DfuSe detection, descriptions ----------------------- */
+
+struct match_row {
+	const char *args[4];
+	bool rt, dfu; /* does the run-time / the DFU-mode interface match? */
+};
+
+static const struct match_row match_rows[] = {
+	{ { NULL }, true, true },
+	{ { "-d", "0483:df11", NULL }, false, true },
+	{ { "-d", "0483:5740", NULL }, true, true },
+	{ { "-d", ",0483:df11", NULL }, false, true },
+	{ { "-d", "0483:5740,:df11", NULL }, true, true },
+	{ { "-d", "0483:5740,:1234", NULL }, true, false },
+	{ { "-d", "1234:*", NULL }, false, true },
+	{ { "-S", "X1", NULL }, true, true },
+	{ { "-S", "X1,Y2", NULL }, true, false },
+	{ { "-S", "Y2", NULL }, false, false },
+	{ { "-p", "1-2", NULL }, false, true },
+	{ { "-n", "5", NULL }, true, false },
+	{ { "-c", "1", NULL }, true, true },
+	{ { "-i", "1", NULL }, false, false },
+};
+
+static void test_device(void)
+{
+	struct dev_info rt, dfu;
+	char buf[400];
+
+	memset(&rt, 0, sizeof(rt));
+	rt.vid = 0x0483;
+	rt.pid = 0x5740;
+	rt.devnum = 5;
+	rt.cfg = 1;
+	rt.runtime = true;
+	snprintf(rt.path, sizeof(rt.path), "1-1");
+	snprintf(rt.serial, sizeof(rt.serial), "X1");
+	dfu = rt;
+	dfu.pid = 0xdf11;
+	dfu.devnum = 6;
+	dfu.runtime = false;
+	snprintf(dfu.path, sizeof(dfu.path), "1-2");
+	for (size_t i = 0; i < sizeof(match_rows) / sizeof(match_rows[0]); i++) {
+		const struct match_row *row = &match_rows[i];
+		char prog[] = "dfuse-util", list[] = "-l";
+		char *argv[6] = { prog, list, NULL, NULL, NULL, NULL };
+		char joined[64] = "";
+		struct opts o;
+		struct error err;
+		int argc = 2;
+
+		for (size_t k = 0; row->args[k] != NULL; k++) {
+			argv[argc++] = (char *)(uintptr_t)row->args[k];
+			snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), " %s",
+				 row->args[k]);
+		}
+		if (opt_parse(argc, argv, &o, &err) != ERR_OK) {
+			ok(false, "dev_matches -l%s: parses (%s)", joined, err.msg);
+			continue;
+		}
+		ok(dev_matches(&o, &rt) == row->rt && dev_matches(&o, &dfu) == row->dfu,
+		   "dev_matches -l%s: run-time %s, DFU-mode %s", joined,
+		   row->rt ? "matches" : "does not", row->dfu ? "matches" : "does not");
+	}
+
+	dfu.has_func = true;
+	dfu.func.bcdDFUVersion = 0x011A;
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A");
+	dfu.func.bcdDFUVersion = 0x0110;
+	dfu.nalts = 1;
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "Application");
+	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: DFU 1.1 without layouts is plain DFU");
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
+	dfu.has_func = false;
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: no functional descriptor, but a layout name");
+	is_str(dev_describe(&rt, buf, sizeof(buf)),
+	       "[0483:5740] path=\"1-1\" devnum=5 serial=\"X1\" (run-time mode)",
+	       "dev_describe of a run-time interface");
+}
+
+/* ---- more operations ------------------------------------------------------------- */
+
+static void test_misc(void)
+{
+	static uint8_t app[6000];
+	struct simbackend *sb = bus("runtime", "f4", NULL);
+	struct sim_device *rt, *f4;
+	struct sim_stats s;
+	struct run res;
+	uint8_t *file;
+	size_t len = 0;
+
+	fill_pattern(app, sizeof(app), 110);
+	if (sb == NULL || !write_file("m.bin", app, sizeof(app))) {
+		skip(20, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	rt = simbackend_device(sb, 0);
+	f4 = simbackend_device(sb, 1);
+
+	run(sb, &res, "-l", NULL);
+	ok(res.r == ERR_OK &&
+	       contains(res.out, "Found Runtime: [0483:5740] ver=0200, devnum=2, cfg=1, intf=0, "
+				 "path=\"1-1\", alt=0, name=\"DFU runtime\", "
+				 "serial=\"336F38743037\"") &&
+	       contains(res.out, "Found DFU: [0483:df11] ver=2200, devnum=3, cfg=1, intf=0, "
+				 "path=\"1-2\", alt=3, name=\"@Device Feature/0xFFFF0000/01*004 "
+				 "e\", serial=\"336F38743037\""),
+	   "-l lists both, in dfu-util's line format");
+	run_free(&res);
+
+	/* -e alone: only the run-time device is asked to detach. */
+	run(sb, &res, "-e", NULL);
+	ok(res.r == ERR_OK && stats_of(rt).detach == 1 && !sim_device_chip(rt)->runtime,
+	   "-e: the run-time device detached and re-enumerated in DFU mode: %s", res.err.msg);
+	ok(stats_of(f4).dfu_requests == 0, "the DFU-mode device was not touched");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(17, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+
+	/* -t below the device's size: writes re-send the pointer for every block. */
+	run(sb, &res, "-a", "0", "-t", "1024", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
+	s = stats_of(f4);
+	ok(res.r == ERR_OK && mem_is(f4, FLASH, app, sizeof(app)),
+	   "-t 1024 -D: the image is in flash: %s", res.err.msg);
+	is_int(s.set_address, 6, "a pointer per 1 KiB block (the ROM counts in 2 KiB)");
+	run_free(&res);
+
+	/* A device left in dfuERROR by an earlier session is cleared first. */
+	{
+		size_t got = 0;
+
+		sim_device_control(f4, simbackend_now(sb), 0x21, 4, 0, 0, NULL, 0, &got);
+	}
+	ok(sim_device_state(f4) == 10, "(device put in dfuERROR by a stray CLRSTATUS)");
+	s = stats_of(f4);
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_OK && stats_of(f4).clrstatus == s.clrstatus + 1,
+	   "the next download clears it with CLRSTATUS and succeeds: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(13, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+	{
+		uint8_t *junk = malloc(MiB);
+
+		if (junk != NULL) {
+			fill_pattern(junk, MiB, 111);
+			sim_device_load(f4, FLASH, junk, MiB);
+			free(junk);
+		}
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000:mass-erase:force", "-D", path_of("m.bin"), NULL);
+	s = stats_of(f4);
+	ok(res.r == ERR_OK && s.mass_erase == 1 && s.erase == 0,
+	   "-s 0x08000000:mass-erase:force -D: one mass erase, no page erase: %s", res.err.msg);
+	ok(mem_is(f4, FLASH, app, sizeof(app)) &&
+	       mem_all(f4, FLASH + sizeof(app), 0xFF, MiB - sizeof(app)),
+	   "the image, and blank flash everywhere else");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(11, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("m.bin"), NULL);
+	s = stats_of(f4);
+	ok(res.r == ERR_OK && s.erase == 0 && mem_is(f4, FLASH, app, sizeof(app)),
+	   "--diff on a blank device: no erase, the image written: %s", res.err.msg);
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", "0x080FFF00:512", "-U", path_of("past.bin"), NULL);
+	ok(res.r == ERR_USAGE && contains(res.err.msg, "not readable") &&
+	       contains(res.err.msg, ":force") && !file_exists("past.bin"),
+	   "an upload running past the flash is refused: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	s = stats_of(f4);
+	run(sb, &res, "-a", "0", "-s", "0x080FF000", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "outside the memory") &&
+	       stats_of(f4).dnload == s.dnload,
+	   "a download running past the flash is refused before any DNLOAD: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("missing.bin"), NULL);
+	ok(res.r == ERR_NOINPUT && stats_of(f4).dfu_requests == s.dfu_requests,
+	   "a missing file: ERR_NOINPUT, the device untouched: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-Z", "4096", "-U", path_of("z.bin"), NULL);
+	file = read_file("z.bin", &len);
+	ok(res.r == ERR_OK && file != NULL && len == 4096 && memcmp(file, app, 4096) == 0,
+	   "-Z 4096 -U: 4096 bytes (%zu): %s", len, res.err.msg);
+	free(file);
+	run_free(&res);
+
+	run(sb, &res, "-a", "Flash", "-U", path_of("noalt.bin"), NULL);
+	ok(res.r == ERR_USAGE && contains(res.err.msg, "no alternate setting named \"Flash\""),
+	   "-a with an unknown name: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	sim_device_set_faults(f4, &(struct sim_faults){ .vanish_on_leave_getstatus = true });
+	run(sb, &res, "-a", "0", "-s", "0x08000000:leave", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_OK && sim_device_gone(f4) && contains(res.out, "The device left DFU mode"),
+	   "a device vanishing at the leave GETSTATUS: success: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(2, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+	simbackend_set_open_error(sb, 0, ERR_ACCESS,
+				  "cannot open /dev/bus/usb/001/002: permission denied");
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_ACCESS && contains(res.err.msg, "permission denied"),
+	   "a device that cannot be opened: ERR_ACCESS: \"%s\"", res.err.msg);
+	is_int(stats_of(f4).dfu_requests, 0, "no DFU request reached it");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+/* ---- output files, target order, reset alone, strict timing ---------------------- */
+
+static void test_more(void)
+{
+	static uint8_t app[4096];
+	static const uint8_t ob[16] = { 0xEC, 0xAA, 0x13, 0x55, 0xFF, 0xFF, 0xFF, 0x7F,
+					0xFF, 0x0F, 0x00, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF };
+	const struct elem app_el[] = { { FLASH, app, sizeof(app) } };
+	const struct elem ob_el[] = { { 0x1FFFC000, ob, sizeof(ob) } };
+	const struct tgt ob_first[] = { { 1, "Option Bytes", ob_el, 1 },
+					{ 0, "Internal Flash", app_el, 1 } };
+	struct simbackend *sb = bus("f4", NULL), *sb2;
+	struct simbackend_counts c;
+	struct sim_device *dev;
+	struct run res;
+	struct stat st;
+	mode_t old;
+
+	fill_pattern(app, sizeof(app), 120);
+	if (sb == NULL || !write_dfu("ob-first.dfu", ob_first, 2, 0x0483, 0xdf11)) {
+		skip(7, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	dev = simbackend_device(sb, 0);
+
+	/* An upload gets the permissions any new file gets (umask), as dfu-util's does. */
+	old = umask(022);
+	run(sb, &res, "-a", "0", "-s", "0x08000000:256", "-U", path_of("mode.bin"), NULL);
+	umask(old);
+	ok(res.r == ERR_OK && stat(path_of("mode.bin"), &st) == 0, "upload to mode.bin");
+	ok((st.st_mode & 0777) == 0644,
+	   "mode.bin is 0644 under umask 022, not mkstemp's 0600 "
+	   "(it is 0%o)",
+	   (unsigned)(st.st_mode & 0777));
+	run_free(&res);
+
+	/* -R alone: a USB reset of the one DFU device. */
+	run(sb, &res, "-R", NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && c.resets == 1 && !sim_device_gone(dev),
+	   "-R alone resets the ROM (which stays in DFU mode): %s", res.err.msg);
+	run_free(&res);
+
+	/* A device that holds early polls: the host is never early, nothing times out. */
+	sim_device_set_faults(dev, &(struct sim_faults){ .strict_timing = true });
+	run(sb, &res, "-a", "0", "-s", ":mass-erase:force", NULL);
+	ok(res.r == ERR_OK && stats_of(dev).early_polls == 0,
+	   "mass erase (16 s) on a strict-timing device: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	/* :leave after an upload (dfu-util honours it there too). */
+	sb2 = bus("f4", NULL);
+	if (sb2 != NULL) {
+		struct sim_device *d2 = simbackend_device(sb2, 0);
+		uint8_t *file;
+		size_t len = 0;
+
+		sim_device_load(d2, FLASH, app, sizeof(app));
+		run(sb2, &res, "-a", "0", "-s", "0x08000000:1024:leave", "-U", path_of("ul.bin"),
+		    NULL);
+		file = read_file("ul.bin", &len);
+		ok(res.r == ERR_OK && file != NULL && len == 1024 && memcmp(file, app, 1024) == 0,
+		   "-s 0x08000000:1024:leave -U: the upload is complete: %s", res.err.msg);
+		ok(sim_device_gone(d2) && stats_of(d2).leave == 1, "then the device left DFU mode");
+		free(file);
+		run_free(&res);
+		simbackend_free(sb2);
+	} else {
+		skip(2, "setup failed");
+	}
+
+	/* -w: the board is plugged in 1.2 s after the command started. */
+	sb2 = bus("f4", NULL);
+	if (sb2 != NULL) {
+		struct sim_device *d2 = simbackend_device(sb2, 0);
+
+		write_file("w.bin", app, sizeof(app));
+		simbackend_plug_at(sb2, 0, 1200000);
+		run(sb2, &res, "-w", "-a", "0", "-s", "0x08000000", "-D", path_of("w.bin"), NULL);
+		ok(res.r == ERR_OK && mem_is(d2, FLASH, app, sizeof(app)) &&
+		       simbackend_now(sb2) >= 1200000,
+		   "-w waits for the board, then flashes it: %s", res.err.msg);
+		ok(contains(res.out, "Waiting for a matching DFU device"), "saying so once");
+		run_free(&res);
+		simbackend_free(sb2);
+	} else {
+		skip(2, "setup failed");
+	}
+	sb2 = bus("f4", NULL);
+	if (sb2 != NULL) {
+		simbackend_plug_at(sb2, 0, 3000000);
+		run(sb2, &res, "--wait=1", "-a", "0", "-s", "0x08000000", "-D", path_of("w.bin"),
+		    NULL);
+		ok(res.r == ERR_NOTFOUND && simbackend_now(sb2) < 3000000,
+		   "--wait=1 gives up after 1 s: \"%s\"", res.err.msg);
+		run_free(&res);
+		simbackend_free(sb2);
+	} else {
+		skip(1, "setup failed");
+	}
+
+	/*
+	 * Option bytes first in the file, flash second, with :will-reset: the
+	 * device resets after the option bytes, so they must be written last.
+	 */
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(3, "setup failed");
+		return;
+	}
+	dev = simbackend_device(sb, 0);
+	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
+	todo_ok(res.r == ERR_OK,
+		"op_download writes targets in file order; option bytes before the flash reset "
+		"the device and the flash target fails",
+		"-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
+	todo_ok(mem_is(dev, FLASH, app, sizeof(app)), "same as above",
+		"the flash target is written too");
+	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "the option bytes are written");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 /* ---- the request count of a full 1 MiB flash ------------------------------------ */
 
 static void test_request_count(void)
@@ -1265,13 +1634,14 @@ static void test_request_count(void)
 	s = stats_of(dev);
 	ok(res.r == ERR_OK && mem_is(dev, FLASH, img, MiB), "1 MiB random image, full flash");
 	ok(s.set_address == 1 && s.erase == 12 && s.dnload == 1 + 12 + 512 &&
-		   s.getstatus == 2 * s.dnload + 1,
+	       s.getstatus == 2 * s.dnload + 1,
 	   "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start");
-	diag("f4 1 MiB random image, full flash (-a 0 -s 0x08000000 -D): %lu DFU requests (DNLOAD %lu, GETSTATUS %lu, "
+	diag("f4 1 MiB random image, full flash (-a 0 -s 0x08000000 -D): %lu DFU requests (DNLOAD "
+	     "%lu, GETSTATUS %lu, "
 	     "UPLOAD %lu, ABORT %lu, CLRSTATUS %lu), Set Address %lu, erases %lu; engine count "
 	     "%lu; virtual time %.3f s, device-imposed wait %.3f s",
-	     s.dfu_requests, s.dnload, s.getstatus, s.upload, s.abort, s.clrstatus,
-	     s.set_address, s.erase, res.st.requests, (double)simbackend_now(sb) / 1e6,
+	     s.dfu_requests, s.dnload, s.getstatus, s.upload, s.abort, s.clrstatus, s.set_address,
+	     s.erase, res.st.requests, (double)simbackend_now(sb) / 1e6,
 	     (double)s.device_wait_us / 1e6);
 	run_free(&res);
 	simbackend_free(sb);
@@ -1301,6 +1671,9 @@ int main(void)
 	test_runtime();
 	test_reset();
 	test_selection();
+	test_device();
+	test_misc();
+	test_more();
 	test_request_count();
 	remove_tmpdir();
 	return done_testing();
