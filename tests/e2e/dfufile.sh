@@ -67,7 +67,8 @@ check "wrong CRC: exit 65 before the device is opened" \
 	eval '[ "$rc" -eq 65 ] && one_error crc CRC && is crc requests 0'
 sim crcf -- "$DFUSE" -a 0 -s :force -D "$WORK/crc.dfu"
 check "wrong CRC with :force: exit 0, flashed, one warning about the CRC" \
-	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/want.bin" "$(mem crcf)" && one_error crcf "warning:.*CRC"'
+	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/want.bin" "$(mem crcf)" &&
+		one_error crcf "warning:.*CRC"'
 
 # 5. A raw image with a plain DFU suffix: the suffix is not flashed.
 cp "$WORK/e.bin" "$WORK/suffixed.bin"

@@ -29,7 +29,8 @@ sim ex --load "$WORK/pattern.bin@0x08000000" -- \
 check "upload to an existing file: exit 73, one line naming the file" \
 	eval '[ "$rc" -eq 73 ] && one_error ex "readout.bin.*exists"'
 check "upload to an existing file: the file is unchanged, nothing else created" \
-	eval 'cmp -s "$WORK/keep.txt" "$WORK/ex/readout.bin" && [ "$(ls -A "$WORK/ex")" = readout.bin ]'
+	eval 'cmp -s "$WORK/keep.txt" "$WORK/ex/readout.bin" &&
+		[ "$(ls -A "$WORK/ex")" = readout.bin ]'
 check "upload to an existing file: nothing was read from the device" \
 	eval 'is ex bytes_read 0 && is ex dfu_requests 0'
 
@@ -115,7 +116,8 @@ check "download past the end of the flash: refused before any write" \
 if [ -f "$WORK/good.dfu" ]; then
 	sim dfuaddr -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/good.dfu"
 	check ".dfu with an address in -s: exit 64 before the device is opened" \
-		eval '[ "$rc" -eq 64 ] && one_error dfuaddr "own addresses" && is dfuaddr requests 0'
+		eval '[ "$rc" -eq 64 ] && one_error dfuaddr "own addresses" &&
+			is dfuaddr requests 0'
 else
 	skip ".dfu with an address in -s" "dfuse-pack not available"
 fi

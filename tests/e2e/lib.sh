@@ -18,7 +18,6 @@ trap 'rm -rf "$WORK"' EXIT
 # Poll timeouts at 1/50 of the chips' own: a 1 MiB F4 erase is about 0.3 s.
 SCALE=0.02
 F4_FLASH='@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg'
-F4_SERIAL=336F38743037
 
 # sim NAME SIM-OPTIONS... -- COMMAND...: runs COMMAND (in $WORK) under the
 # simulator; its exit status is $rc, its output $WORK/NAME.out and .err, the

@@ -71,8 +71,8 @@ pick() {
 	sim "$pick_name" $THREE -- "$DFUSE" "$@" -a 0 -s 0x08000000 -D "$WORK/img.bin"
 	[ "$rc" -eq 0 ] || show "$pick_name"
 	good=false
-	quiet_ok "$pick_name" && only_on "$pick_name" "$pick_label" && clean "$pick_name" "$pick_label" &&
-		good=true
+	quiet_ok "$pick_name" && only_on "$pick_name" "$pick_label" &&
+		clean "$pick_name" "$pick_label" && good=true
 	check "$* picks $pick_label: exit 0, image there only" $good
 }
 pick sel-S BBB222 -S BBB222

@@ -101,7 +101,7 @@ sim rdp --read-protected $LOAD -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/rdp
 check "read-protected device: the upload fails (exit 76), one line" \
 	eval '[ "$rc" -eq 76 ] && one_error rdp "read 0x08000000"'
 todo "read-protected device: the message says read protection is active (:unprotect)" \
-	"dfuse.c:285 dfuse_read() gives up on a STALLed UPLOAD without a GETSTATUS: no errVENDOR hint" \
+	"dfuse.c:285 dfuse_read() stops at a STALLed UPLOAD without GETSTATUS: no errVENDOR hint" \
 	grep -q "read protection" "$WORK/rdp.err"
 check "read-protected device: no output file, no temporary file" [ -z "$(ls -A "$WORK/rdp")" ]
 sim nodir -- "$DFUSE" -a 0 -s 0x08000000:16 -U "$WORK/no/such/dir/out.bin"
@@ -111,6 +111,7 @@ mkdir "$WORK/dc2"
 # shellcheck disable=SC2086
 sim dc2 --disconnect-after 300 $LOAD -- "$DFUSE" -a 0 -U "$WORK/dc2/all.bin"
 check "disconnect during a whole-flash upload: exit 74, nothing left in the directory" \
-	eval '[ "$rc" -eq 74 ] && [ -z "$(ls -A "$WORK/dc2")" ] && [ "$(st dc2 bytes_read)" -gt 65536 ]'
+	eval '[ "$rc" -eq 74 ] && [ -z "$(ls -A "$WORK/dc2")" ] &&
+		[ "$(st dc2 bytes_read)" -gt 65536 ]'
 check "the device's memory is never changed by an upload" \
 	eval 'cmp -s "$WORK/pattern.bin" "$(mem dc2)" && cmp -s "$WORK/pattern.bin" "$(mem whole)"'
