@@ -248,6 +248,12 @@ int dfu_make_idle(struct dfu_if *d, struct error *err)
 			break;
 		case DFU_STATE_DNBUSY:
 		case DFU_STATE_MANIFEST:
+			/* DFU 1.1 section 6.1.2: no GETSTATUS before bwPollTimeout. */
+			sleep_until(d, d->tr.ops->now_us(d->tr.ctx) +
+					       (uint64_t)(st.bwPollTimeout < d->limits.max_poll_ms
+								  ? st.bwPollTimeout
+								  : d->limits.max_poll_ms) *
+						       1000);
 			r = dfu_wait_done(d, &st, err);
 			if (r == ERR_PROTOCOL)
 				r = ERR_OK; /* the error state is cleared on the next round */

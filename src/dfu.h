@@ -106,6 +106,12 @@ struct dfu_if {
 	const struct ui *ui;
 	/* Timeout for the next GETSTATUS when its answer may come late (e.g. an erase). */
 	uint32_t expect_busy_ms;
+	/*
+	 * transfer_size differs from the device's wTransferSize: DfuSe ROMs
+	 * address block N from the pointer in their own size, so every block
+	 * needs its own Set Address Pointer (reads; writes use pointer_per_chunk).
+	 */
+	bool pointer_per_block;
 	/* Transport status of the last failed request (TR_OK if none). */
 	int last_tr;
 	/* Counters, for -v summaries and the benchmark. */

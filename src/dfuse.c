@@ -29,6 +29,16 @@ static const char *status_hint(uint8_t status)
 	}
 }
 
+/* After a wait that ended in dfuERROR, say what the status usually means. */
+static void add_hint(int r, const struct dfu_status *st, struct error *err)
+{
+	if (r == ERR_PROTOCOL && st->bState == DFU_STATE_ERROR && err != NULL) {
+		size_t used = strlen(err->msg);
+
+		snprintf(err->msg + used, sizeof(err->msg) - used, "%s", status_hint(st->bStatus));
+	}
+}
+
 /* DNLOAD block 0 carrying @cmd, then wait for the device to finish it. */
 static int command(struct dfu_if *d, const uint8_t *cmd, uint16_t len, uint32_t expect_ms,
 		   struct dfu_status *st, struct error *err)
@@ -42,11 +52,7 @@ static int command(struct dfu_if *d, const uint8_t *cmd, uint16_t len, uint32_t 
 	d->expect_busy_ms = expect_ms;
 	r = dfu_wait_done(d, st, err);
 	d->expect_busy_ms = 0;
-	if (r == ERR_PROTOCOL && st->bState == DFU_STATE_ERROR && err != NULL) {
-		size_t used = strlen(err->msg);
-
-		snprintf(err->msg + used, sizeof(err->msg) - used, "%s", status_hint(st->bStatus));
-	}
+	add_hint(r, st, err);
 	return r;
 }
 
@@ -129,6 +135,14 @@ int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err)
 		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
 	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, &st, err);
 	d->limits = saved;
+	if (r == ERR_OK) {
+		struct dfu_status probe;
+
+		/* AN3156: it resets once the erase is done; is it still on the bus? */
+		if (dfu_get_status(d, &probe, NULL) != ERR_OK && device_vanished(d))
+			*gone = true;
+		return ERR_OK;
+	}
 	/* AN3156: the device erases its flash and resets; it vanishes on the way. */
 	if (r != ERR_OK && st.bState != DFU_STATE_ERROR && device_vanished(d)) {
 		*gone = true;
@@ -238,9 +252,12 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 		if (!(wo->skip_blank && all_blank(data + off, n))) {
 			bool last = off + n == len;
 
+			memset(&st, 0, sizeof(st));
 			r = dfu_dnload(d, (uint16_t)block, data + off, (uint16_t)n, err);
-			if (r == ERR_OK)
+			if (r == ERR_OK) {
 				r = dfu_wait_done(d, &st, err);
+				add_hint(r, &st, err);
+			}
 			if (r != ERR_OK) {
 				if (last && wo->will_reset && device_vanished(d))
 					return ERR_OK;
@@ -259,6 +276,20 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 	return ERR_OK;
 }
 
+/*
+ * A STALLed request left the device in dfuERROR: ask it why, so that e.g.
+ * read protection (errVENDOR) is named instead of a bare "stalled".
+ */
+static void stall_reason(struct dfu_if *d, struct error *err)
+{
+	struct dfu_status st;
+
+	if (err == NULL || dfu_get_status(d, &st, NULL) != ERR_OK || st.bStatus == DFU_STATUS_OK)
+		return;
+	error_set(err, ERR_PROTOCOL, "device reported %s (state %s)%s", dfu_status_str(st.bStatus),
+		  dfu_state_str(st.bState), status_hint(st.bStatus));
+}
+
 int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
 	       struct ui_progress *p, struct error *err)
 {
@@ -272,6 +303,9 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 	while (off < len) {
 		unsigned block = 2;
 
+		/* wBlockNum wrapped (or one block per pointer): leave dfuUPLOAD-IDLE first. */
+		if (off > 0 && dfu_abort(d, err) != ERR_OK)
+			return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
 		r = dfuse_set_address(d, (uint32_t)(addr + off), err);
 		/* AN3156: UPLOAD starts from dfuIDLE, so leave dfuDNLOAD-IDLE first. */
 		if (r == ERR_OK)
@@ -283,6 +317,8 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 			size_t n = 0;
 
 			r = dfu_upload(d, (uint16_t)block, buf + off, (uint16_t)want, &n, err);
+			if (r != ERR_OK && dfu_last_transport(d) == TR_STALL)
+				stall_reason(d, err);
 			if (r != ERR_OK)
 				return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
 			off += n;
@@ -295,6 +331,8 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 				return r == ERR_OK ? ERR_OK : error_wrap(err, "read");
 			}
 			block++;
+			if (d->pointer_per_block)
+				break;
 		}
 	}
 	r = dfu_abort(d, err);

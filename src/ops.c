@@ -235,6 +235,8 @@ static int open_alt(struct ops *op, int index, struct error *err)
 	op->opened = true;
 	op->alt_index = index;
 	dfu_if_init(&op->dfu, tr, op->info.intf, transfer_size(op), op->ui);
+	op->dfu.pointer_per_block =
+		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
 	return ERR_OK;
 }
 
@@ -372,10 +374,19 @@ static int alt_from_option(const struct ops *op, int *index, struct error *err)
 				 o->alt_name);
 	}
 	*index = alt_by_number(&op->info, o->alt);
-	if (*index < 0)
+	if (*index < 0) {
+		char have[ERROR_MSG_MAX] = "";
+		size_t used = 0;
+
+		for (size_t i = 0; i < op->info.nalts && used + 1 < sizeof(have); i++) {
+			snprintf(have + used, sizeof(have) - used, "%s%u \"%.40s\"", i ? ", " : "",
+				 op->info.alts[i].alt, op->info.alts[i].name);
+			used = strlen(have);
+		}
 		return error_set(err, ERR_USAGE,
-				 "-a: the device has no alternate setting %u (it has %zu)", o->alt,
-				 op->info.nalts);
+				 "-a: the device has no alternate setting %u; it has %.300s", o->alt,
+				 have);
+	}
 	return ERR_OK;
 }
 
@@ -744,7 +755,7 @@ static int jobs_from_dfuse(struct ops *op, const struct dfu_file_image *img,
 
 		if (only >= 0 && index != only) {
 			/* dfu-util semantics for -a with a .dfu file, but never silently. */
-			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u", t,
+			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u", t + 1,
 				tg->alt, tg->named ? ", \"" : "", tg->named ? tg->name : "",
 				tg->named ? "\"" : "", op->info.alts[only].alt);
 			continue;
@@ -754,8 +765,9 @@ static int jobs_from_dfuse(struct ops *op, const struct dfu_file_image *img,
 				return error_set(err, ERR_DATA,
 						 "target %zu is for alt %u, which the device does not "
 						 "have (it has %zu); :force skips it",
-						 t, tg->alt, op->info.nalts);
-			ui_warn(op->ui, "skipping target %zu: the device has no alt %u", t, tg->alt);
+						 t + 1, tg->alt, op->info.nalts);
+			ui_warn(op->ui, "skipping target %zu: the device has no alt %u", t + 1,
+				tg->alt);
 			continue;
 		}
 		for (size_t e = 0; e < tg->nelements; e++) {
@@ -1036,8 +1048,7 @@ static int write_job(struct ops *op, const struct alt_plan *p, const struct job 
 		}
 		if ((a == end || skip) && in_run) {
 			struct dfuse_write_opts wo = {
-				.pointer_per_chunk = op->dfu.transfer_size !=
-						     (op->info.has_func ? op->info.func.wTransferSize : 0),
+				.pointer_per_chunk = op->dfu.pointer_per_block,
 				.skip_blank = p->mass_erase ||
 					      dfuse_mem_check(&p->layout, run_start, a,
 							      DFUSE_MEM_ERASABLE, NULL, NULL),
@@ -1136,6 +1147,43 @@ static bool all_same(const struct download *dl, const struct alt_plan *p)
 	return true;
 }
 
+/* Is job @j the last one written (last job of the last plan)? */
+static bool is_last_write(const struct download *dl, const struct alt_plan *p, size_t j)
+{
+	if (p != &dl->plans[dl->nplans - 1])
+		return false;
+	for (size_t k = j + 1; k < dl->njobs; k++)
+		if (dl->jobs[k].alt_index == p->alt_index)
+			return false;
+	return true;
+}
+
+static bool has_erasable(const struct dfuse_mem_layout *l)
+{
+	for (size_t i = 0; i < l->nsegments; i++)
+		if (l->segments[i].mode & DFUSE_MEM_ERASABLE)
+			return true;
+	return false;
+}
+
+/*
+ * With :will-reset, alts without erasable memory (option bytes) go last:
+ * writing them resets the device, so anything after them would be lost.
+ */
+static void order_plans(struct download *dl)
+{
+	size_t w = 0;
+
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = w; i < dl->nplans; i++)
+			if (has_erasable(&dl->plans[i].layout) == (pass == 0)) {
+				struct alt_plan t = dl->plans[i];
+
+				memmove(&dl->plans[w + 1], &dl->plans[w], (i - w) * sizeof(t));
+				dl->plans[w++] = t;
+			}
+}
+
 static int run_plan(struct ops *op, const struct download *dl, struct alt_plan *p,
 		    struct error *err)
 {
@@ -1195,7 +1243,7 @@ static int run_plan(struct ops *op, const struct download *dl, struct alt_plan *
 	for (size_t j = 0; j < dl->njobs; j++) {
 		if (dl->jobs[j].alt_index != p->alt_index)
 			continue;
-		r = write_job(op, p, &dl->jobs[j], j + 1 == dl->njobs, &prog, err);
+		r = write_job(op, p, &dl->jobs[j], is_last_write(dl, p, j), &prog, err);
 		if (r != ERR_OK) {
 			ui_progress_end(&prog);
 			return r;
@@ -1280,7 +1328,7 @@ static int op_download(struct ops *op, struct error *err)
 				      "overrides",
 				      o->file, img.suffix.idVendor, img.suffix.idProduct,
 				      op->info.vid, op->info.pid);
-			goto out;
+			goto wrap;
 		}
 		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", o->file,
 			img.suffix.idVendor, img.suffix.idProduct, op->info.vid, op->info.pid);
@@ -1326,6 +1374,8 @@ static int op_download(struct ops *op, struct error *err)
 	r = plan_download(op, &dl, err);
 	if (r != ERR_OK)
 		goto wrap;
+	if (o->dfuse.will_reset)
+		order_plans(&dl);
 	for (size_t i = 0; i < dl.nplans && r == ERR_OK; i++)
 		r = run_plan(op, &dl, &dl.plans[i], err);
 	if (r != ERR_OK)
@@ -1335,7 +1385,19 @@ static int op_download(struct ops *op, struct error *err)
 		op->gone = true;
 		ui_info(op->ui, "The device may reset now (will-reset)");
 	} else if (o->dfuse.leave) {
-		r = leave(op, true, dl.jobs[0].addr, err);
+		/*
+		 * Start the application at the lowest address written in the alt of
+		 * the first piece (its vector table); the pointer is per alt, so
+		 * select that alt again first.
+		 */
+		uint32_t start = dl.jobs[0].addr;
+
+		for (size_t j = 1; j < dl.njobs; j++)
+			if (dl.jobs[j].alt_index == dl.jobs[0].alt_index && dl.jobs[j].addr < start)
+				start = dl.jobs[j].addr;
+		r = open_alt(op, dl.jobs[0].alt_index, err);
+		if (r == ERR_OK)
+			r = leave(op, true, start, err);
 		if (r != ERR_OK)
 			goto wrap;
 	}

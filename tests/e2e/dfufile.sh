@@ -33,8 +33,7 @@ check "suffix for 1234:5678 with -d 0483:df11: exit 65, one line naming both IDs
 	eval '[ "$rc" -eq 65 ] && one_error otherd "1234:5678.*0483:df11"'
 check "suffix for 1234:5678 with -d 0483:df11: nothing sent to the device" \
 	eval 'is otherd dnload 0 && blank "$(mem otherd)" 0 $FLASH'
-todo "suffix for 1234:5678 with -d: the line names the step (dfuse-util: download: ...)" \
-	"ops.c:1283 the suffix mismatch jumps to 'out', past error_wrap(err, \"download\")" \
+check "suffix for 1234:5678 with -d: the line names the step (dfuse-util: download: ...)" \
 	grep -q "^dfuse-util: download: " "$WORK/otherd.err"
 sim otherf -- "$DFUSE" -d 0483:df11 -a 0 -s :force -D "$WORK/other.dfu"
 check "... and with :force: exit 0, flashed, the mismatch still said" \

@@ -73,7 +73,7 @@ if command -v dfuse-pack >/dev/null 2>&1; then
 	[ "$rc" -eq 0 ] || show two
 	check "two targets, -a 0: exit 0" [ "$rc" -eq 0 ]
 	check "two targets, -a 0: one warning line naming the skipped target and its alt" \
-		eval 'one_error two "^dfuse-util: warning: .*target 1.*alt 2"'
+		eval 'one_error two "^dfuse-util: warning: .*target 2.*alt 2"'
 	check "two targets, -a 0: alt 0 written" same_at "$(mem two)" 0 "$WORK/t0.bin"
 	check "two targets, -a 0: the OTP (alt 2) left blank" \
 		blank "$(mem two "" 2 0x1fff7800)" 0 528

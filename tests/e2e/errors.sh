@@ -102,8 +102,7 @@ check "no matching device: exit 74, the message mentions the other DFU interface
 sim a9 -- "$DFUSE" -a 9 -s 0x08000000 -D "$WORK/img.bin"
 check "-a 9: exit 64, one line, nothing written" \
 	eval '[ "$rc" -eq 64 ] && one_error a9 "alternate setting 9" && is a9 dnload 0'
-todo "-a 9: the message names the alt settings the device has" \
-	"ops.c alt_from_option() says only how many alts there are ('it has 4'), not which" \
+check "-a 9: the message names the alt settings the device has" \
 	eval 'grep -q "Internal Flash" "$WORK/a9.err" && grep -q "Option Bytes" "$WORK/a9.err"'
 sim aname -- "$DFUSE" -a "@No Such Alt" -s 0x08000000 -D "$WORK/img.bin"
 check "-a NAME that does not exist: exit 64, one line with the name" \

@@ -116,21 +116,6 @@ now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
 
-# todo DESCRIPTION REASON COMMAND...: a test point for a known dfuse-util bug.
-# Reported as TODO whatever the outcome, so the suite stays green; once fixed
-# it shows as an unexpected pass and becomes a plain check again.
-todo() {
-	todo_desc=$1
-	todo_why=$2
-	shift 2
-	tap_run=$((tap_run + 1))
-	if "$@"; then
-		echo "ok $tap_run - $todo_desc # TODO dfuse-util bug: $todo_why"
-	else
-		echo "not ok $tap_run - $todo_desc # TODO dfuse-util bug: $todo_why"
-	fi
-}
-
 # show NAME: the run's exit status and output as diagnostics (after a failure).
 show() {
 	diag "$1: exit $rc"

@@ -100,8 +100,7 @@ mkdir "$WORK/rdp"
 sim rdp --read-protected $LOAD -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/rdp/out.bin"
 check "read-protected device: the upload fails (exit 76), one line" \
 	eval '[ "$rc" -eq 76 ] && one_error rdp "read 0x08000000"'
-todo "read-protected device: the message says read protection is active (:unprotect)" \
-	"dfuse.c:285 dfuse_read() stops at a STALLed UPLOAD without GETSTATUS: no errVENDOR hint" \
+check "read-protected device: the message says read protection is active (:unprotect)" \
 	grep -q "read protection" "$WORK/rdp.err"
 check "read-protected device: no output file, no temporary file" [ -z "$(ls -A "$WORK/rdp")" ]
 sim nodir -- "$DFUSE" -a 0 -s 0x08000000:16 -U "$WORK/no/such/dir/out.bin"

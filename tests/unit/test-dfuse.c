@@ -72,19 +72,6 @@ static bool contains(const char *hay, const char *needle)
 	return strstr(hay, needle) != NULL;
 }
 
-/* See test-dfu.c: a TAP TODO point for a known engine bug. */
-static TAP_PRINTF(3, 4) void todo_ok(bool pass, const char *bug, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_state.run++;
-	printf("%sok %u - ", pass ? "" : "not ", tap_state.run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # TODO engine bug: %s\n", bug);
-	fflush(stdout);
-}
 
 /* Deterministic bytes that are never a whole 0xFF block. */
 static void fill_pattern(uint8_t *p, size_t n, uint32_t seed)
@@ -278,9 +265,7 @@ static void test_unprotect(void)
 	ok(sim_device_gone(f.dev), "the device reset itself (gone from the bus)");
 	ok(mem_all(&f, 0x080E0000, 0xFF, sizeof(junk)), "its flash was erased");
 	is_int(s.unprotect, 1, "one Read Unprotect command");
-	todo_ok(gone,
-		"dfuse_unprotect reports gone=false when the reset follows the last GETSTATUS",
-		"*gone is true: the device is no longer on the bus");
+	ok(gone, "*gone is true: the device is no longer on the bus");
 	fix_close(&f);
 
 	/* The device vanishes during the busy wait (its GETSTATUS fails): expected, success. */
@@ -468,9 +453,7 @@ static void test_write_errors(void)
 	is_int(r, ERR_PROTOCOL, "writing over unerased flash fails");
 	ok(contains(f.err.msg, "write 0x08000800") && contains(f.err.msg, "errPROG"),
 	   "names the block and the status: \"%s\"", f.err.msg);
-	todo_ok(contains(f.err.msg, "not erased"),
-		"dfuse_write does not append the status hint that commands get",
-		"and the likely cause (memory not erased?)");
+	ok(contains(f.err.msg, "not erased"), "and the likely cause (memory not erased?)");
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", &rdp)) {
@@ -480,9 +463,7 @@ static void test_write_errors(void)
 	r = dfuse_write(&f.d, FLASH, img, 2048, &plain, NULL, NULL, &f.err);
 	ok(r == ERR_PROTOCOL && contains(f.err.msg, "errVENDOR"),
 	   "a write under read protection fails with errVENDOR: \"%s\"", f.err.msg);
-	todo_ok(contains(f.err.msg, ":unprotect:force"),
-		"dfuse_write does not append the status hint that commands get",
-		"and suggests :unprotect:force, as issue 4 asks for writes too");
+	ok(contains(f.err.msg, ":unprotect:force"), "and suggests :unprotect:force, as issue 4 asks for writes too");
 	r = dfuse_write(&f.d, 0xFFFFF000, img, sizeof(img) + 1, &plain, NULL, NULL, &f.err);
 	is_int(r, ERR_DATA, "a write running past 4 GiB is refused before any request");
 	fix_close(&f);
@@ -530,12 +511,9 @@ static void test_block_wrap(void)
 	ok(mem_is(&f, FLASH, img, LEN), "memory holds the image (no block landed twice)");
 	is_int(s.set_address, 2, "the pointer was re-sent once, before wBlockNum wrapped");
 	r = dfuse_read(&f.d, FLASH, back, LEN, &got, NULL, &f.err);
-	todo_ok(r == ERR_OK && got == LEN && memcmp(img, back, LEN) == 0,
-		"dfuse_read re-sends Set Address Pointer from dfuUPLOAD-IDLE after 65534 blocks "
-		"(no ABORT first): the device STALLs the DNLOAD",
-		"reading it back across the wrap (r=%d, got=%zu): %s", r, got, f.err.msg);
+	ok(r == ERR_OK && got == LEN && memcmp(img, back, LEN) == 0,"reading it back across the wrap (r=%d, got=%zu): %s", r, got, f.err.msg);
 	s = stats_of(&f);
-	todo_ok(s.forbidden == 0, "same as above", "no request the state forbids (%lu)",
+	ok(s.forbidden == 0,"no request the state forbids (%lu)",
 		s.forbidden);
 	fix_close(&f);
 	free(img);

@@ -31,19 +31,6 @@ static char tmpdir[256];
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* See test-dfu.c: a TAP TODO point for a known engine bug. */
-static TAP_PRINTF(3, 4) void todo_ok(bool pass, const char *bug, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_state.run++;
-	printf("%sok %u - ", pass ? "" : "not ", tap_state.run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # TODO engine bug: %s\n", bug);
-	fflush(stdout);
-}
 
 static bool contains(const char *hay, const char *needle)
 {
@@ -597,11 +584,8 @@ static void test_two_targets(void)
 	}
 	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-s", ":leave", "-D", path_of("two.dfu"), NULL);
-	todo_ok(res.r == ERR_OK,
-		"op_download sends the leave Set Address Pointer on the alt of the last plan "
-		"(OTP), where the flash address is errTARGET",
-		"-s :leave -D two.dfu succeeds: %s", res.err.msg);
-	todo_ok(sim_device_gone(dev), "same as above", "and the device left DFU mode");
+	ok(res.r == ERR_OK,"-s :leave -D two.dfu succeeds: %s", res.err.msg);
+	ok(sim_device_gone(dev),"and the device left DFU mode");
 	run_free(&res);
 	simbackend_free(sb);
 	free(junk);
@@ -634,7 +618,7 @@ static void test_alt_skips_target(void)
 	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written");
 	ok(mem_is(dev, 0x1FFFC000, ob_before, sizeof(ob_before)) && !sim_device_gone(dev),
 	   "the option bytes target is not (the device did not reset)");
-	ok(contains(res.errtxt, "warning: skipping target 1 (alt 1, \"Option Bytes\")") &&
+	ok(contains(res.errtxt, "warning: skipping target 2 (alt 1, \"Option Bytes\")") &&
 	       contains(res.errtxt, "-a selects alt 0"),
 	   "a warning names the skipped target: \"%s\"", res.errtxt ? res.errtxt : "");
 	run_free(&res);
@@ -652,7 +636,7 @@ static void test_alt_skips_target(void)
 	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "option bytes written");
 	ok(mem_all(dev, FLASH, 0xFF, sizeof(app)), "flash target skipped");
 	ok(sim_device_gone(dev), "the device reset to load them");
-	ok(contains(res.errtxt, "skipping target 0 (alt 0, \"Internal Flash\")"),
+	ok(contains(res.errtxt, "skipping target 1 (alt 0, \"Internal Flash\")"),
 	   "the skipped flash target is named");
 	run_free(&res);
 	simbackend_free(sb);
@@ -822,10 +806,7 @@ static void test_uploads(void)
 	    NULL);
 	file = read_file("t1k.bin", &len);
 	is_int(res.r, ERR_OK, "-t 1024 -s 0x08000000:8192 -U: %s", res.err.msg);
-	todo_ok(file != NULL && len == 8192 && memcmp(file, pat, 8192) == 0,
-		"dfuse_read addresses UPLOAD blocks by the host's -t size; the ROM uses its own "
-		"wTransferSize (writes re-send the pointer per chunk, reads do not)",
-		"the file equals the flash");
+	ok(file != NULL && len == 8192 && memcmp(file, pat, 8192) == 0,"the file equals the flash");
 	free(file);
 	run_free(&res);
 	simbackend_free(sb);
@@ -1600,12 +1581,8 @@ static void test_more(void)
 	}
 	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
-	todo_ok(res.r == ERR_OK,
-		"op_download writes targets in file order; option bytes before the flash reset "
-		"the device and the flash target fails",
-		"-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
-	todo_ok(mem_is(dev, FLASH, app, sizeof(app)), "same as above",
-		"the flash target is written too");
+	ok(res.r == ERR_OK,"-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
+	ok(mem_is(dev, FLASH, app, sizeof(app)),"the flash target is written too");
 	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "the option bytes are written");
 	run_free(&res);
 	simbackend_free(sb);
