@@ -14,7 +14,7 @@ packages="
 	umockdev libumockdev-dev libglib2.0-dev
 	dfu-util
 	clang libclang-rt-dev
-	groff-base
+	groff-base python3
 "
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -q
