@@ -27,19 +27,19 @@ struct dev_alt {
 struct dev_info {
 	uint16_t vid, pid, bcdDevice;
 	uint8_t busnum, devnum;
-	char path[64];	     /* "BUS-PORT.PORT..." */
-	char serial[256];    /* "UNKNOWN" when unreadable, "" when the device has none */
+	char path[64];	  /* "BUS-PORT.PORT..." */
+	char serial[256]; /* "UNKNOWN" when unreadable, "" when the device has none */
 	char product[256];
-	uint8_t cfg;	     /* bConfigurationValue */
-	uint8_t intf;	     /* bInterfaceNumber */
-	bool runtime;	     /* bInterfaceProtocol 1: application with a DFU run-time interface */
-	bool has_func;	     /* a DFU functional descriptor was found */
+	uint8_t cfg;   /* bConfigurationValue */
+	uint8_t intf;  /* bInterfaceNumber */
+	bool runtime;  /* bInterfaceProtocol 1: application with a DFU run-time interface */
+	bool has_func; /* a DFU functional descriptor was found */
 	struct dfu_func_desc func;
 	uint8_t bMaxPacketSize0;
 	size_t nalts;
 	struct dev_alt alts[DEV_MAX_ALTS];
-	int open_error;	     /* ERR_OK, or why the device could not be opened to read strings */
-	char open_msg[160];  /* with open_error: the cause and the device node */
+	int open_error;	      /* ERR_OK, or why the device could not be opened to read strings */
+	char open_msg[160];   /* with open_error: the cause and the device node */
 	size_t backend_index; /* the backend's own handle for reopening it */
 };
 

@@ -18,7 +18,7 @@ const struct dfu_limits dfu_default_limits = {
 
 /* bmRequestType of class requests to the interface (DFU 1.1 section 3). */
 #define DFU_OUT 0x21
-#define DFU_IN 0xA1
+#define DFU_IN	0xA1
 
 /* Wait between retries of a GETSTATUS that the device STALLed while busy. */
 #define DFU_STALL_RETRY_MS 10
@@ -119,13 +119,12 @@ int dfu_get_status(struct dfu_if *d, struct dfu_status *st, struct error *err)
 	 */
 	if (d->expect_busy_ms > 0)
 		timeout += d->expect_busy_ms < d->limits.max_busy_ms ? d->expect_busy_ms
-								      : d->limits.max_busy_ms;
+								     : d->limits.max_busy_ms;
 	r = request(d, DFU_IN, DFU_GETSTATUS, 0, buf, sizeof(buf), timeout, &got, err);
 	if (r != ERR_OK)
 		return r;
 	if (got < sizeof(buf))
-		return error_set(err, ERR_PROTOCOL, "GETSTATUS: short reply (%zu of 6 bytes)",
-				 got);
+		return error_set(err, ERR_PROTOCOL, "GETSTATUS: short reply (%zu of 6 bytes)", got);
 	st->bStatus = buf[0];
 	st->bwPollTimeout = (uint32_t)buf[1] | (uint32_t)buf[2] << 8 | (uint32_t)buf[3] << 16;
 	st->bState = buf[4];

@@ -87,9 +87,9 @@ enum {
 
 /* Bounds on waiting, so a hostile or broken device cannot hang the host. */
 struct dfu_limits {
-	uint32_t max_poll_ms;	    /* one bwPollTimeout is clamped to this */
-	uint32_t max_busy_ms;	    /* total wait for one request's work */
-	unsigned max_polls;	    /* GETSTATUS per request's work */
+	uint32_t max_poll_ms;	     /* one bwPollTimeout is clamped to this */
+	uint32_t max_busy_ms;	     /* total wait for one request's work */
+	unsigned max_polls;	     /* GETSTATUS per request's work */
 	unsigned busy_stall_retries; /* STALLed GETSTATUS tolerated while busy */
 	unsigned request_timeout_ms; /* base timeout of one control transfer */
 };

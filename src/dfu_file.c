@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FOUR_GIB ((uint64_t)1 << 32)
-#define DFUSE_BCD 0x011A
+#define FOUR_GIB	   ((uint64_t)1 << 32)
+#define DFUSE_BCD	   0x011A
 #define ELEMENT_HEADER_LEN 8
 
 /* UM0391 prefix, target prefix and DFU 1.1 suffix field offsets. */
@@ -194,8 +194,8 @@ static int check_overlaps(struct span *spans, size_t n, struct error *err)
 					 s->target, s->element, s->offset,
 					 (unsigned long long)s->start, (unsigned long long)s->end,
 					 reach->target, reach->element, reach->offset,
-					 (unsigned long long)reach->start, (unsigned long long)reach->end,
-					 s->alt);
+					 (unsigned long long)reach->start,
+					 (unsigned long long)reach->end, s->alt);
 		if (reach == NULL || reach->alt != s->alt || s->end > reach->end)
 			reach = s;
 	}
@@ -217,7 +217,8 @@ static int parse_target(const uint8_t *buf, size_t len, size_t *off, size_t inde
 	if (left < DFU_FILE_TARGET_PREFIX_LEN)
 		return error_set(err, ERR_DATA,
 				 "target %zu at file offset 0x%zx: prefix truncated (%zu bytes "
-				 "left, %d needed)", index, at, left, DFU_FILE_TARGET_PREFIX_LEN);
+				 "left, %d needed)",
+				 index, at, left, DFU_FILE_TARGET_PREFIX_LEN);
 	if (memcmp(buf + at, "Target", 6) != 0)
 		return error_set(err, ERR_DATA,
 				 "target %zu at file offset 0x%zx: no \"Target\" signature", index,
@@ -235,13 +236,15 @@ static int parse_target(const uint8_t *buf, size_t len, size_t *off, size_t inde
 	if (nb > DFU_FILE_MAX_ELEMENTS)
 		return error_set(err, ERR_DATA,
 				 "target %zu at file offset 0x%zx: %u elements (at most %d "
-				 "allowed)", index, *off, nb, DFU_FILE_MAX_ELEMENTS);
+				 "allowed)",
+				 index, *off, nb, DFU_FILE_MAX_ELEMENTS);
 	/* Each element needs at least its header: refuse counts the file cannot hold. */
 	if ((uint64_t)nb * ELEMENT_HEADER_LEN > left)
 		return error_set(err, ERR_DATA,
 				 "target %zu at file offset 0x%zx: %u elements need at least %llu "
-				 "bytes, %zu left", index, *off, nb,
-				 (unsigned long long)nb * ELEMENT_HEADER_LEN, left);
+				 "bytes, %zu left",
+				 index, *off, nb, (unsigned long long)nb * ELEMENT_HEADER_LEN,
+				 left);
 	if (nb > 0) {
 		t->elements = calloc(nb, sizeof(*t->elements));
 		if (t->elements == NULL)
@@ -258,30 +261,33 @@ static int parse_target(const uint8_t *buf, size_t len, size_t *off, size_t inde
 		if (left < ELEMENT_HEADER_LEN)
 			return error_set(err, ERR_DATA,
 					 "target %zu: element %u at file offset 0x%zx: header "
-					 "truncated (%zu bytes left)", index, e + 1, at, left);
+					 "truncated (%zu bytes left)",
+					 index, e + 1, at, left);
 		if (target_left < ELEMENT_HEADER_LEN)
 			return error_set(err, ERR_DATA,
 					 "target %zu: element %u at file offset 0x%zx: header runs "
 					 "past the end of the target (%llu bytes left of dwTargetSize "
-					 "%u)", index, e + 1, at, (unsigned long long)target_left,
+					 "%u)",
+					 index, e + 1, at, (unsigned long long)target_left,
 					 target_size);
 		el->address = get_le(buf, len, at, 4);
 		el->size = get_le(buf, len, at + 4, 4);
 		if (el->size > left - ELEMENT_HEADER_LEN)
 			return error_set(err, ERR_DATA,
 					 "target %zu: element %u at file offset 0x%zx: size %u runs "
-					 "past the end of the file (%zu bytes left)", index, e + 1, at,
-					 el->size, left - ELEMENT_HEADER_LEN);
+					 "past the end of the file (%zu bytes left)",
+					 index, e + 1, at, el->size, left - ELEMENT_HEADER_LEN);
 		if (el->size > target_left - ELEMENT_HEADER_LEN)
 			return error_set(err, ERR_DATA,
 					 "target %zu: element %u at file offset 0x%zx: size %u runs "
-					 "past the end of the target (%llu bytes left)", index, e + 1,
-					 at, el->size,
+					 "past the end of the target (%llu bytes left)",
+					 index, e + 1, at, el->size,
 					 (unsigned long long)(target_left - ELEMENT_HEADER_LEN));
 		if ((uint64_t)el->address + el->size > FOUR_GIB)
 			return error_set(err, ERR_DATA,
 					 "target %zu: element %u at file offset 0x%zx: 0x%08x + %u "
-					 "ends past 4 GiB", index, e + 1, at, el->address, el->size);
+					 "ends past 4 GiB",
+					 index, e + 1, at, el->address, el->size);
 		el->data = buf + at + ELEMENT_HEADER_LEN;
 		if (el->size > 0) {
 			struct span *s = &spans->v[spans->n++];
@@ -300,8 +306,8 @@ static int parse_target(const uint8_t *buf, size_t len, size_t *off, size_t inde
 	if (used != target_size)
 		return error_set(err, ERR_DATA,
 				 "target %zu at file offset 0x%zx: dwTargetSize is %u but its %u "
-				 "elements take %llu bytes", index, *off, target_size, nb,
-				 (unsigned long long)used);
+				 "elements take %llu bytes",
+				 index, *off, target_size, nb, (unsigned long long)used);
 	*off = at;
 	return ERR_OK;
 }
@@ -320,17 +326,22 @@ static int parse_dfuse(const uint8_t *buf, size_t len, unsigned flags, struct df
 	img->format = DFU_FILE_DFUSE;
 	/* A file with the DfuSe magic is never treated as raw: its suffix must be sound. */
 	if (len < DFU_FILE_SUFFIX_LEN || memcmp(buf + body + SUFFIX_SIGNATURE, "UFD", 3) != 0)
-		return error_set(err, ERR_DATA, "DfuSe file without a DFU suffix (no \"UFD\" "
+		return error_set(err, ERR_DATA,
+				 "DfuSe file without a DFU suffix (no \"UFD\" "
 				 "signature in the last 16 bytes)");
 	if (!img->suffix.present)
-		return error_set(err, ERR_DATA, "DfuSe file with a broken DFU suffix (bLength %u, "
-				 "expected 16)", buf[body + SUFFIX_LENGTH]);
+		return error_set(err, ERR_DATA,
+				 "DfuSe file with a broken DFU suffix (bLength %u, "
+				 "expected 16)",
+				 buf[body + SUFFIX_LENGTH]);
 	rc = check_crc(img, flags, err);
 	if (rc != ERR_OK)
 		return rc;
 	if (body < DFU_FILE_DFUSE_PREFIX_LEN)
-		return error_set(err, ERR_DATA, "DfuSe prefix truncated (%zu bytes before the "
-				 "suffix, %d needed)", body, DFU_FILE_DFUSE_PREFIX_LEN);
+		return error_set(err, ERR_DATA,
+				 "DfuSe prefix truncated (%zu bytes before the "
+				 "suffix, %d needed)",
+				 body, DFU_FILE_DFUSE_PREFIX_LEN);
 	if (buf[PREFIX_VERSION] != 1)
 		return error_set(err, ERR_DATA, "DfuSe prefix bVersion is %u (only 1 is known)",
 				 buf[PREFIX_VERSION]);
@@ -340,7 +351,8 @@ static int parse_dfuse(const uint8_t *buf, size_t len, unsigned flags, struct df
 		img->warnings |= DFU_FILE_WARN_IMAGESIZE;
 	ntargets = buf[PREFIX_TARGETS];
 	if (ntargets == 0)
-		return error_set(err, ERR_DATA, "nothing to write: the DfuSe prefix says 0 targets");
+		return error_set(err, ERR_DATA,
+				 "nothing to write: the DfuSe prefix says 0 targets");
 
 	img->targets = calloc(ntargets, sizeof(*img->targets));
 	if (img->targets == NULL)
@@ -426,8 +438,9 @@ int dfu_file_load(const char *path, uint8_t **buf, size_t *len, struct error *er
 
 		if (n == cap) {
 			/* Grow up to one byte past the cap, to tell "exactly the cap" from "more". */
-			size_t next = cap * 2 > (size_t)DFU_FILE_MAX_SIZE + 1 ?
-					      (size_t)DFU_FILE_MAX_SIZE + 1 : cap * 2;
+			size_t next = cap * 2 > (size_t)DFU_FILE_MAX_SIZE + 1
+					      ? (size_t)DFU_FILE_MAX_SIZE + 1
+					      : cap * 2;
 			uint8_t *bigger;
 
 			if (next == cap) {
@@ -455,7 +468,8 @@ int dfu_file_load(const char *path, uint8_t **buf, size_t *len, struct error *er
 		}
 	}
 	if (n > DFU_FILE_MAX_SIZE) {
-		rc = error_set(err, ERR_DATA, "%s is larger than %u bytes", shown, DFU_FILE_MAX_SIZE);
+		rc = error_set(err, ERR_DATA, "%s is larger than %u bytes", shown,
+			       DFU_FILE_MAX_SIZE);
 		goto out;
 	}
 	*buf = data;

@@ -13,11 +13,11 @@
 
 #include "error.h"
 
-#define DFU_FILE_MAX_SIZE (64u * 1024 * 1024) /* larger files are refused */
-#define DFU_FILE_MAX_TARGETS 255
-#define DFU_FILE_MAX_ELEMENTS 4096 /* per target */
-#define DFU_FILE_SUFFIX_LEN 16
-#define DFU_FILE_DFUSE_PREFIX_LEN 11
+#define DFU_FILE_MAX_SIZE	   (64u * 1024 * 1024) /* larger files are refused */
+#define DFU_FILE_MAX_TARGETS	   255
+#define DFU_FILE_MAX_ELEMENTS	   4096 /* per target */
+#define DFU_FILE_SUFFIX_LEN	   16
+#define DFU_FILE_DFUSE_PREFIX_LEN  11
 #define DFU_FILE_TARGET_PREFIX_LEN 274
 
 enum dfu_file_format {
@@ -26,7 +26,7 @@ enum dfu_file_format {
 };
 
 struct dfu_file_suffix {
-	bool present; /* "UFD" signature and bLength 16 found */
+	bool present;				 /* "UFD" signature and bLength 16 found */
 	uint16_t bcdDevice, idProduct, idVendor; /* 0xFFFF = any */
 	uint16_t bcdDFU;
 	uint32_t crc_stored;
@@ -41,18 +41,18 @@ struct dfu_file_element {
 };
 
 struct dfu_file_target {
-	uint8_t alt;	  /* bAlternateSetting */
-	bool named;	  /* bTargetNamed != 0 */
-	char name[256];	  /* szTargetName, NUL-terminated */
+	uint8_t alt;	/* bAlternateSetting */
+	bool named;	/* bTargetNamed != 0 */
+	char name[256]; /* szTargetName, NUL-terminated */
 	size_t nelements;
 	struct dfu_file_element *elements; /* owned by the image */
 };
 
 /* Non-fatal findings, for the caller to report. */
 enum {
-	DFU_FILE_WARN_IMAGESIZE = 1 << 0, /* DFUImageSize fits neither convention */
-	DFU_FILE_WARN_CRC_FORCED = 1 << 1, /* bad CRC accepted because of :force */
-	DFU_FILE_WARN_TRAILING = 1 << 2, /* bytes after the last target ignored */
+	DFU_FILE_WARN_IMAGESIZE = 1 << 0,    /* DFUImageSize fits neither convention */
+	DFU_FILE_WARN_CRC_FORCED = 1 << 1,   /* bad CRC accepted because of :force */
+	DFU_FILE_WARN_TRAILING = 1 << 2,     /* bytes after the last target ignored */
 	DFU_FILE_WARN_TARGET_COUNT = 1 << 3, /* bTargets disagrees with what was found */
 	DFU_FILE_WARN_DFUSE_SUFFIX = 1 << 4, /* raw file, suffix claims DfuSe: kept by :force */
 };
@@ -62,10 +62,10 @@ struct dfu_file_image {
 	struct dfu_file_suffix suffix;
 	const uint8_t *payload; /* raw: the bytes to write (file minus suffix) */
 	size_t payload_len;
-	size_t ntargets; /* DfuSe only */
+	size_t ntargets;		 /* DfuSe only */
 	struct dfu_file_target *targets; /* owned by the image */
-	unsigned warnings; /* DFU_FILE_WARN_* */
-	size_t trailing_bytes; /* with DFU_FILE_WARN_TRAILING */
+	unsigned warnings;		 /* DFU_FILE_WARN_* */
+	size_t trailing_bytes;		 /* with DFU_FILE_WARN_TRAILING */
 };
 
 enum {

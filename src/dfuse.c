@@ -101,7 +101,7 @@ int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct erro
 
 int dfuse_mass_erase(struct dfu_if *d, struct error *err)
 {
-	const uint8_t cmd[1] = {DFUSE_CMD_ERASE};
+	const uint8_t cmd[1] = { DFUSE_CMD_ERASE };
 	struct dfu_status st;
 	struct dfu_limits saved = d->limits;
 	int r;
@@ -125,7 +125,7 @@ static bool device_vanished(const struct dfu_if *d)
 
 int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err)
 {
-	const uint8_t cmd[1] = {DFUSE_CMD_READ_UNPROTECT};
+	const uint8_t cmd[1] = { DFUSE_CMD_READ_UNPROTECT };
 	struct dfu_status st;
 	struct dfu_limits saved = d->limits;
 	int r;
@@ -229,7 +229,8 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "write: transfer size is 0");
 	if ((uint64_t)addr + len > UINT64_C(0x100000000))
-		return error_set(err, ERR_DATA, "write 0x%08x: %zu bytes run past 4 GiB", addr, len);
+		return error_set(err, ERR_DATA, "write 0x%08x: %zu bytes run past 4 GiB", addr,
+				 len);
 	while (off < len) {
 		size_t n = len - off < xfer ? len - off : xfer;
 		uint32_t at = (uint32_t)(addr + off);
@@ -346,8 +347,8 @@ static int sector_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans, size_t nspans,
-		     struct dfuse_sector **out, size_t *n, struct error *err)
+int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans,
+		     size_t nspans, struct dfuse_sector **out, size_t *n, struct error *err)
 {
 	struct dfuse_sector *v = NULL;
 	size_t cap = 0, count = 0;

@@ -44,8 +44,7 @@ int dfuse_mass_erase(struct dfu_if *d, struct error *err);
  */
 int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err);
 /* The command bytes the device supports, into @cmds (at most @cap); *@n = count. */
-int dfuse_get_commands(struct dfu_if *d, uint8_t *cmds, size_t cap, size_t *n,
-		       struct error *err);
+int dfuse_get_commands(struct dfu_if *d, uint8_t *cmds, size_t cap, size_t *n, struct error *err);
 
 /*
  * Leave DFU mode: Set Address Pointer to @addr (when @has_addr), zero-length
@@ -101,8 +100,8 @@ struct dfuse_sector {
  * length. Returns ERR_OK; ERR_DATA when a byte lies in no segment of @l;
  * ERR_NOMEM.
  */
-int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans, size_t nspans,
-		     struct dfuse_sector **out, size_t *n, struct error *err);
+int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans,
+		     size_t nspans, struct dfuse_sector **out, size_t *n, struct error *err);
 
 /* Time an erase of a @size byte sector may take, for request timeouts. */
 uint32_t dfuse_erase_budget_ms(uint32_t size);

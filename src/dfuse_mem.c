@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FOUR_GIB ((uint64_t)1 << 32)
+#define FOUR_GIB    ((uint64_t)1 << 32)
 #define EXCERPT_MAX 24
 
 struct cursor {
@@ -98,9 +98,10 @@ static int read_address(struct cursor *c, uint32_t *addr, struct error *err)
 
 	if (c->len - c->pos < 2 || c->s[c->pos] != '0' ||
 	    (c->s[c->pos + 1] != 'x' && c->s[c->pos + 1] != 'X'))
-		return error_set(err, ERR_DATA, "offset %zu: expected an address starting with 0x, "
-				 "found '%s'", start,
-				 excerpt(c, start, group_end(c, start), buf, sizeof(buf)));
+		return error_set(err, ERR_DATA,
+				 "offset %zu: expected an address starting with 0x, "
+				 "found '%s'",
+				 start, excerpt(c, start, group_end(c, start), buf, sizeof(buf)));
 	c->pos += 2;
 	while (c->pos < c->len && hex_value(c->s[c->pos]) >= 0) {
 		if (!too_big) {
@@ -111,13 +112,14 @@ static int read_address(struct cursor *c, uint32_t *addr, struct error *err)
 		c->pos++;
 	}
 	if (ndigits == 0)
-		return error_set(err, ERR_DATA, "offset %zu: address '0x' has no hex digits", start);
+		return error_set(err, ERR_DATA, "offset %zu: address '0x' has no hex digits",
+				 start);
 	if (too_big)
 		return error_set(err, ERR_DATA, "offset %zu: address '%s' does not fit in 32 bits",
 				 start, excerpt(c, start, c->pos, buf, sizeof(buf)));
 	if (c->pos == c->len || c->s[c->pos] != '/')
-		return error_set(err, ERR_DATA, "offset %zu: missing '/' after address '%s'", c->pos,
-				 excerpt(c, start, c->pos, buf, sizeof(buf)));
+		return error_set(err, ERR_DATA, "offset %zu: missing '/' after address '%s'",
+				 c->pos, excerpt(c, start, c->pos, buf, sizeof(buf)));
 	c->pos++;
 	*addr = (uint32_t)value;
 	return ERR_OK;
@@ -144,8 +146,9 @@ static int read_group(struct cursor *c, uint64_t *next, struct dfuse_mem_segment
 		return error_set(err, ERR_DATA, "group '%s' at offset %zu: sector count too large",
 				 text, start);
 	if (c->pos == c->len || c->s[c->pos] != '*')
-		return error_set(err, ERR_DATA, "group '%s' at offset %zu: expected '*' at offset %zu",
-				 text, start, c->pos);
+		return error_set(err, ERR_DATA,
+				 "group '%s' at offset %zu: expected '*' at offset %zu", text,
+				 start, c->pos);
 	c->pos++;
 	if (read_decimal(c, &size, &too_big) == 0)
 		return error_set(err, ERR_DATA, "group '%s' at offset %zu: empty sector size", text,
@@ -175,12 +178,13 @@ static int read_group(struct cursor *c, uint64_t *next, struct dfuse_mem_segment
 	}
 	c->pos++;
 	if (c->pos == c->len)
-		return error_set(err, ERR_DATA, "group '%s' at offset %zu: missing type letter", text,
-				 start);
+		return error_set(err, ERR_DATA, "group '%s' at offset %zu: missing type letter",
+				 text, start);
 	if (c->s[c->pos] < 'a' || c->s[c->pos] > 'g')
 		return error_set(err, ERR_DATA,
 				 "group '%s' at offset %zu: unknown type letter at offset %zu "
-				 "(expected a..g)", text, start, c->pos);
+				 "(expected a..g)",
+				 text, start, c->pos);
 	seg->type = c->s[c->pos];
 	seg->mode = (uint8_t)(seg->type - 'a' + 1);
 	c->pos++;
@@ -195,20 +199,20 @@ static int read_group(struct cursor *c, uint64_t *next, struct dfuse_mem_segment
 				 start);
 	if (count > DFUSE_MEM_MAX_SECTORS)
 		return error_set(err, ERR_DATA,
-				 "group '%s' at offset %zu: %llu sectors (at most %d allowed)", text,
-				 start, (unsigned long long)count, DFUSE_MEM_MAX_SECTORS);
+				 "group '%s' at offset %zu: %llu sectors (at most %d allowed)",
+				 text, start, (unsigned long long)count, DFUSE_MEM_MAX_SECTORS);
 	if (size == 0)
 		return error_set(err, ERR_DATA, "group '%s' at offset %zu: sector size is 0", text,
 				 start);
 	if (__builtin_mul_overflow(size, mult, &size) || size > UINT32_MAX)
 		return error_set(err, ERR_DATA,
-				 "group '%s' at offset %zu: sector size does not fit in 32 bits", text,
-				 start);
+				 "group '%s' at offset %zu: sector size does not fit in 32 bits",
+				 text, start);
 	if (__builtin_mul_overflow(count, size, &total) || total > FOUR_GIB ||
 	    *next + total > FOUR_GIB)
 		return error_set(err, ERR_DATA,
-				 "group '%s' at offset %zu: region at 0x%08llx ends past 4 GiB", text,
-				 start, (unsigned long long)*next);
+				 "group '%s' at offset %zu: region at 0x%08llx ends past 4 GiB",
+				 text, start, (unsigned long long)*next);
 	seg->start = (uint32_t)*next;
 	seg->end = *next + total;
 	seg->sector_size = (uint32_t)size;
@@ -227,8 +231,8 @@ int dfuse_mem_parse(const char *s, size_t len, struct dfuse_mem_layout *out, str
 
 	memset(out, 0, sizeof(*out));
 	if (len > DFUSE_MEM_MAX_STRING)
-		return error_set(err, ERR_DATA, "layout string of %zu bytes (at most %d allowed)", len,
-				 DFUSE_MEM_MAX_STRING);
+		return error_set(err, ERR_DATA, "layout string of %zu bytes (at most %d allowed)",
+				 len, DFUSE_MEM_MAX_STRING);
 	if (len > 0 && memchr(s, '\0', len) != NULL)
 		return error_set(err, ERR_DATA, "offset %zu: NUL byte inside the layout string",
 				 (size_t)((const char *)memchr(s, '\0', len) - s));
@@ -254,8 +258,8 @@ int dfuse_mem_parse(const char *s, size_t len, struct dfuse_mem_layout *out, str
 		if (rc != ERR_OK)
 			goto fail;
 		if (c.pos == c.len || c.s[c.pos] == ',' || c.s[c.pos] == '/') {
-			rc = error_set(err, ERR_DATA, "offset %zu: no sector groups after the address",
-				       c.pos);
+			rc = error_set(err, ERR_DATA,
+				       "offset %zu: no sector groups after the address", c.pos);
 			goto fail;
 		}
 		next = addr;

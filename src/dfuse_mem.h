@@ -20,10 +20,10 @@ enum {
 	DFUSE_MEM_WRITEABLE = 1 << 2,
 };
 
-#define DFUSE_MEM_NAME_MAX 255	   /* bytes of name kept, plus NUL */
-#define DFUSE_MEM_MAX_SEGMENTS 64  /* sector groups in one layout */
-#define DFUSE_MEM_MAX_STRING 1024  /* longer strings are rejected */
-#define DFUSE_MEM_MAX_SECTORS 65536 /* per group: more is absurd */
+#define DFUSE_MEM_NAME_MAX     255   /* bytes of name kept, plus NUL */
+#define DFUSE_MEM_MAX_SEGMENTS 64    /* sector groups in one layout */
+#define DFUSE_MEM_MAX_STRING   1024  /* longer strings are rejected */
+#define DFUSE_MEM_MAX_SECTORS  65536 /* per group: more is absurd */
 
 /* One group "N*SIZE<mult><type>": @count sectors of @sector_size bytes. */
 struct dfuse_mem_segment {

@@ -20,7 +20,7 @@
 int main(int argc, char **argv)
 {
 	struct opts o;
-	struct error err = {ERR_OK, ""};
+	struct error err = { ERR_OK, "" };
 	struct usb_backend *ub = NULL;
 	struct ui ui;
 	int r;

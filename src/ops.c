@@ -123,8 +123,7 @@ check_access:
 	return ERR_OK;
 }
 
-static int scan_and_pick(struct ops *op, bool allow_runtime, bool want_runtime,
-			 struct error *err)
+static int scan_and_pick(struct ops *op, bool allow_runtime, bool want_runtime, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
@@ -161,8 +160,7 @@ static int wait_tick(struct ops *op, uint64_t start, bool *said, struct error *e
 }
 
 /* Find the device, waiting for it with -w. */
-static int wait_for_device(struct ops *op, bool allow_runtime, bool want_runtime,
-			   struct error *err)
+static int wait_for_device(struct ops *op, bool allow_runtime, bool want_runtime, struct error *err)
 {
 	uint64_t start = clock_us(op);
 	bool said = false;
@@ -300,15 +298,17 @@ static int wait_for_dfu_mode(struct ops *op, struct error *err)
 			nfound++;
 		}
 		if (n > 0)
-			snprintf(seen, sizeof(seen), "%zu DFU interface%s, %zu in DFU mode matching",
-				 n, n == 1 ? "" : "s", nfound);
+			snprintf(seen, sizeof(seen),
+				 "%zu DFU interface%s, %zu in DFU mode matching", n,
+				 n == 1 ? "" : "s", nfound);
 		if (found != SIZE_MAX && (nfound == 1 || strcmp(list[found].path, rt.path) == 0)) {
 			op->info = list[found];
 			free(list);
 			if (op->info.open_error != ERR_OK)
 				return error_set(err, (enum error_code)op->info.open_error, "%s",
 						 op->info.open_msg);
-			ui_info(op->ui, "Device is in DFU mode after %.2f s: [%04x:%04x] path=\"%s\"",
+			ui_info(op->ui,
+				"Device is in DFU mode after %.2f s: [%04x:%04x] path=\"%s\"",
 				(double)(op->be.ops->now_us(op->be.ctx) - start) / 1e6,
 				op->info.vid, op->info.pid, op->info.path);
 			return ERR_OK;
@@ -370,7 +370,8 @@ static int alt_from_option(const struct ops *op, int *index, struct error *err)
 				*index = (int)i;
 				return ERR_OK;
 			}
-		return error_set(err, ERR_USAGE, "-a: the device has no alternate setting named \"%s\"",
+		return error_set(err, ERR_USAGE,
+				 "-a: the device has no alternate setting named \"%s\"",
 				 o->alt_name);
 	}
 	*index = alt_by_number(&op->info, o->alt);
@@ -384,8 +385,8 @@ static int alt_from_option(const struct ops *op, int *index, struct error *err)
 			used = strlen(have);
 		}
 		return error_set(err, ERR_USAGE,
-				 "-a: the device has no alternate setting %u; it has %.300s", o->alt,
-				 have);
+				 "-a: the device has no alternate setting %u; it has %.300s",
+				 o->alt, have);
 	}
 	return ERR_OK;
 }
@@ -397,7 +398,8 @@ static int parse_layout(const struct ops *op, int index, struct dfuse_mem_layout
 	int r = dfuse_mem_parse(name, strlen(name), l, err);
 
 	if (r != ERR_OK)
-		return error_wrap(err, "alt %u memory layout \"%s\"", op->info.alts[index].alt, name);
+		return error_wrap(err, "alt %u memory layout \"%s\"", op->info.alts[index].alt,
+				  name);
 	if (l->trailing_garbage)
 		ui_debug(op->ui, 1, "alt %u layout has trailing characters after a type letter",
 			 op->info.alts[index].alt);
@@ -422,8 +424,7 @@ static int alt_for_address(const struct ops *op, uint32_t addr)
  * Select the alt for a raw upload/download at @addr (when @has_addr): -a, or
  * the alt whose layout contains the address, or the first alt.
  */
-static int choose_alt(struct ops *op, bool has_addr, uint32_t addr, int *index,
-		      struct error *err)
+static int choose_alt(struct ops *op, bool has_addr, uint32_t addr, int *index, struct error *err)
 {
 	int r = alt_from_option(op, index, err);
 
@@ -462,7 +463,6 @@ static int start_alt(struct ops *op, int index, struct error *err)
 	r = dfu_make_idle(&op->dfu, err);
 	return r;
 }
-
 
 static double seconds(uint64_t us)
 {
@@ -512,8 +512,8 @@ static int op_list(struct ops *op, struct error *err)
 				"Found %s: [%04x:%04x] ver=%04x, devnum=%u, cfg=%u, intf=%u, "
 				"path=\"%s\", alt=%u, name=\"%s\", serial=\"%s\"",
 				d->runtime ? "Runtime" : "DFU", d->vid, d->pid, d->bcdDevice,
-				d->devnum, d->cfg, d->intf, d->path, d->alts[a].alt, d->alts[a].name,
-				d->serial);
+				d->devnum, d->cfg, d->intf, d->path, d->alts[a].alt,
+				d->alts[a].name, d->serial);
 		if (d->open_error != ERR_OK)
 			ui_warn(op->ui, "[%04x:%04x] devnum=%u: %s", d->vid, d->pid, d->devnum,
 				d->open_msg);
@@ -590,7 +590,8 @@ static int upload_to_fd(struct ops *op, int fd, uint32_t addr, uint32_t len, str
 		if (got < want) {
 			r = error_set(err, ERR_PROTOCOL,
 				      "the device ended the upload at 0x%08llx after %llu of %u bytes",
-				      (unsigned long long)(addr + off), (unsigned long long)off, len);
+				      (unsigned long long)(addr + off), (unsigned long long)off,
+				      len);
 			break;
 		}
 	}
@@ -617,7 +618,8 @@ static int op_upload(struct ops *op, struct error *err)
 	/* dfu-util semantics: never overwrite; checked before touching the device. */
 	if (stat(o->file, &sb) == 0)
 		return error_set(err, ERR_CANTCREAT,
-				 "%s already exists; remove it or choose another file name", o->file);
+				 "%s already exists; remove it or choose another file name",
+				 o->file);
 	r = get_dfu_device(op, err);
 	if (r == ERR_OK)
 		r = choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
@@ -639,14 +641,14 @@ static int op_upload(struct ops *op, struct error *err)
 					 "ADDRESS:LENGTH",
 					 addr, l.name);
 		len = (uint32_t)(end - addr);
-		ui_info(op->ui, "Upload size: %u bytes (0x%08x to the end of its region)", len, addr);
+		ui_info(op->ui, "Upload size: %u bytes (0x%08x to the end of its region)", len,
+			addr);
 	}
 	if ((uint64_t)addr + len > UINT64_C(0x100000000))
 		return error_set(err, ERR_USAGE, "upload: 0x%08x + %u bytes runs past 4 GiB", addr,
 				 len);
-	if (!o->dfuse.force &&
-	    !dfuse_mem_check(&l, addr, (uint64_t)addr + len, DFUSE_MEM_READABLE, &bad_start,
-			     &bad_end))
+	if (!o->dfuse.force && !dfuse_mem_check(&l, addr, (uint64_t)addr + len, DFUSE_MEM_READABLE,
+						&bad_start, &bad_end))
 		return error_set(err, ERR_USAGE,
 				 "upload: 0x%08llx-0x%08llx of \"%s\" is not readable by its layout; "
 				 "add :force to try anyway",
@@ -659,8 +661,9 @@ static int op_upload(struct ops *op, struct error *err)
 		return error_wrap(err, "upload");
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return error_set(err, ERR_CANTCREAT, "cannot create a temporary file next to %s: %s",
-				 o->file, strerror(errno));
+		return error_set(err, ERR_CANTCREAT,
+				 "cannot create a temporary file next to %s: %s", o->file,
+				 strerror(errno));
 	/* mkstemp() makes the file private; give it the mode a plain creat() would. */
 	mask = umask(0);
 	umask(mask);
@@ -740,8 +743,8 @@ static int add_job(struct download *dl, size_t cap, int alt_index, uint32_t addr
 	return 0;
 }
 
-static int jobs_from_dfuse(struct ops *op, const struct dfu_file_image *img,
-			   struct download *dl, size_t cap, struct error *err)
+static int jobs_from_dfuse(struct ops *op, const struct dfu_file_image *img, struct download *dl,
+			   size_t cap, struct error *err)
 {
 	const struct opts *o = op->o;
 	int only = -1;
@@ -755,8 +758,8 @@ static int jobs_from_dfuse(struct ops *op, const struct dfu_file_image *img,
 
 		if (only >= 0 && index != only) {
 			/* dfu-util semantics for -a with a .dfu file, but never silently. */
-			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u", t + 1,
-				tg->alt, tg->named ? ", \"" : "", tg->named ? tg->name : "",
+			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u",
+				t + 1, tg->alt, tg->named ? ", \"" : "", tg->named ? tg->name : "",
 				tg->named ? "\"" : "", op->info.alts[only].alt);
 			continue;
 		}
@@ -822,7 +825,8 @@ static int plan_download(struct ops *op, struct download *dl, struct error *err)
 			/* A mass erase covers the alt of the first piece written. */
 			p->mass_erase = o->dfuse.mass_erase && dl->nplans == 1;
 		}
-		if (!dfuse_mem_check(&p->layout, jb->addr, (uint64_t)jb->addr + jb->len, 0, &bs, &be))
+		if (!dfuse_mem_check(&p->layout, jb->addr, (uint64_t)jb->addr + jb->len, 0, &bs,
+				     &be))
 			return error_set(err, ERR_DATA,
 					 "0x%08llx-0x%08llx is outside the memory of alt %u \"%s\"",
 					 (unsigned long long)bs, (unsigned long long)be - 1,
@@ -838,7 +842,8 @@ static int plan_download(struct ops *op, struct download *dl, struct error *err)
 				if ((seg->mode & DFUSE_MEM_WRITEABLE) && seg->end > be) {
 					snprintf(first, sizeof(first),
 						 "; the first writeable address after it is 0x%08llx",
-						 (unsigned long long)(seg->start > be ? seg->start : be));
+						 (unsigned long long)(seg->start > be ? seg->start
+										      : be));
 					break;
 				}
 			return error_set(err, ERR_USAGE,
@@ -1056,8 +1061,8 @@ static int write_job(struct ops *op, const struct alt_plan *p, const struct job 
 			};
 			unsigned long sent = 0;
 			int r = dfuse_write(&op->dfu, (uint32_t)run_start,
-					    jb->data + (run_start - jb->addr), (size_t)(a - run_start),
-					    &wo, prog, &sent, err);
+					    jb->data + (run_start - jb->addr),
+					    (size_t)(a - run_start), &wo, prog, &sent, err);
 
 			if (op->stats != NULL)
 				op->stats->blocks_written += sent;
@@ -1221,8 +1226,10 @@ static int run_plan(struct ops *op, const struct download *dl, struct alt_plan *
 			}
 			if (op->stats != NULL)
 				op->stats->sectors_skipped += same;
-			ui_info(op->ui, "Compared %zu sectors: %lu unchanged, %lu blank, %lu to erase",
-				p->nsectors, same, blank, (unsigned long)p->nsectors - same - blank);
+			ui_info(op->ui,
+				"Compared %zu sectors: %lu unchanged, %lu blank, %lu to erase",
+				p->nsectors, same, blank,
+				(unsigned long)p->nsectors - same - blank);
 		}
 	}
 	r = erase_sectors(op, p, err);
@@ -1266,8 +1273,9 @@ static int leave(struct ops *op, bool has_addr, uint32_t addr, struct error *err
 	bool gone = false;
 	int r;
 
-	ui_info(op->ui, has_addr ? "Leaving DFU mode, starting the application at 0x%08x"
-				 : "Leaving DFU mode",
+	ui_info(op->ui,
+		has_addr ? "Leaving DFU mode, starting the application at 0x%08x"
+			 : "Leaving DFU mode",
 		addr);
 	r = dfuse_leave(&op->dfu, has_addr, addr, &gone, err);
 	if (r != ERR_OK)
@@ -1297,11 +1305,13 @@ static int op_download(struct ops *op, struct error *err)
 		return error_wrap(err, "download: %s", o->file);
 	}
 	if (img.warnings & DFU_FILE_WARN_CRC_FORCED)
-		ui_warn(op->ui, "%s: suffix CRC is wrong (0x%08x, computed 0x%08x); flashing "
+		ui_warn(op->ui,
+			"%s: suffix CRC is wrong (0x%08x, computed 0x%08x); flashing "
 			"anyway because of :force",
 			o->file, img.suffix.crc_stored, img.suffix.crc_computed);
 	if (img.warnings & DFU_FILE_WARN_IMAGESIZE)
-		ui_warn(op->ui, "%s: DFUImageSize matches neither the file nor the file without "
+		ui_warn(op->ui,
+			"%s: DFUImageSize matches neither the file nor the file without "
 			"its suffix",
 			o->file);
 	if (img.warnings & DFU_FILE_WARN_TRAILING)
@@ -1357,7 +1367,8 @@ static int op_download(struct ops *op, struct error *err)
 			if (r != ERR_OK)
 				goto wrap;
 			addr = l.segments[0].start;
-			ui_info(op->ui, "No address given (-s): writing at 0x%08x, the start of \"%s\"",
+			ui_info(op->ui,
+				"No address given (-s): writing at 0x%08x, the start of \"%s\"",
 				addr, l.name);
 		}
 		if ((uint64_t)addr + img.payload_len > UINT64_C(0x100000000)) {
@@ -1516,15 +1527,16 @@ static void print_stats(const struct ops *op)
 	if (s->bytes_written > 0)
 		ui_info(op->ui, "Write:  %llu bytes (%lu blocks sent) in %.3f s, %.1f KiB/s",
 			s->bytes_written, s->blocks_written, seconds(s->write_us),
-			s->write_us ? (double)s->bytes_written / 1024.0 / seconds(s->write_us) : 0.0);
+			s->write_us ? (double)s->bytes_written / 1024.0 / seconds(s->write_us)
+				    : 0.0);
 	if (s->verify_us > 0)
 		ui_info(op->ui, "Verify: %.3f s", seconds(s->verify_us));
 	if (s->bytes_read > 0)
 		ui_info(op->ui, "Read:   %llu bytes in %.3f s, %.1f KiB/s", s->bytes_read,
 			seconds(s->read_us + s->verify_us),
-			s->read_us + s->verify_us
-				? (double)s->bytes_read / 1024.0 / seconds(s->read_us + s->verify_us)
-				: 0.0);
+			s->read_us + s->verify_us ? (double)s->bytes_read / 1024.0 /
+							    seconds(s->read_us + s->verify_us)
+						  : 0.0);
 	if (s->sectors_skipped > 0)
 		ui_info(op->ui, "Diff:   %lu sectors already up to date", s->sectors_skipped);
 	ui_info(op->ui, "USB:    %lu DFU requests", s->requests);

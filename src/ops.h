@@ -14,7 +14,7 @@
 
 /* What one run did, for -v summaries, tests and the benchmark. */
 struct ops_stats {
-	unsigned long requests;	    /* DFU control requests sent */
+	unsigned long requests; /* DFU control requests sent */
 	unsigned long sectors_erased;
 	unsigned long sectors_skipped; /* --diff: already equal to the image */
 	unsigned long blocks_written;

@@ -17,13 +17,13 @@
 #define OPT_VERBOSE_MAX 16
 
 #define OPT_DETACH_DELAY_DEFAULT 5
-#define OPT_DETACH_DELAY_MAX 3600
+#define OPT_DETACH_DELAY_MAX	 3600
 /* --wait=SECONDS: a day is long enough for anyone plugging in a board. */
 #define OPT_WAIT_MAX 86400
 
-#define OPT_PATH_MAX (sizeof(((struct opts *)0)->path) - 1)
+#define OPT_PATH_MAX	 (sizeof(((struct opts *)0)->path) - 1)
 #define OPT_ALT_NAME_MAX (sizeof(((struct opts *)0)->alt_name) - 1)
-#define OPT_SERIAL_MAX (sizeof(((struct opt_serial *)0)->value) - 1)
+#define OPT_SERIAL_MAX	 (sizeof(((struct opt_serial *)0)->value) - 1)
 
 /* How an option takes its argument. */
 enum opt_arg {
@@ -65,7 +65,7 @@ enum opt_key {
 
 struct opt_def {
 	enum opt_key key;
-	const char *name;      /* the long name, matched exactly */
+	const char *name; /* the long name, matched exactly */
 	enum opt_arg arg;
 };
 
@@ -226,8 +226,8 @@ int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, ui
 	if (overflow || v < min || v > max) {
 		opt_format_bound(lo, sizeof(lo), min);
 		opt_format_bound(hi, sizeof(hi), max);
-		return error_set(err, ERR_USAGE, "%s %.*s out of range (%s..%s)", what, OPT_ECHO,
-				 s, lo, hi);
+		return error_set(err, ERR_USAGE, "%s %.*s out of range (%s..%s)", what, OPT_ECHO, s,
+				 lo, hi);
 	}
 	*out = v;
 	return ERR_OK;
@@ -278,8 +278,9 @@ int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err)
 
 	memset(d, 0, sizeof(*d));
 	if (s == NULL || *s == '\0')
-		return error_set(err, ERR_USAGE, "empty argument (expected ADDRESS[:LENGTH]"
-						 "[:MODIFIER]...)");
+		return error_set(err, ERR_USAGE,
+				 "empty argument (expected ADDRESS[:LENGTH]"
+				 "[:MODIFIER]...)");
 	end = strchr(s, ':');
 	n = end != NULL ? (size_t)(end - s) : strlen(s);
 	if (n > 0) {
@@ -424,8 +425,7 @@ static int opt_id_half(const char *s, size_t n, const struct opt_id *dflt, struc
 	return ERR_OK;
 }
 
-int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu,
-		      struct error *err)
+int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu, struct error *err)
 {
 	static const struct opt_id any = { .any_vid = true, .any_pid = true };
 	const char *comma;
@@ -441,16 +441,15 @@ int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu,
 		runtime->given = true;
 		runtime->none = true;
 	} else {
-		rc = opt_id_half(s, comma != NULL ? (size_t)(comma - s) : strlen(s), &any,
-				 runtime, err);
+		rc = opt_id_half(s, comma != NULL ? (size_t)(comma - s) : strlen(s), &any, runtime,
+				 err);
 		if (rc != ERR_OK)
 			return error_wrap(err, "run-time half");
 	}
 	if (comma == NULL)
 		return ERR_OK; /* run-time IDs alone: any DFU-mode device is also taken */
 	/* With both halves, what the DFU half leaves out is the run-time value. */
-	rc = opt_id_half(comma + 1, strlen(comma + 1), runtime->none ? &any : runtime, dfu,
-			 err);
+	rc = opt_id_half(comma + 1, strlen(comma + 1), runtime->none ? &any : runtime, dfu, err);
 	if (rc != ERR_OK)
 		return error_wrap(err, "DFU-mode half");
 	return ERR_OK;
@@ -559,8 +558,8 @@ bad:
 			 OPT_ECHO, s);
 }
 
-static int opt_number(const char *s, uint64_t min, uint64_t max, const char *what,
-		      uint64_t *out, const char *spelled, struct error *err)
+static int opt_number(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
+		      const char *spelled, struct error *err)
 {
 	int rc = opt_strtonum(s, min, max, what, out, err);
 
@@ -737,16 +736,15 @@ static int opt_long(int argc, char *const argv[], int *i, struct opts *o, struct
 	switch (def->arg) {
 	case OPT_ARG_NONE:
 		if (eq != NULL)
-			return error_set(err, ERR_USAGE, "option '%s' takes no argument",
-					 spelled);
+			return error_set(err, ERR_USAGE, "option '%s' takes no argument", spelled);
 		break;
 	case OPT_ARG_REQUIRED:
 		if (eq != NULL) {
 			arg = eq + 1;
 		} else {
 			if (*i + 1 >= argc || argv[*i + 1] == NULL)
-				return error_set(err, ERR_USAGE,
-						 "option '%s' requires an argument", spelled);
+				return error_set(err, ERR_USAGE, "option '%s' requires an argument",
+						 spelled);
 			arg = argv[++*i];
 		}
 		break;

@@ -58,39 +58,39 @@ struct opt_dfuse {
 
 struct opts {
 	enum opt_mode mode;
-	int verbose;	     /* count of -v */
+	int verbose; /* count of -v */
 	/* device selection */
-	struct opt_id id_runtime, id_dfu; /* -d */
+	struct opt_id id_runtime, id_dfu;	      /* -d */
 	struct opt_serial serial_runtime, serial_dfu; /* -S */
 	bool has_path;
-	char path[64];	     /* -p "BUS-PORT.PORT..." */
+	char path[64]; /* -p "BUS-PORT.PORT..." */
 	bool has_devnum;
-	uint8_t devnum;	     /* -n */
+	uint8_t devnum; /* -n */
 	bool has_cfg;
-	uint8_t cfg;	     /* -c */
+	uint8_t cfg; /* -c */
 	bool has_intf;
-	uint8_t intf;	     /* -i */
+	uint8_t intf; /* -i */
 	bool has_alt;
 	bool alt_is_name;
-	uint8_t alt;	     /* -a N */
-	char alt_name[256];  /* -a NAME */
+	uint8_t alt;	    /* -a N */
+	char alt_name[256]; /* -a NAME */
 	/* transfer */
 	bool has_transfer_size;
 	uint16_t transfer_size; /* -t */
-	const char *file;    /* -U/-D argument (points into argv) */
+	const char *file;	/* -U/-D argument (points into argv) */
 	bool has_upload_size;
-	uint32_t upload_size; /* -Z */
+	uint32_t upload_size;	/* -Z */
 	struct opt_dfuse dfuse; /* -s */
 	/* detach, wait, reset */
-	bool detach;	     /* -e */
+	bool detach;		 /* -e */
 	unsigned detach_delay_s; /* -E, default 5 */
-	bool wait;	     /* -w / --wait[=SECONDS] */
+	bool wait;		 /* -w / --wait[=SECONDS] */
 	bool has_wait_timeout;
 	unsigned wait_timeout_s;
-	bool reset;	     /* -R */
+	bool reset; /* -R */
 	/* dfuse-util additions */
-	bool verify;	     /* --verify */
-	bool diff;	     /* --diff */
+	bool verify; /* --verify */
+	bool diff;   /* --diff */
 };
 
 /*
@@ -103,8 +103,7 @@ int opt_parse(int argc, char *const argv[], struct opts *o, struct error *err);
 int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err);
 
 /* Parse a -d argument alone into its two halves. */
-int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu,
-		      struct error *err);
+int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu, struct error *err);
 
 /*
  * Checked number: decimal, or hex with 0x/0X. A leading 0 followed by more

@@ -12,10 +12,10 @@
 #include <stdio.h>
 
 struct ui {
-	int verbose;	 /* number of -v */
-	bool progress;	 /* draw progress bars (stdout is a terminal) */
-	FILE *out;	 /* informational lines (NULL: silent) */
-	FILE *err;	 /* warnings and debug lines (NULL: silent) */
+	int verbose;   /* number of -v */
+	bool progress; /* draw progress bars (stdout is a terminal) */
+	FILE *out;     /* informational lines (NULL: silent) */
+	FILE *err;     /* warnings and debug lines (NULL: silent) */
 };
 
 /* A line on ui->out. */

@@ -31,8 +31,8 @@ static uint64_t mono_us(void)
 
 static void sleep_for_us(uint64_t us)
 {
-	struct timespec ts = {.tv_sec = (time_t)(us / 1000000u),
-			      .tv_nsec = (long)(us % 1000000u) * 1000};
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000u),
+			       .tv_nsec = (long)(us % 1000000u) * 1000 };
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
@@ -123,8 +123,8 @@ static void release_list(struct usb_backend *ub)
 
 /* Where does the DFU functional descriptor hide? After the alt, the interface, or the config. */
 static bool find_func_desc(const struct libusb_config_descriptor *cfg,
-			   const struct libusb_interface *intf, const struct libusb_interface_descriptor *alt,
-			   struct dfu_func_desc *out)
+			   const struct libusb_interface *intf,
+			   const struct libusb_interface_descriptor *alt, struct dfu_func_desc *out)
 {
 	if (dfu_parse_func_desc(alt->extra, (size_t)alt->extra_length, out))
 		return true;
@@ -337,7 +337,8 @@ static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct t
 
 		ub->handle = NULL;
 		if (r == LIBUSB_ERROR_NO_DEVICE)
-			return error_set(err, ERR_NOTFOUND, "device disconnected before it was opened");
+			return error_set(err, ERR_NOTFOUND,
+					 "device disconnected before it was opened");
 		memset(&tmp, 0, sizeof(tmp));
 		describe_open_error(dev, r, &tmp);
 		return error_set(err, (enum error_code)tmp.open_error, "%s", tmp.open_msg);
@@ -424,7 +425,7 @@ void usb_backend_free(struct usb_backend *ub)
 
 struct dev_backend usb_backend_get(struct usb_backend *ub)
 {
-	struct dev_backend be = {.ops = &usb_backend_ops, .ctx = ub};
+	struct dev_backend be = { .ops = &usb_backend_ops, .ctx = ub };
 
 	return be;
 }

@@ -108,9 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t image[5000];
 	static uint8_t back[3000];
 	struct dfu_func_desc fd;
-	struct script s = {.p = data, .left = size, .now_us = 0};
-	struct transport tr = {.ops = &fz_ops, .ctx = &s};
-	struct dfuse_write_opts wo = {0};
+	struct script s = { .p = data, .left = size, .now_us = 0 };
+	struct transport tr = { .ops = &fz_ops, .ctx = &s };
+	struct dfuse_write_opts wo = { 0 };
 	struct dfu_status st;
 	struct error err;
 	struct dfu_if d;

@@ -61,8 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* :force only ever turns errors into warnings. */
 	if (rc_strict == ERR_OK) {
 		require(rc_forced == ERR_OK);
-		require((strict.warnings & (DFU_FILE_WARN_CRC_FORCED | DFU_FILE_WARN_DFUSE_SUFFIX)) ==
-			0);
+		require((strict.warnings &
+			 (DFU_FILE_WARN_CRC_FORCED | DFU_FILE_WARN_DFUSE_SUFFIX)) == 0);
 		a = walk(data, size, &strict);
 	} else {
 		require(strict.targets == NULL && strict.ntargets == 0);

@@ -43,9 +43,9 @@ struct sim_cfg {
 	const char *serial;
 	const char *dfu_serial;
 	const char *port;
-	char *port_alloc; /* the default port path, owned */
+	char *port_alloc;	 /* the default port path, owned */
 	unsigned busnum, devnum; /* devnum 0: automatic */
-	GPtrArray *loads;	  /* "FILE@ADDR" */
+	GPtrArray *loads;	 /* "FILE@ADDR" */
 	unsigned appear_after_ms;
 	int reenumerate_after_ms; /* < 0: default */
 	struct sim_faults faults;
@@ -618,8 +618,7 @@ static void dev_plug(struct sim_dev *d)
 		die_setup("device %s: descriptors do not fit", d->label);
 	n->d = d;
 	g_queue_init(&n->urbs);
-	n->devnum = d->nodes->len == 0 && d->devnum_wanted != 0 ? d->devnum_wanted
-								: r->next_devnum;
+	n->devnum = d->nodes->len == 0 && d->devnum_wanted != 0 ? d->devnum_wanted : r->next_devnum;
 	if (n->devnum >= r->next_devnum)
 		r->next_devnum = n->devnum + 1;
 	if (d->busnum > 255 || n->devnum > 127)
@@ -669,30 +668,36 @@ static void dev_plug(struct sim_dev *d)
 	s_iface = g_strdup_printf("254/1/%u", c->runtime ? 1 : 2);
 	ifname = g_strdup_printf("%s:1.0", d->port);
 
-	n->syspath = umockdev_testbed_add_device(
-		r->tb, "usb", d->port, NULL,
-		/* attributes */
-		"busnum", s_bus, "devnum", s_dev, "devpath", s_devpath, "idVendor", s_vid,
-		"idProduct", s_pid, "bcdDevice", s_bcd, "manufacturer", c->manufacturer, "product",
-		c->product, "serial", serial, "speed", "12", "version", " 2.00", "bDeviceClass",
-		"00", "bDeviceSubClass", "00", "bDeviceProtocol", "00", "bMaxPacketSize0", s_mps,
-		"bConfigurationValue", "1", "bNumConfigurations", "1", "bNumInterfaces", " 1",
-		"bmAttributes", "c0", "maxchild", "0", NULL,
-		/* properties */
-		"DEVNAME", n->devnode, "SUBSYSTEM", "usb", "DEVTYPE", "usb_device", "DRIVER", "usb",
-		"BUSNUM", s_busp, "DEVNUM", s_devp, "PRODUCT", s_product, "TYPE", "0/0/0",
-		"ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid, "ID_SERIAL_SHORT", serial, NULL);
+	n->syspath =
+		umockdev_testbed_add_device(r->tb, "usb", d->port, NULL,
+					    /* attributes */
+					    "busnum", s_bus, "devnum", s_dev, "devpath", s_devpath,
+					    "idVendor", s_vid, "idProduct", s_pid, "bcdDevice",
+					    s_bcd, "manufacturer", c->manufacturer, "product",
+					    c->product, "serial", serial, "speed", "12", "version",
+					    " 2.00", "bDeviceClass", "00", "bDeviceSubClass", "00",
+					    "bDeviceProtocol", "00", "bMaxPacketSize0", s_mps,
+					    "bConfigurationValue", "1", "bNumConfigurations", "1",
+					    "bNumInterfaces", " 1", "bmAttributes", "c0",
+					    "maxchild", "0", NULL,
+					    /* properties */
+					    "DEVNAME", n->devnode, "SUBSYSTEM", "usb", "DEVTYPE",
+					    "usb_device", "DRIVER", "usb", "BUSNUM", s_busp,
+					    "DEVNUM", s_devp, "PRODUCT", s_product, "TYPE", "0/0/0",
+					    "ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid,
+					    "ID_SERIAL_SHORT", serial, NULL);
 	if (n->syspath == NULL)
 		die_setup("cannot add device %s", d->port);
-	n->ifpath = umockdev_testbed_add_device(
-		r->tb, "usb", ifname, n->syspath,
-		/* attributes */
-		"bInterfaceNumber", "00", "bAlternateSetting", " 0", "bNumEndpoints", "00",
-		"bInterfaceClass", "fe", "bInterfaceSubClass", "01", "bInterfaceProtocol", s_proto,
-		NULL,
-		/* properties */
-		"SUBSYSTEM", "usb", "DEVTYPE", "usb_interface", "PRODUCT", s_product, "TYPE",
-		"0/0/0", "INTERFACE", s_iface, NULL);
+	n->ifpath = umockdev_testbed_add_device(r->tb, "usb", ifname, n->syspath,
+						/* attributes */
+						"bInterfaceNumber", "00", "bAlternateSetting", " 0",
+						"bNumEndpoints", "00", "bInterfaceClass", "fe",
+						"bInterfaceSubClass", "01", "bInterfaceProtocol",
+						s_proto, NULL,
+						/* properties */
+						"SUBSYSTEM", "usb", "DEVTYPE", "usb_interface",
+						"PRODUCT", s_product, "TYPE", "0/0/0", "INTERFACE",
+						s_iface, NULL);
 	if (n->ifpath == NULL)
 		die_setup("cannot add interface %s", ifname);
 
@@ -831,7 +836,7 @@ static const char *preload_lib(void)
 		return env;
 	/* configure may not have found it: then let the dynamic loader search. */
 	return *SIM_PRELOAD_LIB_DEFAULT != '\0' ? SIM_PRELOAD_LIB_DEFAULT
-						  : "libumockdev-preload.so.0";
+						: "libumockdev-preload.so.0";
 }
 
 /*
@@ -878,8 +883,7 @@ static void usage(FILE *f)
 static void list_chips(void)
 {
 	for (const struct sim_chip *c = sim_chips; c->name != NULL; c++)
-		printf("%-10s %04x:%04x  %s\n", c->name, c->idVendor, c->idProduct,
-		       c->description);
+		printf("%-10s %04x:%04x  %s\n", c->name, c->idVendor, c->idProduct, c->description);
 }
 
 /* A device of @chip_name that starts from what the options before any --device said. */

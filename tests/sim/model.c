@@ -113,14 +113,14 @@ enum sim_op {
 };
 
 /* Sector type bits, as in the layout's type letter minus 'a' plus one. */
-#define SEC_READ 1u
+#define SEC_READ  1u
 #define SEC_ERASE 2u
 #define SEC_WRITE 4u
 
-#define SIM_MAX_SECTORS 4096		  /* per alt */
-#define SIM_MAX_ALT_BYTES (64u << 20)	  /* per alt */
-#define SIM_MAX_POLL_MS 0xFFFFFFu	  /* bwPollTimeout is 24 bits */
-#define SIM_STRING_MAX 126		  /* UTF-16 units in one string descriptor */
+#define SIM_MAX_SECTORS	  4096	      /* per alt */
+#define SIM_MAX_ALT_BYTES (64u << 20) /* per alt */
+#define SIM_MAX_POLL_MS	  0xFFFFFFu   /* bwPollTimeout is 24 bits */
+#define SIM_STRING_MAX	  126	      /* UTF-16 units in one string descriptor */
 
 struct sim_sector {
 	uint32_t addr, size;
@@ -266,18 +266,17 @@ static const char *result_name(enum sim_result r)
 static const char *request_name(uint8_t bmRequestType, uint8_t bRequest, char *buf, size_t cap)
 {
 	static const char *const std_names[] = {
-		[0] = "GET_STATUS",	    [1] = "CLEAR_FEATURE",  [3] = "SET_FEATURE",
-		[5] = "SET_ADDRESS",	    [6] = "GET_DESCRIPTOR", [7] = "SET_DESCRIPTOR",
-		[8] = "GET_CONFIGURATION", [9] = "SET_CONFIGURATION",
-		[10] = "GET_INTERFACE",    [11] = "SET_INTERFACE",
+		[0] = "GET_STATUS",	   [1] = "CLEAR_FEATURE",     [3] = "SET_FEATURE",
+		[5] = "SET_ADDRESS",	   [6] = "GET_DESCRIPTOR",    [7] = "SET_DESCRIPTOR",
+		[8] = "GET_CONFIGURATION", [9] = "SET_CONFIGURATION", [10] = "GET_INTERFACE",
+		[11] = "SET_INTERFACE",
 	};
 	static const char *const dfu_names[] = {
 		"DETACH", "DNLOAD", "UPLOAD", "GETSTATUS", "CLRSTATUS", "GETSTATE", "ABORT",
 	};
 	unsigned type = bmRequestType & 0x60u;
 
-	if (type == 0 && bRequest < sizeof(std_names) / sizeof(std_names[0]) &&
-	    std_names[bRequest])
+	if (type == 0 && bRequest < sizeof(std_names) / sizeof(std_names[0]) && std_names[bRequest])
 		return std_names[bRequest];
 	if (type == 0x20 && bRequest < sizeof(dfu_names) / sizeof(dfu_names[0]))
 		return dfu_names[bRequest];
@@ -310,9 +309,9 @@ static void log_request(struct sim_device *d, uint8_t bmRequestType, uint8_t bRe
 	if (!d->log)
 		return;
 	fprintf(d->log, "%llu %s wValue=%u wLength=%u -> %s state=%s status=%s",
-		(unsigned long long)d->now_us, request_name(bmRequestType, bRequest, buf, sizeof(buf)),
-		(unsigned)wValue, (unsigned)wLength, result_name(r), state_name(d->state),
-		status_name(d->status));
+		(unsigned long long)d->now_us,
+		request_name(bmRequestType, bRequest, buf, sizeof(buf)), (unsigned)wValue,
+		(unsigned)wLength, result_name(r), state_name(d->state), status_name(d->status));
 	if (d->log_poll >= 0)
 		fprintf(d->log, " poll=%ld", d->log_poll);
 	if (d->log_note)
@@ -691,11 +690,11 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 	p[0] = 9;
 	p[1] = 2;
 	put_le16(p + 2, (uint16_t)cfg_len);
-	p[4] = 1;	/* bNumInterfaces */
-	p[5] = 1;	/* bConfigurationValue */
+	p[4] = 1; /* bNumInterfaces */
+	p[5] = 1; /* bConfigurationValue */
 	p[6] = 0;
-	p[7] = 0xC0;	/* self powered */
-	p[8] = 50;	/* 100 mA */
+	p[7] = 0xC0; /* self powered */
+	p[8] = 50;   /* 100 mA */
 	p += 9;
 
 	for (size_t i = 0; i < c->nalts; i++) {
@@ -1218,8 +1217,8 @@ static enum sim_result do_upload(struct sim_device *d, uint16_t wValue, uint8_t 
 	} else if (wValue == 1) {
 		return forbidden(d, "wBlockNum 1 is reserved");
 	} else {
-		uint64_t base = (uint64_t)d->pointer +
-				(uint64_t)(wValue - 2u) * xfer_size(d->mem_chip);
+		uint64_t base =
+			(uint64_t)d->pointer + (uint64_t)(wValue - 2u) * xfer_size(d->mem_chip);
 		const struct sim_sector *s =
 			base <= UINT32_MAX ? alt_sector(&d->alts[d->alt], (uint32_t)base) : NULL;
 
@@ -1306,8 +1305,8 @@ static enum sim_result dfu_request(struct sim_device *d, uint8_t bmRequestType, 
 				   uint16_t wLength, size_t *actual)
 {
 	bool in = bmRequestType & 0x80u;
-	bool want_in = bRequest == REQ_UPLOAD || bRequest == REQ_GETSTATUS ||
-		       bRequest == REQ_GETSTATE;
+	bool want_in =
+		bRequest == REQ_UPLOAD || bRequest == REQ_GETSTATUS || bRequest == REQ_GETSTATE;
 
 	if ((bmRequestType & 0x1Fu) != 1 || (wIndex & 0xFFu) != 0) {
 		d->log_note = "not the DFU interface";
@@ -1406,8 +1405,7 @@ enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_
 	} else if ((bmRequestType & 0x60u) == 0x20) {
 		if (!again)
 			count_dfu_request(d, bRequest);
-		r = dfu_request(d, bmRequestType, bRequest, wValue, wIndex, data, wLength,
-				actual);
+		r = dfu_request(d, bmRequestType, bRequest, wValue, wIndex, data, wLength, actual);
 	} else {
 		r = SIM_STALL;
 	}

@@ -19,24 +19,24 @@
 
 /* Device timing: what the ROM reports in bwPollTimeout, in milliseconds. */
 struct sim_timing {
-	uint32_t cmd_ms;	     /* Set Address Pointer, Get Commands */
-	uint32_t write_ms;	     /* one DNLOAD data block */
-	uint32_t erase_ms_per_16k;   /* page/sector erase, scaled by sector size (min 1 unit) */
-	uint32_t erase_min_ms;	     /* floor for one erase */
+	uint32_t cmd_ms;	   /* Set Address Pointer, Get Commands */
+	uint32_t write_ms;	   /* one DNLOAD data block */
+	uint32_t erase_ms_per_16k; /* page/sector erase, scaled by sector size (min 1 unit) */
+	uint32_t erase_min_ms;	   /* floor for one erase */
 	uint32_t mass_erase_ms;
-	uint32_t manifest_ms;	     /* leave: GETSTATUS after the zero-length DNLOAD */
+	uint32_t manifest_ms; /* leave: GETSTATUS after the zero-length DNLOAD */
 };
 
 /* A chip is data: everything that tells one part from another. */
 struct sim_chip {
-	const char *name;	  /* "f4", "f1", "h7", "protboot", "gd32", "f7", "runtime" */
+	const char *name; /* "f4", "f1", "h7", "protboot", "gd32", "f7", "runtime" */
 	const char *description;
 	uint16_t idVendor, idProduct, bcdDevice;
 	const char *manufacturer, *product, *serial; /* default serial */
 	uint8_t bMaxPacketSize0;
-	bool runtime;		  /* interface protocol 1 (application) instead of 2 */
-	uint16_t dfu_idProduct;	  /* runtime: PID after detach + reset */
-	const char *dfu_chip;	  /* runtime: name of the chip it becomes */
+	bool runtime;		/* interface protocol 1 (application) instead of 2 */
+	uint16_t dfu_idProduct; /* runtime: PID after detach + reset */
+	const char *dfu_chip;	/* runtime: name of the chip it becomes */
 	/* DFU functional descriptor */
 	uint8_t bmAttributes;
 	uint16_t wDetachTimeOut, wTransferSize, bcdDFUVersion;
@@ -52,27 +52,27 @@ extern const struct sim_chip sim_chips[];
 
 /* Faults and quirks that a test can switch on for one device. */
 struct sim_faults {
-	bool immediate;		   /* commands answer dfuDNLOAD-IDLE at the first GETSTATUS */
-	unsigned stall_busy_getstatus; /* STALL this many GETSTATUS per busy period (STM32L4) */
+	bool immediate;			/* commands answer dfuDNLOAD-IDLE at the first GETSTATUS */
+	unsigned stall_busy_getstatus;	/* STALL this many GETSTATUS per busy period (STM32L4) */
 	bool vanish_on_leave_getstatus; /* the GETSTATUS after the leave request fails: gone */
-	unsigned disconnect_after; /* vanish at the Nth control request (0 = never) */
-	bool read_protected;	   /* RDP level 1: upload and write fail with errVENDOR */
-	bool strict_timing;	   /* a GETSTATUS before bwPollTimeout elapsed is answered late
+	unsigned disconnect_after;	/* vanish at the Nth control request (0 = never) */
+	bool read_protected;		/* RDP level 1: upload and write fail with errVENDOR */
+	bool strict_timing;		/* a GETSTATUS before bwPollTimeout elapsed is answered late
 				      (sim_device_control returns SIM_LATER) instead of at once */
 };
 
 enum sim_result {
-	SIM_OK = 0,	/* transfer done; *actual bytes moved */
-	SIM_STALL = 1,	/* STALL handshake */
-	SIM_NODEV = 2,	/* the device is gone (ENODEV) */
-	SIM_LATER = 3,	/* strict timing: not answered yet, ask again at sim_device_ready_at() */
+	SIM_OK = 0,    /* transfer done; *actual bytes moved */
+	SIM_STALL = 1, /* STALL handshake */
+	SIM_NODEV = 2, /* the device is gone (ENODEV) */
+	SIM_LATER = 3, /* strict timing: not answered yet, ask again at sim_device_ready_at() */
 };
 
 /* What the device does after a bus reset, returned by sim_device_reset(). */
 enum sim_reset_result {
-	SIM_RESET_SAME = 0,	/* still the same device, state back to dfuIDLE / appIDLE */
-	SIM_RESET_REENUMERATE,	/* run-time device detached: now the DFU-mode chip */
-	SIM_RESET_GONE,		/* left DFU mode (runs the application): gone from the bus */
+	SIM_RESET_SAME = 0,    /* still the same device, state back to dfuIDLE / appIDLE */
+	SIM_RESET_REENUMERATE, /* run-time device detached: now the DFU-mode chip */
+	SIM_RESET_GONE,	       /* left DFU mode (runs the application): gone from the bus */
 };
 
 struct sim_device;
@@ -124,17 +124,17 @@ int sim_device_dump(const struct sim_device *d, const char *dir);
 
 /* Instrumentation counters. */
 struct sim_stats {
-	unsigned long requests;	      /* all control requests, standard ones included */
-	unsigned long dfu_requests;   /* class requests only */
+	unsigned long requests;	    /* all control requests, standard ones included */
+	unsigned long dfu_requests; /* class requests only */
 	unsigned long dnload, upload, getstatus, clrstatus, abort, getstate, detach;
 	unsigned long set_address, erase, mass_erase, unprotect, leave;
 	unsigned long bytes_written, bytes_read;
-	unsigned long early_polls;    /* GETSTATUS sooner than the announced bwPollTimeout */
-	unsigned long unerased_writes; /* DNLOAD onto flash that was not blank */
-	unsigned long forbidden;      /* requests the state did not allow (STALLed) */
+	unsigned long early_polls;	     /* GETSTATUS sooner than the announced bwPollTimeout */
+	unsigned long unerased_writes;	     /* DNLOAD onto flash that was not blank */
+	unsigned long forbidden;	     /* requests the state did not allow (STALLed) */
 	unsigned long erases_per_sector_max; /* most erases any one sector saw */
-	uint64_t device_wait_us;      /* sum of the bwPollTimeouts announced (the device minimum) */
-	unsigned long busy_stalls;    /* GETSTATUS STALLed by faults.stall_busy_getstatus */
+	uint64_t device_wait_us;   /* sum of the bwPollTimeouts announced (the device minimum) */
+	unsigned long busy_stalls; /* GETSTATUS STALLed by faults.stall_busy_getstatus */
 };
 void sim_device_stats(const struct sim_device *d, struct sim_stats *out);
 

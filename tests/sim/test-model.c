@@ -47,7 +47,7 @@ struct h {
 	uint64_t now;
 	size_t actual;
 	uint8_t buf[4096];
-	uint32_t poll;	/* bwPollTimeout of the last GETSTATUS */
+	uint32_t poll; /* bwPollTimeout of the last GETSTATUS */
 };
 
 static bool h_open(struct h *h, const char *chip)
@@ -215,12 +215,13 @@ static void test_descriptors(void)
 		ok(alts_ok, "%s: %zu interface descriptors, protocol %d", c->name, c->nalts,
 		   c->runtime ? 1 : 2);
 		ok(off + 9 == n && b[off] == 9 && b[off + 1] == 0x21 &&
-			   b[off + 2] == c->bmAttributes && le16(b + off + 3) == c->wDetachTimeOut &&
+			   b[off + 2] == c->bmAttributes &&
+			   le16(b + off + 3) == c->wDetachTimeOut &&
 			   le16(b + off + 5) == c->wTransferSize &&
 			   le16(b + off + 7) == c->bcdDFUVersion,
 		   "%s: functional descriptor after the last alt", c->name);
-		is_int(sim_device_descriptors(d, b, 10), want, "%s: short buffer still tells the size",
-		       c->name);
+		is_int(sim_device_descriptors(d, b, 10), want,
+		       "%s: short buffer still tells the size", c->name);
 		sim_device_free(d);
 	}
 	ok(sim_chip_find("nope") == NULL && sim_chip_find(NULL) == NULL, "unknown chip: NULL");
@@ -236,7 +237,8 @@ static void test_standard_requests(void)
 	if (!h_open(&h, "f4"))
 		return;
 	r = req(&h, 0x80, 6, 0x0300, h.buf, 255);
-	ok(r == SIM_OK && h.actual == 4 && h.buf[0] == 4 && h.buf[1] == 3 && le16(h.buf + 2) == 0x0409,
+	ok(r == SIM_OK && h.actual == 4 && h.buf[0] == 4 && h.buf[1] == 3 &&
+		   le16(h.buf + 2) == 0x0409,
 	   "string 0: langid 0x0409");
 	r = req(&h, 0x80, 6, 0x0302, h.buf, 255);
 	name = h.chip->product;
@@ -306,9 +308,9 @@ static bool prep(struct h *h, enum prep p)
 
 static void test_state_table(void)
 {
-	static const char *const prep_names[] = { "dfuIDLE", "dfuDNLOAD-IDLE", "dfuUPLOAD-IDLE",
+	static const char *const prep_names[] = { "dfuIDLE",  "dfuDNLOAD-IDLE", "dfuUPLOAD-IDLE",
 						  "dfuERROR", "dfuDNLOAD-SYNC", "dfuDNBUSY" };
-	static const char *const req_names[] = { "DETACH", "DNLOAD", "UPLOAD", "GETSTATUS",
+	static const char *const req_names[] = { "DETACH",    "DNLOAD",	  "UPLOAD", "GETSTATUS",
 						 "CLRSTATUS", "GETSTATE", "ABORT" };
 	/* DFU 1.1 appendix A as the model implements it; a STALL always lands in dfuERROR */
 	static const struct {
@@ -360,9 +362,11 @@ static void test_state_table(void)
 		uint8_t type = rows[i].request == 2 || rows[i].request == 3 || rows[i].request == 5
 				       ? 0xA1
 				       : 0x21;
-		uint16_t len = rows[i].request == 1 ? 16 : rows[i].request == 2 ? 2048
-						     : rows[i].request == 3 ? 6
-						     : rows[i].request == 5 ? 1 : 0;
+		uint16_t len = rows[i].request == 1   ? 16
+			       : rows[i].request == 2 ? 2048
+			       : rows[i].request == 3 ? 6
+			       : rows[i].request == 5 ? 1
+						      : 0;
 		uint16_t block = rows[i].request == 1 || rows[i].request == 2 ? 2 : 0;
 
 		if (!h_open(&h, "f4"))
@@ -377,8 +381,8 @@ static void test_state_table(void)
 		sim_device_stats(h.d, &st);
 		ok(r == rows[i].result && sim_device_state(h.d) == rows[i].state &&
 			   (r != SIM_STALL || st.forbidden >= 1),
-		   "%s + %s -> %s, state %d", prep_names[rows[i].from],
-		   req_names[rows[i].request], r == SIM_OK ? "OK" : "STALL", rows[i].state);
+		   "%s + %s -> %s, state %d", prep_names[rows[i].from], req_names[rows[i].request],
+		   r == SIM_OK ? "OK" : "STALL", rows[i].state);
 		if (r != rows[i].result || sim_device_state(h.d) != rows[i].state)
 			diag("got result %d state %u", r, sim_device_state(h.d));
 		h_close(&h);
@@ -392,8 +396,8 @@ static void test_error_recovery(void)
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(abort_req(&h) == SIM_OK && dnload(&h, 0, (const uint8_t[]){ 0x21, 0, 0, 0, 8 }, 5) ==
-			SIM_OK,
+	ok(abort_req(&h) == SIM_OK &&
+		   dnload(&h, 0, (const uint8_t[]){ 0x21, 0, 0, 0, 8 }, 5) == SIM_OK,
 	   "DNLOAD from dfuIDLE accepted");
 	is_int(upload(&h, 2, 16), SIM_STALL, "UPLOAD in dfuDNLOAD-SYNC STALLs");
 	ok(getstatus(&h) == SIM_OK && h.buf[4] == DFU_ERROR && st_status(&h) == errSTALLEDPKT,
@@ -436,11 +440,11 @@ static void test_round_trip(void)
 		ts = h.chip->wTransferSize;
 		pattern(img, 2u * ts, (unsigned)i);
 		good = set_address(&h, base) == OK && erase(&h, base, NULL) == OK &&
-		       set_address(&h, base) == OK &&
-		       run_dnload(&h, 2, img, ts, NULL) == OK &&
+		       set_address(&h, base) == OK && run_dnload(&h, 2, img, ts, NULL) == OK &&
 		       run_dnload(&h, 3, img + ts, ts, NULL) == OK;
 		ok(good, "%s: set address, erase, two blocks written", chips[i]);
-		ok(sim_device_read(h.d, base, back, 2u * ts) == 0 && memcmp(back, img, 2u * ts) == 0,
+		ok(sim_device_read(h.d, base, back, 2u * ts) == 0 &&
+			   memcmp(back, img, 2u * ts) == 0,
 		   "%s: flash holds the image", chips[i]);
 		good = abort_req(&h) == SIM_OK && upload(&h, 2, ts) == SIM_OK && h.actual == ts &&
 		       memcmp(h.buf, img, ts) == 0 && upload(&h, 3, ts) == SIM_OK &&
@@ -477,7 +481,8 @@ static void test_unerased_write(void)
 	set_address(&h, 0x08004800);
 	is_int(run_dnload(&h, 2, b, 17, NULL), OK, "16 x 0xFF and one 0x00 written");
 	is_int(run_dnload(&h, 2, b, 16, NULL), OK, "cells still 0xFF may be written again");
-	is_int(run_dnload(&h, 2, b, 17, NULL), errPROG, "a programmed cell may not, even with 0xFF");
+	is_int(run_dnload(&h, 2, b, 17, NULL), errPROG,
+	       "a programmed cell may not, even with 0xFF");
 	h_close(&h);
 }
 
@@ -493,11 +498,11 @@ static void test_bad_addresses(void)
 	is_int(erase(&h, 0x08000000, NULL), errTARGET, "protboot: erase of read-only sector");
 	clrstatus(&h);
 	set_address(&h, 0x08000000);
-	is_int(run_dnload(&h, 2, img, 1024, NULL), errWRITE, "protboot: write to read-only: errWRITE");
+	is_int(run_dnload(&h, 2, img, 1024, NULL), errWRITE,
+	       "protboot: write to read-only: errWRITE");
 	clrstatus(&h);
 	ok(set_address(&h, 0x0800FC00) == OK && abort_req(&h) == SIM_OK &&
-		   upload(&h, 2, 1024) == SIM_OK && h.actual == 1024 &&
-		   h.buf[0] != 0xFF,
+		   upload(&h, 2, 1024) == SIM_OK && h.actual == 1024 && h.buf[0] != 0xFF,
 	   "protboot: read-only code can be read (not blank)");
 	abort_req(&h);
 	set_address(&h, 0x0800FE00);
@@ -516,7 +521,8 @@ static void test_bad_addresses(void)
 	if (!h_open(&h, "f4"))
 		return;
 	ok(erase(&h, 0x08000000, &poll) == OK && poll == 250, "f4: 16 KiB erase announces 250 ms");
-	ok(erase(&h, 0x08010000, &poll) == OK && poll == 1000, "f4: 64 KiB erase announces 1000 ms");
+	ok(erase(&h, 0x08010000, &poll) == OK && poll == 1000,
+	   "f4: 64 KiB erase announces 1000 ms");
 	ok(erase(&h, 0x080E0000, &poll) == OK && poll == 2000, "f4: 128 KiB erase announces 2 s");
 	sim_device_set_alt(h.d, 0, 1);
 	is_int(erase(&h, 0x1FFFC000, NULL), errTARGET, "f4: option bytes are not erasable");
@@ -579,7 +585,8 @@ static void test_mass_erase(void)
 	sim_device_read(h.d, 0x1FFFC000, back, 16);
 	ok(memcmp(back, opt, 16) == 0, "option bytes untouched");
 	sim_device_stats(h.d, &st);
-	ok(st.mass_erase == 1 && st.erases_per_sector_max == 1, "mass erase counted once per sector");
+	ok(st.mass_erase == 1 && st.erases_per_sector_max == 1,
+	   "mass erase counted once per sector");
 	ok(sim_device_load(h.d, 0x07000000, img, 4) == -1, "load outside every alt fails");
 	h_close(&h);
 }
@@ -848,8 +855,8 @@ static void test_upload_edges(void)
 		   upload(&h, 2, 1024) == SIM_OK && h.actual == 512 &&
 		   sim_device_state(h.d) == DFU_IDLE,
 	   "read past the end of flash: 512 bytes, short packet, dfuIDLE");
-	ok(upload(&h, 3, 1024) == SIM_STALL && getstatus(&h) == SIM_OK &&
-		   h.buf[4] == DFU_ERROR && st_status(&h) == errADDRESS,
+	ok(upload(&h, 3, 1024) == SIM_STALL && getstatus(&h) == SIM_OK && h.buf[4] == DFU_ERROR &&
+		   st_status(&h) == errADDRESS,
 	   "nothing readable: STALL, errADDRESS");
 	clrstatus(&h);
 	ok(set_address(&h, 0x08000000) == OK && abort_req(&h) == SIM_OK &&
@@ -947,10 +954,13 @@ static void test_stats_and_log(void)
 	   "request counters");
 	ok(st.requests == st.dfu_requests && st.requests == 17, "17 requests, all DFU");
 	ok(st.bytes_written == 2048 && st.bytes_read == 2048, "bytes written and read");
-	is_int(st.device_wait_us, 3 * 250000 + 1000 + 8000, "device wait: 3 erases, 1 cmd, 1 write");
-	ok(text && strstr(text, " DNLOAD wValue=0 wLength=5 -> OK state=dfuDNLOAD-SYNC status=OK\n"),
+	is_int(st.device_wait_us, 3 * 250000 + 1000 + 8000,
+	       "device wait: 3 erases, 1 cmd, 1 write");
+	ok(text && strstr(text,
+			  " DNLOAD wValue=0 wLength=5 -> OK state=dfuDNLOAD-SYNC status=OK\n"),
 	   "log: DNLOAD line");
-	ok(text && strstr(text, " GETSTATUS wValue=0 wLength=6 -> OK state=dfuDNBUSY status=OK "
+	ok(text &&
+		   strstr(text, " GETSTATUS wValue=0 wLength=6 -> OK state=dfuDNBUSY status=OK "
 				"poll=250\n") &&
 		   strstr(text, " EVENT erase addr=0x08008000 size=16384\n") &&
 		   strstr(text, " EVENT set-address addr=0x08008000\n") &&

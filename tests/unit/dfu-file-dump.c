@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 	printf("format %s\n", img.format == DFU_FILE_DFUSE ? "dfuse" : "raw");
 	if (img.suffix.present)
 		printf("suffix bcdDevice 0x%04x idProduct 0x%04x idVendor 0x%04x bcdDFU 0x%04x "
-		       "crc %s\n", img.suffix.bcdDevice, img.suffix.idProduct, img.suffix.idVendor,
+		       "crc %s\n",
+		       img.suffix.bcdDevice, img.suffix.idProduct, img.suffix.idVendor,
 		       img.suffix.bcdDFU, img.suffix.crc_ok ? "ok" : "bad");
 	else
 		printf("suffix none\n");

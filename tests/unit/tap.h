@@ -44,7 +44,7 @@ static inline TAP_PRINTF(1, 2) void diag(const char *fmt, ...)
 }
 
 static inline TAP_PRINTF(4, 0) void tap_vresult(bool pass, const char *file, int line,
-						 const char *fmt, va_list ap)
+						const char *fmt, va_list ap)
 {
 	tap_state.run++;
 	if (!pass)

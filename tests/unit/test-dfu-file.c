@@ -37,13 +37,14 @@ enum image_size_mode { SIZE_WITHOUT_SUFFIX, SIZE_WITH_SUFFIX, SIZE_BOGUS };
 struct gen_opts {
 	int btargets; /* -1: the number of targets given */
 	enum image_size_mode image_size;
-	size_t trailing;	/* junk bytes after the last target */
-	bool extra_target;	/* a target the prefix does not count */
+	size_t trailing;   /* junk bytes after the last target */
+	bool extra_target; /* a target the prefix does not count */
 	uint16_t bcdDevice, idProduct, idVendor, bcdDFU;
 };
 
-static const struct gen_opts defaults = { -1, SIZE_WITHOUT_SUFFIX, 0, false, 0xFFFF, 0xDF11,
-					  0x0483, 0x011A };
+static const struct gen_opts defaults = {
+	-1, SIZE_WITHOUT_SUFFIX, 0, false, 0xFFFF, 0xDF11, 0x0483, 0x011A
+};
 
 struct out {
 	uint8_t b[BUF_MAX];
@@ -255,7 +256,8 @@ static void test_suffix_and_size(void)
 
 	g.image_size = SIZE_BOGUS;
 	gen(&o, multi, 1, &g);
-	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "bogus DFUImageSize still parses");
+	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK,
+	       "bogus DFUImageSize still parses");
 	is_int(img.warnings, DFU_FILE_WARN_IMAGESIZE, "bogus DFUImageSize warns");
 	dfu_file_free(&img);
 
@@ -393,16 +395,20 @@ static void test_structure_errors(void)
 	t[0] = (struct gen_target){ 0, 0, NULL, 1, { { 0x08000000, 64 } }, 8 };
 	gen(&o, t, 1, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA, "dwTargetSize too big refused");
-	ok(has(&err, "dwTargetSize is 80") && has(&err, "take 72 bytes"),
-	   "names both sizes (%s)", err.msg);
+	ok(has(&err, "dwTargetSize is 80") && has(&err, "take 72 bytes"), "names both sizes (%s)",
+	   err.msg);
 	t[0].size_delta = -1;
 	gen(&o, t, 1, &g);
-	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA, "dwTargetSize too small refused");
+	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA,
+	       "dwTargetSize too small refused");
 	ok(has(&err, "size 64 runs past the end of the target (63 bytes left)"),
 	   "element past the target end (%s)", err.msg);
 
 	/* The message format the user sees, with the element's file offset. */
-	t[0] = (struct gen_target){ 0, 0, NULL, 3,
+	t[0] = (struct gen_target){ 0,
+				    0,
+				    NULL,
+				    3,
 				    { { 0x08000000, 16 }, { 0x08001000, 16 }, { 0x08002000, 4096 } },
 				    -(4096 - 1024) };
 	t[1] = t[0];
@@ -411,13 +417,15 @@ static void test_structure_errors(void)
 	dfu_file_parse(o.b, o.len, 0, &img, &err);
 	snprintf(want, sizeof(want),
 		 "target 1: element 3 at file offset 0x%zx: size 4096 runs past the end of the "
-		 "target (1024 bytes left)", (size_t)(11 + 274 + 24 + 24));
+		 "target (1024 bytes left)",
+		 (size_t)(11 + 274 + 24 + 24));
 	is_str(err.msg, want, "error names target, element, offset and sizes");
 
 	/* Address + size past 4 GiB. */
 	t[0] = (struct gen_target){ 0, 0, NULL, 1, { { 0xFFFFFF00, 0x100 } }, 0 };
 	gen(&o, t, 1, &g);
-	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "element ending at 4 GiB accepted");
+	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK,
+	       "element ending at 4 GiB accepted");
 	dfu_file_free(&img);
 	t[0].el[0].size = 0x101;
 	gen(&o, t, 1, &g);
@@ -543,8 +551,7 @@ static void test_raw(void)
 	put_suffix(&o, &defaults);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA,
 	       "raw with a DfuSe-claiming suffix refused");
-	ok(has(&err, "suffix says DfuSe but the file has no DfuSe prefix"), "reason (%s)",
-	   err.msg);
+	ok(has(&err, "suffix says DfuSe but the file has no DfuSe prefix"), "reason (%s)", err.msg);
 	is_int(dfu_file_parse(o.b, o.len, DFU_FILE_FORCE, &img, &err), ERR_OK,
 	       "raw with a DfuSe-claiming suffix accepted with force");
 	ok(img.warnings == DFU_FILE_WARN_DFUSE_SUFFIX && img.payload_len == sizeof(fw),

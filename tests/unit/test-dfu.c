@@ -67,7 +67,6 @@ static int send_cmd(struct fix *f, uint8_t code, uint32_t addr)
 	return dfu_dnload(&f->d, 0, cmd, sizeof(cmd), &f->err);
 }
 
-
 static bool contains(const char *hay, const char *needle)
 {
 	return strstr(hay, needle) != NULL;
@@ -512,7 +511,7 @@ static void test_make_idle(void)
 	is_int(r, ERR_OK, "dfu_make_idle from dfuDNLOAD-SYNC waits for the work, then ABORTs");
 	ok(sim_device_state(f.dev) == DFU_STATE_IDLE && s.forbidden == 0,
 	   "dfuIDLE, no forbidden request");
-	ok(s.early_polls == 0,"no early poll (%lu early)", s.early_polls);
+	ok(s.early_polls == 0, "no early poll (%lu early)", s.early_polls);
 	fix_close(&f);
 
 	/* A run-time device cannot be made idle: a clear error. */
@@ -561,7 +560,7 @@ static void test_request_errors(void)
 	r = dfu_get_status(&f.d, &st, &f.err);
 	is_int(r, ERR_IO, "the device vanishes at the second: ERR_IO");
 	ok(contains(f.err.msg, "GETSTATUS: device disconnected") &&
-	       dfu_last_transport(&f.d) == TR_NODEV,
+		   dfu_last_transport(&f.d) == TR_NODEV,
 	   "message \"%s\", transport status TR_NODEV", f.err.msg);
 	fix_close(&f);
 }
@@ -686,10 +685,10 @@ static void test_func_desc(void)
 			continue;
 		}
 		ok(found && fd.bLength == row->want.bLength &&
-		       fd.bmAttributes == row->want.bmAttributes &&
-		       fd.wDetachTimeOut == row->want.wDetachTimeOut &&
-		       fd.wTransferSize == row->want.wTransferSize &&
-		       fd.bcdDFUVersion == row->want.bcdDFUVersion,
+			   fd.bmAttributes == row->want.bmAttributes &&
+			   fd.wDetachTimeOut == row->want.wDetachTimeOut &&
+			   fd.wTransferSize == row->want.wTransferSize &&
+			   fd.bcdDFUVersion == row->want.bcdDFUVersion,
 		   "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x",
 		   row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
 		   fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);

@@ -32,42 +32,98 @@ struct good_row {
 
 static const struct good_row good_rows[] = {
 	/* Real devices (spec section 3), then edge cases that must parse. */
-	{ "F4 1 MiB", "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg", false,
-	  "Internal Flash  ", 3,
+	{ "F4 1 MiB",
+	  "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg",
+	  false,
+	  "Internal Flash  ",
+	  3,
 	  { { 0x08000000, 0x08010000, 16 * K, 4, 7 },
 	    { 0x08010000, 0x08020000, 64 * K, 1, 7 },
 	    { 0x08020000, 0x08100000, 128 * K, 7, 7 } } },
-	{ "option bytes", "@Option Bytes  /0x1FFFC000/01*016 e", false, "Option Bytes  ", 1,
+	{ "option bytes",
+	  "@Option Bytes  /0x1FFFC000/01*016 e",
+	  false,
+	  "Option Bytes  ",
+	  1,
 	  { { 0x1FFFC000, 0x1FFFC010, 16, 1, 5 } } },
-	{ "OTP", "@OTP Memory /0x1FFF7800/01*512 e,01*016 e", false, "OTP Memory ", 2,
+	{ "OTP",
+	  "@OTP Memory /0x1FFF7800/01*512 e,01*016 e",
+	  false,
+	  "OTP Memory ",
+	  2,
 	  { { 0x1FFF7800, 0x1FFF7A00, 512, 1, 5 }, { 0x1FFF7A00, 0x1FFF7A10, 16, 1, 5 } } },
-	{ "device feature", "@Device Feature/0xFFFF0000/01*004 e", false, "Device Feature", 1,
+	{ "device feature",
+	  "@Device Feature/0xFFFF0000/01*004 e",
+	  false,
+	  "Device Feature",
+	  1,
 	  { { 0xFFFF0000, 0xFFFF0004, 4, 1, 5 } } },
-	{ "F103 1 KiB pages", "@Internal Flash  /0x08000000/128*0001Kg", false,
-	  "Internal Flash  ", 1, { { 0x08000000, 0x08020000, K, 128, 7 } } },
-	{ "H7 bank", "@Internal Flash   /0x08000000/16*128Kg", false, "Internal Flash   ", 1,
+	{ "F103 1 KiB pages",
+	  "@Internal Flash  /0x08000000/128*0001Kg",
+	  false,
+	  "Internal Flash  ",
+	  1,
+	  { { 0x08000000, 0x08020000, K, 128, 7 } } },
+	{ "H7 bank",
+	  "@Internal Flash   /0x08000000/16*128Kg",
+	  false,
+	  "Internal Flash   ",
+	  1,
 	  { { 0x08000000, 0x08200000, 128 * K, 16, 7 } } },
-	{ "multi-zone", "@Flash/0x08000000/8*001Ka,56*001Kg/0x1FFF0000/01*016 e", false, "Flash", 3,
+	{ "multi-zone",
+	  "@Flash/0x08000000/8*001Ka,56*001Kg/0x1FFF0000/01*016 e",
+	  false,
+	  "Flash",
+	  3,
 	  { { 0x08000000, 0x08002000, K, 8, 1 },
 	    { 0x08002000, 0x08010000, K, 56, 7 },
 	    { 0x1FFF0000, 0x1FFF0010, 16, 1, 5 } } },
-	{ "GD32 B multiplier", "@Option Bytes /0x1FFFF800/01*016Be", false, "Option Bytes ", 1,
+	{ "GD32 B multiplier",
+	  "@Option Bytes /0x1FFFF800/01*016Be",
+	  false,
+	  "Option Bytes ",
+	  1,
 	  { { 0x1FFFF800, 0x1FFFF810, 16, 1, 5 } } },
-	{ "M multiplier, every type letter", "@X/0x00000000/1*1Ma,1*1Mb,1*1Mc,1*1Md", false, "X",
+	{ "M multiplier, every type letter",
+	  "@X/0x00000000/1*1Ma,1*1Mb,1*1Mc,1*1Md",
+	  false,
+	  "X",
 	  4,
-	  { { 0, M, M, 1, 1 }, { M, 2 * M, M, 1, 2 }, { 2 * M, 3 * M, M, 1, 3 },
+	  { { 0, M, M, 1, 1 },
+	    { M, 2 * M, M, 1, 2 },
+	    { 2 * M, 3 * M, M, 1, 3 },
 	    { 3 * M, 4 * M, M, 1, 4 } } },
-	{ "zones out of order", "@F/0x08004000/1*16Kg/0x08000000/1*16Ka", false, "F", 2,
+	{ "zones out of order",
+	  "@F/0x08004000/1*16Kg/0x08000000/1*16Ka",
+	  false,
+	  "F",
+	  2,
 	  { { 0x08004000, 0x08008000, 16 * K, 1, 7 }, { 0x08000000, 0x08004000, 16 * K, 1, 1 } } },
-	{ "region ending exactly at 4 GiB", "@Top/0xFFFFF000/1*4Kg", false, "Top", 1,
+	{ "region ending exactly at 4 GiB",
+	  "@Top/0xFFFFF000/1*4Kg",
+	  false,
+	  "Top",
+	  1,
 	  { { 0xFFFFF000, 0x100000000, 4 * K, 1, 7 } } },
 	{ "empty name", "@/0x0/1*1Kg", false, "", 1, { { 0, K, K, 1, 7 } } },
-	{ "uppercase 0X and hex digits", "@N/0X0800aBcD/1*1 g", false, "N", 1,
+	{ "uppercase 0X and hex digits",
+	  "@N/0X0800aBcD/1*1 g",
+	  false,
+	  "N",
+	  1,
 	  { { 0x0800ABCD, 0x0800ABCE, 1, 1, 7 } } },
-	{ "trailing garbage kept", "@F/0x08000000/04*016Kgxyz,01*064Kg junk", true, "F", 2,
+	{ "trailing garbage kept",
+	  "@F/0x08000000/04*016Kgxyz,01*064Kg junk",
+	  true,
+	  "F",
+	  2,
 	  { { 0x08000000, 0x08010000, 16 * K, 4, 7 }, { 0x08010000, 0x08020000, 64 * K, 1, 7 } } },
 	{ "max sectors", "@F/0x0/65536*1 g", false, "F", 1, { { 0, 65536, 1, 65536, 7 } } },
-	{ "non-ASCII name", "@Fl\xc3\xa4sh \xff/0x0/1*1Kg", false, "Fl\xc3\xa4sh \xff", 1,
+	{ "non-ASCII name",
+	  "@Fl\xc3\xa4sh \xff/0x0/1*1Kg",
+	  false,
+	  "Fl\xc3\xa4sh \xff",
+	  1,
 	  { { 0, K, K, 1, 7 } } },
 };
 
@@ -137,7 +193,8 @@ static void check_good(const struct good_row *r)
 
 		if (!ok(same, "%s: segment %zu", r->what, i))
 			diag("got start 0x%x end 0x%llx size %u count %u mode %u type %c", g->start,
-			     (unsigned long long)g->end, g->sector_size, g->count, g->mode, g->type);
+			     (unsigned long long)g->end, g->sector_size, g->count, g->mode,
+			     g->type);
 	}
 }
 
@@ -219,8 +276,8 @@ static void test_error_offsets(void)
 	struct error err = { 0 };
 
 	parse("@F/0x08000000/04*016Kg,00*064Kg", &l, &err);
-	ok(strstr(err.msg, "'00*064Kg' at offset 23") != NULL, "zero count names group and offset (%s)",
-	   err.msg);
+	ok(strstr(err.msg, "'00*064Kg' at offset 23") != NULL,
+	   "zero count names group and offset (%s)", err.msg);
 	parse("@F/0x08000000/04*016Kh", &l, &err);
 	ok(strstr(err.msg, "at offset 21") != NULL, "unknown type names its offset (%s)", err.msg);
 	parse("@F/0x0/1*1\x01g", &l, &err);
@@ -281,16 +338,17 @@ struct check_row {
 };
 
 #define PROTBOOT "@Internal Flash  /0x08000000/04*016Ka,04*016Kg,03*128Kg"
-#define F4 "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"
-#define W DFUSE_MEM_WRITEABLE
-#define E DFUSE_MEM_ERASABLE
+#define F4	 "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"
+#define W	 DFUSE_MEM_WRITEABLE
+#define E	 DFUSE_MEM_ERASABLE
 
 static const struct check_row check_rows[] = {
 	{ "protboot: write from the start", PROTBOOT, 0x08000000, 0x08080000, W, false, 0x08000000,
 	  0x08010000 },
 	{ "protboot: write inside the protected part", PROTBOOT, 0x08004000, 0x08005000, W, false,
 	  0x08004000, 0x08005000 },
-	{ "protboot: write after the protected part", PROTBOOT, 0x08010000, 0x08080000, W, true, 0, 0 },
+	{ "protboot: write after the protected part", PROTBOOT, 0x08010000, 0x08080000, W, true, 0,
+	  0 },
 	{ "protboot: last byte writeable", PROTBOOT, 0x0807FFFF, 0x08080000, W, true, 0, 0 },
 	{ "protboot: one byte past the end", PROTBOOT, 0x08010000, 0x08080001, W, false, 0x08080000,
 	  0x08080001 },
@@ -299,8 +357,8 @@ static const struct check_row check_rows[] = {
 	{ "range below the flash", F4, 0x07FFFF00, 0x08000100, W, false, 0x07FFFF00, 0x08000000 },
 	{ "option bytes not erasable", "@Option Bytes  /0x1FFFC000/01*016 e", 0x1FFFC000,
 	  0x1FFFC010, E, false, 0x1FFFC000, 0x1FFFC010 },
-	{ "option bytes writeable", "@Option Bytes  /0x1FFFC000/01*016 e", 0x1FFFC000, 0x1FFFC010, W,
-	  true, 0, 0 },
+	{ "option bytes writeable", "@Option Bytes  /0x1FFFC000/01*016 e", 0x1FFFC000, 0x1FFFC010,
+	  W, true, 0, 0 },
 	{ "adjacent read-only groups merge", "@X/0x08000000/01*016Ka,01*016Ka,02*016Kg", 0x08000000,
 	  0x08010000, W, false, 0x08000000, 0x08008000 },
 	{ "gap and read-only group merge", "@X/0x08000000/1*1Kg/0x08000800/1*1Ka/0x08000C00/1*1Kg",

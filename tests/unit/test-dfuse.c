@@ -72,7 +72,6 @@ static bool contains(const char *hay, const char *needle)
 	return strstr(hay, needle) != NULL;
 }
 
-
 /* Deterministic bytes that are never a whole 0xFF block. */
 static void fill_pattern(uint8_t *p, size_t n, uint32_t seed)
 {
@@ -150,7 +149,7 @@ static void test_set_address(void)
 	r = dfuse_set_address(&f.d, 0x20000000, &f.err);
 	is_int(r, ERR_PROTOCOL, "set address 0x20000000 (outside alt 0) fails");
 	ok(contains(f.err.msg, "set address 0x20000000") && contains(f.err.msg, "errTARGET") &&
-	       contains(f.err.msg, "dfuERROR"),
+		   contains(f.err.msg, "dfuERROR"),
 	   "message names the step, status and state: \"%s\"", f.err.msg);
 	ok(contains(f.err.msg, "address not supported"), "with the errTARGET hint");
 	fix_close(&f);
@@ -365,7 +364,7 @@ static void test_leave(void)
 	r = dfuse_leave(&f.d, true, 0x30000000, &gone, &f.err);
 	is_int(r, ERR_PROTOCOL, "leave with an address the device refuses fails");
 	ok(!sim_device_gone(f.dev) && contains(f.err.msg, "leave") &&
-	       contains(f.err.msg, "errTARGET"),
+		   contains(f.err.msg, "errTARGET"),
 	   "the device stays; message: \"%s\"", f.err.msg);
 	fix_close(&f);
 }
@@ -463,7 +462,8 @@ static void test_write_errors(void)
 	r = dfuse_write(&f.d, FLASH, img, 2048, &plain, NULL, NULL, &f.err);
 	ok(r == ERR_PROTOCOL && contains(f.err.msg, "errVENDOR"),
 	   "a write under read protection fails with errVENDOR: \"%s\"", f.err.msg);
-	ok(contains(f.err.msg, ":unprotect:force"), "and suggests :unprotect:force, as issue 4 asks for writes too");
+	ok(contains(f.err.msg, ":unprotect:force"),
+	   "and suggests :unprotect:force, as issue 4 asks for writes too");
 	r = dfuse_write(&f.d, 0xFFFFF000, img, sizeof(img) + 1, &plain, NULL, NULL, &f.err);
 	is_int(r, ERR_DATA, "a write running past 4 GiB is refused before any request");
 	fix_close(&f);
@@ -511,10 +511,10 @@ static void test_block_wrap(void)
 	ok(mem_is(&f, FLASH, img, LEN), "memory holds the image (no block landed twice)");
 	is_int(s.set_address, 2, "the pointer was re-sent once, before wBlockNum wrapped");
 	r = dfuse_read(&f.d, FLASH, back, LEN, &got, NULL, &f.err);
-	ok(r == ERR_OK && got == LEN && memcmp(img, back, LEN) == 0,"reading it back across the wrap (r=%d, got=%zu): %s", r, got, f.err.msg);
+	ok(r == ERR_OK && got == LEN && memcmp(img, back, LEN) == 0,
+	   "reading it back across the wrap (r=%d, got=%zu): %s", r, got, f.err.msg);
 	s = stats_of(&f);
-	ok(s.forbidden == 0,"no request the state forbids (%lu)",
-		s.forbidden);
+	ok(s.forbidden == 0, "no request the state forbids (%lu)", s.forbidden);
 	fix_close(&f);
 	free(img);
 	free(back);
@@ -682,13 +682,7 @@ static const struct plan_row plan_rows[] = {
 	  ERR_DATA,
 	  { { 0, 0 } },
 	  0 },
-	{ "span outside the layout",
-	  F4_LAYOUT,
-	  { { 0x08100000, 1 } },
-	  1,
-	  ERR_DATA,
-	  { { 0, 0 } },
-	  0 },
+	{ "span outside the layout", F4_LAYOUT, { { 0x08100000, 1 } }, 1, ERR_DATA, { { 0, 0 } }, 0 },
 	{ "span below the layout",
 	  F4_LAYOUT,
 	  { { 0x07FFFFF0, 0x20 } },
@@ -754,8 +748,8 @@ static void test_plan_erase(void)
 static void test_budget(void)
 {
 	ok(dfuse_erase_budget_ms(16 * KiB) >= 250 * 4 &&
-	       dfuse_erase_budget_ms(128 * KiB) >= 2000 * 4 &&
-	       dfuse_erase_budget_ms(256 * KiB) > dfuse_erase_budget_ms(128 * KiB),
+		   dfuse_erase_budget_ms(128 * KiB) >= 2000 * 4 &&
+		   dfuse_erase_budget_ms(256 * KiB) > dfuse_erase_budget_ms(128 * KiB),
 	   "erase budget: several times the F4/F7 datasheet figures, growing with size");
 }
 

@@ -31,7 +31,6 @@ static char tmpdir[256];
 
 /* ---- helpers --------------------------------------------------------------- */
 
-
 static bool contains(const char *hay, const char *needle)
 {
 	return hay != NULL && strstr(hay, needle) != NULL;
@@ -398,7 +397,7 @@ static void test_seed_dfu(void)
 	s = stats_of(dev);
 	is_int(res.r, ERR_OK, "-a 0 -D fw.dfu: %s", res.err.msg);
 	ok(mem_is(dev, FLASH, vectors, sizeof(vectors)) &&
-	       mem_is(dev, 0x08004000, app, sizeof(app)),
+		   mem_is(dev, 0x08004000, app, sizeof(app)),
 	   "both elements are in flash");
 	ok(mem_all(dev, FLASH + sizeof(vectors), 0xFF, 0x4000 - sizeof(vectors)),
 	   "the rest of sector 0 is blank");
@@ -566,10 +565,10 @@ static void test_two_targets(void)
 	is_int(s.erases_per_sector_max, 1, "no sector erased twice (elements share sectors)");
 	is_int(s.erase, 4, "exactly sectors 0, 3, 4 and 5 erased");
 	ok(erased_except(dev, FLASH, 0x4000) && erased_except(dev, 0x0800C000, 0x14000) &&
-	       erased_except(dev, 0x08020000, 0x20000),
+		   erased_except(dev, 0x08020000, 0x20000),
 	   "0xFF everywhere else in the erased sectors");
 	ok(mem_is(dev, 0x08004000, junk + 0x4000, 0x8000) &&
-	       mem_is(dev, 0x08040000, junk + 0x40000, MiB - 0x40000),
+		   mem_is(dev, 0x08040000, junk + 0x40000, MiB - 0x40000),
 	   "sectors the image does not touch keep their contents");
 	is_int(s.set_address, 5, "one Set Address Pointer per element");
 	run_free(&res);
@@ -584,8 +583,8 @@ static void test_two_targets(void)
 	}
 	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-s", ":leave", "-D", path_of("two.dfu"), NULL);
-	ok(res.r == ERR_OK,"-s :leave -D two.dfu succeeds: %s", res.err.msg);
-	ok(sim_device_gone(dev),"and the device left DFU mode");
+	ok(res.r == ERR_OK, "-s :leave -D two.dfu succeeds: %s", res.err.msg);
+	ok(sim_device_gone(dev), "and the device left DFU mode");
 	run_free(&res);
 	simbackend_free(sb);
 	free(junk);
@@ -619,7 +618,7 @@ static void test_alt_skips_target(void)
 	ok(mem_is(dev, 0x1FFFC000, ob_before, sizeof(ob_before)) && !sim_device_gone(dev),
 	   "the option bytes target is not (the device did not reset)");
 	ok(contains(res.errtxt, "warning: skipping target 2 (alt 1, \"Option Bytes\")") &&
-	       contains(res.errtxt, "-a selects alt 0"),
+		   contains(res.errtxt, "-a selects alt 0"),
 	   "a warning names the skipped target: \"%s\"", res.errtxt ? res.errtxt : "");
 	run_free(&res);
 	simbackend_free(sb);
@@ -668,7 +667,7 @@ static void test_missing_alt_and_suffix(void)
 
 	run(sb, &res, "-d", "0483:df11", "-D", path_of("other.dfu"), NULL);
 	ok(res.r == ERR_DATA && contains(res.err.msg, "1234:5678") &&
-	       contains(res.err.msg, "0483:df11"),
+		   contains(res.err.msg, "0483:df11"),
 	   "suffix for 1234:5678 with -d 0483:df11: ERR_DATA naming both: \"%s\"", res.err.msg);
 	is_int(stats_of(dev).dnload, 0, "refused before any DNLOAD");
 	run_free(&res);
@@ -676,7 +675,7 @@ static void test_missing_alt_and_suffix(void)
 	run(sb, &res, "-D", path_of("other.dfu"), NULL);
 	is_int(res.r, ERR_OK, "the same file without -d: %s", res.err.msg);
 	ok(contains(res.errtxt, "warning") && contains(res.errtxt, "1234:5678") &&
-	       mem_is(dev, FLASH, data, sizeof(data)),
+		   mem_is(dev, FLASH, data, sizeof(data)),
 	   "flashed, with a warning naming the file's IDs");
 	run_free(&res);
 	simbackend_free(sb);
@@ -700,10 +699,10 @@ static void test_protected_boot(void)
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("boot.bin"), NULL);
 	is_int(res.r, ERR_USAGE, "protboot: a write into the read-only 64 KiB is refused");
 	ok(contains(res.err.msg, "0x08000000-0x080003ff") &&
-	       contains(res.err.msg, "write-protected"),
+		   contains(res.err.msg, "write-protected"),
 	   "naming the protected range: \"%s\"", res.err.msg);
 	ok(contains(res.err.msg, "first writeable address after it is 0x08010000") &&
-	       contains(res.err.msg, ":force"),
+		   contains(res.err.msg, ":force"),
 	   "the first writeable address and :force");
 	is_int(stats_of(dev).dnload, 0, "before any DNLOAD (no erase, no write)");
 	run_free(&res);
@@ -806,7 +805,8 @@ static void test_uploads(void)
 	    NULL);
 	file = read_file("t1k.bin", &len);
 	is_int(res.r, ERR_OK, "-t 1024 -s 0x08000000:8192 -U: %s", res.err.msg);
-	ok(file != NULL && len == 8192 && memcmp(file, pat, 8192) == 0,"the file equals the flash");
+	ok(file != NULL && len == 8192 && memcmp(file, pat, 8192) == 0,
+	   "the file equals the flash");
 	free(file);
 	run_free(&res);
 	simbackend_free(sb);
@@ -1049,7 +1049,7 @@ static void test_diff(void)
 	ok(contains(res.out, "Cannot compare") && contains(res.out, "flashing in full"),
 	   "--diff on a read-protected device falls back to a full flash");
 	ok(res.r == ERR_PROTOCOL && contains(res.err.msg, "errVENDOR") &&
-	       contains(res.err.msg, ":unprotect:force"),
+		   contains(res.err.msg, ":unprotect:force"),
 	   "whose erase fails with the read-protection hint: \"%s\"", res.err.msg);
 	run_free(&res);
 out:
@@ -1102,7 +1102,7 @@ static void test_runtime(void)
 	simbackend_set_reenum_delay(sb, 8000000);
 	run(sb, &res, "-s", "0x08000000", "-D", path_of("rt.bin"), NULL);
 	ok(res.r == ERR_NOTFOUND &&
-	       contains(res.err.msg, "did not reappear in DFU mode within 5 s"),
+		   contains(res.err.msg, "did not reappear in DFU mode within 5 s"),
 	   "a device that stays away longer than -E: \"%s\"", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
@@ -1183,7 +1183,7 @@ static void test_selection(void)
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
 	is_int(res.r, ERR_USAGE, "two F4 boards: ambiguous");
 	ok(contains(res.err.msg, "AAA111") && contains(res.err.msg, "BBB222") &&
-	       contains(res.err.msg, "1-1") && contains(res.err.msg, "1-2"),
+		   contains(res.err.msg, "1-1") && contains(res.err.msg, "1-2"),
 	   "the error names both: \"%s\"", res.err.msg);
 	ok(contains(res.err.msg, "-S") && contains(res.err.msg, "-p"), "and suggests -S and -p");
 	ok(stats_of(a).dfu_requests == 0 && stats_of(b).dfu_requests == 0,
@@ -1331,12 +1331,14 @@ static void test_misc(void)
 
 	run(sb, &res, "-l", NULL);
 	ok(res.r == ERR_OK &&
-	       contains(res.out, "Found Runtime: [0483:5740] ver=0200, devnum=2, cfg=1, intf=0, "
-				 "path=\"1-1\", alt=0, name=\"DFU runtime\", "
-				 "serial=\"336F38743037\"") &&
-	       contains(res.out, "Found DFU: [0483:df11] ver=2200, devnum=3, cfg=1, intf=0, "
-				 "path=\"1-2\", alt=3, name=\"@Device Feature/0xFFFF0000/01*004 "
-				 "e\", serial=\"336F38743037\""),
+		   contains(res.out,
+			    "Found Runtime: [0483:5740] ver=0200, devnum=2, cfg=1, intf=0, "
+			    "path=\"1-1\", alt=0, name=\"DFU runtime\", "
+			    "serial=\"336F38743037\"") &&
+		   contains(res.out,
+			    "Found DFU: [0483:df11] ver=2200, devnum=3, cfg=1, intf=0, "
+			    "path=\"1-2\", alt=3, name=\"@Device Feature/0xFFFF0000/01*004 "
+			    "e\", serial=\"336F38743037\""),
 	   "-l lists both, in dfu-util's line format");
 	run_free(&res);
 
@@ -1397,7 +1399,7 @@ static void test_misc(void)
 	ok(res.r == ERR_OK && s.mass_erase == 1 && s.erase == 0,
 	   "-s 0x08000000:mass-erase:force -D: one mass erase, no page erase: %s", res.err.msg);
 	ok(mem_is(f4, FLASH, app, sizeof(app)) &&
-	       mem_all(f4, FLASH + sizeof(app), 0xFF, MiB - sizeof(app)),
+		   mem_all(f4, FLASH + sizeof(app), 0xFF, MiB - sizeof(app)),
 	   "the image, and blank flash everywhere else");
 	run_free(&res);
 	simbackend_free(sb);
@@ -1416,14 +1418,14 @@ static void test_misc(void)
 
 	run(sb, &res, "-a", "0", "-s", "0x080FFF00:512", "-U", path_of("past.bin"), NULL);
 	ok(res.r == ERR_USAGE && contains(res.err.msg, "not readable") &&
-	       contains(res.err.msg, ":force") && !file_exists("past.bin"),
+		   contains(res.err.msg, ":force") && !file_exists("past.bin"),
 	   "an upload running past the flash is refused: \"%s\"", res.err.msg);
 	run_free(&res);
 
 	s = stats_of(f4);
 	run(sb, &res, "-a", "0", "-s", "0x080FF000", "-D", path_of("m.bin"), NULL);
 	ok(res.r == ERR_DATA && contains(res.err.msg, "outside the memory") &&
-	       stats_of(f4).dnload == s.dnload,
+		   stats_of(f4).dnload == s.dnload,
 	   "a download running past the flash is refused before any DNLOAD: \"%s\"", res.err.msg);
 	run_free(&res);
 
@@ -1549,7 +1551,7 @@ static void test_more(void)
 		simbackend_plug_at(sb2, 0, 1200000);
 		run(sb2, &res, "-w", "-a", "0", "-s", "0x08000000", "-D", path_of("w.bin"), NULL);
 		ok(res.r == ERR_OK && mem_is(d2, FLASH, app, sizeof(app)) &&
-		       simbackend_now(sb2) >= 1200000,
+			   simbackend_now(sb2) >= 1200000,
 		   "-w waits for the board, then flashes it: %s", res.err.msg);
 		ok(contains(res.out, "Waiting for a matching DFU device"), "saying so once");
 		run_free(&res);
@@ -1581,8 +1583,8 @@ static void test_more(void)
 	}
 	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
-	ok(res.r == ERR_OK,"-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
-	ok(mem_is(dev, FLASH, app, sizeof(app)),"the flash target is written too");
+	ok(res.r == ERR_OK, "-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
+	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written too");
 	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "the option bytes are written");
 	run_free(&res);
 	simbackend_free(sb);
@@ -1611,7 +1613,7 @@ static void test_request_count(void)
 	s = stats_of(dev);
 	ok(res.r == ERR_OK && mem_is(dev, FLASH, img, MiB), "1 MiB random image, full flash");
 	ok(s.set_address == 1 && s.erase == 12 && s.dnload == 1 + 12 + 512 &&
-	       s.getstatus == 2 * s.dnload + 1,
+		   s.getstatus == 2 * s.dnload + 1,
 	   "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start");
 	diag("f4 1 MiB random image, full flash (-a 0 -s 0x08000000 -D): %lu DFU requests (DNLOAD "
 	     "%lu, GETSTATUS %lu, "

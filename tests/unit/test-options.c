@@ -165,7 +165,8 @@ static bool tokens_hold(const char *desc, const char *want, char *bad, size_t ba
 	while (*p != '\0') {
 		size_t n = strcspn(p, " ");
 		bool neg = p[0] == '!';
-		bool found = neg ? has_token(desc, p + 1, n - 1, true) : has_token(desc, p, n, false);
+		bool found =
+			neg ? has_token(desc, p + 1, n - 1, true) : has_token(desc, p, n, false);
 
 		if (found == neg) {
 			snprintf(bad, bad_size, "%.*s", (int)n, p);
@@ -187,11 +188,14 @@ struct parse_row {
 static const struct parse_row parse_rows[] = {
 	/* The seed's three DfuSe command lines. */
 	{ { "-a", "0", "-D", "/path/to/dfuse-image.dfu" },
-	  "mode=DOWNLOAD alt=0 file=/path/to/dfuse-image.dfu !s.given !detach", NULL },
+	  "mode=DOWNLOAD alt=0 file=/path/to/dfuse-image.dfu !s.given !detach",
+	  NULL },
 	{ { "-a", "0", "-s", "0x08000000:1024", "-U", "newfile.bin" },
-	  "mode=UPLOAD alt=0 s.addr=0x08000000 s.len=1024 file=newfile.bin", NULL },
+	  "mode=UPLOAD alt=0 s.addr=0x08000000 s.len=1024 file=newfile.bin",
+	  NULL },
 	{ { "-a", "0", "-s", "0x08004000:leave", "-D", "/path/to/image.bin" },
-	  "mode=DOWNLOAD alt=0 s.addr=0x08004000 s.leave !s.len file=/path/to/image.bin", NULL },
+	  "mode=DOWNLOAD alt=0 s.addr=0x08004000 s.leave !s.len file=/path/to/image.bin",
+	  NULL },
 
 	/* --wait: the optional argument only ever comes with '='. */
 	{ { "--wait", "-D", "fw.bin" }, "mode=DOWNLOAD wait !waitfor file=fw.bin", NULL },
@@ -221,13 +225,14 @@ static const struct parse_row parse_rows[] = {
 	{ { "--alt=1", "--download=fw.bin" }, "mode=DOWNLOAD alt=1 file=fw.bin", NULL },
 	{ { "--alt", "1", "--download", "fw.bin" }, "mode=DOWNLOAD alt=1 file=fw.bin", NULL },
 	{ { "--dfuse-address=0x08000000:1024", "--upload", "u.bin", "--upload-size", "1024" },
-	  "mode=UPLOAD s.addr=0x08000000 s.len=1024 zsize=1024 file=u.bin", NULL },
+	  "mode=UPLOAD s.addr=0x08000000 s.len=1024 zsize=1024 file=u.bin",
+	  NULL },
 	{ { "--list", "--verbose", "--verbose" }, "mode=LIST v=2", NULL },
 	{ { "--detach", "--detach-delay", "7" }, "mode=DETACH detach delay=7", NULL },
 	{ { "--reset" }, "mode=RESET reset", NULL },
 	{ { "--yes", "--list" }, NULL, "unknown option '--yes'" },
-	{ { "--device", "0483:df11", "--serial", "S1,S2", "--path", "1-2", "--cfg", "1",
-	    "--intf", "0", "--devnum", "7", "--transfer-size", "2048", "--list" },
+	{ { "--device", "0483:df11", "--serial", "S1,S2", "--path", "1-2", "--cfg", "1", "--intf",
+	    "0", "--devnum", "7", "--transfer-size", "2048", "--list" },
 	  "mode=LIST rt=0483:df11 sn.rt=S1 sn.dfu=S2 path=1-2 cfg=1 intf=0 devnum=7 xfer=2048",
 	  NULL },
 	{ { "--down", "fw.bin" }, NULL, "unknown option '--down'" },
@@ -295,18 +300,22 @@ static const struct parse_row parse_rows[] = {
 	{ { "-s", ":force" }, NULL, "nothing to do" },
 	{ { "-s", ":will-reset" }, NULL, "nothing to do" },
 	{ { "-e", "-s", "0x08000000" }, NULL, "nothing to do" },
-	{ { "-s", "0x08000000:1024", "-D", "fw.bin" }, NULL,
+	{ { "-s", "0x08000000:1024", "-D", "fw.bin" },
+	  NULL,
 	  "-s 0x08000000:1024: a length is only meaningful for -U" },
 	{ { "-s", "0x08000000:1024:leave" }, NULL, "a length is only meaningful for -U" },
 	{ { "-s", ":leave", "-U", "u.bin" }, "mode=UPLOAD s.leave file=u.bin", NULL },
 	{ { "-s", ":mass-erase:force", "-D", "fw.bin" },
-	  "mode=DOWNLOAD s.mass-erase s.force file=fw.bin", NULL },
-	{ { "-s", ":mass-erase:force", "-U", "u.bin" }, NULL,
+	  "mode=DOWNLOAD s.mass-erase s.force file=fw.bin",
+	  NULL },
+	{ { "-s", ":mass-erase:force", "-U", "u.bin" },
+	  NULL,
 	  "mass-erase with -U would erase the flash before reading it" },
 	{ { "-s", ":unprotect:force", "-U", "u.bin" }, NULL, "unprotect with -U" },
 	{ { "-s", ":unprotect:force", "-D", "fw.bin" }, NULL, "-D would never run" },
 	{ { "-s", "0x08000000:leave", "-s", "0x08004000", "-D", "fw.bin" },
-	  "mode=DOWNLOAD s.addr=0x08004000 !s.leave", NULL },
+	  "mode=DOWNLOAD s.addr=0x08004000 !s.leave",
+	  NULL },
 
 	/* -h and -V win over conflicts, not over options that cannot be read. */
 	{ { "-h" }, "mode=HELP", NULL },
@@ -342,7 +351,8 @@ static const struct parse_row parse_rows[] = {
 	{ { "-d", "0483:df11", "-l" }, "mode=LIST rt=0483:df11 !dfu", NULL },
 	{ { "-d", ",951:26", "-l" }, "mode=LIST rt=- dfu=0951:0026", NULL },
 	{ { "-d", "xyz", "-l" }, NULL, "-d xyz: run-time half: vendor ID 'xyz'" },
-	{ { "--device=0483:df11,1:2,3:4", "-l" }, NULL,
+	{ { "--device=0483:df11,1:2,3:4", "-l" },
+	  NULL,
 	  "--device 0483:df11,1:2,3:4: DFU-mode half: product ID '2,3:4'" },
 	{ { "-d", "1:1", "-d", "2:2", "-l" }, "mode=LIST rt=0002:0002", NULL },
 	{ { "-S", "ABC", "-l" }, "mode=LIST sn.rt=ABC sn.dfu=ABC", NULL },
@@ -401,8 +411,8 @@ static void check_parse_rows(void)
 				diag("error: %s", err.msg);
 				continue;
 			}
-			if (!ok(tokens_hold(desc, row->want, bad, sizeof(bad)), "parse:%s -> %s", line,
-				row->want))
+			if (!ok(tokens_hold(desc, row->want, bad, sizeof(bad)), "parse:%s -> %s",
+				line, row->want))
 				diag("got '%s', token '%s' fails", desc, bad);
 		} else {
 			if (!is_int(rc, ERR_USAGE, "parse:%s fails", line))
@@ -448,8 +458,9 @@ static const struct num_row num_rows[] = {
 	{ "1e3", 0, 10000, 0, "not a number" },
 	{ "0b1", 0, 10, 0, "not a number" },
 	{ "x10", 0, 100, 0, "not a number" },
-	{ "010", 0, 100, 0, "n '010' has a leading zero (octal is not accepted): "
-			    "write 0x010 for hex or 10 for decimal" },
+	{ "010", 0, 100, 0,
+	  "n '010' has a leading zero (octal is not accepted): "
+	  "write 0x010 for hex or 10 for decimal" },
 	{ "00", 0, 100, 0, "write 0x00 for hex or 0 for decimal" },
 	{ "08000000", 0, UINT32_MAX, 0, "write 0x08000000 for hex or 8000000 for decimal" },
 	{ "09", 0, 100, 0, "leading zero" },
@@ -471,8 +482,8 @@ static void check_num_rows(void)
 		} else {
 			is_int(rc, ERR_USAGE, "strtonum '%s' fails", row->s);
 			is_int(v, 12345, "strtonum '%s' leaves the output alone", row->s);
-			if (!ok(strstr(err.msg, row->err) != NULL, "strtonum '%s' -> \"%s\"", row->s,
-				row->err))
+			if (!ok(strstr(err.msg, row->err) != NULL, "strtonum '%s' -> \"%s\"",
+				row->s, row->err))
 				diag("got \"%s\"", err.msg);
 		}
 	}
@@ -497,8 +508,8 @@ static const struct dfuse_row dfuse_rows[] = {
 	{ "0x08000000:leave:1024", "s.len=1024 s.leave", NULL },
 	{ ":1024", "s.len=1024 !s.addr", NULL },
 	{ "0x08000000:leave:leave", "s.leave", NULL },
-	{ "0x08000000:will-reset:force",
-	  "s.will-reset s.force !s.leave !s.mass-erase !s.unprotect", NULL },
+	{ "0x08000000:will-reset:force", "s.will-reset s.force !s.leave !s.mass-erase !s.unprotect",
+	  NULL },
 	{ ":mass-erase:force", "s.mass-erase s.force", NULL },
 	{ ":force:mass-erase", "s.mass-erase s.force", NULL },
 	{ ":unprotect:force", "s.unprotect s.force", NULL },
@@ -669,7 +680,7 @@ static const struct match_row match_rows[] = {
 	{ "0483:df11", false, 0x0483, 0xdf12, false },
 	{ "0483:df11", false, 0x0484, 0xdf11, false },
 	{ "0483:df11", true, 0x1234, 0x5678, true }, /* run-time IDs alone: any DFU device */
-	{ ",951:26", false, 0x0951, 0x0026, false },  /* DFU half alone: no run-time device */
+	{ ",951:26", false, 0x0951, 0x0026, false }, /* DFU half alone: no run-time device */
 	{ ",951:26", true, 0x0951, 0x0026, true },
 	{ ",951:26", true, 0x0951, 0x0027, false },
 	{ "*,-", false, 0x1234, 0x5678, true },
@@ -705,16 +716,16 @@ static void check_match_rows(void)
  * numbers. For -s the number sits in a spec, @pre before it and @post after.
  */
 struct edge_opt {
-	const char *opt;	 /* the option word, or the "--x=" prefix when attached */
+	const char *opt; /* the option word, or the "--x=" prefix when attached */
 	bool attached;
-	const char *pre, *post;	 /* what the argument has around the number */
-	const char *ctx[3];	 /* what makes the command line an operation */
-	const char *key;	 /* describe() token key for the value */
-	bool hex;		 /* describe() prints the value as 0x%08X */
+	const char *pre, *post; /* what the argument has around the number */
+	const char *ctx[3];	/* what makes the command line an operation */
+	const char *key;	/* describe() token key for the value */
+	bool hex;		/* describe() prints the value as 0x%08X */
 	uint64_t min, max;
-	const char *what;	 /* opt_strtonum's name for it */
-	bool field;		 /* a -s field: text not starting with a digit is a modifier */
-	bool alt;		 /* -a: text not starting with a digit is a name */
+	const char *what; /* opt_strtonum's name for it */
+	bool field;	  /* a -s field: text not starting with a digit is a modifier */
+	bool alt;	  /* -a: text not starting with a digit is a name */
 };
 
 static const struct edge_opt edge_opts[] = {
@@ -724,20 +735,49 @@ static const struct edge_opt edge_opts[] = {
 	{ "-i", false, "", "", { "-l" }, "intf", false, 0, 255, "interface", false, false },
 	{ "-a", false, "", "", { "-l" }, "alt", false, 0, 255, "alternate setting", false, true },
 	{ "-t", false, "", "", { "-l" }, "xfer", false, 1, 65535, "transfer size", false, false },
-	{ "-Z", false, "", "", { "-U", "u.bin" }, "zsize", false, 1, 0xFFFFFFFF, "upload size",
-	  false, false },
-	{ "--wait=", true, "", "", { "-l" }, "waitfor", false, 1, 86400, "wait timeout", false,
+	{ "-Z",
+	  false,
+	  "",
+	  "",
+	  { "-U", "u.bin" },
+	  "zsize",
+	  false,
+	  1,
+	  0xFFFFFFFF,
+	  "upload size",
+	  false,
 	  false },
-	{ "-s", false, "", ":leave", { 0 }, "s.addr", true, 0, 0xFFFFFFFF, "address", false,
+	{ "--wait=",
+	  true,
+	  "",
+	  "",
+	  { "-l" },
+	  "waitfor",
+	  false,
+	  1,
+	  86400,
+	  "wait timeout",
+	  false,
 	  false },
-	{ "-s", false, ":", "", { "-U", "u.bin" }, "s.len", false, 1, 0xFFFFFFFF, "length", true,
+	{ "-s", false, "", ":leave", { 0 }, "s.addr", true, 0, 0xFFFFFFFF, "address", false, false },
+	{ "-s",
+	  false,
+	  ":",
+	  "",
+	  { "-U", "u.bin" },
+	  "s.len",
+	  false,
+	  1,
+	  0xFFFFFFFF,
+	  "length",
+	  true,
 	  false },
 };
 
 static const char *const bad_texts[] = { "0x", "0x1g", "-1", "+1", " 1", "1 ", "010" };
 
-static int edge_parse(const struct edge_opt *e, const char *text, struct opts *o,
-		      struct error *err, char *line, size_t size)
+static int edge_parse(const struct edge_opt *e, const char *text, struct opts *o, struct error *err,
+		      char *line, size_t size)
 {
 	char arg[128], joined[160];
 	char *argv[8];
@@ -838,7 +878,8 @@ static void check_edges(void)
 			if (strcmp(t, "0x") == 0)
 				snprintf(want, sizeof(want), "%s '0x' has no digits", e->what);
 			else if (strcmp(t, "010") == 0)
-				snprintf(want, sizeof(want), "%s '010' has a leading zero", e->what);
+				snprintf(want, sizeof(want), "%s '010' has a leading zero",
+					 e->what);
 			else
 				snprintf(want, sizeof(want), "%s '%s' is not a number", e->what, t);
 			edge_expect_err(e, t, want);
@@ -950,20 +991,23 @@ static void check_purity(void)
 	is_int(opt_parse(1, argv, &o1, &err), ERR_USAGE, "argc 1: no operation");
 	is_int(opt_parse(2, argv, &o1, NULL), ERR_USAGE, "a NULL error struct is allowed");
 	/* The walk stops at argv[argc]: the "-x" after it would be an error. */
-	is_int(opt_parse(2, (char *[]){ a0, (char *)"-l", (char *)"-x", NULL }, &o1, &err),
-	       ERR_OK, "argv beyond argc is not read");
+	is_int(opt_parse(2, (char *[]){ a0, (char *)"-l", (char *)"-x", NULL }, &o1, &err), ERR_OK,
+	       "argv beyond argc is not read");
 }
 
 /* The -h text: every option on its own line, modifiers, examples, 80 columns. */
 static void check_usage(void)
 {
 	static const char *const lines[] = {
-		"\n  -h --help ",	   "\n  -V --version ",	      "\n  -v --verbose ",
-		"\n  -l --list ",	   "\n  -e --detach ",	      "\n  -E --detach-delay S",
-		"\n  -d --device ",	   "\n  -n --devnum ",	      "\n  -p --path BUS",
-		"\n  -c --cfg ",	   "\n  -i --intf ",	      "\n  -S --serial ",
-		"\n  -a --alt ",	   "\n  -t --transfer-size ", "\n  -U --upload ",
-		"\n  -Z --upload-size ",   "\n  -D --download ",      "\n  -R --reset ",
+		"\n  -h --help ",	   "\n  -V --version ",
+		"\n  -v --verbose ",	   "\n  -l --list ",
+		"\n  -e --detach ",	   "\n  -E --detach-delay S",
+		"\n  -d --device ",	   "\n  -n --devnum ",
+		"\n  -p --path BUS",	   "\n  -c --cfg ",
+		"\n  -i --intf ",	   "\n  -S --serial ",
+		"\n  -a --alt ",	   "\n  -t --transfer-size ",
+		"\n  -U --upload ",	   "\n  -Z --upload-size ",
+		"\n  -D --download ",	   "\n  -R --reset ",
 		"\n  -w --wait[=SECONDS]", "\n  -s --dfuse-address ",
 		"\n  --verify ",	   "\n  --diff ",
 	};
