@@ -99,18 +99,26 @@ int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct erro
 	return ERR_OK;
 }
 
-int dfuse_mass_erase(struct dfu_if *d, struct error *err)
+/* A one-byte command that erases the whole flash: allow for its long busy time. */
+static int whole_flash_command(struct dfu_if *d, uint8_t code, struct dfu_status *st,
+			       struct error *err)
 {
-	const uint8_t cmd[1] = { DFUSE_CMD_ERASE };
-	struct dfu_status st;
+	const uint8_t cmd[1] = { code };
 	struct dfu_limits saved = d->limits;
 	int r;
 
 	if (d->limits.max_busy_ms < DFUSE_MASS_ERASE_MS * 2)
 		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
-	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, &st, err);
+	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, st, err);
 	d->limits = saved;
-	if (r != ERR_OK)
+	return r;
+}
+
+int dfuse_mass_erase(struct dfu_if *d, struct error *err)
+{
+	struct dfu_status st;
+
+	if (whole_flash_command(d, DFUSE_CMD_ERASE, &st, err) != ERR_OK)
 		return error_wrap(err, "mass erase");
 	return ERR_OK;
 }
@@ -125,16 +133,11 @@ static bool device_vanished(const struct dfu_if *d)
 
 int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err)
 {
-	const uint8_t cmd[1] = { DFUSE_CMD_READ_UNPROTECT };
 	struct dfu_status st;
-	struct dfu_limits saved = d->limits;
 	int r;
 
 	*gone = false;
-	if (d->limits.max_busy_ms < DFUSE_MASS_ERASE_MS * 2)
-		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
-	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, &st, err);
-	d->limits = saved;
+	r = whole_flash_command(d, DFUSE_CMD_READ_UNPROTECT, &st, err);
 	if (r == ERR_OK) {
 		struct dfu_status probe;
 
