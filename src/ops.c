@@ -54,76 +54,59 @@ static void append_candidates(char *buf, size_t len, const struct dev_info *list
 	}
 }
 
+/* Take the one candidate of @n at @idx, or say why there is not exactly one. */
+static int choose(struct ops *op, const struct dev_info *list, const size_t *idx, size_t n,
+		  const char *kind, struct error *err)
+{
+	char msg[ERROR_MSG_MAX];
+
+	if (n == 1) {
+		op->info = list[idx[0]];
+		if (op->info.open_error != ERR_OK)
+			return error_set(err, (enum error_code)op->info.open_error, "%s",
+					 op->info.open_msg);
+		return ERR_OK;
+	}
+	snprintf(msg, sizeof(msg), "%zu %s devices match: ", n, kind);
+	append_candidates(msg, sizeof(msg), list, idx, n);
+	return error_set(err, ERR_USAGE, "%s; choose one with -S SERIAL or -p PATH", msg);
+}
+
 /*
  * Pick the one device the options designate. DFU-mode devices win over
- * run-time ones: an unrelated run-time interface (a sound card, a Bluetooth
- * adapter) must not make a DfuSe operation ambiguous. @want_runtime: -e.
+ * run-time ones, so an unrelated run-time interface (a sound card, a
+ * Bluetooth adapter) never makes a DfuSe operation ambiguous; -e
+ * (@prefer_runtime) looks at run-time devices first.
  */
-static int pick(struct ops *op, const struct dev_info *list, size_t n, bool allow_runtime,
-		bool want_runtime, struct error *err)
+static int pick(struct ops *op, const struct dev_info *list, size_t n, bool prefer_runtime,
+		struct error *err)
 {
 	size_t dfu_idx[16], rt_idx[16];
 	size_t ndfu = 0, nrt = 0, nother = 0;
-	const struct dev_info *blocked = NULL;
-	char msg[ERROR_MSG_MAX];
 
 	for (size_t i = 0; i < n; i++) {
-		if (!dev_matches(op->o, &list[i])) {
+		if (!dev_matches(op->o, &list[i]))
 			nother++;
-			continue;
-		}
-		if (list[i].open_error != ERR_OK && blocked == NULL)
-			blocked = &list[i];
-		if (list[i].runtime) {
-			if (nrt < 16)
-				rt_idx[nrt++] = i;
-		} else if (ndfu < 16) {
+		else if (list[i].runtime && nrt < 16)
+			rt_idx[nrt++] = i;
+		else if (!list[i].runtime && ndfu < 16)
 			dfu_idx[ndfu++] = i;
-		}
 	}
-	if (want_runtime && nrt == 0 && ndfu == 1) {
-		op->info = list[dfu_idx[0]];
-		return ERR_OK;
-	}
-	if (!want_runtime && ndfu == 1) {
-		op->info = list[dfu_idx[0]];
-		goto check_access;
-	}
-	if (!want_runtime && ndfu > 1) {
-		snprintf(msg, sizeof(msg), "%zu DFU-mode devices match: ", ndfu);
-		append_candidates(msg, sizeof(msg), list, dfu_idx, ndfu);
-		return error_set(err, ERR_USAGE, "%s; choose one with -S SERIAL or -p PATH", msg);
-	}
-	if (nrt == 1 && (allow_runtime || want_runtime)) {
-		op->info = list[rt_idx[0]];
-		goto check_access;
-	}
-	if (nrt > 1 && (allow_runtime || want_runtime)) {
-		snprintf(msg, sizeof(msg), "%zu run-time DFU devices match: ", nrt);
-		append_candidates(msg, sizeof(msg), list, rt_idx, nrt);
-		return error_set(err, ERR_USAGE, "%s; choose one with -d VID:PID, -S or -p", msg);
-	}
-	if (nrt == 1)
-		return error_set(err, ERR_NOTFOUND,
-				 "only a run-time DFU device matches (%04x:%04x); this operation "
-				 "needs a device in DFU mode",
-				 list[rt_idx[0]].vid, list[rt_idx[0]].pid);
+	if (prefer_runtime && nrt > 0)
+		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
+	if (ndfu > 0)
+		return choose(op, list, dfu_idx, ndfu, "DFU-mode", err);
+	if (nrt > 0)
+		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
 	if (nother > 0)
 		return error_set(err, ERR_NOTFOUND,
 				 "no DFU device matches the selection (%zu other DFU interface%s "
 				 "present; see -l)",
 				 nother, nother == 1 ? "" : "s");
 	return error_set(err, ERR_NOTFOUND, "no DFU capable USB device found");
-
-check_access:
-	if (op->info.open_error != ERR_OK)
-		return error_set(err, (enum error_code)op->info.open_error, "%s",
-				 op->info.open_msg);
-	(void)blocked;
-	return ERR_OK;
 }
 
-static int scan_and_pick(struct ops *op, bool allow_runtime, bool want_runtime, struct error *err)
+static int scan_and_pick(struct ops *op, bool prefer_runtime, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
@@ -131,7 +114,7 @@ static int scan_and_pick(struct ops *op, bool allow_runtime, bool want_runtime, 
 
 	if (r != ERR_OK)
 		return r;
-	r = pick(op, list, n, allow_runtime, want_runtime, err);
+	r = pick(op, list, n, prefer_runtime, err);
 	free(list);
 	return r;
 }
@@ -160,13 +143,13 @@ static int wait_tick(struct ops *op, uint64_t start, bool *said, struct error *e
 }
 
 /* Find the device, waiting for it with -w. */
-static int wait_for_device(struct ops *op, bool allow_runtime, bool want_runtime, struct error *err)
+static int wait_for_device(struct ops *op, bool prefer_runtime, struct error *err)
 {
 	uint64_t start = clock_us(op);
 	bool said = false;
 
 	for (;;) {
-		int r = scan_and_pick(op, allow_runtime, want_runtime, err);
+		int r = scan_and_pick(op, prefer_runtime, err);
 
 		if (r != ERR_NOTFOUND || !op->o->wait)
 			return r;
@@ -326,7 +309,7 @@ static int wait_for_dfu_mode(struct ops *op, struct error *err)
 /* Find the device for an operation that needs DFU mode; detach a run-time one. */
 static int get_dfu_device(struct ops *op, struct error *err)
 {
-	int r = wait_for_device(op, true, false, err);
+	int r = wait_for_device(op, false, err);
 
 	if (r != ERR_OK)
 		return r;
@@ -1475,7 +1458,7 @@ static int op_command(struct ops *op, struct error *err)
 
 static int op_detach(struct ops *op, struct error *err)
 {
-	int r = wait_for_device(op, true, true, err);
+	int r = wait_for_device(op, true, err);
 
 	if (r != ERR_OK)
 		return r;
@@ -1499,7 +1482,7 @@ static int reset_device(struct ops *op, struct error *err)
 	if (op->gone)
 		return ERR_OK;
 	if (!op->opened) {
-		int r = wait_for_device(op, true, true, err);
+		int r = wait_for_device(op, false, err);
 
 		if (r == ERR_OK)
 			r = open_alt(op, 0, err);
