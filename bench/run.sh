@@ -217,7 +217,7 @@ total=$(($(date +%s) - start))
 
 # ---- the table ----
 
-echo "dfuse-util $("$ours" --version 2>/dev/null | head -n 1 || true)" \
+echo "$("$ours" --version 2>/dev/null | head -n 1 || true)" \
 	"vs $("$ref" --version 2>/dev/null | head -n 1 || true)," \
 	"time scale $scale, strict timing, $total s in all"
 awk -F '\t' -v samefile="$out/same.tsv" -v scale="$scale" '
