@@ -294,37 +294,49 @@ static void stall_reason(struct dfu_if *d, struct error *err)
 		  dfu_state_str(st.bState), status_hint(st.bStatus));
 }
 
-int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
-	       struct ui_progress *p, struct error *err)
+int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink sink, void *ctx,
+		      size_t *got, struct ui_progress *p, struct error *err)
 {
 	size_t xfer = d->transfer_size;
 	size_t off = 0;
-	int r;
+	uint8_t *block_buf;
+	int r = ERR_OK;
 
 	*got = 0;
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "read: transfer size is 0");
-	while (off < len) {
+	block_buf = malloc(xfer);
+	if (block_buf == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	while (off < len && r == ERR_OK) {
 		unsigned block = 2;
 
 		/* wBlockNum wrapped (or one block per pointer): leave dfuUPLOAD-IDLE first. */
-		if (off > 0 && dfu_abort(d, err) != ERR_OK)
-			return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
-		r = dfuse_set_address(d, (uint32_t)(addr + off), err);
+		if (off > 0)
+			r = dfu_abort(d, err);
+		if (r == ERR_OK)
+			r = dfuse_set_address(d, (uint32_t)(addr + off), err);
 		/* AN3156: UPLOAD starts from dfuIDLE, so leave dfuDNLOAD-IDLE first. */
 		if (r == ERR_OK)
 			r = dfu_abort(d, err);
-		if (r != ERR_OK)
-			return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+		if (r != ERR_OK) {
+			error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+			break;
+		}
 		while (off < len && block <= 0xFFFF) {
 			size_t want = len - off < xfer ? len - off : xfer;
 			size_t n = 0;
 
-			r = dfu_upload(d, (uint16_t)block, buf + off, (uint16_t)want, &n, err);
+			r = dfu_upload(d, (uint16_t)block, block_buf, (uint16_t)want, &n, err);
 			if (r != ERR_OK && dfu_last_transport(d) == TR_STALL)
 				stall_reason(d, err);
+			if (r != ERR_OK) {
+				error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+				break;
+			}
+			r = sink(ctx, block_buf, n, err);
 			if (r != ERR_OK)
-				return error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+				break;
 			off += n;
 			*got = off;
 			if (p != NULL)
@@ -332,6 +344,7 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 			if (n < want) {
 				/* A short reply ends the upload: the device has no more. */
 				r = dfu_make_idle(d, err);
+				free(block_buf);
 				return r == ERR_OK ? ERR_OK : error_wrap(err, "read");
 			}
 			block++;
@@ -339,8 +352,34 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 				break;
 		}
 	}
+	free(block_buf);
+	if (r != ERR_OK)
+		return r;
 	r = dfu_abort(d, err);
 	return r == ERR_OK ? ERR_OK : error_wrap(err, "read: ending the upload");
+}
+
+struct memory_sink {
+	uint8_t *buf;
+	size_t off;
+};
+
+static int to_memory(void *ctx, const uint8_t *data, size_t n, struct error *err)
+{
+	struct memory_sink *m = ctx;
+
+	(void)err;
+	memcpy(m->buf + m->off, data, n);
+	m->off += n;
+	return ERR_OK;
+}
+
+int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
+	       struct ui_progress *p, struct error *err)
+{
+	struct memory_sink m = { .buf = buf, .off = 0 };
+
+	return dfuse_read_stream(d, addr, len, to_memory, &m, got, p, err);
 }
 
 static int sector_cmp(const void *a, const void *b)

@@ -72,6 +72,19 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 		const struct dfuse_write_opts *wo, struct ui_progress *p, unsigned long *sent,
 		struct error *err);
 
+/* Receives each block an upload returns, in order; anything but ERR_OK stops the read. */
+typedef int (*dfuse_sink)(void *ctx, const uint8_t *data, size_t n, struct error *err);
+
+/*
+ * Read @len bytes at @addr and hand them to @sink block by block, with one
+ * Set Address Pointer for the whole range (again only when wBlockNum would
+ * wrap, or per block when d->pointer_per_block). *@got = bytes delivered;
+ * fewer than @len means the device ended the upload early. On success the
+ * device is left in dfuIDLE.
+ */
+int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink sink, void *ctx,
+		      size_t *got, struct ui_progress *p, struct error *err);
+
 /*
  * Read @len bytes at @addr into @buf (Set Address Pointer, ABORT, UPLOAD
  * blocks from 2). *@got = bytes read; fewer than @len means the device ended

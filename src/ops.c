@@ -545,43 +545,30 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-/* Upload [addr, addr+len) of the open alt into @fd. */
+static int to_file(void *ctx, const uint8_t *data, size_t n, struct error *err)
+{
+	if (write_all(*(const int *)ctx, data, n) != 0)
+		return error_set(err, ERR_IO, "writing the upload: %s", strerror(errno));
+	return ERR_OK;
+}
+
+/* Upload [addr, addr+len) of the open alt into @fd, as one stream of blocks. */
 static int upload_to_fd(struct ops *op, int fd, uint32_t addr, uint32_t len, struct error *err)
 {
-	enum { CHUNK = 64 * 1024 };
-	uint8_t *buf = malloc(CHUNK);
 	struct ui_progress p;
 	uint64_t t0 = clock_us(op);
-	uint64_t off = 0;
-	int r = ERR_OK;
+	size_t got = 0;
+	int r;
 
-	if (buf == NULL)
-		return error_set(err, ERR_NOMEM, "out of memory");
 	ui_progress_begin(&p, op->ui, "Reading", len);
-	while (off < len) {
-		size_t want = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
-		size_t got = 0;
-
-		r = dfuse_read(&op->dfu, (uint32_t)(addr + off), buf, want, &got, &p, err);
-		if (r != ERR_OK)
-			break;
-		if (write_all(fd, buf, got) != 0) {
-			r = error_set(err, ERR_IO, "writing the upload: %s", strerror(errno));
-			break;
-		}
-		off += got;
-		if (got < want) {
-			r = error_set(err, ERR_PROTOCOL,
-				      "the device ended the upload at 0x%08llx after %llu of %u bytes",
-				      (unsigned long long)(addr + off), (unsigned long long)off,
-				      len);
-			break;
-		}
-	}
+	r = dfuse_read_stream(&op->dfu, addr, len, to_file, &fd, &got, &p, err);
 	ui_progress_end(&p);
-	free(buf);
+	if (r == ERR_OK && got < len)
+		r = error_set(err, ERR_PROTOCOL,
+			      "the device ended the upload at 0x%08llx after %zu of %u bytes",
+			      (unsigned long long)addr + got, got, len);
 	if (op->stats != NULL) {
-		op->stats->bytes_read += off;
+		op->stats->bytes_read += got;
 		op->stats->read_us += clock_us(op) - t0;
 	}
 	return r;
@@ -890,76 +877,115 @@ static bool is_blank(const uint8_t *p, size_t n)
 	return true;
 }
 
+/* Compare sector @s as read (@cur) with what a full flash would leave there. */
+static void classify_sector(const struct download *dl, struct alt_plan *p, size_t s,
+			    const uint8_t *cur, uint8_t *want)
+{
+	const struct dfuse_sector *sec = &p->sectors[s];
+	uint64_t e = (uint64_t)sec->start + sec->size;
+
+	memset(want, 0xFF, sec->size);
+	for (size_t j = 0; j < dl->njobs; j++) {
+		const struct job *jb = &dl->jobs[j];
+		uint64_t a = jb->addr > sec->start ? jb->addr : sec->start;
+		uint64_t b = (uint64_t)jb->addr + jb->len;
+
+		if (jb->alt_index != p->alt_index)
+			continue;
+		if (b > e)
+			b = e;
+		if (a < b)
+			memcpy(want + (a - sec->start), jb->data + (a - jb->addr), (size_t)(b - a));
+	}
+	if (memcmp(cur, want, sec->size) == 0)
+		p->action[s] = SECTOR_SAME;
+	else if (is_blank(cur, sec->size))
+		p->action[s] = SECTOR_BLANK;
+	else
+		p->action[s] = SECTOR_ERASE;
+}
+
+/* Collects a stream of uploaded blocks into sectors and classifies each one. */
+struct diff_reader {
+	const struct download *dl;
+	struct alt_plan *p;
+	size_t sector; /* the sector being filled */
+	size_t filled;
+	uint8_t *cur, *want;
+};
+
+static int diff_sink(void *ctx, const uint8_t *data, size_t n, struct error *err)
+{
+	struct diff_reader *c = ctx;
+
+	while (n > 0) {
+		size_t size, take;
+
+		if (c->sector >= c->p->nsectors)
+			return error_set(err, ERR_PROTOCOL, "the device sent more than was asked");
+		size = c->p->sectors[c->sector].size;
+		take = n < size - c->filled ? n : size - c->filled;
+		memcpy(c->cur + c->filled, data, take);
+		c->filled += take;
+		data += take;
+		n -= take;
+		if (c->filled == size) {
+			classify_sector(c->dl, c->p, c->sector, c->cur, c->want);
+			c->sector++;
+			c->filled = 0;
+		}
+	}
+	return ERR_OK;
+}
+
 /*
- * --diff: read every planned sector and compare it with what a full flash
- * would leave there (the image's bytes, 0xFF elsewhere in the sector).
- * Returns ERR_OK, or an error when the device cannot be read: the caller
- * then falls back to a full flash.
+ * --diff: read every planned sector (each run of adjacent sectors as one
+ * stream) and compare it with what a full flash would leave there: the
+ * image's bytes, 0xFF elsewhere in the sector. Returns ERR_OK, or an error
+ * when the device cannot be read: the caller then falls back to a full flash.
  */
 static int diff_sectors(struct ops *op, const struct download *dl, struct alt_plan *p,
 			struct error *err)
 {
+	struct diff_reader c = { .dl = dl, .p = p };
 	uint64_t t0 = clock_us(op);
-	uint8_t *cur = NULL, *want = NULL;
-	size_t cap = 0;
+	uint32_t biggest = 0;
 	int r = ERR_OK;
 
-	for (size_t s = 0; s < p->nsectors && r == ERR_OK; s++) {
-		const struct dfuse_sector *sec = &p->sectors[s];
+	for (size_t s = 0; s < p->nsectors; s++)
+		if (p->sectors[s].size > biggest)
+			biggest = p->sectors[s].size;
+	c.cur = malloc(biggest);
+	c.want = malloc(biggest);
+	if (c.cur == NULL || c.want == NULL)
+		r = error_set(err, ERR_NOMEM, "out of memory");
+	for (size_t s = 0, end; s < p->nsectors && r == ERR_OK; s = end) {
+		uint64_t start = p->sectors[s].start, stop;
 		size_t got = 0;
 
-		if (!dfuse_mem_check(&p->layout, sec->start, (uint64_t)sec->start + sec->size,
-				     DFUSE_MEM_READABLE, NULL, NULL)) {
-			r = error_set(err, ERR_USAGE, "sector 0x%08x is not readable", sec->start);
+		for (end = s + 1; end < p->nsectors &&
+				  p->sectors[end].start == (uint64_t)p->sectors[end - 1].start +
+								   p->sectors[end - 1].size;
+		     end++)
+			;
+		stop = (uint64_t)p->sectors[end - 1].start + p->sectors[end - 1].size;
+		if (!dfuse_mem_check(&p->layout, start, stop, DFUSE_MEM_READABLE, NULL, NULL)) {
+			r = error_set(err, ERR_USAGE, "0x%08llx-0x%08llx is not readable",
+				      (unsigned long long)start, (unsigned long long)stop - 1);
 			break;
 		}
-		if (sec->size > cap) {
-			uint8_t *nc = realloc(cur, sec->size), *nw;
-
-			if (nc == NULL) {
-				r = error_set(err, ERR_NOMEM, "out of memory");
-				break;
-			}
-			cur = nc;
-			nw = realloc(want, sec->size);
-			if (nw == NULL) {
-				r = error_set(err, ERR_NOMEM, "out of memory");
-				break;
-			}
-			want = nw;
-			cap = sec->size;
-		}
-		r = dfuse_read(&op->dfu, sec->start, cur, sec->size, &got, NULL, err);
-		if (r == ERR_OK && got != sec->size)
-			r = error_set(err, ERR_PROTOCOL, "short read of sector 0x%08x", sec->start);
-		if (r != ERR_OK)
-			break;
-		memset(want, 0xFF, sec->size);
-		for (size_t j = 0; j < dl->njobs; j++) {
-			const struct job *jb = &dl->jobs[j];
-			uint64_t a = jb->addr > sec->start ? jb->addr : sec->start;
-			uint64_t b = (uint64_t)jb->addr + jb->len;
-			uint64_t e = (uint64_t)sec->start + sec->size;
-
-			if (jb->alt_index != p->alt_index)
-				continue;
-			if (b > e)
-				b = e;
-			if (a < b)
-				memcpy(want + (a - sec->start), jb->data + (a - jb->addr),
-				       (size_t)(b - a));
-		}
-		if (memcmp(cur, want, sec->size) == 0)
-			p->action[s] = SECTOR_SAME;
-		else if (is_blank(cur, sec->size))
-			p->action[s] = SECTOR_BLANK;
-		else
-			p->action[s] = SECTOR_ERASE;
+		c.sector = s;
+		c.filled = 0;
+		r = dfuse_read_stream(&op->dfu, (uint32_t)start, (size_t)(stop - start), diff_sink,
+				      &c, &got, NULL, err);
+		if (r == ERR_OK && got != stop - start)
+			r = error_set(err, ERR_PROTOCOL, "short read at 0x%08llx",
+				      (unsigned long long)start + got);
 		if (op->stats != NULL)
 			op->stats->bytes_read += got;
 	}
-	free(cur);
-	free(want);
+	free(c.cur);
+	free(c.want);
 	if (op->stats != NULL)
 		op->stats->read_us += clock_us(op) - t0;
 	return r;
