@@ -13,7 +13,7 @@ packages="
 	libusb-1.0-0-dev
 	umockdev libumockdev-dev libglib2.0-dev
 	dfu-util
-	clang libclang-rt-dev
+	clang libclang-rt-dev clang-format
 	groff-base python3
 "
 export DEBIAN_FRONTEND=noninteractive

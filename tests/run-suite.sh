@@ -3,7 +3,8 @@
 # The whole test suite, as CI runs it: a gcc build with warnings as errors and
 # `make check`; a clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 # and `make check` again; every libFuzzer target for a bounded time. Ends with
-# one line "N passed, N failed, N skipped" summed over both builds.
+# one line "N passed, N failed, N skipped" summed over both builds. Also checks
+# the formatting (clang-format) and that `make distcheck` passes.
 # Environment: BUILD_ROOT (default ./_build), FUZZ_SECONDS (default 60; 0 skips).
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,17 @@ build() { # name, configure arguments...
 	(cd "$dir" && make -j"$jobs" check) || return 1
 }
 
+if command -v clang-format >/dev/null 2>&1; then
+	step "clang-format: every C file follows .clang-format"
+	files=$(cd "$src" && find src tests bench -name '*.[ch]' | sort)
+	# shellcheck disable=SC2086 # one word per file name, none has spaces
+	(cd "$src" && clang-format --style=file --dry-run --Werror $files) || status=1
+fi
+
 build gcc --enable-werror CC=gcc || status=1
+step "gcc: make distcheck"
+(cd "$build_root/gcc" && make -j"$jobs" distcheck >distcheck.log 2>&1) ||
+	{ tail -40 "$build_root/gcc/distcheck.log"; status=1; }
 build asan --enable-werror --enable-asan --enable-ubsan --enable-fuzzing CC=clang || status=1
 
 if [ "$fuzz_seconds" -gt 0 ] && [ -x "$src/tests/fuzz/run-fuzzers.sh" ]; then
