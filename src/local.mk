@@ -13,7 +13,7 @@ src_libdfuse_a_SOURCES = \
 	src/dfu.c src/dfu.h \
 	src/dfuse.c src/dfuse.h \
 	src/device.c src/device.h \
-	src/ops.c src/ops.h
+	src/ops.c src/ops.h src/compat.h
 
 bin_PROGRAMS += dfuse-util
 dfuse_util_SOURCES = src/main.c src/usb.c src/usb.h

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "dfu_file.h"
 #include "dfuse.h"
 #include "dfuse_mem.h"
