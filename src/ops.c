@@ -55,6 +55,27 @@ static void append_candidates(char *buf, size_t len, const struct dev_info *list
 	}
 }
 
+static int by_bus_position(const void *a, const void *b)
+{
+	const struct dev_info *x = a, *y = b;
+
+	if (x->busnum != y->busnum)
+		return x->busnum < y->busnum ? -1 : 1;
+	if (x->devnum != y->devnum)
+		return x->devnum < y->devnum ? -1 : 1;
+	return x->intf < y->intf ? -1 : x->intf > y->intf;
+}
+
+/* Scan the bus; the list comes in a stable order (bus, then device number). */
+static int scan(struct ops *op, struct dev_info **list, size_t *n, struct error *err)
+{
+	int r = op->be.ops->scan(op->be.ctx, list, n, err);
+
+	if (r == ERR_OK && *n > 1)
+		qsort(*list, *n, sizeof(**list), by_bus_position);
+	return r;
+}
+
 /* Take the one candidate of @n at @idx, or say why there is not exactly one. */
 static int choose(struct ops *op, const struct dev_info *list, const size_t *idx, size_t n,
 		  const char *kind, struct error *err)
@@ -111,7 +132,7 @@ static int scan_and_pick(struct ops *op, bool prefer_runtime, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
-	int r = op->be.ops->scan(op->be.ctx, &list, &n, err);
+	int r = scan(op, &list, &n, err);
 
 	if (r != ERR_OK)
 		return r;
@@ -270,7 +291,7 @@ static int wait_for_dfu_mode(struct ops *op, struct error *err)
 	for (;;) {
 		struct dev_info *list = NULL;
 		size_t n = 0, found = SIZE_MAX, nfound = 0;
-		int r = op->be.ops->scan(op->be.ctx, &list, &n, err);
+		int r = scan(op, &list, &n, err);
 
 		if (r != ERR_OK)
 			return r;
@@ -474,7 +495,7 @@ static int op_list(struct ops *op, struct error *err)
 
 	/* With -w, list as soon as a matching device is there (dfu-util ignores -w here). */
 	for (;;) {
-		r = op->be.ops->scan(op->be.ctx, &list, &n, err);
+		r = scan(op, &list, &n, err);
 		if (r != ERR_OK)
 			return r;
 		if (!op->o->wait || count_matching(op, list, n) > 0)

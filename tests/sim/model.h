@@ -98,7 +98,8 @@ size_t sim_device_descriptors(const struct sim_device *d, uint8_t *buf, size_t c
 /*
  * One control transfer at time @now_us (monotonic, microseconds). Standard
  * requests (GET_DESCRIPTOR incl. strings, GET_STATUS, SET_CONFIGURATION...)
- * and the DFU class requests. @data holds @wLength bytes.
+ * and the DFU class requests. @data holds @wLength bytes. *@actual is set
+ * for IN transfers; an accepted OUT transfer consumed all @wLength bytes.
  */
 enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_t bmRequestType,
 				   uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
@@ -113,7 +114,7 @@ enum sim_result sim_device_set_alt(struct sim_device *d, uint8_t intf, uint8_t a
 enum sim_reset_result sim_device_reset(struct sim_device *d, uint64_t now_us);
 /* The device is gone from the bus (left DFU mode, unplugged, faulted). */
 bool sim_device_gone(const struct sim_device *d);
-/* A run-time device after detach + reset becomes this chip (NULL otherwise). */
+/* The chip the device is now (a run-time device changes chip after detach + reset). */
 const struct sim_chip *sim_device_chip(const struct sim_device *d);
 
 /* Memory access for tests: load an image, read back, per address. */
