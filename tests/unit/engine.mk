@@ -8,11 +8,11 @@ TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
 
-tests_unit_test_dfu_SOURCES = tests/unit/test-dfu.c tests/unit/tap.h
+tests_unit_test_dfu_SOURCES = tests/unit/test-dfu.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_dfu_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_dfu_LDADD = $(ENGINE_TEST_LDADD)
 
-tests_unit_test_dfuse_SOURCES = tests/unit/test-dfuse.c tests/unit/tap.h
+tests_unit_test_dfuse_SOURCES = tests/unit/test-dfuse.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_dfuse_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_dfuse_LDADD = $(ENGINE_TEST_LDADD)
 

@@ -11,52 +11,13 @@
 #include <string.h>
 
 #include "dfu.h"
-#include "memtransport.h"
-#include "model.h"
+#include "fixture.h"
 #include "tap.h"
 
-#define COST_US		 200u
+#define COST_US		 200u /* the fixture's transfer cost */
 #define F4_ERASE_16K_US	 250000u
 #define F4_ERASE_128K_US 2000000u
 #define F4_WRITE_US	 8000u
-
-/* One simulated device behind the in-memory transport, and the DFU interface over it. */
-struct fix {
-	struct sim_device *dev;
-	struct memtransport *mt;
-	struct dfu_if d;
-	struct error err;
-};
-
-static bool fix_open(struct fix *f, const char *chip, const struct sim_faults *faults)
-{
-	memset(f, 0, sizeof(*f));
-	f->dev = sim_device_new(sim_chip_find(chip), NULL);
-	if (f->dev == NULL)
-		return false;
-	if (faults != NULL)
-		sim_device_set_faults(f->dev, faults);
-	f->mt = memtransport_new(f->dev);
-	if (f->mt == NULL)
-		return false;
-	memtransport_set_cost(f->mt, COST_US);
-	dfu_if_init(&f->d, memtransport_get(f->mt), 0, sim_chip_find(chip)->wTransferSize, NULL);
-	return true;
-}
-
-static void fix_close(struct fix *f)
-{
-	memtransport_free(f->mt);
-	sim_device_free(f->dev);
-}
-
-static struct sim_stats stats_of(const struct fix *f)
-{
-	struct sim_stats s;
-
-	sim_device_stats(f->dev, &s);
-	return s;
-}
 
 /* A DfuSe command DNLOAD (block 0) carrying @code and an address, without the wait. */
 static int send_cmd(struct fix *f, uint8_t code, uint32_t addr)
@@ -65,11 +26,6 @@ static int send_cmd(struct fix *f, uint8_t code, uint32_t addr)
 			   (uint8_t)(addr >> 24) };
 
 	return dfu_dnload(&f->d, 0, cmd, sizeof(cmd), &f->err);
-}
-
-static bool contains(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
 }
 
 /* ---- exact waits ------------------------------------------------------- */

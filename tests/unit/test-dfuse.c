@@ -15,62 +15,11 @@
 
 #include "dfuse.h"
 #include "dfuse_mem.h"
-#include "memtransport.h"
-#include "model.h"
+#include "fixture.h"
 #include "tap.h"
 
 #define FLASH 0x08000000u
 #define KiB   1024u
-
-struct fix {
-	struct sim_device *dev;
-	struct memtransport *mt;
-	struct dfu_if d;
-	struct error err;
-};
-
-static bool fix_chip(struct fix *f, const struct sim_chip *chip, const struct sim_faults *faults)
-{
-	memset(f, 0, sizeof(*f));
-	f->dev = sim_device_new(chip, NULL);
-	if (f->dev == NULL)
-		return false;
-	if (faults != NULL)
-		sim_device_set_faults(f->dev, faults);
-	f->mt = memtransport_new(f->dev);
-	if (f->mt == NULL) {
-		sim_device_free(f->dev);
-		return false;
-	}
-	dfu_if_init(&f->d, memtransport_get(f->mt), 0, chip->wTransferSize, NULL);
-	return true;
-}
-
-static bool fix_open(struct fix *f, const char *chip, const struct sim_faults *faults)
-{
-	const struct sim_chip *c = sim_chip_find(chip);
-
-	return c != NULL && fix_chip(f, c, faults);
-}
-
-static void fix_close(struct fix *f)
-{
-	memtransport_free(f->mt);
-	sim_device_free(f->dev);
-}
-
-static struct sim_stats stats_of(const struct fix *f)
-{
-	struct sim_stats s;
-
-	sim_device_stats(f->dev, &s);
-	return s;
-}
-
-static bool contains(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
-}
 
 /* Deterministic bytes that are never a whole 0xFF block. */
 static void fill_pattern(uint8_t *p, size_t n, uint32_t seed)
