@@ -46,8 +46,8 @@ check "run-time download: detach, re-enumeration, then leave and gone, in order"
 		log_after auto "EVENT leave" "EVENT gone" && is auto detach 1'
 check "run-time download: host behaved" clean auto
 check "run-time download: it waited for the device (>= 300 ms)" [ "$ms" -ge 300 ]
-check "run-time download: it went on as the device came back (< 2.5 s, not a fixed 5 s)" \
-	[ "$ms" -lt 2500 ]
+check "run-time download: it went on as the device came back (< 4 s, not a fixed 5 s)" \
+	[ "$ms" -lt 4000 ]
 
 # The device never comes back within -E.
 timed late --device runtime --serial RTE2E --reenumerate-after 3000 -- \
@@ -55,7 +55,7 @@ timed late --device runtime --serial RTE2E --reenumerate-after 3000 -- \
 check "-E 1, device back only after 3 s: exit 74" [ "$rc" -eq 74 ]
 check "-E 1: one line saying it did not reappear within 1 s" \
 	one_error late "did not reappear.*1 s"
-check "-E 1: gave up after about 1 s (< 2.5 s)" eval '[ "$ms" -ge 1000 ] && [ "$ms" -lt 2500 ]'
+check "-E 1: gave up after about 1 s (< 4 s)" eval '[ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ]'
 check "-E 1: nothing was written" is late bytes_written 0
 
 # 3. -w: wait for a device that appears after 500 ms.
@@ -65,8 +65,8 @@ diag "-w download (device appears after 500 ms): $ms ms"
 check "-w -D: exit 0, nothing on stderr" quiet_ok wdl
 check "-w -D: said once that it waits" [ "$(grep -c 'Waiting' "$WORK/wdl.out")" -eq 1 ]
 check "-w -D: memory holds the image" cmp -s "$WORK/want.bin" "$(mem wdl)"
-check "-w -D: went on within a margin of the appearance (500 ms <= t < 2 s)" \
-	eval '[ "$ms" -ge 500 ] && [ "$ms" -lt 2000 ]'
+check "-w -D: went on within a margin of the appearance (500 ms <= t < 3.5 s)" \
+	eval '[ "$ms" -ge 500 ] && [ "$ms" -lt 3500 ]'
 timed wl --appear-after 500 -- "$DFUSE" -w -l
 diag "-w -l (device appears after 500 ms): $ms ms"
 check "-w -l: waits for the device, then lists it" \
@@ -79,7 +79,7 @@ check "--wait -D img.bin: exit 0 and the image flashed at the start of flash" \
 	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/want.bin" "$(mem wlong)"'
 timed wto --appear-after 60000 -- "$DFUSE" --wait=1 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "--wait=1 with no device: exit 74 after about 1 s, one line" \
-	eval '[ "$rc" -eq 74 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 2500 ] &&
+	eval '[ "$rc" -eq 74 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ] &&
 		one_error wto "1 s"'
 
 # 4. -R after a download: a reset, no warning.
