@@ -38,6 +38,13 @@ if command -v clang-format >/dev/null 2>&1; then
 	(cd "$src" && clang-format --style=file --dry-run --Werror $files) || status=1
 fi
 
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	step ".editorconfig: no trailing white space in tracked text files"
+	if git -C "$src" grep -n -I -E '[[:blank:]]+$' -- . ':!COPYING'; then
+		status=1
+	fi
+fi
+
 build gcc --enable-werror CC=gcc || status=1
 step "gcc: make distcheck"
 (cd "$build_root/gcc" && make -j"$jobs" distcheck >distcheck.log 2>&1) ||
