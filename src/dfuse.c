@@ -210,7 +210,7 @@ int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, stru
 	return ERR_OK;
 }
 
-static bool all_blank(const uint8_t *p, size_t n)
+bool dfuse_is_blank(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i] != 0xFF)
@@ -239,23 +239,18 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 		uint32_t at = (uint32_t)(addr + off);
 		struct dfu_status st;
 
-		if (block == 0 || block > 0xFFFF || wo->pointer_per_chunk) {
-			if (wo->skip_blank && all_blank(data + off, n)) {
-				/* Nothing to send; keep the pointer unsent until real data. */
-				off += n;
-				if (p != NULL)
-					ui_progress_add(p, n);
-				continue;
+		/*
+		 * A blank block is not sent: its block number is simply skipped, and
+		 * while no pointer is pending none is sent until real data comes.
+		 */
+		if (!(wo->skip_blank && dfuse_is_blank(data + off, n))) {
+			if (block == 0 || block > 0xFFFF || wo->pointer_per_chunk) {
+				r = dfuse_set_address(d, at, err);
+				if (r != ERR_OK)
+					return error_wrap(err, "write");
+				pointer = at;
+				block = 2;
 			}
-			r = dfuse_set_address(d, at, err);
-			if (r != ERR_OK)
-				return error_wrap(err, "write");
-			pointer = at;
-			block = 2;
-		}
-		if (!(wo->skip_blank && all_blank(data + off, n))) {
-			bool last = off + n == len;
-
 			memset(&st, 0, sizeof(st));
 			r = dfu_dnload(d, (uint16_t)block, data + off, (uint16_t)n, err);
 			if (r == ERR_OK) {
@@ -263,7 +258,7 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 				add_hint(r, &st, err);
 			}
 			if (r != ERR_OK) {
-				if (last && wo->will_reset && device_vanished(d))
+				if (off + n == len && wo->will_reset && device_vanished(d))
 					return ERR_OK;
 				return error_wrap(err, "write 0x%08x (%zu bytes at pointer 0x%08x)",
 						  at, n, pointer);
@@ -272,7 +267,8 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 			if (sent != NULL)
 				*sent = count;
 		}
-		block++;
+		if (block != 0)
+			block++;
 		off += n;
 		if (p != NULL)
 			ui_progress_add(p, n);

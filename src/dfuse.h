@@ -93,6 +93,9 @@ int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink si
 int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
 	       struct ui_progress *p, struct error *err);
 
+/* Are all @n bytes at @p 0xFF (erased flash)? */
+bool dfuse_is_blank(const uint8_t *p, size_t n);
+
 /* A piece of an image: @len bytes at @start. */
 struct dfuse_span {
 	uint32_t start;

@@ -284,7 +284,7 @@ static int detach(struct ops *op, struct error *err)
 static int wait_for_dfu_mode(struct ops *op, struct error *err)
 {
 	const struct dev_info rt = op->info;
-	uint64_t start = op->be.ops->now_us(op->be.ctx);
+	uint64_t start = clock_us(op);
 	uint64_t limit = (uint64_t)op->o->detach_delay_s * 1000000u;
 	char seen[200] = "nothing";
 
@@ -314,12 +314,12 @@ static int wait_for_dfu_mode(struct ops *op, struct error *err)
 						 op->info.open_msg);
 			ui_info(op->ui,
 				"Device is in DFU mode after %.2f s: [%04x:%04x] path=\"%s\"",
-				(double)(op->be.ops->now_us(op->be.ctx) - start) / 1e6,
-				op->info.vid, op->info.pid, op->info.path);
+				(double)(clock_us(op) - start) / 1e6, op->info.vid, op->info.pid,
+				op->info.path);
 			return ERR_OK;
 		}
 		free(list);
-		if (op->be.ops->now_us(op->be.ctx) - start >= limit)
+		if (clock_us(op) - start >= limit)
 			return error_set(err, ERR_NOTFOUND,
 					 "the device did not reappear in DFU mode within %u s after "
 					 "detach (last scan: %s); raise -E if it is slow",
@@ -891,14 +891,6 @@ static long sector_index(const struct alt_plan *p, uint32_t addr)
 	return -1;
 }
 
-static bool is_blank(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0xFF)
-			return false;
-	return true;
-}
-
 /* Compare sector @s as read (@cur) with what a full flash would leave there. */
 static void classify_sector(const struct download *dl, struct alt_plan *p, size_t s,
 			    const uint8_t *cur, uint8_t *want)
@@ -921,7 +913,7 @@ static void classify_sector(const struct download *dl, struct alt_plan *p, size_
 	}
 	if (memcmp(cur, want, sec->size) == 0)
 		p->action[s] = SECTOR_SAME;
-	else if (is_blank(cur, sec->size))
+	else if (dfuse_is_blank(cur, sec->size))
 		p->action[s] = SECTOR_BLANK;
 	else
 		p->action[s] = SECTOR_ERASE;
