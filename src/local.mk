@@ -13,6 +13,12 @@ src_libdfuse_a_SOURCES = \
 	src/dfu.c src/dfu.h \
 	src/dfuse.c src/dfuse.h \
 	src/device.c src/device.h \
+	src/session.c src/session.h \
+	src/select.c src/select.h \
+	src/outfile.c src/outfile.h \
+	src/upload.c src/upload.h \
+	src/plan.c src/plan.h \
+	src/flash.c src/flash.h \
 	src/ops.c src/ops.h src/compat.h
 
 bin_PROGRAMS += dfuse-util

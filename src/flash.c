@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Executing a download: the file is read and checked, turned into a plan
+ * (plan.c) against the layouts of the alts it touches, and each alt of the
+ * plan is mass erased or compared (--diff), erased, written and verified.
+ */
+#include "flash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfu_file.h"
+#include "dfuse.h"
+#include "dfuse_mem.h"
+#include "plan.h"
+#include "select.h"
+
+static int jobs_from_dfuse(struct session *op, const struct dfu_file_image *img, struct plan *dl,
+			   struct error *err)
+{
+	const struct opts *o = op->o;
+	int only = -1;
+	int r = session_alt_from_option(op, &only, err);
+
+	if (r != ERR_OK)
+		return r;
+	for (size_t t = 0; t < img->ntargets; t++) {
+		const struct dfu_file_target *tg = &img->targets[t];
+		int index = session_alt_by_number(&op->info, tg->alt);
+
+		if (only >= 0 && index != only) {
+			/* dfu-util semantics for -a with a .dfu file, but never silently. */
+			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u",
+				t + 1, tg->alt, tg->named ? ", \"" : "", tg->named ? tg->name : "",
+				tg->named ? "\"" : "", op->info.alts[only].alt);
+			continue;
+		}
+		if (index < 0) {
+			if (!o->dfuse.force)
+				return error_set(err, ERR_DATA,
+						 "target %zu is for alt %u, which the device does not "
+						 "have (it has %zu); :force skips it",
+						 t + 1, tg->alt, op->info.nalts);
+			ui_warn(op->ui, "skipping target %zu: the device has no alt %u", t + 1,
+				tg->alt);
+			continue;
+		}
+		for (size_t e = 0; e < tg->nelements; e++) {
+			const struct dfu_file_element *el = &tg->elements[e];
+
+			if (el->size == 0)
+				continue;
+			r = plan_add_job(dl, index, el->address, el->data, el->size, err);
+			if (r != ERR_OK)
+				return r;
+		}
+	}
+	if (dl->njobs == 0)
+		return error_set(err, ERR_DATA, "nothing to write: no target of the file is for %s",
+				 only >= 0 ? "the selected alt" : "this device");
+	return ERR_OK;
+}
+
+static bool suffix_matches(const struct dfu_file_suffix *s, const struct dev_info *d)
+{
+	return (s->idVendor == 0xFFFF || s->idVendor == d->vid) &&
+	       (s->idProduct == 0xFFFF || s->idProduct == d->pid);
+}
+
+/* Collects a stream of uploaded blocks into sectors and classifies each one. */
+struct diff_reader {
+	const struct plan *dl;
+	struct plan_alt *p;
+	size_t sector; /* the sector being filled */
+	size_t filled;
+	uint8_t *cur, *want;
+};
+
+static int diff_sink(void *ctx, const uint8_t *data, size_t n, struct error *err)
+{
+	struct diff_reader *c = ctx;
+
+	while (n > 0) {
+		size_t size, take;
+
+		if (c->sector >= c->p->nsectors)
+			return error_set(err, ERR_PROTOCOL, "the device sent more than was asked");
+		size = c->p->sectors[c->sector].size;
+		take = n < size - c->filled ? n : size - c->filled;
+		memcpy(c->cur + c->filled, data, take);
+		c->filled += take;
+		data += take;
+		n -= take;
+		if (c->filled == size) {
+			plan_classify_sector(c->dl, c->p, c->sector, c->cur, c->want);
+			c->sector++;
+			c->filled = 0;
+		}
+	}
+	return ERR_OK;
+}
+
+/*
+ * --diff: read every planned sector (each run of adjacent sectors as one
+ * stream) and compare it with what a full flash would leave there: the
+ * image's bytes, 0xFF elsewhere in the sector. Returns ERR_OK, or an error
+ * when the device cannot be read: the caller then falls back to a full flash.
+ */
+static int diff_sectors(struct session *op, const struct plan *dl, struct plan_alt *p,
+			struct error *err)
+{
+	struct diff_reader c = { .dl = dl, .p = p };
+	uint64_t t0 = session_now_us(op);
+	uint32_t biggest = 0;
+	int r = ERR_OK;
+
+	for (size_t s = 0; s < p->nsectors; s++)
+		if (p->sectors[s].size > biggest)
+			biggest = p->sectors[s].size;
+	c.cur = malloc(biggest);
+	c.want = malloc(biggest);
+	if (c.cur == NULL || c.want == NULL)
+		r = error_set(err, ERR_NOMEM, "out of memory");
+	for (size_t s = 0, end; s < p->nsectors && r == ERR_OK; s = end) {
+		uint64_t start = p->sectors[s].start, stop;
+		size_t got = 0;
+
+		for (end = s + 1; end < p->nsectors &&
+				  p->sectors[end].start == (uint64_t)p->sectors[end - 1].start +
+								   p->sectors[end - 1].size;
+		     end++)
+			;
+		stop = (uint64_t)p->sectors[end - 1].start + p->sectors[end - 1].size;
+		if (!dfuse_mem_check(&p->layout, start, stop, DFUSE_MEM_READABLE, NULL, NULL)) {
+			r = error_set(err, ERR_USAGE, "0x%08llx-0x%08llx is not readable",
+				      (unsigned long long)start, (unsigned long long)stop - 1);
+			break;
+		}
+		c.sector = s;
+		c.filled = 0;
+		r = dfuse_read_stream(&op->dfu, (uint32_t)start, (size_t)(stop - start), diff_sink,
+				      &c, &got, NULL, err);
+		if (r == ERR_OK && got != stop - start)
+			r = error_set(err, ERR_PROTOCOL, "short read at 0x%08llx",
+				      (unsigned long long)start + got);
+		op->stats->bytes_read += got;
+	}
+	free(c.cur);
+	free(c.want);
+	op->stats->read_us += session_now_us(op) - t0;
+	return r;
+}
+
+static int erase_sectors(struct session *op, const struct plan_alt *p, struct error *err)
+{
+	struct ui_progress prog;
+	uint64_t total = 0, t0 = session_now_us(op);
+	unsigned long count = 0;
+
+	for (size_t s = 0; s < p->nsectors; s++)
+		if (p->action[s] == PLAN_ERASE) {
+			total += p->sectors[s].size;
+			count++;
+		}
+	if (count == 0)
+		return ERR_OK;
+	ui_info(op->ui, "Erasing %lu sector%s (%llu bytes)", count, count == 1 ? "" : "s",
+		(unsigned long long)total);
+	ui_progress_begin(&prog, op->ui, "Erasing", total);
+	for (size_t s = 0; s < p->nsectors; s++) {
+		int r;
+
+		if (p->action[s] != PLAN_ERASE)
+			continue;
+		r = dfuse_erase(&op->dfu, p->sectors[s].start,
+				dfuse_erase_budget_ms(p->sectors[s].size), err);
+		if (r != ERR_OK) {
+			ui_progress_end(&prog);
+			return r;
+		}
+		ui_progress_add(&prog, p->sectors[s].size);
+		op->stats->sectors_erased++;
+	}
+	ui_progress_end(&prog);
+	op->stats->erase_us += session_now_us(op) - t0;
+	return ERR_OK;
+}
+
+/*
+ * Write one piece, split into runs at sectors that --diff found unchanged.
+ * Blocks that are all 0xFF are skipped where the memory is known blank.
+ */
+static int write_job(struct session *op, const struct plan_alt *p, const struct plan_job *jb,
+		     bool last, struct ui_progress *prog, struct error *err)
+{
+	const struct opts *o = op->o;
+	uint64_t a = jb->addr, end = (uint64_t)jb->addr + jb->len;
+	uint64_t run_start = a;
+	bool in_run = false;
+
+	while (a <= end) {
+		bool skip = false;
+		uint64_t next = end;
+
+		if (a < end) {
+			long s = plan_sector_index(p, (uint32_t)a);
+
+			if (s >= 0) {
+				next = (uint64_t)p->sectors[s].start + p->sectors[s].size;
+				skip = p->action[s] == PLAN_SAME;
+			} else {
+				uint32_t ss, sz;
+
+				next = dfuse_mem_sector(&p->layout, (uint32_t)a, &ss, &sz)
+					       ? (uint64_t)ss + sz
+					       : end;
+			}
+			if (next > end)
+				next = end;
+		}
+		if ((a == end || skip) && in_run) {
+			struct dfuse_write_opts wo = {
+				.pointer_per_chunk = op->dfu.pointer_per_block,
+				.skip_blank = p->mass_erase ||
+					      dfuse_mem_check(&p->layout, run_start, a,
+							      DFUSE_MEM_ERASABLE, NULL, NULL),
+				.will_reset = o->dfuse.will_reset && last && a == end,
+			};
+			unsigned long sent = 0;
+			int r = dfuse_write(&op->dfu, (uint32_t)run_start,
+					    jb->data + (run_start - jb->addr),
+					    (size_t)(a - run_start), &wo, prog, &sent, err);
+
+			op->stats->blocks_written += sent;
+			if (r != ERR_OK)
+				return r;
+			in_run = false;
+		}
+		if (a == end)
+			break;
+		if (skip) {
+			ui_progress_add(prog, next - a);
+		} else if (!in_run) {
+			run_start = a;
+			in_run = true;
+		}
+		a = next;
+	}
+	return ERR_OK;
+}
+
+/* Read back every piece of @p's alt and compare. */
+static int verify_alt(struct session *op, const struct plan *dl, const struct plan_alt *p,
+		      struct error *err)
+{
+	struct ui_progress prog;
+	uint64_t total = plan_alt_bytes(dl, p), t0 = session_now_us(op);
+	uint8_t *buf = NULL;
+	int r = ERR_OK;
+
+	ui_info(op->ui, "Verifying %llu bytes", (unsigned long long)total);
+	ui_progress_begin(&prog, op->ui, "Verifying", total);
+	for (size_t j = 0; j < dl->njobs && r == ERR_OK; j++) {
+		const struct plan_job *jb = &dl->jobs[j];
+		size_t got = 0;
+
+		if (jb->alt_index != p->alt_index)
+			continue;
+		free(buf);
+		buf = malloc(jb->len);
+		if (buf == NULL) {
+			r = error_set(err, ERR_NOMEM, "out of memory");
+			break;
+		}
+		r = dfuse_read(&op->dfu, jb->addr, buf, jb->len, &got, &prog, err);
+		if (r != ERR_OK)
+			break;
+		if (got != jb->len) {
+			r = error_set(err, ERR_VERIFY,
+				      "verify: the device returned %zu of %u bytes at 0x%08x", got,
+				      jb->len, jb->addr);
+			break;
+		}
+		for (size_t i = 0; i < jb->len; i++)
+			if (buf[i] != jb->data[i]) {
+				r = error_set(err, ERR_VERIFY,
+					      "verify: 0x%08zx holds 0x%02x, the image has 0x%02x",
+					      (size_t)jb->addr + i, buf[i], jb->data[i]);
+				break;
+			}
+		op->stats->bytes_read += got;
+	}
+	free(buf);
+	ui_progress_end(&prog);
+	op->stats->verify_us += session_now_us(op) - t0;
+	return r;
+}
+
+static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *p,
+		    struct error *err)
+{
+	const struct opts *o = op->o;
+	struct ui_progress prog;
+	uint64_t total, t0;
+	int r = session_start_alt(op, p->alt_index, err);
+
+	if (r != ERR_OK)
+		return r;
+	if (p->mass_erase) {
+		ui_info(op->ui, "Mass erase of alt %u \"%s\"", p->alt, p->layout.name);
+		r = dfuse_mass_erase(&op->dfu, err);
+		if (r != ERR_OK)
+			return r;
+		for (size_t s = 0; s < p->nsectors; s++)
+			p->action[s] = PLAN_BLANK;
+	} else if (o->diff && p->nsectors > 0) {
+		r = diff_sectors(op, dl, p, err);
+		if (r != ERR_OK) {
+			ui_info(op->ui, "Cannot compare with the device (%s): flashing in full",
+				err != NULL ? err->msg : "read failed");
+			for (size_t s = 0; s < p->nsectors; s++)
+				p->action[s] = PLAN_ERASE;
+			r = dfu_make_idle(&op->dfu, err);
+			if (r != ERR_OK)
+				return r;
+		} else {
+			unsigned long same = 0, blank = 0;
+
+			for (size_t s = 0; s < p->nsectors; s++) {
+				same += p->action[s] == PLAN_SAME;
+				blank += p->action[s] == PLAN_BLANK;
+			}
+			op->stats->sectors_skipped += same;
+			ui_info(op->ui,
+				"Compared %zu sectors: %lu unchanged, %lu blank, %lu to erase",
+				p->nsectors, same, blank,
+				(unsigned long)p->nsectors - same - blank);
+		}
+	}
+	r = erase_sectors(op, p, err);
+	if (r != ERR_OK)
+		return r;
+	total = plan_alt_bytes(dl, p);
+	if (p->nsectors > 0 && plan_all_same(dl, p)) {
+		ui_info(op->ui, "Nothing to write: alt %u \"%s\" already holds the image", p->alt,
+			p->layout.name);
+		return o->verify ? verify_alt(op, dl, p, err) : ERR_OK;
+	}
+	ui_info(op->ui, "Writing %llu bytes to alt %u \"%s\"", (unsigned long long)total, p->alt,
+		p->layout.name);
+	t0 = session_now_us(op);
+	ui_progress_begin(&prog, op->ui, "Writing", total);
+	for (size_t j = 0; j < dl->njobs; j++) {
+		if (dl->jobs[j].alt_index != p->alt_index)
+			continue;
+		r = write_job(op, p, &dl->jobs[j], plan_is_last_write(dl, p, j), &prog, err);
+		if (r != ERR_OK) {
+			ui_progress_end(&prog);
+			return r;
+		}
+		op->stats->bytes_written += dl->jobs[j].len;
+	}
+	ui_progress_end(&prog);
+	op->stats->write_us += session_now_us(op) - t0;
+	if (o->dfuse.will_reset)
+		return ERR_OK; /* the device may be resetting: nothing more to ask it */
+	if (o->verify)
+		return verify_alt(op, dl, p, err);
+	return ERR_OK;
+}
+
+int flash_leave(struct session *op, bool has_addr, uint32_t addr, struct error *err)
+{
+	bool gone = false;
+	int r;
+
+	ui_info(op->ui,
+		has_addr ? "Leaving DFU mode, starting the application at 0x%08x"
+			 : "Leaving DFU mode",
+		addr);
+	r = dfuse_leave(&op->dfu, has_addr, addr, &gone, err);
+	if (r != ERR_OK)
+		return r;
+	op->gone = true;
+	ui_info(op->ui, gone ? "The device left DFU mode" : "The device is leaving DFU mode");
+	return ERR_OK;
+}
+
+/* plan_layout_fn over the selected device: its alts' layout strings. */
+static int layout_of(void *ctx, int alt_index, uint8_t *alt, struct dfuse_mem_layout *l,
+		     struct error *err)
+{
+	const struct session *op = ctx;
+
+	*alt = op->info.alts[alt_index].alt;
+	return session_parse_layout(op, alt_index, l, err);
+}
+
+int flash_download(struct session *op, struct error *err)
+{
+	const struct opts *o = op->o;
+	struct dfu_file_image img;
+	struct plan dl;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	const struct plan_opts po = {
+		.force = o->dfuse.force,
+		.mass_erase = o->dfuse.mass_erase,
+		.will_reset = o->dfuse.will_reset,
+	};
+	int r;
+
+	memset(&dl, 0, sizeof(dl));
+	memset(&img, 0, sizeof(img));
+	r = dfu_file_load(o->file, &buf, &len, err);
+	if (r != ERR_OK)
+		return error_wrap(err, "download");
+	r = dfu_file_parse(buf, len, o->dfuse.force ? DFU_FILE_FORCE : 0, &img, err);
+	if (r != ERR_OK) {
+		free(buf);
+		return error_wrap(err, "download: %s", o->file);
+	}
+	if (img.warnings & DFU_FILE_WARN_CRC_FORCED)
+		ui_warn(op->ui,
+			"%s: suffix CRC is wrong (0x%08x, computed 0x%08x); flashing "
+			"anyway because of :force",
+			o->file, img.suffix.crc_stored, img.suffix.crc_computed);
+	if (img.warnings & DFU_FILE_WARN_IMAGESIZE)
+		ui_warn(op->ui,
+			"%s: DFUImageSize matches neither the file nor the file without "
+			"its suffix",
+			o->file);
+	if (img.warnings & DFU_FILE_WARN_TRAILING)
+		ui_warn(op->ui, "%s: %zu bytes after the last target ignored", o->file,
+			img.trailing_bytes);
+	if (img.warnings & DFU_FILE_WARN_TARGET_COUNT)
+		ui_warn(op->ui, "%s: bTargets disagrees with the targets found", o->file);
+	if (img.format == DFU_FILE_DFUSE && o->dfuse.has_address) {
+		r = error_set(err, ERR_USAGE,
+			      "download: %s is a DfuSe file and carries its own addresses; drop "
+			      "the address from -s",
+			      o->file);
+		goto out;
+	}
+	r = select_dfu_device(op, err);
+	if (r != ERR_OK)
+		goto wrap;
+	if (img.suffix.present && !suffix_matches(&img.suffix, &op->info)) {
+		bool explicit_id = o->id_runtime.given || o->id_dfu.given;
+
+		if (explicit_id && !o->dfuse.force) {
+			r = error_set(err, ERR_DATA,
+				      "%s is for [%04x:%04x], the device is [%04x:%04x]; :force "
+				      "overrides",
+				      o->file, img.suffix.idVendor, img.suffix.idProduct,
+				      op->info.vid, op->info.pid);
+			goto wrap;
+		}
+		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", o->file,
+			img.suffix.idVendor, img.suffix.idProduct, op->info.vid, op->info.pid);
+	}
+	if (img.format == DFU_FILE_RAW) {
+		int index;
+		uint32_t addr;
+
+		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
+		if (r != ERR_OK)
+			goto wrap;
+		if (o->dfuse.has_address) {
+			addr = o->dfuse.address;
+		} else {
+			struct dfuse_mem_layout l;
+
+			r = session_parse_layout(op, index, &l, err);
+			if (r != ERR_OK)
+				goto wrap;
+			addr = l.segments[0].start;
+			ui_info(op->ui,
+				"No address given (-s): writing at 0x%08x, the start of \"%s\"",
+				addr, l.name);
+		}
+		if ((uint64_t)addr + img.payload_len > UINT64_C(0x100000000)) {
+			r = error_set(err, ERR_USAGE, "%zu bytes at 0x%08x run past 4 GiB",
+				      img.payload_len, addr);
+			goto wrap;
+		}
+		r = plan_add_job(&dl, index, addr, img.payload, (uint32_t)img.payload_len, err);
+		if (r != ERR_OK)
+			goto wrap;
+	} else {
+		r = jobs_from_dfuse(op, &img, &dl, err);
+		if (r != ERR_OK)
+			goto wrap;
+	}
+	r = plan_build(&dl, &po, layout_of, op, err);
+	if (r != ERR_OK)
+		goto wrap;
+	for (size_t i = 0; i < dl.nalts && r == ERR_OK; i++)
+		r = run_plan(op, &dl, &dl.alts[i], err);
+	if (r != ERR_OK)
+		goto wrap;
+	ui_info(op->ui, "Download done");
+	if (o->dfuse.will_reset) {
+		op->gone = true;
+		ui_info(op->ui, "The device may reset now (will-reset)");
+	} else if (o->dfuse.leave) {
+		/*
+		 * Start the application at the lowest address written in the alt of
+		 * the first piece (its vector table); the pointer is per alt, so
+		 * select that alt again first.
+		 */
+		uint32_t start = dl.jobs[0].addr;
+
+		for (size_t j = 1; j < dl.njobs; j++)
+			if (dl.jobs[j].alt_index == dl.jobs[0].alt_index && dl.jobs[j].addr < start)
+				start = dl.jobs[j].addr;
+		r = session_open_alt(op, dl.jobs[0].alt_index, err);
+		if (r == ERR_OK)
+			r = flash_leave(op, true, start, err);
+		if (r != ERR_OK)
+			goto wrap;
+	}
+	goto out;
+wrap:
+	error_wrap(err, "download");
+out:
+	plan_free(&dl);
+	dfu_file_free(&img);
+	free(buf);
+	return r;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Temporary file next to the target, renamed into place on success. A hard
+ * link publishes it atomically and fails if the target appeared meanwhile;
+ * file systems without hard links get a check, then a rename.
+ */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compat.h"
+
+int outfile_check(const char *path, struct error *err)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) == 0)
+		return error_set(err, ERR_CANTCREAT,
+				 "%s already exists; remove it or choose another file name", path);
+	return ERR_OK;
+}
+
+int outfile_open(struct outfile *f, const char *path, struct error *err)
+{
+	mode_t mask;
+
+	f->path = path;
+	f->fd = -1;
+	if (snprintf(f->tmp, sizeof(f->tmp), "%s.XXXXXX", path) >= (int)sizeof(f->tmp))
+		return error_set(err, ERR_CANTCREAT, "%s: file name too long", path);
+	f->fd = mkstemp(f->tmp);
+	if (f->fd < 0)
+		return error_set(err, ERR_CANTCREAT,
+				 "cannot create a temporary file next to %s: %s", path,
+				 strerror(errno));
+	/* mkstemp() makes the file private; give it the mode a plain creat() would. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(f->fd, 0666 & ~mask);
+	return ERR_OK;
+}
+
+int outfile_write(struct outfile *f, const uint8_t *buf, size_t len, struct error *err)
+{
+	while (len > 0) {
+		ssize_t w = write(f->fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return error_set(err, ERR_IO, "writing %s: %s", f->tmp,
+					 w < 0 ? strerror(errno) : "nothing written");
+		buf += w;
+		len -= (size_t)w;
+	}
+	return ERR_OK;
+}
+
+/* Move the finished temporary file to the target without replacing anything. */
+static int publish(const char *tmp, const char *path, struct error *err)
+{
+	struct stat sb;
+
+	if (link(tmp, path) == 0) {
+		unlink(tmp);
+		return ERR_OK;
+	}
+	if (errno == EEXIST)
+		return error_set(err, ERR_CANTCREAT, "%s appeared meanwhile; not replaced", path);
+	if (lstat(path, &sb) == 0)
+		return error_set(err, ERR_CANTCREAT, "%s appeared meanwhile; not replaced", path);
+	if (rename(tmp, path) != 0)
+		return error_set(err, ERR_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
+	return ERR_OK;
+}
+
+int outfile_commit(struct outfile *f, struct error *err)
+{
+	int r = ERR_OK;
+
+	if (fsync(f->fd) != 0 && errno != EINVAL)
+		r = error_set(err, ERR_IO, "writing %s: %s", f->tmp, strerror(errno));
+	if (close(f->fd) != 0 && r == ERR_OK)
+		r = error_set(err, ERR_IO, "writing %s: %s", f->tmp, strerror(errno));
+	f->fd = -1;
+	if (r == ERR_OK)
+		r = publish(f->tmp, f->path, err);
+	if (r != ERR_OK)
+		unlink(f->tmp);
+	return r;
+}
+
+void outfile_abort(struct outfile *f)
+{
+	if (f->fd >= 0) {
+		close(f->fd);
+		f->fd = -1;
+		unlink(f->tmp);
+	}
+}

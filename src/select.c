@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Device selection: scan, match, choose among candidates, wait for a device
+ * (-w), list (-l), and the run-time to DFU-mode switch (detach, then poll
+ * the bus until the DFU-mode device appears, preferring the same USB path).
+ */
+#include "select.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfu.h"
+
+static void append_candidates(char *buf, size_t len, const struct dev_info *list, const size_t *idx,
+			      size_t n)
+{
+	size_t used = strlen(buf);
+
+	for (size_t i = 0; i < n && used + 1 < len; i++) {
+		char d[400];
+
+		snprintf(buf + used, len - used, "%s%s", i ? "; " : "",
+			 dev_describe(&list[idx[i]], d, sizeof(d)));
+		used = strlen(buf);
+	}
+}
+
+static int by_bus_position(const void *a, const void *b)
+{
+	const struct dev_info *x = a, *y = b;
+
+	if (x->busnum != y->busnum)
+		return x->busnum < y->busnum ? -1 : 1;
+	if (x->devnum != y->devnum)
+		return x->devnum < y->devnum ? -1 : 1;
+	return x->intf < y->intf ? -1 : x->intf > y->intf;
+}
+
+/* Scan the bus; the list comes in a stable order (bus, then device number). */
+static int scan(struct session *op, struct dev_info **list, size_t *n, struct error *err)
+{
+	int r = op->be.ops->scan(op->be.ctx, list, n, err);
+
+	if (r == ERR_OK && *n > 1)
+		qsort(*list, *n, sizeof(**list), by_bus_position);
+	return r;
+}
+
+/* Take the one candidate of @n at @idx, or say why there is not exactly one. */
+static int choose(struct session *op, const struct dev_info *list, const size_t *idx, size_t n,
+		  const char *kind, struct error *err)
+{
+	char msg[ERROR_MSG_MAX];
+
+	if (n == 1) {
+		op->info = list[idx[0]];
+		if (op->info.open_error != ERR_OK)
+			return error_set(err, (enum error_code)op->info.open_error, "%s",
+					 op->info.open_msg);
+		return ERR_OK;
+	}
+	snprintf(msg, sizeof(msg), "%zu %s devices match: ", n, kind);
+	append_candidates(msg, sizeof(msg), list, idx, n);
+	return error_set(err, ERR_USAGE, "%s; choose one with -S SERIAL or -p PATH", msg);
+}
+
+/*
+ * Pick the one device the options designate. DFU-mode devices win over
+ * run-time ones, so an unrelated run-time interface (a sound card, a
+ * Bluetooth adapter) never makes a DfuSe operation ambiguous; -e
+ * (@prefer_runtime) looks at run-time devices first.
+ */
+static int pick(struct session *op, const struct dev_info *list, size_t n, bool prefer_runtime,
+		struct error *err)
+{
+	size_t dfu_idx[16], rt_idx[16];
+	size_t ndfu = 0, nrt = 0, nother = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!dev_matches(op->o, &list[i]))
+			nother++;
+		else if (list[i].runtime && nrt < 16)
+			rt_idx[nrt++] = i;
+		else if (!list[i].runtime && ndfu < 16)
+			dfu_idx[ndfu++] = i;
+	}
+	if (prefer_runtime && nrt > 0)
+		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
+	if (ndfu > 0)
+		return choose(op, list, dfu_idx, ndfu, "DFU-mode", err);
+	if (nrt > 0)
+		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
+	if (nother > 0)
+		return error_set(err, ERR_NOTFOUND,
+				 "no DFU device matches the selection (%zu other DFU interface%s "
+				 "present; see -l)",
+				 nother, nother == 1 ? "" : "s");
+	return error_set(err, ERR_NOTFOUND, "no DFU capable USB device found");
+}
+
+static int scan_and_pick(struct session *op, bool prefer_runtime, struct error *err)
+{
+	struct dev_info *list = NULL;
+	size_t n = 0;
+	int r = scan(op, &list, &n, err);
+
+	if (r != ERR_OK)
+		return r;
+	r = pick(op, list, n, prefer_runtime, err);
+	free(list);
+	return r;
+}
+
+/*
+ * -w: one pause between scans. Says once that it waits; returns ERR_OK to
+ * scan again, or ERR_NOTFOUND when --wait=SECONDS ran out.
+ */
+static int wait_tick(struct session *op, uint64_t start, bool *said, struct error *err)
+{
+	if (op->o->has_wait_timeout &&
+	    session_now_us(op) - start >= (uint64_t)op->o->wait_timeout_s * 1000000u)
+		return error_set(err, ERR_NOTFOUND, "no matching DFU device appeared within %u s",
+				 op->o->wait_timeout_s);
+	if (!*said) {
+		ui_info(op->ui, "Waiting for a matching DFU device to appear...");
+		*said = true;
+	}
+	op->be.ops->sleep_us(op->be.ctx, SESSION_SCAN_INTERVAL_US);
+	return ERR_OK;
+}
+
+/* Find the device, waiting for it with -w. */
+int select_device(struct session *op, bool prefer_runtime, struct error *err)
+{
+	uint64_t start = session_now_us(op);
+	bool said = false;
+
+	for (;;) {
+		int r = scan_and_pick(op, prefer_runtime, err);
+
+		if (r != ERR_NOTFOUND || !op->o->wait)
+			return r;
+		r = wait_tick(op, start, &said, err);
+		if (r != ERR_OK)
+			return r;
+	}
+}
+
+/* DETACH, then a USB reset unless the device detaches by itself (bitWillDetach). */
+int select_detach(struct session *op, struct error *err)
+{
+	uint16_t timeout = op->info.has_func ? op->info.func.wDetachTimeOut : 1000;
+	bool will_detach = op->info.has_func && (op->info.func.bmAttributes & DFU_ATTR_WILL_DETACH);
+	int r;
+
+	r = session_open_alt(op, 0, err);
+	if (r != ERR_OK)
+		return error_wrap(err, "detach");
+	ui_info(op->ui, "Detaching [%04x:%04x] path=\"%s\" into DFU mode", op->info.vid,
+		op->info.pid, op->info.path);
+	r = dfu_detach(&op->dfu, timeout < 5000 ? timeout : 5000, err);
+	/* A device that resets at once may vanish before answering. */
+	if (r != ERR_OK && dfu_last_transport(&op->dfu) != TR_NODEV) {
+		session_close(op);
+		return error_wrap(err, "detach");
+	}
+	if (r == ERR_OK && !will_detach) {
+		int t = op->dfu.tr.ops->reset(op->dfu.tr.ctx);
+
+		if (t != TR_OK && t != TR_NODEV) {
+			session_close(op);
+			return error_set(err, ERR_IO, "detach: USB reset failed: %s",
+					 transport_status_str(t));
+		}
+	}
+	session_close(op);
+	return ERR_OK;
+}
+
+/*
+ * Poll for the DFU-mode device after a detach, up to -E seconds, and take it
+ * the moment it appears. Prefer the same USB path as the run-time device.
+ */
+static int wait_for_dfu_mode(struct session *op, struct error *err)
+{
+	const struct dev_info rt = op->info;
+	uint64_t start = session_now_us(op);
+	uint64_t limit = (uint64_t)op->o->detach_delay_s * 1000000u;
+	char seen[200] = "nothing";
+
+	for (;;) {
+		struct dev_info *list = NULL;
+		size_t n = 0, found = SIZE_MAX, nfound = 0;
+		int r = scan(op, &list, &n, err);
+
+		if (r != ERR_OK)
+			return r;
+		for (size_t i = 0; i < n; i++) {
+			if (list[i].runtime || !dev_matches(op->o, &list[i]))
+				continue;
+			if (found == SIZE_MAX || strcmp(list[i].path, rt.path) == 0)
+				found = i;
+			nfound++;
+		}
+		if (n > 0)
+			snprintf(seen, sizeof(seen),
+				 "%zu DFU interface%s, %zu in DFU mode matching", n,
+				 n == 1 ? "" : "s", nfound);
+		if (found != SIZE_MAX && (nfound == 1 || strcmp(list[found].path, rt.path) == 0)) {
+			op->info = list[found];
+			free(list);
+			if (op->info.open_error != ERR_OK)
+				return error_set(err, (enum error_code)op->info.open_error, "%s",
+						 op->info.open_msg);
+			ui_info(op->ui,
+				"Device is in DFU mode after %.2f s: [%04x:%04x] path=\"%s\"",
+				(double)(session_now_us(op) - start) / 1e6, op->info.vid,
+				op->info.pid, op->info.path);
+			return ERR_OK;
+		}
+		free(list);
+		if (session_now_us(op) - start >= limit)
+			return error_set(err, ERR_NOTFOUND,
+					 "the device did not reappear in DFU mode within %u s after "
+					 "detach (last scan: %s); raise -E if it is slow",
+					 op->o->detach_delay_s, seen);
+		op->be.ops->sleep_us(op->be.ctx, SESSION_SCAN_INTERVAL_US);
+	}
+}
+
+/* Find the device for an operation that needs DFU mode; detach a run-time one. */
+int select_dfu_device(struct session *op, struct error *err)
+{
+	int r = select_device(op, false, err);
+
+	if (r != ERR_OK)
+		return r;
+	if (op->info.runtime) {
+		r = select_detach(op, err);
+		if (r == ERR_OK)
+			r = wait_for_dfu_mode(op, err);
+		if (r != ERR_OK)
+			return r;
+	}
+	if (!dev_is_dfuse(&op->info))
+		return error_set(err, ERR_PROTOCOL,
+				 "[%04x:%04x] is a plain DFU device (DFU version %x.%02x, no memory "
+				 "layout); dfuse-util drives DfuSe devices",
+				 op->info.vid, op->info.pid, op->info.func.bcdDFUVersion >> 8,
+				 op->info.func.bcdDFUVersion & 0xFF);
+	return ERR_OK;
+}
+
+static size_t count_matching(const struct session *op, const struct dev_info *list, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += dev_matches(op->o, &list[i]);
+	return count;
+}
+
+int select_list(struct session *op, struct error *err)
+{
+	struct dev_info *list = NULL;
+	size_t n = 0;
+	uint64_t start = session_now_us(op);
+	bool said = false;
+	int r;
+
+	/* With -w, list as soon as a matching device is there (dfu-util ignores -w here). */
+	for (;;) {
+		r = scan(op, &list, &n, err);
+		if (r != ERR_OK)
+			return r;
+		if (!op->o->wait || count_matching(op, list, n) > 0)
+			break;
+		free(list);
+		list = NULL;
+		r = wait_tick(op, start, &said, err);
+		if (r != ERR_OK)
+			return r;
+	}
+	/* The line format is dfu-util 0.11's: scripts grep these lines. */
+	for (size_t i = 0; i < n; i++) {
+		const struct dev_info *d = &list[i];
+
+		if (!dev_matches(op->o, d))
+			continue;
+		for (size_t a = 0; a < d->nalts; a++)
+			ui_info(op->ui,
+				"Found %s: [%04x:%04x] ver=%04x, devnum=%u, cfg=%u, intf=%u, "
+				"path=\"%s\", alt=%u, name=\"%s\", serial=\"%s\"",
+				d->runtime ? "Runtime" : "DFU", d->vid, d->pid, d->bcdDevice,
+				d->devnum, d->cfg, d->intf, d->path, d->alts[a].alt,
+				d->alts[a].name, d->serial);
+		if (d->open_error != ERR_OK)
+			ui_warn(op->ui, "[%04x:%04x] devnum=%u: %s", d->vid, d->pid, d->devnum,
+				d->open_msg);
+	}
+	free(list);
+	return ERR_OK;
+}

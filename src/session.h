@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One run of an operation over one device: the options, the backend, what
+ * enumeration found about the selected device, and the DFU interface once it
+ * is open. Also the alternate-setting choices every operation shares (-a by
+ * number or name, the alt holding an address) and its memory layout.
+ */
+#ifndef DFUSE_SESSION_H
+#define DFUSE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "dfu.h"
+#include "dfuse_mem.h"
+#include "error.h"
+#include "ops.h"
+#include "options.h"
+#include "ui.h"
+
+/* How often the bus is scanned while waiting for a device. */
+#define SESSION_SCAN_INTERVAL_US 50000
+
+struct session {
+	const struct opts *o;
+	struct dev_backend be;
+	const struct ui *ui;
+	struct ops_stats *stats; /* never NULL */
+	/* the selected device */
+	struct dev_info info;
+	bool opened;
+	int alt_index; /* index into info.alts of the selected alt, -1 before */
+	struct dfu_if dfu;
+	bool gone; /* the device left the bus (leave, unprotect, option bytes) */
+};
+
+/* The backend's monotonic clock, in microseconds. */
+uint64_t session_now_us(const struct session *s);
+
+/*
+ * Open the selected device (s->info) on alt setting @index (into
+ * info.alts), or switch the open device to it. Returns ERR_OK or the
+ * backend's error (ERR_ACCESS, ERR_NOTFOUND, ERR_IO).
+ */
+int session_open_alt(struct session *s, int index, struct error *err);
+
+/*
+ * session_open_alt(), then bring the device to dfuIDLE. The first open
+ * prints the device line. Returns ERR_OK or the error.
+ */
+int session_start_alt(struct session *s, int index, struct error *err);
+
+/* Release the device (adds its request count to the stats). Safe when closed. */
+void session_close(struct session *s);
+
+/* The index into d->alts of alternate setting @alt, or -1. */
+int session_alt_by_number(const struct dev_info *d, unsigned alt);
+
+/*
+ * -a N or -a NAME into *@index (-1 when -a was not given). ERR_USAGE naming
+ * what the device has when it has no such alt.
+ */
+int session_alt_from_option(const struct session *s, int *index, struct error *err);
+
+/*
+ * Select the alt for a raw upload/download at @addr (when @has_addr): -a, or
+ * the alt whose layout contains the address, or the first alt.
+ */
+int session_choose_alt(struct session *s, bool has_addr, uint32_t addr, int *index,
+		       struct error *err);
+
+/* Parse the memory layout of alt @index into @l; ERR_DATA naming the alt. */
+int session_parse_layout(const struct session *s, int index, struct dfuse_mem_layout *l,
+			 struct error *err);
+
+#endif
