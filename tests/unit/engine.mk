@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Unit tests of the host engine (dfu.c, dfuse.c, ops.c, device.c) against the
-# simulated STM32 bootloader, over the in-memory transport on a virtual clock.
+# Unit tests of the host engine (dfu.c, dfuse.c, ops.c, device.c, plan.c); all but
+# test-plan run against the simulated STM32 bootloader on a virtual clock.
 
-check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops
-TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops
+check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan
+TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
@@ -20,3 +20,8 @@ tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h
 tests_unit_test_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_ops_LDADD = $(ENGINE_TEST_LDADD)
+
+# The download plan is pure: no device model needed.
+tests_unit_test_plan_SOURCES = tests/unit/test-plan.c tests/unit/tap.h
+tests_unit_test_plan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+tests_unit_test_plan_LDADD = src/libdfuse.a
