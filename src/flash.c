@@ -296,6 +296,73 @@ static int verify_alt(struct session *op, const struct plan *dl, const struct pl
 	return r;
 }
 
+static const char *action_str(enum plan_action a)
+{
+	switch (a) {
+	case PLAN_ERASE:
+		return "erase";
+	case PLAN_BLANK:
+		return "blank, no erase";
+	case PLAN_SAME:
+		return "unchanged, skipped";
+	}
+	return "?";
+}
+
+/* --dry-run: what executing @p would do, sectors of the same action merged. */
+static void print_alt_plan(struct session *op, const struct plan *dl, const struct plan_alt *p)
+{
+	ui_info(op->ui, "Plan for alt %u \"%s\":", p->alt, p->layout.name);
+	if (p->mass_erase)
+		ui_info(op->ui, "  mass erase");
+	for (size_t s = 0, e; s < p->nsectors; s = e) {
+		uint64_t start = p->sectors[s].start, stop;
+
+		for (e = s + 1; e < p->nsectors && p->action[e] == p->action[s] &&
+				p->sectors[e].start ==
+					(uint64_t)p->sectors[e - 1].start + p->sectors[e - 1].size;
+		     e++)
+			;
+		stop = (uint64_t)p->sectors[e - 1].start + p->sectors[e - 1].size;
+		ui_info(op->ui, "  sectors 0x%08llx-0x%08llx (%zu, %llu bytes): %s",
+			(unsigned long long)start, (unsigned long long)stop - 1, e - s,
+			(unsigned long long)(stop - start),
+			p->mass_erase ? "mass erased" : action_str(p->action[s]));
+	}
+	for (size_t j = 0; j < dl->njobs; j++)
+		if (dl->jobs[j].alt_index == p->alt_index)
+			ui_info(op->ui, "  write   0x%08x-0x%08llx (%u bytes)", dl->jobs[j].addr,
+				(unsigned long long)dl->jobs[j].addr + dl->jobs[j].len - 1,
+				dl->jobs[j].len);
+}
+
+/*
+ * --diff: classify the sectors of @p by reading them. A device that cannot
+ * be read is flashed in full.
+ */
+static int compare_alt(struct session *op, const struct plan *dl, struct plan_alt *p,
+		       struct error *err)
+{
+	unsigned long same = 0, blank = 0;
+	int r = diff_sectors(op, dl, p, err);
+
+	if (r != ERR_OK) {
+		ui_info(op->ui, "Cannot compare with the device (%s): flashing in full",
+			err != NULL ? err->msg : "read failed");
+		for (size_t s = 0; s < p->nsectors; s++)
+			p->action[s] = PLAN_ERASE;
+		return dfu_make_idle(&op->dfu, err);
+	}
+	for (size_t s = 0; s < p->nsectors; s++) {
+		same += p->action[s] == PLAN_SAME;
+		blank += p->action[s] == PLAN_BLANK;
+	}
+	op->stats->sectors_skipped += same;
+	ui_info(op->ui, "Compared %zu sectors: %lu unchanged, %lu blank, %lu to erase", p->nsectors,
+		same, blank, (unsigned long)p->nsectors - same - blank);
+	return ERR_OK;
+}
+
 static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *p,
 		    struct error *err)
 {
@@ -306,6 +373,13 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 
 	if (r != ERR_OK)
 		return r;
+	if (o->dry_run) {
+		if (o->diff && !p->mass_erase && p->nsectors > 0)
+			r = compare_alt(op, dl, p, err);
+		if (r == ERR_OK)
+			print_alt_plan(op, dl, p);
+		return r;
+	}
 	if (p->mass_erase) {
 		ui_info(op->ui, "Mass erase of alt %u \"%s\"", p->alt, p->layout.name);
 		r = dfuse_mass_erase(&op->dfu, err);
@@ -314,28 +388,9 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 		for (size_t s = 0; s < p->nsectors; s++)
 			p->action[s] = PLAN_BLANK;
 	} else if (o->diff && p->nsectors > 0) {
-		r = diff_sectors(op, dl, p, err);
-		if (r != ERR_OK) {
-			ui_info(op->ui, "Cannot compare with the device (%s): flashing in full",
-				err != NULL ? err->msg : "read failed");
-			for (size_t s = 0; s < p->nsectors; s++)
-				p->action[s] = PLAN_ERASE;
-			r = dfu_make_idle(&op->dfu, err);
-			if (r != ERR_OK)
-				return r;
-		} else {
-			unsigned long same = 0, blank = 0;
-
-			for (size_t s = 0; s < p->nsectors; s++) {
-				same += p->action[s] == PLAN_SAME;
-				blank += p->action[s] == PLAN_BLANK;
-			}
-			op->stats->sectors_skipped += same;
-			ui_info(op->ui,
-				"Compared %zu sectors: %lu unchanged, %lu blank, %lu to erase",
-				p->nsectors, same, blank,
-				(unsigned long)p->nsectors - same - blank);
-		}
+		r = compare_alt(op, dl, p, err);
+		if (r != ERR_OK)
+			return r;
 	}
 	r = erase_sectors(op, p, err);
 	if (r != ERR_OK)
@@ -499,6 +554,10 @@ int flash_download(struct session *op, struct error *err)
 		r = run_plan(op, &dl, &dl.alts[i], err);
 	if (r != ERR_OK)
 		goto wrap;
+	if (o->dry_run) {
+		ui_info(op->ui, "Dry run: nothing was erased or written");
+		goto out;
+	}
 	ui_info(op->ui, "Download done");
 	if (o->dfuse.will_reset) {
 		op->gone = true;

@@ -61,6 +61,7 @@ enum opt_key {
 	OPT_KEY_DFUSE = 's',
 	OPT_KEY_VERIFY = 256,
 	OPT_KEY_DIFF,
+	OPT_KEY_DRY_RUN,
 };
 
 struct opt_def {
@@ -92,6 +93,7 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED },
 	{ OPT_KEY_VERIFY, "verify", OPT_ARG_NONE },
 	{ OPT_KEY_DIFF, "diff", OPT_ARG_NONE },
+	{ OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE },
 };
 
 /* What the walk saw that struct opts does not keep, for the checks at the end. */
@@ -146,6 +148,8 @@ const char opt_usage_text[] =
 	"                            (dfuse-util)\n"
 	"  --diff                    With -D, write only the sectors that differ\n"
 	"                            (dfuse-util)\n"
+	"  --dry-run                 With -D, print the plan (erase, write, --diff) and\n"
+	"                            write nothing (dfuse-util)\n"
 	"\n"
 	"mass-erase and unprotect also erase a bootloader that runs from flash (every\n"
 	"STM32F103 board, for one): the board then no longer answers over USB.\n"
@@ -694,6 +698,9 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 	case OPT_KEY_DIFF:
 		o->diff = true;
 		break;
+	case OPT_KEY_DRY_RUN:
+		o->dry_run = true;
+		break;
 	}
 	return rc;
 }
@@ -839,6 +846,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 		return error_set(err, ERR_USAGE, "--verify only applies to -D");
 	if (o->diff && !w->download)
 		return error_set(err, ERR_USAGE, "--diff only applies to -D");
+	if (o->dry_run && !w->download)
+		return error_set(err, ERR_USAGE, "--dry-run only applies to -D");
 	if (d->given) {
 		if (d->has_length && !w->upload)
 			return error_set(err, ERR_USAGE,

@@ -89,8 +89,9 @@ struct opts {
 	unsigned wait_timeout_s;
 	bool reset; /* -R */
 	/* dfuse-util additions */
-	bool verify; /* --verify */
-	bool diff;   /* --diff */
+	bool verify;  /* --verify */
+	bool diff;    /* --diff */
+	bool dry_run; /* --dry-run: plan, print, write nothing */
 };
 
 /*

@@ -136,6 +136,8 @@ static void describe(const struct opts *o, char *buf, size_t size)
 		len = put(buf, size, len, " verify");
 	if (o->diff)
 		len = put(buf, size, len, " diff");
+	if (o->dry_run)
+		len = put(buf, size, len, " dry_run");
 }
 
 /* Is @tok (of length @n) a whole token of @desc, or (as a key) the key of one? */
@@ -343,6 +345,10 @@ static const struct parse_row parse_rows[] = {
 	{ { "--verify", "-U", "u.bin" }, NULL, "--verify only applies to -D" },
 	{ { "--diff", "-l" }, NULL, "--diff only applies to -D" },
 	{ { "--verify" }, NULL, "--verify only applies to -D" },
+	{ { "--dry-run", "--diff", "-D", "fw.hex" }, "mode=DOWNLOAD diff dry_run", NULL },
+	{ { "--dry-run", "-U", "u.bin" }, NULL, "--dry-run only applies to -D" },
+	{ { "--dry-run=1", "-D", "f" }, NULL, "option '--dry-run' takes no argument" },
+	{ { "--dry", "-D", "f" }, NULL, "unknown option '--dry'" },
 	{ { "-Z", "100", "-U", "u.bin" }, "mode=UPLOAD zsize=100", NULL },
 	{ { "-Z", "100", "-D", "fw.bin" }, NULL, "-Z only applies to -U" },
 	{ { "-Z", "100", "-l" }, NULL, "-Z only applies to -U" },
@@ -1010,6 +1016,7 @@ static void check_usage(void)
 		"\n  -D --download ",	   "\n  -R --reset ",
 		"\n  -w --wait[=SECONDS]", "\n  -s --dfuse-address ",
 		"\n  --verify ",	   "\n  --diff ",
+		"\n  --dry-run ",
 	};
 	static const char *const words[] = {
 		" leave ",
