@@ -91,6 +91,11 @@ static void parse_suffix(const uint8_t *buf, size_t len, struct dfu_file_suffix 
 	sfx->crc_ok = sfx->crc_stored == sfx->crc_computed;
 }
 
+void dfu_file_parse_suffix(const uint8_t *buf, size_t len, struct dfu_file_suffix *sfx)
+{
+	parse_suffix(buf, len, sfx);
+}
+
 static int check_crc(struct dfu_file_image *img, unsigned flags, struct error *err)
 {
 	if (img->suffix.crc_ok)
@@ -413,6 +418,81 @@ void dfu_file_free(struct dfu_file_image *img)
 		free(img->targets);
 	}
 	memset(img, 0, sizeof(*img));
+}
+
+static void put_le(uint8_t *p, uint32_t v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int dfu_file_write_dfuse(const struct dfu_file_target *targets, size_t ntargets, uint16_t idVendor,
+			 uint16_t idProduct, uint16_t bcdDevice, uint8_t **out, size_t *len,
+			 struct error *err)
+{
+	uint64_t total = DFU_FILE_DFUSE_PREFIX_LEN + DFU_FILE_SUFFIX_LEN;
+	uint8_t *buf, *p;
+
+	*out = NULL;
+	*len = 0;
+	if (ntargets == 0 || ntargets > DFU_FILE_MAX_TARGETS)
+		return error_set(err, ERR_DATA, "%zu targets (1 to %d can be written)", ntargets,
+				 DFU_FILE_MAX_TARGETS);
+	for (size_t t = 0; t < ntargets; t++) {
+		if (targets[t].nelements > DFU_FILE_MAX_ELEMENTS)
+			return error_set(err, ERR_DATA, "target %zu: %zu elements (at most %d)",
+					 t + 1, targets[t].nelements, DFU_FILE_MAX_ELEMENTS);
+		total += DFU_FILE_TARGET_PREFIX_LEN;
+		for (size_t e = 0; e < targets[t].nelements; e++)
+			total += ELEMENT_HEADER_LEN + (uint64_t)targets[t].elements[e].size;
+		if (total > DFU_FILE_MAX_SIZE)
+			return error_set(err, ERR_DATA, "the .dfu file would exceed %u bytes",
+					 DFU_FILE_MAX_SIZE);
+	}
+	buf = calloc(1, (size_t)total);
+	if (buf == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory for %llu bytes",
+				 (unsigned long long)total);
+	memcpy(buf, "DfuSe", 5);
+	buf[PREFIX_VERSION] = 1;
+	put_le(buf + PREFIX_IMAGE_SIZE, (uint32_t)(total - DFU_FILE_SUFFIX_LEN), 4);
+	buf[PREFIX_TARGETS] = (uint8_t)ntargets;
+	p = buf + DFU_FILE_DFUSE_PREFIX_LEN;
+	for (size_t t = 0; t < ntargets; t++) {
+		const struct dfu_file_target *tg = &targets[t];
+		uint64_t size = 0;
+
+		for (size_t e = 0; e < tg->nelements; e++)
+			size += ELEMENT_HEADER_LEN + (uint64_t)tg->elements[e].size;
+		memcpy(p, "Target", 6);
+		p[TARGET_ALT] = tg->alt;
+		put_le(p + TARGET_NAMED, tg->named ? 1 : 0, 4);
+		if (tg->named)
+			memcpy(p + TARGET_NAME, tg->name, strnlen(tg->name, TARGET_NAME_LEN));
+		put_le(p + TARGET_SIZE, (uint32_t)size, 4);
+		put_le(p + TARGET_NB_ELEMENTS, (uint32_t)tg->nelements, 4);
+		p += DFU_FILE_TARGET_PREFIX_LEN;
+		for (size_t e = 0; e < tg->nelements; e++) {
+			const struct dfu_file_element *el = &tg->elements[e];
+
+			put_le(p, el->address, 4);
+			put_le(p + 4, el->size, 4);
+			if (el->size > 0)
+				memcpy(p + ELEMENT_HEADER_LEN, el->data, el->size);
+			p += ELEMENT_HEADER_LEN + el->size;
+		}
+	}
+	put_le(p + SUFFIX_BCD_DEVICE, bcdDevice, 2);
+	put_le(p + SUFFIX_PRODUCT, idProduct, 2);
+	put_le(p + SUFFIX_VENDOR, idVendor, 2);
+	put_le(p + SUFFIX_BCD_DFU, DFUSE_BCD, 2);
+	memcpy(p + SUFFIX_SIGNATURE, "UFD", 3);
+	p[SUFFIX_LENGTH] = DFU_FILE_SUFFIX_LEN;
+	/* DFU 1.1 appendix B: the CRC covers everything before dwCRC. */
+	put_le(p + SUFFIX_CRC, dfu_file_crc(buf, (size_t)total - 4), 4);
+	*out = buf;
+	*len = (size_t)total;
+	return ERR_OK;
 }
 
 int dfu_file_load(const char *path, uint8_t **buf, size_t *len, struct error *err)

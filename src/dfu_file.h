@@ -83,8 +83,27 @@ enum {
 int dfu_file_parse(const uint8_t *buf, size_t len, unsigned flags, struct dfu_file_image *img,
 		   struct error *err);
 
+/*
+ * Read the DFU suffix in the last 16 bytes of @buf, if any, into @sfx
+ * (present = false when there is none); the CRC is computed, not enforced.
+ */
+void dfu_file_parse_suffix(const uint8_t *buf, size_t len, struct dfu_file_suffix *sfx);
+
 /* Release what dfu_file_parse() allocated; @img may be zeroed or parsed. */
 void dfu_file_free(struct dfu_file_image *img);
+
+/*
+ * Serialise a DfuSe container (UM0391) into a malloc'd buffer (*@out, *@len;
+ * caller frees): the prefix, @ntargets targets in the order given (each with
+ * its alt, name when named, and elements), then a DFU suffix with @idVendor,
+ * @idProduct, @bcdDevice (0xFFFF = any), bcdDFU 0x011A and the CRC.
+ * DFUImageSize counts the file without its suffix, as dfuse-pack writes it.
+ * Returns ERR_OK; ERR_DATA when a count is over its cap (targets, elements)
+ * or the file would exceed DFU_FILE_MAX_SIZE; ERR_NOMEM.
+ */
+int dfu_file_write_dfuse(const struct dfu_file_target *targets, size_t ntargets, uint16_t idVendor,
+			 uint16_t idProduct, uint16_t bcdDevice, uint8_t **out, size_t *len,
+			 struct error *err);
 
 /*
  * Read the whole file at @path ("-" = standard input) into a malloc'd buffer

@@ -17,3 +17,14 @@ tests_unit_dfu_file_dump_SOURCES = tests/unit/dfu-file-dump.c
 tests_unit_dfu_file_dump_LDADD = src/libdfuse.a
 
 dist_noinst_SCRIPTS += tests/unit/dfu-file-interop.sh
+
+# The image model and its readers and writers (image.c, ihex.c, srec.c, elf.c).
+check_PROGRAMS += tests/unit/test-image
+TESTS += tests/unit/test-image
+tests_unit_test_image_SOURCES = tests/unit/test-image.c tests/unit/tap.h
+tests_unit_test_image_LDADD = src/libdfuse.a
+
+check_PROGRAMS += tests/unit/test-elf
+TESTS += tests/unit/test-elf
+tests_unit_test_elf_SOURCES = tests/unit/test-elf.c tests/unit/tap.h
+tests_unit_test_elf_LDADD = src/libdfuse.a
