@@ -28,3 +28,8 @@ check_PROGRAMS += tests/unit/test-elf
 TESTS += tests/unit/test-elf
 tests_unit_test_elf_SOURCES = tests/unit/test-elf.c tests/unit/tap.h
 tests_unit_test_elf_LDADD = src/libdfuse.a
+
+check_PROGRAMS += tests/unit/test-image-write
+TESTS += tests/unit/test-image-write
+tests_unit_test_image_write_SOURCES = tests/unit/test-image-write.c tests/unit/tap.h
+tests_unit_test_image_write_LDADD = src/libdfuse.a
