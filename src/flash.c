@@ -9,63 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dfu_file.h"
+#include "download.h"
 #include "dfuse.h"
 #include "dfuse_mem.h"
 #include "plan.h"
 #include "select.h"
-
-static int jobs_from_dfuse(struct session *op, const struct dfu_file_image *img, struct plan *dl,
-			   struct error *err)
-{
-	const struct opts *o = op->o;
-	int only = -1;
-	int r = session_alt_from_option(op, &only, err);
-
-	if (r != ERR_OK)
-		return r;
-	for (size_t t = 0; t < img->ntargets; t++) {
-		const struct dfu_file_target *tg = &img->targets[t];
-		int index = session_alt_by_number(&op->info, tg->alt);
-
-		if (only >= 0 && index != only) {
-			/* dfu-util semantics for -a with a .dfu file, but never silently. */
-			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u",
-				t + 1, tg->alt, tg->named ? ", \"" : "", tg->named ? tg->name : "",
-				tg->named ? "\"" : "", op->info.alts[only].alt);
-			continue;
-		}
-		if (index < 0) {
-			if (!o->dfuse.force)
-				return error_set(err, ERR_DATA,
-						 "target %zu is for alt %u, which the device does not "
-						 "have (it has %zu); :force skips it",
-						 t + 1, tg->alt, op->info.nalts);
-			ui_warn(op->ui, "skipping target %zu: the device has no alt %u", t + 1,
-				tg->alt);
-			continue;
-		}
-		for (size_t e = 0; e < tg->nelements; e++) {
-			const struct dfu_file_element *el = &tg->elements[e];
-
-			if (el->size == 0)
-				continue;
-			r = plan_add_job(dl, index, el->address, el->data, el->size, err);
-			if (r != ERR_OK)
-				return r;
-		}
-	}
-	if (dl->njobs == 0)
-		return error_set(err, ERR_DATA, "nothing to write: no target of the file is for %s",
-				 only >= 0 ? "the selected alt" : "this device");
-	return ERR_OK;
-}
-
-static bool suffix_matches(const struct dfu_file_suffix *s, const struct dev_info *d)
-{
-	return (s->idVendor == 0xFFFF || s->idVendor == d->vid) &&
-	       (s->idProduct == 0xFFFF || s->idProduct == d->pid);
-}
 
 /* Collects a stream of uploaded blocks into sectors and classifies each one. */
 struct diff_reader {
@@ -193,7 +141,6 @@ static int erase_sectors(struct session *op, const struct plan_alt *p, struct er
 static int write_job(struct session *op, const struct plan_alt *p, const struct plan_job *jb,
 		     bool last, struct ui_progress *prog, struct error *err)
 {
-	const struct opts *o = op->o;
 	uint64_t a = jb->addr, end = (uint64_t)jb->addr + jb->len;
 	uint64_t run_start = a;
 	bool in_run = false;
@@ -224,7 +171,7 @@ static int write_job(struct session *op, const struct plan_alt *p, const struct 
 				.skip_blank = p->mass_erase ||
 					      dfuse_mem_check(&p->layout, run_start, a,
 							      DFUSE_MEM_ERASABLE, NULL, NULL),
-				.will_reset = o->dfuse.will_reset && last && a == end,
+				.will_reset = p->may_reset && last && a == end,
 			};
 			unsigned long sent = 0;
 			int r = dfuse_write(&op->dfu, (uint32_t)run_start,
@@ -417,7 +364,7 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 	}
 	ui_progress_end(&prog);
 	op->stats->write_us += session_now_us(op) - t0;
-	if (o->dfuse.will_reset)
+	if (p->may_reset)
 		return ERR_OK; /* the device may be resetting: nothing more to ask it */
 	if (o->verify)
 		return verify_alt(op, dl, p, err);
@@ -451,117 +398,35 @@ static int layout_of(void *ctx, int alt_index, uint8_t *alt, struct dfuse_mem_la
 	return session_parse_layout(op, alt_index, l, err);
 }
 
-int flash_download(struct session *op, struct error *err)
+int flash_run(struct session *op, const struct download_input *in, struct error *err)
 {
 	const struct opts *o = op->o;
-	struct dfu_file_image img;
-	struct plan dl;
-	uint8_t *buf = NULL;
-	size_t len = 0;
 	const struct plan_opts po = {
 		.force = o->dfuse.force,
 		.mass_erase = o->dfuse.mass_erase,
 		.will_reset = o->dfuse.will_reset,
 	};
+	struct plan dl;
 	int r;
 
 	memset(&dl, 0, sizeof(dl));
-	memset(&img, 0, sizeof(img));
-	r = dfu_file_load(o->file, &buf, &len, err);
-	if (r != ERR_OK)
-		return error_wrap(err, "download");
-	r = dfu_file_parse(buf, len, o->dfuse.force ? DFU_FILE_FORCE : 0, &img, err);
-	if (r != ERR_OK) {
-		free(buf);
-		return error_wrap(err, "download: %s", o->file);
-	}
-	if (img.warnings & DFU_FILE_WARN_CRC_FORCED)
-		ui_warn(op->ui,
-			"%s: suffix CRC is wrong (0x%08x, computed 0x%08x); flashing "
-			"anyway because of :force",
-			o->file, img.suffix.crc_stored, img.suffix.crc_computed);
-	if (img.warnings & DFU_FILE_WARN_IMAGESIZE)
-		ui_warn(op->ui,
-			"%s: DFUImageSize matches neither the file nor the file without "
-			"its suffix",
-			o->file);
-	if (img.warnings & DFU_FILE_WARN_TRAILING)
-		ui_warn(op->ui, "%s: %zu bytes after the last target ignored", o->file,
-			img.trailing_bytes);
-	if (img.warnings & DFU_FILE_WARN_TARGET_COUNT)
-		ui_warn(op->ui, "%s: bTargets disagrees with the targets found", o->file);
-	if (img.format == DFU_FILE_DFUSE && o->dfuse.has_address) {
-		r = error_set(err, ERR_USAGE,
-			      "download: %s is a DfuSe file and carries its own addresses; drop "
-			      "the address from -s",
-			      o->file);
-		goto out;
-	}
-	r = select_dfu_device(op, err);
-	if (r != ERR_OK)
-		goto wrap;
-	if (img.suffix.present && !suffix_matches(&img.suffix, &op->info)) {
-		bool explicit_id = o->id_runtime.given || o->id_dfu.given;
-
-		if (explicit_id && !o->dfuse.force) {
-			r = error_set(err, ERR_DATA,
-				      "%s is for [%04x:%04x], the device is [%04x:%04x]; :force "
-				      "overrides",
-				      o->file, img.suffix.idVendor, img.suffix.idProduct,
-				      op->info.vid, op->info.pid);
-			goto wrap;
-		}
-		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", o->file,
-			img.suffix.idVendor, img.suffix.idProduct, op->info.vid, op->info.pid);
-	}
-	if (img.format == DFU_FILE_RAW) {
-		int index;
-		uint32_t addr;
-
-		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
-		if (r != ERR_OK)
-			goto wrap;
-		if (o->dfuse.has_address) {
-			addr = o->dfuse.address;
-		} else {
-			struct dfuse_mem_layout l;
-
-			r = session_parse_layout(op, index, &l, err);
-			if (r != ERR_OK)
-				goto wrap;
-			addr = l.segments[0].start;
-			ui_info(op->ui,
-				"No address given (-s): writing at 0x%08x, the start of \"%s\"",
-				addr, l.name);
-		}
-		if ((uint64_t)addr + img.payload_len > UINT64_C(0x100000000)) {
-			r = error_set(err, ERR_USAGE, "%zu bytes at 0x%08x run past 4 GiB",
-				      img.payload_len, addr);
-			goto wrap;
-		}
-		r = plan_add_job(&dl, index, addr, img.payload, (uint32_t)img.payload_len, err);
-		if (r != ERR_OK)
-			goto wrap;
-	} else {
-		r = jobs_from_dfuse(op, &img, &dl, err);
-		if (r != ERR_OK)
-			goto wrap;
-	}
-	r = plan_build(&dl, &po, layout_of, op, err);
-	if (r != ERR_OK)
-		goto wrap;
+	r = download_jobs(op, in, &dl, err);
+	if (r == ERR_OK)
+		r = plan_build(&dl, &po, layout_of, op, err);
 	for (size_t i = 0; i < dl.nalts && r == ERR_OK; i++)
 		r = run_plan(op, &dl, &dl.alts[i], err);
-	if (r != ERR_OK)
-		goto wrap;
-	if (o->dry_run) {
-		ui_info(op->ui, "Dry run: nothing was erased or written");
-		goto out;
+	if (r != ERR_OK || o->dry_run) {
+		if (r == ERR_OK)
+			ui_info(op->ui, "Dry run: nothing was erased or written");
+		plan_free(&dl);
+		return r;
 	}
 	ui_info(op->ui, "Download done");
-	if (o->dfuse.will_reset) {
+	if (dl.alts[dl.nalts - 1].may_reset) {
 		op->gone = true;
-		ui_info(op->ui, "The device may reset now (will-reset)");
+		ui_info(op->ui, o->dfuse.will_reset
+					? "The device may reset now (will-reset)"
+					: "The device may reset now (option bytes written)");
 	} else if (o->dfuse.leave) {
 		/*
 		 * Start the application at the lowest address written in the alt of
@@ -576,15 +441,21 @@ int flash_download(struct session *op, struct error *err)
 		r = session_open_alt(op, dl.jobs[0].alt_index, err);
 		if (r == ERR_OK)
 			r = flash_leave(op, true, start, err);
-		if (r != ERR_OK)
-			goto wrap;
 	}
-	goto out;
-wrap:
-	error_wrap(err, "download");
-out:
 	plan_free(&dl);
-	dfu_file_free(&img);
-	free(buf);
 	return r;
+}
+
+int flash_download(struct session *op, struct error *err)
+{
+	struct download_input in;
+	int r = download_load(op->o, op->ui, &in, err);
+
+	if (r != ERR_OK)
+		return error_wrap(err, "download");
+	r = select_dfu_device(op, err);
+	if (r == ERR_OK)
+		r = flash_run(op, &in, err);
+	download_input_free(&in);
+	return r == ERR_OK ? r : error_wrap(err, "download");
 }

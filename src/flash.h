@@ -10,11 +10,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "download.h"
 #include "error.h"
 #include "session.h"
 
-/* The whole download of s->o->file. Returns ERR_OK or the first error. */
+/*
+ * The whole download of s->o->file: download_load(), select the device
+ * (detaching a run-time one), flash_run(). Returns ERR_OK or the first error.
+ */
 int flash_download(struct session *s, struct error *err);
+
+/*
+ * Flash @in (already read and checked) into the selected DfuSe device of
+ * @s: map its pieces to alts, plan, then per alt mass erase or --diff,
+ * erase, write, verify; finally leave DFU mode with :leave. With --dry-run
+ * the plan is printed instead. Returns ERR_OK or the first error, unwrapped.
+ */
+int flash_run(struct session *s, const struct download_input *in, struct error *err);
 
 /*
  * Leave DFU mode through the open alt, starting the application at @addr

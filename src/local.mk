@@ -19,6 +19,7 @@ src_libdfuse_a_SOURCES = \
 	src/outfile.c src/outfile.h \
 	src/upload.c src/upload.h \
 	src/plan.c src/plan.h \
+	src/download.c src/download.h \
 	src/flash.c src/flash.h \
 	src/ops.c src/ops.h src/compat.h
 

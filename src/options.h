@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "image.h"
 
 /*
  * One half of -d: "VID:PID" in hex, where either side may be "*" or empty
@@ -92,6 +93,8 @@ struct opts {
 	bool verify;  /* --verify */
 	bool diff;    /* --diff */
 	bool dry_run; /* --dry-run: plan, print, write nothing */
+	/* image files (dfuse-util) */
+	enum image_format format; /* --format: -D/--info input, AUTO when not given */
 };
 
 /*

@@ -83,22 +83,41 @@ static bool has_erasable(const struct dfuse_mem_layout *l)
 	return false;
 }
 
+bool plan_is_option_bytes(const struct dfuse_mem_layout *l)
+{
+	static const char prefix[] = "option bytes";
+
+	for (size_t i = 0; i < sizeof(prefix) - 1; i++)
+		if (l->name[i] == '\0' || (l->name[i] | 0x20) != prefix[i])
+			return false;
+	return !has_erasable(l);
+}
+
+/* Is @a one whose writing may reset the device? */
+static bool resets(const struct plan_alt *a, bool will_reset)
+{
+	return plan_is_option_bytes(&a->layout) || (will_reset && !has_erasable(&a->layout));
+}
+
 /*
- * With :will-reset, alts without erasable memory (option bytes) go last:
- * writing them resets the device, so anything after them would be lost.
+ * Alts whose writing may reset the device go last (stable otherwise):
+ * anything written after them would be lost. The last one is marked.
  */
-static void order_for_reset(struct plan *p)
+static void order_for_reset(struct plan *p, bool will_reset)
 {
 	size_t w = 0;
 
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = w; i < p->nalts; i++)
-			if (has_erasable(&p->alts[i].layout) == (pass == 0)) {
+			if (resets(&p->alts[i], will_reset) == (pass == 1)) {
 				struct plan_alt t = p->alts[i];
 
 				memmove(&p->alts[w + 1], &p->alts[w], (i - w) * sizeof(t));
 				p->alts[w++] = t;
 			}
+	if (p->nalts > 0)
+		p->alts[p->nalts - 1].may_reset =
+			will_reset || resets(&p->alts[p->nalts - 1], false);
 }
 
 /* The erase plan of @a: every sector its pieces touch, all PLAN_ERASE. */
@@ -167,8 +186,7 @@ int plan_build(struct plan *p, const struct plan_opts *po, plan_layout_fn layout
 		if (r != ERR_OK)
 			return r;
 	}
-	if (po->will_reset)
-		order_for_reset(p);
+	order_for_reset(p, po->will_reset);
 	return ERR_OK;
 }
 

@@ -42,6 +42,12 @@ struct plan_alt {
 	enum plan_action *action;     /* one per sector */
 	size_t nsectors;
 	bool mass_erase; /* :mass-erase covers this alt */
+	/*
+	 * Writing this alt may reset the device (option bytes, :will-reset):
+	 * it is written last, its device vanishing after the last block is
+	 * success, and nothing is asked of the device after it.
+	 */
+	bool may_reset;
 };
 
 struct plan {
@@ -58,6 +64,12 @@ struct plan_opts {
 };
 
 /*
+ * Does @l look like an STM32 option-byte area ("@Option Bytes ..." with no
+ * erasable sector)? Writing one makes the device reload them and reset.
+ */
+bool plan_is_option_bytes(const struct dfuse_mem_layout *l);
+
+/*
  * The layout of alt @alt_index into @l and its bAlternateSetting into *@alt;
  * ERR_OK or an error naming the alt.
  */
@@ -72,7 +84,9 @@ int plan_add_job(struct plan *p, int alt_index, uint32_t addr, const uint8_t *da
  * Check every piece against its alt's layout (inside the memory: ERR_DATA;
  * writeable unless po->force: ERR_USAGE naming the range and the first
  * writeable address) and compute each alt's erase plan, every sector marked
- * PLAN_ERASE. Layouts come from @layout_of, once per alt used.
+ * PLAN_ERASE. Layouts come from @layout_of, once per alt used. Option-byte
+ * alts (and with :will-reset every alt without erasable memory) are moved
+ * after the others, and the last alt is marked may_reset when it is one.
  */
 int plan_build(struct plan *p, const struct plan_opts *po, plan_layout_fn layout_of, void *ctx,
 	       struct error *err);

@@ -7,20 +7,89 @@
 #include "upload.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "dfuse.h"
 #include "dfuse_mem.h"
 #include "flash.h"
+#include "image.h"
 #include "outfile.h"
 #include "select.h"
 
-static int to_file(void *ctx, const uint8_t *data, size_t n, struct error *err)
+/* Where the blocks of an upload go: straight into the file, or into memory first. */
+struct upload_sink {
+	struct outfile *f; /* raw output: streamed */
+	uint8_t *mem;	   /* other formats: collected, written as an image at the end */
+	size_t used;
+};
+
+static int to_sink(void *ctx, const uint8_t *data, size_t n, struct error *err)
 {
-	return outfile_write(ctx, data, n, err);
+	struct upload_sink *k = ctx;
+
+	if (k->mem == NULL)
+		return outfile_write(k->f, data, n, err);
+	memcpy(k->mem + k->used, data, n);
+	k->used += n;
+	return ERR_OK;
 }
 
-/* Upload [addr, addr+len) of the open alt into @f, as one stream of blocks. */
-static int upload_to_file(struct session *op, struct outfile *f, uint32_t addr, uint32_t len,
+/*
+ * The format -U writes, from the file name's extension: raw unless it names
+ * Intel HEX, S-record or DfuSe. ERR_USAGE for ELF, which is not written.
+ */
+static int output_format(const char *path, enum image_format *fmt, struct error *err)
+{
+	*fmt = image_format_from_extension(path);
+	if (*fmt == IMAGE_FORMAT_AUTO)
+		*fmt = IMAGE_FORMAT_BIN;
+	if (*fmt == IMAGE_FORMAT_ELF)
+		return error_set(err, ERR_USAGE,
+				 "%s: an upload cannot be written as ELF; name it .bin, .hex, .srec "
+				 "or .dfu",
+				 path);
+	return ERR_OK;
+}
+
+/*
+ * @k->mem (the @len bytes read at @addr from alt @index) as @fmt: one piece
+ * (for .dfu one target with the alt's number and name, and a suffix with the
+ * device's IDs), into @f.
+ */
+static int write_image(struct session *op, int index, const struct dfuse_mem_layout *l,
+		       enum image_format fmt, uint32_t addr, const struct upload_sink *k,
+		       struct outfile *f, struct error *err)
+{
+	struct image_write_opts wo;
+	struct image img;
+	uint8_t *out = NULL;
+	size_t n = 0;
+	bool dfu = fmt == IMAGE_FORMAT_DFUSE;
+	uint8_t alt = op->info.alts[index].alt;
+	int r;
+
+	image_init(&img, fmt);
+	image_write_opts_init(&wo);
+	r = image_add(&img, addr, k->mem, (uint32_t)k->used, dfu, alt, err);
+	if (r == ERR_OK && dfu)
+		r = image_name_alt(&img, alt, l->name, err);
+	if (r == ERR_OK)
+		r = image_finish(&img, err);
+	wo.idVendor = op->info.vid;
+	wo.idProduct = op->info.pid;
+	wo.alt = alt;
+	if (r == ERR_OK)
+		r = image_write(&img, fmt, &wo, &out, &n, err);
+	if (r == ERR_OK)
+		r = outfile_write(f, out, n, err);
+	free(out);
+	image_free(&img);
+	return r;
+}
+
+/* Upload [addr, addr+len) of the open alt into @k, as one stream of blocks. */
+static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t addr, uint32_t len,
 			  struct error *err)
 {
 	struct ui_progress p;
@@ -29,7 +98,7 @@ static int upload_to_file(struct session *op, struct outfile *f, uint32_t addr, 
 	int r;
 
 	ui_progress_begin(&p, op->ui, "Reading", len);
-	r = dfuse_read_stream(&op->dfu, addr, len, to_file, f, &got, &p, err);
+	r = dfuse_read_stream(&op->dfu, addr, len, to_sink, k, &got, &p, err);
 	ui_progress_end(&p);
 	if (r == ERR_OK && got < len)
 		r = error_set(err, ERR_PROTOCOL,
@@ -45,12 +114,16 @@ int upload_run(struct session *op, struct error *err)
 	const struct opts *o = op->o;
 	struct dfuse_mem_layout l;
 	struct outfile f;
+	struct upload_sink k = { .f = &f };
+	enum image_format fmt;
 	uint32_t addr, len;
 	uint64_t bad_start, bad_end;
 	int index, r;
 
 	/* dfu-util semantics: never overwrite; checked before touching the device. */
 	r = outfile_check(o->file, err);
+	if (r == ERR_OK)
+		r = output_format(o->file, &fmt, err);
 	if (r != ERR_OK)
 		return r;
 	r = select_dfu_device(op, err);
@@ -87,21 +160,38 @@ int upload_run(struct session *op, struct error *err)
 				 "add :force to try anyway",
 				 (unsigned long long)bad_start, (unsigned long long)bad_end - 1,
 				 l.name);
+	if (fmt != IMAGE_FORMAT_BIN) {
+		if (len > DFU_FILE_MAX_SIZE)
+			return error_set(err, ERR_USAGE,
+					 "upload: %u bytes are too many for %s; name the file .bin",
+					 len, image_format_title(fmt));
+		k.mem = malloc(len ? len : 1);
+		if (k.mem == NULL)
+			return error_set(err, ERR_NOMEM, "out of memory");
+	}
 	r = session_start_alt(op, index, err);
-	if (r != ERR_OK)
+	if (r == ERR_OK)
+		r = outfile_open(&f, o->file, err);
+	if (r != ERR_OK) {
+		free(k.mem);
 		return error_wrap(err, "upload");
-	r = outfile_open(&f, o->file, err);
-	if (r != ERR_OK)
-		return r;
+	}
 	ui_info(op->ui, "Reading %u bytes from 0x%08x (alt %u \"%s\")", len, addr,
 		op->info.alts[index].alt, op->info.alts[index].name);
-	r = upload_to_file(op, &f, addr, len, err);
+	r = upload_to_sink(op, &k, addr, len, err);
+	if (r == ERR_OK && k.mem != NULL)
+		r = write_image(op, index, &l, fmt, addr, &k, &f, err);
 	if (r == ERR_OK)
 		r = outfile_commit(&f, err);
 	outfile_abort(&f);
+	free(k.mem);
 	if (r != ERR_OK)
 		return error_wrap(err, "upload");
-	ui_info(op->ui, "Upload done: %u bytes written to %s", len, o->file);
+	if (fmt == IMAGE_FORMAT_BIN)
+		ui_info(op->ui, "Upload done: %u bytes written to %s", len, o->file);
+	else
+		ui_info(op->ui, "Upload done: %u bytes written to %s as %s", len, o->file,
+			image_format_title(fmt));
 	if (o->dfuse.leave)
 		return flash_leave(op, true, addr, err);
 	return ERR_OK;

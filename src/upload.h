@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * -U: read memory of a DfuSe device into a file that did not exist before,
- * written only when the whole read succeeded.
+ * -U: read memory of a DfuSe device into a file that did not exist before
+ * (raw, or Intel HEX, S-record or DfuSe by its extension), written only when
+ * the whole read succeeded.
  */
 #ifndef DFUSE_UPLOAD_H
 #define DFUSE_UPLOAD_H

@@ -125,15 +125,26 @@ static void test_alts(void)
 	struct plan p = { 0 };
 	struct error err = { 0 };
 
-	/* Option bytes first in the image, flash second. */
-	plan_add_job(&p, 1, 0x1FFFC000, image, 16, &err);
+	/* OTP first in the image, flash second: without :will-reset the order stays. */
+	plan_add_job(&p, 2, 0x1FFF7800, image, 32, &err);
 	plan_add_job(&p, 0, 0x08004000, image, 64, &err);
 	is_int(build(&p, false, true, false, &err), ERR_OK, "two alts: the plan builds");
 	is_int(p.nalts, 2, "two alts");
-	is_int(p.alts[0].alt_index, 1, "without :will-reset the image's order stays");
+	is_int(p.alts[0].alt_index, 2, "without :will-reset OTP keeps its place");
 	ok(p.alts[0].mass_erase && !p.alts[1].mass_erase,
 	   ":mass-erase covers only the alt of the first piece");
-	is_int(p.alts[0].nsectors, 0, "option bytes need no erase");
+	is_int(p.alts[0].nsectors, 0, "OTP needs no erase");
+	ok(!p.alts[0].may_reset && !p.alts[1].may_reset, "no alt is expected to reset");
+	plan_free(&p);
+
+	/* Option bytes always go last: writing them resets the chip. */
+	plan_add_job(&p, 1, 0x1FFFC000, image, 16, &err);
+	plan_add_job(&p, 0, 0x08004000, image, 64, &err);
+	is_int(build(&p, false, false, false, &err), ERR_OK, "option bytes first: the plan builds");
+	ok(p.nalts == 2 && p.alts[0].alt_index == 0 && p.alts[1].alt_index == 1,
+	   "option bytes first in the image are written last");
+	ok(p.nalts == 2 && !p.alts[0].may_reset && p.alts[1].may_reset,
+	   "the option bytes alt, last, may reset the device");
 	plan_free(&p);
 
 	plan_add_job(&p, 1, 0x1FFFC000, image, 16, &err);
@@ -144,9 +155,33 @@ static void test_alts(void)
 	   ":will-reset: the erasable alt is written first");
 	ok(p.nalts == 3 && p.alts[1].alt_index == 1 && p.alts[2].alt_index == 2,
 	   ":will-reset: the others keep their order after it");
+	ok(p.nalts == 3 && p.alts[2].may_reset && !p.alts[1].may_reset,
+	   ":will-reset: only the last alt may reset");
 	ok(plan_is_last_write(&p, &p.alts[2], 2), ":will-reset: the last write is the last alt's");
 	ok(!plan_is_last_write(&p, &p.alts[1], 0), ":will-reset: option bytes are not last");
 	plan_free(&p);
+}
+
+static void test_option_bytes_name(void)
+{
+	static const struct {
+		const char *layout;
+		bool want;
+	} rows[] = {
+		{ "@Option Bytes  /0x1FFFC000/01*016 e", true },
+		{ "@option bytes/0x1FF80000/01*032 e", true },
+		{ "@Option Bytes  /0x1FFFC000/01*016Kg", false }, /* erasable: not reloaded */
+		{ "@OTP Memory /0x1FFF7800/01*512 e,01*016 e", false },
+		{ "@Option/0x1FFFC000/01*016 e", false },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct dfuse_mem_layout l;
+
+		dfuse_mem_parse(rows[i].layout, strlen(rows[i].layout), &l, NULL);
+		ok(plan_is_option_bytes(&l) == rows[i].want, "option bytes? %s: %s", rows[i].layout,
+		   rows[i].want ? "yes" : "no");
+	}
 }
 
 static void test_classify(void)
@@ -214,6 +249,7 @@ int main(void)
 	test_erase_plan();
 	test_protection();
 	test_alts();
+	test_option_bytes_name();
 	test_classify();
 	test_caps();
 	return done_testing();
