@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 28
+plan 29
 
 command -v objcopy >/dev/null 2>&1 || skip_all "objcopy (binutils) not installed"
 gen "$WORK/app.bin" 70000 40
@@ -75,6 +75,12 @@ sed '3s/..$/00/' "$WORK/app.hex" >"$WORK/badsum.hex"
 sim badsum -- "$DFUSE" -D "$WORK/badsum.hex"
 check "a bad HEX checksum: exit 65 naming line 3, no USB request at all" \
 	eval '[ "$rc" -eq 65 ] && one_error badsum "line 3" && is badsum dfu_requests 0'
+objcopy -I binary -O ihex --change-addresses 0x08001000 "$WORK/ob.bin" "$WORK/over.hex"
+{ grep -v '^:00000001FF' "$WORK/over.hex"; cat "$WORK/app.hex"; } >"$WORK/overlap.hex"
+sim overlap -- "$DFUSE" -D "$WORK/overlap.hex"
+check "overlapping HEX records: exit 65 naming both lines, no USB request" \
+	eval '[ "$rc" -eq 65 ] && one_error overlap "line [0-9]+.*line [0-9]+" &&
+		is overlap dfu_requests 0'
 head -n 20 "$WORK/app.srec" >"$WORK/short.srec"
 sim short -- "$DFUSE" -D "$WORK/short.srec"
 check "a truncated S-record file: exit 65, no USB request" \
