@@ -2,7 +2,8 @@
 /*
  * The simulated chips as data: USB IDs, strings, DFU functional descriptor,
  * memory layouts (one alt setting each) and the poll timeouts each ROM reports.
- * Adding a part means adding a row; model.c holds no per-chip code.
+ * Adding a part means adding a row; model.c holds no per-chip code (plain DFU
+ * devices' few deviations are flags of their row).
  */
 #include <string.h>
 
@@ -238,6 +239,152 @@ const struct sim_chip sim_chips[] = {
 		.nalts = 1,
 		.alt_names = {
 			"DFU runtime",
+		},
+	},
+	/*
+	 * Plain DFU 1.1 devices (chip->plain): no DfuSe commands, every DNLOAD
+	 * block is data written sequentially from the alt's base, every UPLOAD
+	 * block is read sequentially. plain_mem gives each alt's memory as a
+	 * layout without a name ("" = an alt without memory); the alt names
+	 * are what the device reports, not layouts.
+	 *
+	 * The Maple / STM32duino bootloader (rogerclarkmelbourne/
+	 * STM32duino-bootloader and leaflabs/maple-bootloader): strings and
+	 * the functional descriptor as in its usb_descriptor.c and config.h
+	 * (bmAttributes 0x03, wTransferSize 1024, bcdDFUVersion 0x0110).
+	 * Those sources report bcdDevice 0x0201; the rev 3/5 boards dfu-util
+	 * names in its quirk table report 0x0200, which we model so that the
+	 * quirk row applies. Its dfu.c: alt 0 (RAM) answers errWRITE, alts 1
+	 * and 2 write flash from 0x08005000 / 0x08002000 on an F103RB (128 KiB
+	 * flash, 1 KiB pages), each block erasing the page it starts and
+	 * answering at once (bwPollTimeout 0); a GETSTATUS or GETSTATE in
+	 * dfuDNLOAD-IDLE returns it to dfuIDLE; DETACH in DFU mode is an
+	 * error (errSTALLEDPKT); the GETSTATUS after the zero-length DNLOAD
+	 * goes straight to dfuMANIFEST-WAIT-RESET, and the reset that follows
+	 * runs the application: the device is gone from the bus.
+	 */
+	{
+		.name = "maple",
+		.description = "Maple / STM32duino bootloader (plain DFU, 1 KiB blocks, wait-reset)",
+		.idVendor = 0x1eaf,
+		.idProduct = 0x0003,
+		.bcdDevice = 0x0200,
+		.manufacturer = "LeafLabs",
+		.product = "Maple 003",
+		.serial = "LLM 003",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x03,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 1024,
+		.bcdDFUVersion = 0x0110,
+		.nalts = 3,
+		.alt_names = {
+			"STM32duino bootloader v1.0  ERROR. Upload to RAM not supported.",
+			"STM32duino bootloader v1.0  Upload to Flash 0x8005000",
+			"STM32duino bootloader v1.0  Upload to Flash 0x8002000",
+		},
+		.plain = true,
+		.plain_quirks = SIM_PLAIN_DETACH_REFUSED | SIM_PLAIN_STATUS_IDLES,
+		.plain_mem = {
+			"",
+			"/0x08005000/108*001Kg",
+			"/0x08002000/120*001Kg",
+		},
+	},
+	/*
+	 * A TinyUSB DFU class device (its dfu example: VID 0xCafe, alts
+	 * "FLASH" and "EEPROM", CFG_TUD_DFU_XFER_BUFSIZE 64 at full speed,
+	 * bcdDFUVersion 0x0101 as TinyUSB's descriptor macro sends it, and
+	 * manifestation tolerant: after the final status it is in dfuIDLE).
+	 * The EEPROM alt is 1000 bytes, so an upload ends with a short block.
+	 */
+	{
+		.name = "tinyusb",
+		.description = "TinyUSB-style plain DFU device (64-byte blocks, manifestation tolerant)",
+		.idVendor = 0xcafe,
+		.idProduct = 0x4000,
+		.bcdDevice = 0x0100,
+		.manufacturer = "TinyUSB",
+		.product = "TinyUSB Device",
+		.serial = "123456",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x07,
+		.wDetachTimeOut = 1000,
+		.wTransferSize = 64,
+		.bcdDFUVersion = 0x0101,
+		.nalts = 2,
+		.alt_names = {
+			"FLASH",
+			"EEPROM",
+		},
+		.plain = true,
+		.plain_mem = {
+			"/0x00000000/64*001Kg",
+			"/0x00100000/1*1000 g",
+		},
+		.timing = {
+			.write_ms = 1,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * An open-hardware plain DFU 1.1 bootloader that "plain-rt" (below)
+	 * re-enumerates as: pid.codes test IDs, 256-byte blocks, not
+	 * manifestation tolerant, so manifestation ends in
+	 * dfuMANIFEST-WAIT-RESET after a 20 ms dfuMANIFEST.
+	 */
+	{
+		.name = "plain-boot",
+		.description = "plain DFU 1.1 bootloader (256-byte blocks, manifest then wait-reset)",
+		.idVendor = 0x1209,
+		.idProduct = 0x0002,
+		.bcdDevice = 0x0100,
+		.manufacturer = "Open Hardware",
+		.product = "DFU Bootloader",
+		.serial = "0F1E2D3C4B5A",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x03,
+		.wDetachTimeOut = 1000,
+		.wTransferSize = 256,
+		.bcdDFUVersion = 0x0110,
+		.nalts = 1,
+		.alt_names = {
+			"Application",
+		},
+		.plain = true,
+		.plain_mem = {
+			"/0x08004000/112*001Kg",
+		},
+		.timing = {
+			.write_ms = 4,
+			.manifest_ms = 20,
+		},
+	},
+	/*
+	 * An application with a DFU run-time interface (1209:0001) that
+	 * re-enumerates as the "plain-boot" bootloader (1209:0002) after
+	 * DETACH and a bus reset within wDetachTimeOut.
+	 */
+	{
+		.name = "plain-rt",
+		.description = "application with a DFU run-time interface (detaches to plain-boot)",
+		.idVendor = 0x1209,
+		.idProduct = 0x0001,
+		.bcdDevice = 0x0100,
+		.manufacturer = "Open Hardware",
+		.product = "Example Gadget",
+		.serial = "0F1E2D3C4B5A",
+		.bMaxPacketSize0 = 64,
+		.runtime = true,
+		.dfu_idProduct = 0x0002,
+		.dfu_chip = "plain-boot",
+		.bmAttributes = 0x03,
+		.wDetachTimeOut = 1000,
+		.wTransferSize = 256,
+		.bcdDFUVersion = 0x0110,
+		.nalts = 1,
+		.alt_names = {
+			"DFU Runtime",
 		},
 	},
 	{ .name = NULL },

@@ -50,6 +50,16 @@
  *   again after SIM_LATER is the same request and is counted once.
  * - sim_device_chip() returns the chip the device currently is (after a
  *   run-time device re-enumerated: its DFU-mode chip), never NULL.
+ * - Plain DFU 1.1 chips (chip->plain) know no DfuSe command: DNLOAD blocks
+ *   are data written one after the other from the alt's first address and
+ *   must carry wBlockNum 0, 1, 2... (wrapping at 0xFFFF; the model checks
+ *   the host); a zero-length DNLOAD in dfuIDLE is errNOTDONE. UPLOAD block
+ *   N is read N first-block lengths into the alt, a short block at its end.
+ *   The GETSTATUS after the zero-length DNLOAD starts manifestation
+ *   (dfuMANIFEST for timing.manifest_ms, or done at once when it is 0),
+ *   which ends in dfuIDLE when bitManifestationTolerant is set and in
+ *   dfuMANIFEST-WAIT-RESET otherwise; there only GETSTATUS and GETSTATE are
+ *   answered, and a reset runs the application: the device is gone.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -110,6 +120,7 @@ enum sim_op {
 	OP_UNPROTECT,
 	OP_WRITE,
 	OP_BAD_COMMAND,
+	OP_PLAIN_WRITE, /* a plain DFU 1.1 data block, at the next sequential address */
 };
 
 /* Sector type bits, as in the layout's type letter minus 'a' plus one. */
@@ -167,6 +178,11 @@ struct sim_device {
 	uint64_t busy_since_us, busy_until_us;
 	unsigned stalls_left;
 	bool gone_after_reply;
+
+	/* plain DFU 1.1: where the next block goes, what block number it must carry */
+	uint32_t plain_off;
+	uint16_t plain_block;
+	uint16_t plain_upload_len; /* wLength of the first UPLOAD block: blocks are that big */
 
 	/* strict timing: a GETSTATUS held back until ready_at_us */
 	bool retry;
@@ -593,9 +609,15 @@ struct sim_device *sim_device_new(const struct sim_chip *chip, const char *seria
 	if (!d->xfer)
 		goto fail;
 	d->nalts = mem_chip->nalts;
-	for (size_t i = 0; i < d->nalts; i++)
-		if (!alt_build(&d->alts[i], mem_chip->alt_names[i]))
+	for (size_t i = 0; i < d->nalts; i++) {
+		const char *mem = mem_chip->alt_names[i];
+
+		/* plain DFU alt names are not layouts: the chip row gives the memory */
+		if (mem_chip->plain)
+			mem = mem_chip->plain_mem[i] ? mem_chip->plain_mem[i] : "";
+		if (!alt_build(&d->alts[i], mem))
 			goto fail;
+	}
 	device_reset_state(d);
 	return d;
 fail:
@@ -947,6 +969,8 @@ static enum sim_dfu_status write_block(struct sim_device *d, uint64_t base, cons
 	return S_OK;
 }
 
+static enum sim_dfu_status plain_write(struct sim_device *d);
+
 /* Runs the pending command; returns its status and the time it takes (ms, unscaled). */
 static enum sim_dfu_status run_op(struct sim_device *d, uint32_t *ms)
 {
@@ -1015,6 +1039,9 @@ static enum sim_dfu_status run_op(struct sim_device *d, uint32_t *ms)
 	}
 	case OP_BAD_COMMAND:
 		return S_TARGET;
+	case OP_PLAIN_WRITE:
+		*ms = t->write_ms;
+		return plain_write(d);
 	}
 	return S_UNKNOWN;
 }
@@ -1035,7 +1062,8 @@ static uint32_t start_op(struct sim_device *d)
 	uint32_t ms, poll;
 
 	d->op_status = run_op(d, &ms);
-	if (d->faults.immediate) {
+	/* a plain device that reports no poll time (Maple) is done at this answer */
+	if (d->faults.immediate || (d->mem_chip->plain && ms == 0)) {
 		complete_op(d);
 		return 0;
 	}
@@ -1268,6 +1296,209 @@ static enum sim_result runtime_request(struct sim_device *d, uint8_t bRequest, u
 	}
 }
 
+/* ---- plain DFU 1.1 devices (chip->plain) ---- */
+
+static uint64_t alt_size(const struct sim_alt *alt)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < alt->nsect; i++)
+		n += alt->sect[i].size;
+	return n;
+}
+
+/*
+ * The pending block goes to the alt's base plus what the download wrote so
+ * far. The device erases each flash page as the write reaches its first
+ * byte, as the Maple bootloader and TinyUSB's examples do.
+ */
+static enum sim_dfu_status plain_write(struct sim_device *d)
+{
+	const struct sim_alt *alt = &d->alts[d->alt];
+	uint64_t base = (uint64_t)alt->sect[0].addr + d->plain_off;
+	enum sim_dfu_status st;
+
+	for (size_t i = 0; i < alt->nsect; i++) {
+		struct sim_sector *s = &alt->sect[i];
+
+		if (s->addr >= base && s->addr - base < d->op_len && (s->flags & SEC_ERASE)) {
+			erase_sector(d, s);
+			log_event(d, "erase addr=0x%08x size=%u", (unsigned)s->addr,
+				  (unsigned)s->size);
+		}
+	}
+	st = write_block(d, base, d->xfer, d->op_len);
+	if (st == S_OK)
+		d->plain_off += (uint32_t)d->op_len;
+	return st;
+}
+
+/* Manifestation is over: dfuIDLE when tolerant (DFU 1.1 bitManifestationTolerant), else wait. */
+static void plain_manifest_done(struct sim_device *d)
+{
+	d->leave_requested = true; /* a reset from now on runs the new firmware */
+	d->state = (d->chip->bmAttributes & 0x04u) ? ST_DFU_IDLE : ST_MANIFEST_WAIT_RESET;
+	d->status = S_OK;
+}
+
+static enum sim_result plain_dnload(struct sim_device *d, uint16_t wValue, const uint8_t *data,
+				    uint16_t wLength)
+{
+	if (d->state != ST_DFU_IDLE && d->state != ST_DNLOAD_IDLE)
+		return forbidden(d, "DNLOAD not allowed in this state");
+	if (wLength == 0) {
+		if (d->state == ST_DFU_IDLE)
+			return fail_stall(d, S_NOTDONE, "zero-length DNLOAD before any data");
+		d->state = ST_MANIFEST_SYNC;
+		d->stats.leave++;
+		log_event(d, "leave");
+		return SIM_OK;
+	}
+	if (wLength > xfer_size(d->chip))
+		return forbidden(d, "wLength > wTransferSize");
+	if (d->alts[d->alt].nsect == 0)
+		return fail_stall(d, S_WRITE, "alt has no memory");
+	if (d->state == ST_DFU_IDLE) {
+		d->plain_off = 0;
+		d->plain_block = 0;
+	}
+	/* DFU 1.1 section 6.1.1: wBlockNum counts up from 0 and wraps at 0xFFFF */
+	if (wValue != d->plain_block)
+		return forbidden(d, "wBlockNum out of sequence");
+	d->plain_block = (uint16_t)(wValue + 1u);
+	memcpy(d->xfer, data, wLength);
+	d->op_len = wLength;
+	d->op_block = wValue;
+	d->op = OP_PLAIN_WRITE;
+	d->state = ST_DNLOAD_SYNC;
+	return SIM_OK;
+}
+
+static enum sim_result plain_upload(struct sim_device *d, uint16_t wValue, uint8_t *data,
+				    uint16_t wLength, size_t *actual)
+{
+	const struct sim_alt *alt = &d->alts[d->alt];
+	uint64_t off, size = alt_size(alt);
+	size_t n = 0;
+
+	if (d->state != ST_DFU_IDLE && d->state != ST_UPLOAD_IDLE)
+		return forbidden(d, "UPLOAD not allowed in this state");
+	if (alt->nsect == 0)
+		return fail_stall(d, S_WRITE, "alt has no memory");
+	if (wLength > xfer_size(d->chip))
+		return forbidden(d, "wLength > wTransferSize");
+	if (d->state == ST_DFU_IDLE)
+		d->plain_upload_len = wLength;
+	/* block N starts N first-block lengths into the alt (Maple's dfu.c does the same) */
+	off = (uint64_t)wValue * d->plain_upload_len;
+	if (off < size)
+		n = size - off < wLength ? (size_t)(size - off) : wLength;
+	for (size_t done = 0; done < n;) {
+		uint32_t a = (uint32_t)(alt->sect[0].addr + off + done);
+		const struct sim_sector *sec = alt_sector(alt, a);
+		size_t k = sec->size - (a - sec->addr);
+
+		if (k > n - done)
+			k = n - done;
+		memcpy(data + done, sec->mem + (a - sec->addr), k);
+		done += k;
+	}
+	d->stats.bytes_read += n;
+	*actual = n;
+	/* a short block ends the upload (DFU 1.1 section 6.2) */
+	d->state = n < wLength ? ST_DFU_IDLE : ST_UPLOAD_IDLE;
+	return SIM_OK;
+}
+
+static enum sim_result plain_getstatus(struct sim_device *d, uint8_t *data, uint16_t wLength,
+				       size_t *actual)
+{
+	const struct sim_timing *t = &d->mem_chip->timing;
+	uint32_t poll = 0;
+
+	switch (d->state) {
+	case ST_DNLOAD_IDLE:
+		if (d->chip->plain_quirks & SIM_PLAIN_STATUS_IDLES)
+			d->state = ST_DFU_IDLE;
+		break;
+	case ST_MANIFEST_SYNC:
+		if (d->faults.vanish_on_leave_getstatus) {
+			d->gone = true;
+			log_event(d, "gone");
+			return SIM_NODEV;
+		}
+		if (t->manifest_ms == 0) {
+			plain_manifest_done(d);
+			break;
+		}
+		poll = scaled_ms(d, t->manifest_ms);
+		d->busy_until_us = d->now_us + (uint64_t)poll * 1000u;
+		d->stats.device_wait_us += (uint64_t)poll * 1000u;
+		d->state = ST_MANIFEST;
+		break;
+	case ST_MANIFEST:
+		if (d->now_us < d->busy_until_us) {
+			uint64_t left = d->busy_until_us - d->now_us;
+
+			d->stats.early_polls++;
+			log_event(d, "early-poll remaining_us=%llu", (unsigned long long)left);
+			poll = (uint32_t)((left + 999u) / 1000u);
+			d->log_note = "early-poll";
+			break;
+		}
+		plain_manifest_done(d);
+		break;
+	case ST_DNLOAD_SYNC:
+	case ST_DNBUSY:
+		return do_getstatus(d, data, wLength, actual);
+	default:
+		break;
+	}
+	return reply_status(d, poll, data, wLength, actual);
+}
+
+/*
+ * The class requests where a plain DFU device differs from the DfuSe ROM.
+ * Returns false for those it handles the same way (CLRSTATUS, ABORT,
+ * GETSTATE outside the quirks); *@r is the answer otherwise.
+ */
+static bool plain_request(struct sim_device *d, uint8_t bRequest, uint16_t wValue, uint8_t *data,
+			  uint16_t wLength, size_t *actual, enum sim_result *r)
+{
+	/* DFU 1.1 section 7: in dfuMANIFEST-WAIT-RESET only a reset gets through */
+	if (d->state == ST_MANIFEST_WAIT_RESET && bRequest != REQ_GETSTATUS &&
+	    bRequest != REQ_GETSTATE) {
+		d->stats.forbidden++;
+		d->log_note = "waiting for a reset";
+		*r = SIM_STALL;
+		return true;
+	}
+	switch ((enum sim_dfu_request)bRequest) {
+	case REQ_DETACH:
+		if (!(d->chip->plain_quirks & SIM_PLAIN_DETACH_REFUSED))
+			return false;
+		*r = forbidden(d, "DETACH refused in DFU mode");
+		return true;
+	case REQ_DNLOAD:
+		*r = plain_dnload(d, wValue, data, wLength);
+		return true;
+	case REQ_UPLOAD:
+		*r = plain_upload(d, wValue, data, wLength, actual);
+		return true;
+	case REQ_GETSTATUS:
+		*r = plain_getstatus(d, data, wLength, actual);
+		return true;
+	case REQ_GETSTATE:
+		if (d->state == ST_DNLOAD_IDLE && (d->chip->plain_quirks & SIM_PLAIN_STATUS_IDLES))
+			d->state = ST_DFU_IDLE;
+		return false;
+	case REQ_CLRSTATUS:
+	case REQ_ABORT:
+		return false;
+	}
+	return false;
+}
+
 static void count_dfu_request(struct sim_device *d, uint8_t bRequest)
 {
 	struct sim_stats *st = &d->stats;
@@ -1316,6 +1547,12 @@ static enum sim_result dfu_request(struct sim_device *d, uint8_t bmRequestType, 
 		return forbidden(d, "bad request");
 	if (d->chip->runtime)
 		return runtime_request(d, bRequest, data, wLength, actual);
+	if (d->chip->plain) {
+		enum sim_result r;
+
+		if (plain_request(d, bRequest, wValue, data, wLength, actual, &r))
+			return r;
+	}
 
 	switch ((enum sim_dfu_request)bRequest) {
 	case REQ_DETACH:
@@ -1471,28 +1708,47 @@ enum sim_reset_result sim_device_reset(struct sim_device *d, uint64_t now_us)
 
 /* ---- test helpers ---- */
 
-/* Raw access by address across all alts, ignoring sector types; -1 (nothing written) when
- * any byte lies outside every alt. */
+/* Copies what of [@addr, @addr + @len) lies in @alt into its memory. */
+static void alt_load(const struct sim_alt *alt, uint32_t addr, const uint8_t *data, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		uint32_t a = addr + (uint32_t)done;
+		struct sim_sector *s = alt_sector(alt, a);
+		size_t n;
+
+		if (!s) {
+			done++;
+			continue;
+		}
+		n = s->size - (a - s->addr);
+		if (n > len - done)
+			n = len - done;
+		memcpy(s->mem + (a - s->addr), data + done, n);
+		done += n;
+	}
+}
+
+/*
+ * Raw access by address across all alts, ignoring sector types; -1 (nothing
+ * written) when any byte lies outside every alt. Alts whose memory overlaps
+ * (the Maple's two flash alts) each hold their own copy: all are loaded.
+ */
 int sim_device_load(struct sim_device *d, uint32_t addr, const uint8_t *data, size_t len)
 {
 	if (len && (uint64_t)addr + len - 1 > UINT32_MAX)
 		return -1;
-	for (size_t pass = 0; pass < 2; pass++) {
-		for (size_t done = 0; done < len;) {
-			uint32_t a = addr + (uint32_t)done;
-			struct sim_sector *s = any_sector(d, a);
-			size_t n;
+	for (size_t done = 0; done < len;) {
+		uint32_t a = addr + (uint32_t)done;
+		struct sim_sector *s = any_sector(d, a);
+		size_t n;
 
-			if (!s)
-				return -1;
-			n = s->size - (a - s->addr);
-			if (n > len - done)
-				n = len - done;
-			if (pass == 1)
-				memcpy(s->mem + (a - s->addr), data + done, n);
-			done += n;
-		}
+		if (!s)
+			return -1;
+		n = s->size - (a - s->addr);
+		done += n < len - done ? n : len - done;
 	}
+	for (size_t i = 0; i < d->nalts; i++)
+		alt_load(&d->alts[i], addr, data, len);
 	return 0;
 }
 

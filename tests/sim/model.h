@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The simulated STM32 DfuSe ROM bootloader (and run-time application), as a
- * pure C model: descriptors, DFU 1.1 state machine, DfuSe commands, flash that
- * must be erased before it is written, timing, fault injection and an
- * instrumentation log. No libusb, no umockdev, no GLib: it is plugged behind
+ * The simulated STM32 DfuSe ROM bootloader, plain DFU 1.1 bootloaders (Maple,
+ * TinyUSB) and run-time applications, as a pure C model: descriptors, DFU 1.1
+ * state machine, DfuSe commands, flash that must be erased before it is
+ * written, timing, fault injection and an instrumentation log. No libusb, no umockdev, no GLib: it is plugged behind
  * the in-memory transport (unit tests, virtual clock) and behind the umockdev
  * ioctl handler (end-to-end tests, real clock).
  */
@@ -29,7 +29,7 @@ struct sim_timing {
 
 /* A chip is data: everything that tells one part from another. */
 struct sim_chip {
-	const char *name; /* "f4", "f1", "h7", "protboot", "gd32", "f7", "runtime" */
+	const char *name; /* "f4", "f1", ..., "runtime", "maple", "tinyusb", "plain-rt" */
 	const char *description;
 	uint16_t idVendor, idProduct, bcdDevice;
 	const char *manufacturer, *product, *serial; /* default serial */
@@ -43,6 +43,22 @@ struct sim_chip {
 	size_t nalts;
 	const char *alt_names[SIM_MAX_ALTS]; /* iInterface strings (layouts) */
 	struct sim_timing timing;
+	/*
+	 * Plain DFU 1.1 (no DfuSe commands). bmAttributes bit 2
+	 * (bitManifestationTolerant) decides where manifestation ends:
+	 * dfuIDLE, or dfuMANIFEST-WAIT-RESET until a reset runs the
+	 * application (the device leaves the bus). timing.write_ms and
+	 * timing.manifest_ms 0 mean the device answers at once.
+	 */
+	bool plain;
+	unsigned plain_quirks;		     /* SIM_PLAIN_* */
+	const char *plain_mem[SIM_MAX_ALTS]; /* per alt: "/0xADDR/N*SIZE<m><t>", "" = none */
+};
+
+/* Deviations of a plain DFU device from DFU 1.1 (sim_chip.plain_quirks). */
+enum {
+	SIM_PLAIN_DETACH_REFUSED = 1u << 0, /* DETACH in DFU mode: dfuERROR errSTALLEDPKT */
+	SIM_PLAIN_STATUS_IDLES = 1u << 1,   /* GETSTATUS/GETSTATE in dfuDNLOAD-IDLE -> dfuIDLE */
 };
 
 /* Looks up a chip by name; NULL if unknown. */
