@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Matching enumerated DFU interfaces against the user's selection options. */
 #include "device.h"
+#include "quirks.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,12 +28,22 @@ bool dev_matches(const struct opts *o, const struct dev_info *d)
 
 bool dev_is_dfuse(const struct dev_info *d)
 {
-	if (d->has_func && d->func.bcdDFUVersion == 0x011A)
-		return true;
+	struct dfu_quirks q;
+	bool layouts = false;
+
+	/* dfu-util's quirks force some devices that claim more to plain DFU 1.1 */
+	if (quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q) &&
+	    (q.flags & QUIRK_FORCE_DFU11))
+		return false;
 	for (size_t i = 0; i < d->nalts; i++)
 		if (d->alts[i].name[0] == '@')
-			return true;
-	return false;
+			layouts = true;
+	/*
+	 * DfuSe (UM0391) is bcdDFUVersion 0x011A together with layout names; a
+	 * device whose functional descriptor could not be read is judged by
+	 * its names alone. Everything else is plain DFU 1.1.
+	 */
+	return layouts && (!d->has_func || d->func.bcdDFUVersion == 0x011A);
 }
 
 const char *dev_describe(const struct dev_info *d, char *buf, size_t len)

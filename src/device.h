@@ -74,7 +74,11 @@ struct dev_backend {
  */
 bool dev_matches(const struct opts *o, const struct dev_info *d);
 
-/* Is @d a DfuSe device (bcdDFUVersion 0x011A, or alt names that are layouts)? */
+/*
+ * Does @d speak DfuSe? bcdDFUVersion 0x011A (or no functional descriptor)
+ * together with alt names that are layouts, unless a quirk forces plain
+ * DFU 1.1. Everything else is driven as plain DFU 1.1.
+ */
 bool dev_is_dfuse(const struct dev_info *d);
 
 /* "[0483:df11] path=1-1 serial=..." for messages, into @buf; returns @buf. */

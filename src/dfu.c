@@ -166,6 +166,21 @@ static void sleep_until(struct dfu_if *d, uint64_t deadline_us)
 	}
 }
 
+/*
+ * How long to wait after a status: bwPollTimeout, or the quirk's fixed value
+ * for devices whose bwPollTimeout is bogus, clamped by the limits.
+ */
+static uint64_t poll_wait_us(const struct dfu_if *d, const struct dfu_status *st)
+{
+	uint32_t ms = st->bwPollTimeout;
+
+	if (d->quirks.flags & QUIRK_POLL_TIMEOUT)
+		ms = d->quirks.poll_timeout_ms;
+	if (ms > d->limits.max_poll_ms)
+		ms = d->limits.max_poll_ms;
+	return (uint64_t)ms * 1000;
+}
+
 static bool state_is_busy(uint8_t state)
 {
 	return state == DFU_STATE_DNLOAD_SYNC || state == DFU_STATE_DNBUSY ||
@@ -206,10 +221,7 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 		if (!state_is_busy(st->bState))
 			return error_set(err, ERR_PROTOCOL, "unexpected state %s while waiting",
 					 dfu_state_str(st->bState));
-		wait_us = (uint64_t)(st->bwPollTimeout < d->limits.max_poll_ms
-					     ? st->bwPollTimeout
-					     : d->limits.max_poll_ms) *
-			  1000;
+		wait_us = poll_wait_us(d, st);
 		if (answered + wait_us - start > budget_us)
 			return error_set(err, ERR_IO, "device still busy after %u s (state %s)",
 					 d->limits.max_busy_ms / 1000, dfu_state_str(st->bState));
@@ -248,11 +260,7 @@ int dfu_make_idle(struct dfu_if *d, struct error *err)
 		case DFU_STATE_DNBUSY:
 		case DFU_STATE_MANIFEST:
 			/* DFU 1.1 section 6.1.2: no GETSTATUS before bwPollTimeout. */
-			sleep_until(d, d->tr.ops->now_us(d->tr.ctx) +
-					       (uint64_t)(st.bwPollTimeout < d->limits.max_poll_ms
-								  ? st.bwPollTimeout
-								  : d->limits.max_poll_ms) *
-						       1000);
+			sleep_until(d, d->tr.ops->now_us(d->tr.ctx) + poll_wait_us(d, &st));
 			r = dfu_wait_done(d, &st, err);
 			if (r == ERR_PROTOCOL)
 				r = ERR_OK; /* the error state is cleared on the next round */

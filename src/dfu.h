@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "quirks.h"
 #include "transport.h"
 #include "ui.h"
 
@@ -104,6 +105,8 @@ struct dfu_if {
 	uint16_t transfer_size;
 	struct dfu_limits limits;
 	const struct ui *ui;
+	/* The device's quirks (quirks_lookup() when it is opened; zero by dfu_if_init()). */
+	struct dfu_quirks quirks;
 	/* Timeout for the next GETSTATUS when its answer may come late (e.g. an erase). */
 	uint32_t expect_busy_ms;
 	/*

@@ -11,6 +11,7 @@ src_libdfuse_a_SOURCES = \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \
 	src/image.c src/image.h src/ihex.c src/srec.c src/elf.c \
+	src/quirks.c src/quirks.h \
 	src/dfu.c src/dfu.h \
 	src/dfuse.c src/dfuse.h \
 	src/device.c src/device.h \

@@ -1295,7 +1295,18 @@ static void test_device(void)
 
 	dfu.has_func = true;
 	dfu.func.bcdDFUVersion = 0x011A;
-	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A");
+	dfu.nalts = 1;
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A and a layout");
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "FLASH");
+	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A without layouts is plain DFU");
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
+	dfu.vid = 0x1eaf;
+	dfu.pid = 0x0003;
+	dfu.bcdDevice = 0x0200;
+	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk forces plain DFU 1.1");
+	dfu.bcdDevice = 0x0201;
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk keys on bcdDevice 0x0200");
 	dfu.func.bcdDFUVersion = 0x0110;
 	dfu.nalts = 1;
 	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "Application");

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The quirk table. Facts come from dfu-util's documented quirks and the
+ * devices' own sources; a row matches when VID and PID are equal, bcdDevice
+ * lies in [bcd_min, bcd_max] and, if the row has one, the serial matches its
+ * pattern ('?' one character, '*' any run, everything else literally).
+ */
+#include "quirks.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+/* dfu-util's fallback for devices with bogus bwPollTimeout values. */
+#define QUIRK_SMALL_POLL_MS 5
+
+struct quirk_row {
+	uint16_t vid, pid;
+	uint16_t bcd_min, bcd_max;
+	const char *serial; /* pattern, NULL = any serial */
+	unsigned flags;
+	uint32_t poll_timeout_ms;
+};
+
+static const struct quirk_row quirk_table[] = {
+	/*
+	 * LeafLabs Maple rev 3 and 5 bootloader (1eaf:0003, bcdDevice 0x0200):
+	 * reports the wrong DFU version in its functional descriptor; it
+	 * speaks plain DFU 1.1 and knows no DfuSe command.
+	 */
+	{ 0x1eaf, 0x0003, 0x0200, 0x0200, NULL, QUIRK_FORCE_DFU11, 0 },
+	/* Siemens AG PXM 40 (0908:02c4), old devices with bcdDevice 0: bogus bwPollTimeout. */
+	{ 0x0908, 0x02c4, 0x0000, 0x0000, NULL, QUIRK_POLL_TIMEOUT, QUIRK_SMALL_POLL_MS },
+	/* Siemens AG PXM 50 (0908:02c5), old devices with bcdDevice 0: bogus bwPollTimeout. */
+	{ 0x0908, 0x02c5, 0x0000, 0x0000, NULL, QUIRK_POLL_TIMEOUT, QUIRK_SMALL_POLL_MS },
+	/* M-Audio (Midiman) Transit (0763:2806), every release: bogus bwPollTimeout. */
+	{ 0x0763, 0x2806, 0x0000, 0xffff, NULL, QUIRK_POLL_TIMEOUT, QUIRK_SMALL_POLL_MS },
+};
+
+/* Iterative, with one backtrack point: linear in practice, never recursive. */
+bool quirks_serial_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s != '\0') {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat == '?' || *pat == *s) {
+			pat++;
+			s++;
+		} else if (star != NULL) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+bool quirks_lookup(uint16_t vid, uint16_t pid, uint16_t bcdDevice, const char *serial,
+		   struct dfu_quirks *out)
+{
+	bool found = false;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(quirk_table) / sizeof(quirk_table[0]); i++) {
+		const struct quirk_row *q = &quirk_table[i];
+
+		if (q->vid != vid || q->pid != pid || bcdDevice < q->bcd_min ||
+		    bcdDevice > q->bcd_max)
+			continue;
+		if (q->serial != NULL && (serial == NULL || serial[0] == '\0' ||
+					  !quirks_serial_match(q->serial, serial)))
+			continue;
+		out->flags |= q->flags;
+		if (q->poll_timeout_ms != 0)
+			out->poll_timeout_ms = q->poll_timeout_ms;
+		found = true;
+	}
+	return found;
+}
+
+const char *quirks_describe(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} names[] = {
+		{ QUIRK_FORCE_DFU11, "force-dfu11" },
+		{ QUIRK_POLL_TIMEOUT, "poll-timeout" },
+	};
+	size_t used = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int n;
+
+		if (!(flags & names[i].flag))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i].name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		snprintf(buf, len, "%s", flags ? "unknown" : "none");
+	return buf;
+}
