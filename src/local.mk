@@ -13,6 +13,7 @@ src_libdfuse_a_SOURCES = \
 	src/image.c src/image.h src/ihex.c src/srec.c src/elf.c \
 	src/quirks.c src/quirks.h \
 	src/dfu.c src/dfu.h \
+	src/dfu_plain.c src/dfu_plain.h \
 	src/dfuse.c src/dfuse.h \
 	src/device.c src/device.h \
 	src/session.c src/session.h \

@@ -1752,14 +1752,18 @@ int sim_device_load(struct sim_device *d, uint32_t addr, const uint8_t *data, si
 	return 0;
 }
 
+/* Overlapping alts: the bytes of the selected alt's copy where it has them. */
 int sim_device_read(const struct sim_device *d, uint32_t addr, uint8_t *data, size_t len)
 {
 	if (len && (uint64_t)addr + len - 1 > UINT32_MAX)
 		return -1;
 	for (size_t done = 0; done < len;) {
 		uint32_t a = addr + (uint32_t)done;
-		const struct sim_sector *s = any_sector(d, a);
+		const struct sim_sector *s = alt_sector(&d->alts[d->alt], a);
 		size_t n;
+
+		if (!s)
+			s = any_sector(d, a);
 
 		if (!s)
 			return -1;

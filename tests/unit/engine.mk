@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Unit tests of the host engine (dfu.c, dfuse.c, ops.c, device.c, plan.c); all but
-# test-plan run against the simulated STM32 bootloader on a virtual clock.
+# Unit tests of the host engine (dfu.c, dfu_plain.c, dfuse.c, ops.c, device.c, plan.c);
+# all but test-plan run against the simulated bootloaders on a virtual clock.
 
-check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan
-TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan
+check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
+	tests/unit/test-plain
+TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
+	tests/unit/test-plain
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
@@ -15,6 +17,10 @@ tests_unit_test_dfu_LDADD = $(ENGINE_TEST_LDADD)
 tests_unit_test_dfuse_SOURCES = tests/unit/test-dfuse.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_dfuse_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_dfuse_LDADD = $(ENGINE_TEST_LDADD)
+
+tests_unit_test_plain_SOURCES = tests/unit/test-plain.c tests/unit/tap.h tests/unit/fixture.h
+tests_unit_test_plain_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_plain_LDADD = $(ENGINE_TEST_LDADD)
 
 tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h
