@@ -103,6 +103,26 @@ static bool suffix_matches(const struct dfu_file_suffix *s, const struct dev_inf
 	       (s->idProduct == 0xFFFF || s->idProduct == d->pid);
 }
 
+int download_check_suffix(struct session *op, const struct download_input *in, struct error *err)
+{
+	const struct opts *o = op->o;
+	const struct image *img = &in->img;
+
+	if (img->suffix.present && !suffix_matches(&img->suffix, &op->info)) {
+		bool explicit_id = o->id_runtime.given || o->id_dfu.given;
+
+		if (explicit_id && !o->dfuse.force)
+			return error_set(err, ERR_DATA,
+					 "%s is for [%04x:%04x], the device is [%04x:%04x]; :force "
+					 "overrides",
+					 in->path, img->suffix.idVendor, img->suffix.idProduct,
+					 op->info.vid, op->info.pid);
+		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", in->path,
+			img->suffix.idVendor, img->suffix.idProduct, op->info.vid, op->info.pid);
+	}
+	return ERR_OK;
+}
+
 /* A raw image: at -s ADDRESS in the alt holding it, or at the start of its alt. */
 static int jobs_raw(struct session *op, const struct image *img, struct plan *p, struct error *err)
 {
@@ -245,22 +265,12 @@ static int jobs_by_address(struct session *op, const struct image *img, int only
 int download_jobs(struct session *op, const struct download_input *in, struct plan *p,
 		  struct error *err)
 {
-	const struct opts *o = op->o;
 	const struct image *img = &in->img;
 	int only = -1, r;
 
-	if (img->suffix.present && !suffix_matches(&img->suffix, &op->info)) {
-		bool explicit_id = o->id_runtime.given || o->id_dfu.given;
-
-		if (explicit_id && !o->dfuse.force)
-			return error_set(err, ERR_DATA,
-					 "%s is for [%04x:%04x], the device is [%04x:%04x]; :force "
-					 "overrides",
-					 in->path, img->suffix.idVendor, img->suffix.idProduct,
-					 op->info.vid, op->info.pid);
-		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", in->path,
-			img->suffix.idVendor, img->suffix.idProduct, op->info.vid, op->info.pid);
-	}
+	r = download_check_suffix(op, in, err);
+	if (r != ERR_OK)
+		return r;
 	if (!img->addressed)
 		return jobs_raw(op, img, p, err);
 	r = session_alt_from_option(op, &only, err);

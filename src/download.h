@@ -38,6 +38,13 @@ int download_load(const struct opts *o, const struct ui *ui, struct download_inp
 void download_input_free(struct download_input *in);
 
 /*
+ * Check the DFU suffix's IDs (if @in has a suffix) against the selected
+ * device of @s: a mismatch is ERR_DATA when the user named the device with
+ * -d (unless :force), a warning otherwise. Returns ERR_OK or ERR_DATA.
+ */
+int download_check_suffix(struct session *s, const struct download_input *in, struct error *err);
+
+/*
  * The pieces of @in for the selected, open-able device of @s, each with
  * the alt it goes to, into @p: a raw image at -s ADDRESS (or the start of
  * its alt), .dfu targets to their own alts, and pieces of HEX, S-record and

@@ -12,6 +12,7 @@
 #include "download.h"
 #include "dfuse.h"
 #include "dfuse_mem.h"
+#include "plain.h"
 #include "plan.h"
 #include "select.h"
 
@@ -454,7 +455,9 @@ int flash_download(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return error_wrap(err, "download");
 	r = select_dfu_device(op, err);
-	if (r == ERR_OK)
+	if (r == ERR_OK && plain_is_plain(op))
+		r = plain_download(op, &in, err);
+	else if (r == ERR_OK)
 		r = flash_run(op, &in, err);
 	download_input_free(&in);
 	return r == ERR_OK ? r : error_wrap(err, "download");

@@ -14,6 +14,7 @@ src_libdfuse_a_SOURCES = \
 	src/quirks.c src/quirks.h \
 	src/dfu.c src/dfu.h \
 	src/dfu_plain.c src/dfu_plain.h \
+	src/plain.c src/plain.h \
 	src/dfuse.c src/dfuse.h \
 	src/device.c src/device.h \
 	src/session.c src/session.h \

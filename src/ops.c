@@ -2,7 +2,8 @@
 /*
  * The operations behind the command line, dispatched to the files that do
  * them: select.c (-l, finding and switching the device), upload.c (-U),
- * flash.c (-D); the DfuSe commands of -s alone, -e and -R are here. Inputs
+ * flash.c (-D), plain.c (all three on plain DFU 1.1 devices); the DfuSe
+ * commands of -s alone, -e and -R are here. Inputs
  * are read and checked before the first USB request, and nothing is claimed
  * that did not happen.
  */
@@ -13,6 +14,7 @@
 #include "dfuse.h"
 #include "dfuse_mem.h"
 #include "flash.h"
+#include "plain.h"
 #include "select.h"
 #include "session.h"
 #include "upload.h"
@@ -30,6 +32,8 @@ static int op_command(struct session *op, struct error *err)
 	int index, r;
 
 	r = select_dfu_device(op, err);
+	if (r == ERR_OK && plain_is_plain(op))
+		return plain_command(op, err);
 	if (r == ERR_OK)
 		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
 	if (r == ERR_OK)

@@ -244,12 +244,6 @@ int select_dfu_device(struct session *op, struct error *err)
 		if (r != ERR_OK)
 			return r;
 	}
-	if (!dev_is_dfuse(&op->info))
-		return error_set(err, ERR_PROTOCOL,
-				 "[%04x:%04x] is a plain DFU device (DFU version %x.%02x, no memory "
-				 "layout); dfuse-util drives DfuSe devices",
-				 op->info.vid, op->info.pid, op->info.func.bcdDFUVersion >> 8,
-				 op->info.func.bcdDFUVersion & 0xFF);
 	return ERR_OK;
 }
 

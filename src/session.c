@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "quirks.h"
+
 /* Linux usbfs refuses control transfers larger than a page. */
 #define SESSION_MAX_TRANSFER 4096
 
@@ -73,6 +75,8 @@ int session_open_alt(struct session *op, int index, struct error *err)
 	op->opened = true;
 	op->alt_index = index;
 	dfu_if_init(&op->dfu, tr, op->info.intf, transfer_size(op), op->ui);
+	quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
+		      &op->dfu.quirks);
 	op->dfu.pointer_per_block =
 		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
 	return ERR_OK;

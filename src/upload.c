@@ -15,6 +15,7 @@
 #include "flash.h"
 #include "image.h"
 #include "outfile.h"
+#include "plain.h"
 #include "select.h"
 
 /* Where the blocks of an upload go: straight into the file, or into memory first. */
@@ -127,6 +128,8 @@ int upload_run(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return r;
 	r = select_dfu_device(op, err);
+	if (r == ERR_OK && plain_is_plain(op))
+		return plain_upload(op, err);
 	if (r == ERR_OK)
 		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
 	if (r == ERR_OK)

@@ -3,9 +3,9 @@
 # all but test-plan run against the simulated bootloaders on a virtual clock.
 
 check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
-	tests/unit/test-plain
+	tests/unit/test-plain tests/unit/test-plain-ops
 TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
-	tests/unit/test-plain
+	tests/unit/test-plain tests/unit/test-plain-ops
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
@@ -21,6 +21,11 @@ tests_unit_test_dfuse_LDADD = $(ENGINE_TEST_LDADD)
 tests_unit_test_plain_SOURCES = tests/unit/test-plain.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_plain_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_plain_LDADD = $(ENGINE_TEST_LDADD)
+
+tests_unit_test_plain_ops_SOURCES = tests/unit/test-plain-ops.c tests/unit/tap.h \
+	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_plain_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_plain_ops_LDADD = $(ENGINE_TEST_LDADD)
 
 tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h

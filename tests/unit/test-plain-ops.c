@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TAP tests of the plain DFU 1.1 operations (plain.c and its dispatch from
+ * ops.c, upload.c, flash.c): the callers' command lines (Klipper's and QMK's
+ * Maple flash, PlatformIO's -s ADDRESS:leave, TinyUSB -D/-U/-Z, run-time to
+ * plain DFU switching) run by ops_run() against the simulated devices, and
+ * the refusals that must come before any DFU request.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dfu_file.h"
+#include "ops.h"
+#include "options.h"
+#include "simbackend.h"
+#include "tap.h"
+
+#define MAX_ARGS 24
+
+static char tmpdir[256];
+
+static bool contains(const char *hay, const char *needle)
+{
+	return hay != NULL && strstr(hay, needle) != NULL;
+}
+
+static const char *path_of(const char *name)
+{
+	static char buf[4][512];
+	static unsigned next;
+	char *p = buf[next++ % 4];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
+	return p;
+}
+
+static bool write_file(const char *name, const uint8_t *data, size_t len)
+{
+	FILE *f = fopen(path_of(name), "wb");
+	bool good;
+
+	if (f == NULL)
+		return false;
+	good = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && good;
+}
+
+/* The size of file @name, or -1 when it does not exist. */
+static long file_size(const char *name)
+{
+	struct stat st;
+
+	return stat(path_of(name), &st) == 0 ? (long)st.st_size : -1;
+}
+
+static bool file_is(const char *name, const uint8_t *want, size_t n)
+{
+	FILE *f = fopen(path_of(name), "rb");
+	uint8_t *got = malloc(n + 1);
+	bool same = false;
+
+	if (f != NULL && got != NULL)
+		same = fread(got, 1, n + 1, f) == n && memcmp(got, want, n) == 0;
+	if (f != NULL)
+		fclose(f);
+	free(got);
+	return same;
+}
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+	uint32_t x = seed * 2654435761u + 7u;
+
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i] = (uint8_t)(x >> 16);
+	}
+}
+
+static bool mem_is(struct sim_device *dev, uint32_t addr, const uint8_t *want, size_t n)
+{
+	uint8_t *got = malloc(n);
+	bool same =
+		got != NULL && sim_device_read(dev, addr, got, n) == 0 && memcmp(got, want, n) == 0;
+
+	free(got);
+	return same;
+}
+
+static struct sim_stats stats_of(struct sim_device *dev)
+{
+	struct sim_stats s;
+
+	sim_device_stats(dev, &s);
+	return s;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+/* The 16-byte DFU 1.1 suffix (appendix B) for @vid:@pid after @n bytes at @buf. */
+static void add_suffix(uint8_t *buf, size_t n, uint16_t vid, uint16_t pid, uint16_t bcdDFU)
+{
+	uint8_t *p = buf + n;
+
+	put16(p, 0xFFFF);
+	put16(p + 2, pid);
+	put16(p + 4, vid);
+	put16(p + 6, bcdDFU);
+	memcpy(p + 8, "UFD", 3);
+	p[11] = 16;
+	put32(p + 12, dfu_file_crc(buf, n + 12));
+}
+
+/* A DfuSe file (UM0391) with one target of one element holding @n bytes at @addr. */
+static size_t build_dfuse(uint8_t *buf, const uint8_t *data, size_t n, uint32_t addr)
+{
+	size_t size = 11 + 274 + 8 + n + 16;
+
+	memset(buf, 0, size);
+	memcpy(buf, "DfuSe\x01", 6);
+	put32(buf + 6, (uint32_t)(size - 16));
+	buf[10] = 1;
+	memcpy(buf + 11, "Target", 6);
+	put32(buf + 11 + 266, (uint32_t)(8 + n));
+	put32(buf + 11 + 270, 1);
+	put32(buf + 285, addr);
+	put32(buf + 289, (uint32_t)n);
+	memcpy(buf + 293, data, n);
+	add_suffix(buf, size - 16, 0x1eaf, 0x0003, 0x011A);
+	return size;
+}
+
+static struct simbackend *bus(const char *chip, struct sim_device **dev)
+{
+	struct simbackend *sb = simbackend_new();
+
+	*dev = sb != NULL ? sim_device_new(sim_chip_find(chip), NULL) : NULL;
+	if (*dev == NULL || simbackend_add(sb, *dev) < 0) {
+		sim_device_free(*dev);
+		simbackend_free(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+struct run {
+	int r;
+	struct error err;
+	struct ops_stats st;
+	char *out, *errtxt;
+	size_t outlen, errlen;
+};
+
+static void run_free(struct run *res)
+{
+	free(res->out);
+	free(res->errtxt);
+	memset(res, 0, sizeof(*res));
+}
+
+/* "dfuse-util ARGS..." against @sb, with stdout and stderr captured. */
+static int run(struct simbackend *sb, struct run *res, ...)
+{
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	struct opts o;
+	struct ui ui = { 0 };
+	va_list ap;
+
+	memset(res, 0, sizeof(*res));
+	argv[argc++] = strdup("dfuse-util");
+	va_start(ap, res);
+	for (const char *a = va_arg(ap, const char *); a != NULL && argc < MAX_ARGS;
+	     a = va_arg(ap, const char *))
+		argv[argc++] = strdup(a);
+	va_end(ap);
+	argv[argc] = NULL;
+	ui.out = open_memstream(&res->out, &res->outlen);
+	ui.err = open_memstream(&res->errtxt, &res->errlen);
+	res->r = opt_parse(argc, argv, &o, &res->err);
+	if (res->r == ERR_OK)
+		res->r = ops_run(&o, simbackend_get(sb), &ui, &res->st, &res->err);
+	else
+		fprintf(ui.err, "(command line refused: %s)\n", res->err.msg);
+	fclose(ui.out);
+	fclose(ui.err);
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	return res->r;
+}
+
+/* ---- the callers' command lines ------------------------------------------ */
+
+/* Klipper scripts/flash_usb.py and QMK's stm32duino rule: exit 0 is success. */
+static void check_maple(size_t i, const char *who, const uint8_t *img, size_t n)
+{
+	struct simbackend_counts c;
+	struct sim_device *dev;
+	struct simbackend *sb = bus("maple", &dev);
+	const char *file = path_of("maple.bin");
+	struct sim_stats s;
+	struct run res;
+
+	if (sb == NULL) {
+		skip(5, "cannot create the maple model");
+		return;
+	}
+	if (i == 0)
+		run(sb, &res, "-d", ",1eaf:0003", "-R", "-a", "2", "-D", file, NULL);
+	else if (i == 1)
+		run(sb, &res, "-d", "1EAF:0003", "-a", "2", "-R", "-D", file, NULL);
+	else
+		run(sb, &res, "-d", "1EAF:0003", "-a", "2", "-D", file, NULL);
+	s = stats_of(dev);
+	simbackend_counts(sb, &c);
+	is_int(res.r, ERR_OK, "%s Maple flash: success (%s)", who, res.err.msg);
+	ok(mem_is(dev, 0x08002000, img, n), "%s: flash at 0x08002000 equals the image", who);
+	ok(sim_device_gone(dev) && contains(res.out, "left the bus"),
+	   "%s: wait-reset, reset, confirmed gone", who);
+	is_int(c.resets, 1, "%s: exactly one bus reset (the engine's; -R adds none)", who);
+	is_int(s.detach, 0, "%s: no DETACH, which the Maple refuses in DFU mode", who);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_maple_callers(void)
+{
+	static uint8_t img[20000];
+
+	fill(img, sizeof(img), 1);
+	write_file("maple.bin", img, sizeof(img));
+	check_maple(0, "Klipper (-d ,1eaf:0003 -R -a 2)", img, sizeof(img));
+	check_maple(1, "QMK (-d 1EAF:0003 -a 2 -R)", img, sizeof(img));
+	check_maple(2, "maple_upload without -R", img, sizeof(img));
+}
+
+/* A raw image with a DFU suffix: stripped, checked against the device. */
+static void test_suffix_rules(void)
+{
+	static uint8_t img[3000 + 16], dfuse[4096];
+	uint8_t blank[16];
+	struct sim_device *dev;
+	struct simbackend *sb;
+	struct run res;
+	size_t n;
+
+	fill(img, 3000, 2);
+	add_suffix(img, 3000, 0x1eaf, 0x0003, 0x0100);
+	write_file("suffixed.bin", img, sizeof(img));
+	sb = bus("maple", &dev);
+	if (sb == NULL) {
+		skip(8, "cannot create the maple model");
+		return;
+	}
+	run(sb, &res, "-d", "1eaf:0003", "-a", "1", "-D", path_of("suffixed.bin"), NULL);
+	memset(blank, 0xFF, sizeof(blank));
+	is_int(res.r, ERR_OK, "a suffixed image for 1eaf:0003 flashes (%s)", res.err.msg);
+	ok(mem_is(dev, 0x08005000, img, 3000) && mem_is(dev, 0x08005000 + 3000, blank, 16),
+	   "the suffix is stripped: only the 3000 payload bytes are written");
+	run_free(&res);
+	simbackend_free(sb);
+
+	add_suffix(img, 3000, 0x0483, 0xdf11, 0x0100);
+	write_file("other.bin", img, sizeof(img));
+	sb = bus("maple", &dev);
+	if (sb == NULL) {
+		skip(6, "cannot create the maple model");
+		return;
+	}
+	run(sb, &res, "-d", "1eaf:0003", "-a", "1", "-D", path_of("other.bin"), NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "0483:df11"),
+	   "a suffix for another device is refused naming it: %s", res.err.msg);
+	is_int(stats_of(dev).dnload, 0, "before any DNLOAD");
+	run_free(&res);
+
+	img[5] ^= 1; /* the CRC no longer matches */
+	write_file("badcrc.bin", img, sizeof(img));
+	run(sb, &res, "-a", "1", "-D", path_of("badcrc.bin"), NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "CRC"), "a bad suffix CRC is refused: %s",
+	   res.err.msg);
+	run_free(&res);
+
+	n = build_dfuse(dfuse, img, 1000, 0x08005000);
+	write_file("image.dfu", dfuse, n);
+	run(sb, &res, "-a", "1", "-D", path_of("image.dfu"), NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "DfuSe .dfu file") &&
+		   contains(res.err.msg, "plain DFU"),
+	   "a DfuSe file for a plain device is refused naming the mismatch: %s", res.err.msg);
+	is_int(stats_of(dev).dnload, 0, "still no DNLOAD");
+	is_int(error_exit_code(res.r), 65, "exit 65 (bad data)");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+/* PlatformIO: -s ADDRESS:leave on every STM32 board, plain DFU ones too. */
+static void test_dfuse_address_on_plain(void)
+{
+	static uint8_t img[2000];
+	struct sim_device *dev;
+	struct simbackend *sb;
+	struct run res;
+	static const char *const refused[][2] = {
+		{ "0x08000000:mass-erase:force", "mass-erase" },
+		{ "0x08000000:unprotect:force", "unprotect" },
+		{ "0x08000000:64", "length" },
+	};
+
+	fill(img, sizeof(img), 3);
+	write_file("pio.bin", img, sizeof(img));
+	sb = bus("tinyusb", &dev);
+	if (sb == NULL) {
+		skip(10, "cannot create the tinyusb model");
+		return;
+	}
+	run(sb, &res, "-d", "0xcafe:0x4000", "-a", "0", "-s", "0x08000000:leave", "-D",
+	    path_of("pio.bin"), NULL);
+	is_int(res.r, ERR_OK, "PlatformIO's -s 0x08000000:leave on a plain device (%s)",
+	       res.err.msg);
+	ok(mem_is(dev, 0, img, sizeof(img)), "the image sits at the alt's start");
+	ok(contains(res.errtxt, "address 0x08000000 from -s is ignored") &&
+		   strchr(res.errtxt, '\n') == res.errtxt + strlen(res.errtxt) - 1,
+	   "one warning line says the address is ignored");
+	ok(sim_device_gone(dev), ":leave reset the device after it returned to dfuIDLE");
+	run_free(&res);
+	simbackend_free(sb);
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		sb = bus("tinyusb", &dev);
+		if (sb == NULL) {
+			skip(2, "cannot create the tinyusb model");
+			continue;
+		}
+		run(sb, &res, "-a", "0", "-s", refused[i][0], "-D", path_of("pio.bin"), NULL);
+		ok(res.r == ERR_USAGE && contains(res.err.msg, refused[i][1]) &&
+			   error_exit_code(res.r) == 64,
+		   "-s %s on a plain device: exit 64 (%s)", refused[i][0], res.err.msg);
+		is_int(stats_of(dev).dfu_requests, 0, "-s %s: refused before any DFU request",
+		       refused[i][0]);
+		run_free(&res);
+		simbackend_free(sb);
+	}
+}
+
+static void test_tinyusb_upload(void)
+{
+	static uint8_t mem[65536];
+	struct simbackend_counts c0, c1;
+	struct sim_device *dev;
+	struct simbackend *sb = bus("tinyusb", &dev);
+	struct run res;
+
+	if (sb == NULL) {
+		skip(9, "cannot create the tinyusb model");
+		return;
+	}
+	fill(mem, sizeof(mem), 4);
+	sim_device_load(dev, 0, mem, sizeof(mem));
+	sim_device_load(dev, 0x00100000, mem, 1000);
+	run(sb, &res, "-d", "cafe:4000", "-a", "0", "-U", path_of("flash.bin"), NULL);
+	ok(res.r == ERR_OK && file_size("flash.bin") == 65536 &&
+		   file_is("flash.bin", mem, sizeof(mem)),
+	   "-U FLASH: 64 KiB, equal to the memory (%s)", res.err.msg);
+	run_free(&res);
+	run(sb, &res, "-a", "1", "-U", path_of("eeprom.bin"), NULL);
+	ok(res.r == ERR_OK && file_size("eeprom.bin") == 1000 && file_is("eeprom.bin", mem, 1000),
+	   "-U EEPROM: ends at the short block, 1000 bytes (%s)", res.err.msg);
+	run_free(&res);
+	run(sb, &res, "-a", "0", "-Z", "300", "-U", path_of("z.bin"), NULL);
+	ok(res.r == ERR_OK && file_size("z.bin") == 300 && file_is("z.bin", mem, 300),
+	   "-Z 300: exactly 300 bytes (%s)", res.err.msg);
+	is_int(sim_device_state(dev), 2, "the device is back in dfuIDLE after -Z");
+	run_free(&res);
+	run(sb, &res, "-a", "0", "-U", path_of("z.bin"), NULL);
+	ok(res.r == ERR_CANTCREAT && file_size("z.bin") == 300,
+	   "-U onto an existing file: refused, the file untouched (%s)", res.err.msg);
+	run_free(&res);
+	run(sb, &res, "-a", "0", "-s", "0x100:16", "-U", path_of("len.bin"), NULL);
+	ok(res.r == ERR_USAGE && file_size("len.bin") == -1,
+	   "-s ADDRESS:LENGTH on a plain upload: exit 64, no file (%s)", res.err.msg);
+	run_free(&res);
+	run(sb, &res, "-a", "0", "-D", path_of("z.bin"), "--verify", NULL);
+	ok(res.r == ERR_USAGE && contains(res.err.msg, "--verify"), "--verify is DfuSe only: %s",
+	   res.err.msg);
+	run_free(&res);
+	run(sb, &res, "-a", "0", "-D", path_of("z.bin"), "--dry-run", NULL);
+	ok(res.r == ERR_OK && contains(res.out, "Dry run") && stats_of(dev).dnload == 0,
+	   "--dry-run writes nothing (%s)", res.err.msg);
+	run_free(&res);
+	simbackend_counts(sb, &c0);
+	run(sb, &res, "-a", "0", "-s", "0x08000000:leave", NULL);
+	simbackend_counts(sb, &c1);
+	ok(res.r == ERR_OK && c1.resets == c0.resets + 1 && stats_of(dev).dnload == 0,
+	   "-s ADDRESS:leave alone: one reset, nothing written (%s)", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+/* An application whose run-time interface re-enumerates as a plain bootloader. */
+static void test_runtime_switch(void)
+{
+	static uint8_t img[4000];
+	struct sim_device *dev;
+	struct simbackend *sb = bus("plain-rt", &dev);
+	struct run res;
+
+	if (sb == NULL) {
+		skip(4, "cannot create the plain-rt model");
+		return;
+	}
+	fill(img, sizeof(img), 5);
+	write_file("app.bin", img, sizeof(img));
+	run(sb, &res, "-d", "1209:0001,1209:0002", "-D", path_of("app.bin"), NULL);
+	is_int(res.r, ERR_OK, "run-time 1209:0001 -> plain DFU 1209:0002, download (%s)",
+	       res.err.msg);
+	ok(mem_is(dev, 0x08004000, img, sizeof(img)), "the image is in the bootloader's alt");
+	ok(contains(res.out, "Device is in DFU mode") && contains(res.out, "[1209:0002]"),
+	   "the switch is reported");
+	ok(sim_device_gone(dev), "manifestation, wait-reset, reset: gone");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("plain-rt", &dev);
+	if (sb == NULL) {
+		skip(1, "cannot create the plain-rt model");
+		return;
+	}
+	run(sb, &res, "-d", "1209:0001,1209:0002", "-e", NULL);
+	ok(res.r == ERR_OK && sim_device_idProduct(dev) == 0x0002,
+	   "-e alone: detached into the plain bootloader (%s)", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_device_failure(void)
+{
+	static uint8_t img[500];
+	struct sim_device *dev;
+	struct simbackend *sb = bus("maple", &dev);
+	struct run res;
+
+	if (sb == NULL) {
+		skip(1, "cannot create the maple model");
+		return;
+	}
+	write_file("ram.bin", img, sizeof(img));
+	run(sb, &res, "-a", "0", "-D", path_of("ram.bin"), NULL);
+	ok(res.r == ERR_PROTOCOL && contains(res.err.msg, "download: block 0") &&
+		   !contains(res.out, "Download done"),
+	   "Maple alt 0 (RAM): an error naming block 0, no success claimed: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void remove_tmpdir(void)
+{
+	static const char *const names[] = { "maple.bin", "suffixed.bin", "other.bin", "badcrc.bin",
+					     "image.dfu", "pio.bin",	  "flash.bin", "eeprom.bin",
+					     "z.bin",	  "len.bin",	  "app.bin",   "ram.bin" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		unlink(path_of(names[i]));
+	rmdir(tmpdir);
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "%s/test-plain-ops.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(tmpdir) == NULL) {
+		skip_all("cannot create a temporary directory");
+		return 0;
+	}
+	test_maple_callers();
+	test_suffix_rules();
+	test_dfuse_address_on_plain();
+	test_tinyusb_upload();
+	test_runtime_switch();
+	test_device_failure();
+	remove_tmpdir();
+	return done_testing();
+}
