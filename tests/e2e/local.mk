@@ -14,7 +14,8 @@ e2e_tests = \
 	tests/e2e/upload.sh \
 	tests/e2e/dfufile.sh \
 	tests/e2e/dryrun.sh \
-	tests/e2e/formats.sh
+	tests/e2e/formats.sh \
+	tests/e2e/plain.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests)
 dist_noinst_DATA += tests/e2e/lib.sh
