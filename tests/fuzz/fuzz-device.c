@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target for everything a device says: the DFU functional descriptor,
- * and the replies to every request of dfu.c and dfuse.c (status, state, poll
- * timeouts, upload data, short and long answers, stalls, disconnects), fed
- * from the input through a scripted transport with a virtual clock.
+ * and the replies to every request of dfu.c, dfuse.c and dfu_plain.c
+ * (status, state, poll timeouts, upload data, short and long answers,
+ * stalls, disconnects, what a bus reset reports), fed from the input through
+ * a scripted transport with a virtual clock.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "dfu.h"
+#include "dfu_plain.h"
 #include "dfuse.h"
 
 /* The scripted device: each request consumes bytes of the input. */
@@ -77,10 +79,21 @@ static int fz_set_alt(void *ctx, uint8_t intf, uint8_t alt)
 	return next_byte(ctx) < 0 ? TR_NODEV : TR_OK;
 }
 
+/* A bus reset: one byte says whether the device stayed, re-enumerated or failed. */
 static int fz_reset(void *ctx)
 {
-	(void)ctx;
-	return TR_NODEV;
+	int sel = next_byte(ctx);
+
+	if (sel < 0)
+		return TR_NODEV;
+	switch (sel & 3) {
+	case 0:
+		return TR_OK;
+	case 2:
+		return TR_IO;
+	default:
+		return TR_NODEV;
+	}
 }
 
 static void fz_sleep_us(void *ctx, uint64_t us)
@@ -100,6 +113,40 @@ static const struct transport_ops fz_ops = {
 	.sleep_us = fz_sleep_us,
 	.now_us = fz_now_us,
 };
+
+/* Counts what a plain upload delivers; the engine must never exceed its limit. */
+struct fz_sink {
+	size_t total, limit;
+};
+
+static int fz_take(void *ctx, const uint8_t *data, size_t n, struct error *err)
+{
+	struct fz_sink *k = ctx;
+
+	(void)data;
+	(void)err;
+	k->total += n;
+	if (k->limit != 0 && k->total > k->limit)
+		__builtin_trap();
+	return ERR_OK;
+}
+
+/* A plain DFU 1.1 session: download with every manifestation ending, upload with -Z. */
+static void plain_session(struct dfu_if *d, const uint8_t *image, size_t len, uint8_t flags)
+{
+	struct dfu_plain_opts po = { .reset_after = flags & 0x02 };
+	struct dfu_plain_result res;
+	struct fz_sink k = { 0, (flags & 0x04) ? 700 : 0 };
+	struct error err;
+	size_t got = 0;
+
+	if (dfu_plain_download(d, image, len, &po, NULL, &res, &err) == ERR_OK &&
+	    res.blocks != (len + d->transfer_size - 1) / d->transfer_size)
+		__builtin_trap(); /* success claimed without every block acknowledged */
+	dfu_make_idle(d, &err);
+	if (dfu_plain_upload(d, k.limit, fz_take, &k, &got, NULL, &err) == ERR_OK && got != k.total)
+		__builtin_trap();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -134,6 +181,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wo.pointer_per_chunk = data[0] & 0x20;
 	wo.will_reset = data[0] & 0x40;
 
+	/* Bit 7 of the first byte: the plain DFU paths first, else after the DfuSe ones. */
+	if ((data[0] & 0x80) && size >= 2) {
+		/* the two header bytes are configuration, not replies */
+		s.p += 2;
+		s.left -= 2;
+		plain_session(&d, image, 1500, data[1]);
+	}
 	dfu_make_idle(&d, &err);
 	dfu_get_state(&d, &state, &err);
 	dfuse_get_commands(&d, cmds, sizeof(cmds), &n, &err);
@@ -150,5 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dfuse_unprotect(&d, &gone, &err);
 	dfuse_leave(&d, true, 0x08000000, &gone, &err);
 	dfu_wait_done(&d, &st, &err);
+	if (!(data[0] & 0x80))
+		plain_session(&d, image, sizeof(image), (uint8_t)(size > 1 ? data[1] : 0));
 	return 0;
 }

@@ -54,14 +54,15 @@ tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_options_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
 
-# device: whatever a device answers (functional descriptor, every reply of dfu.c/dfuse.c)
+# device: whatever a device answers (functional descriptor, every reply of dfu.c, dfuse.c
+# and dfu_plain.c)
 check_PROGRAMS += tests/fuzz/replay-device
 TESTS += tests/fuzz/replay-device
 tests_fuzz_replay_device_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-device.c
 tests_fuzz_replay_device_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-device
-tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfuse.c \
+tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plain.c src/dfuse.c \
 	src/dfuse_mem.c src/error.c src/transport.c src/ui.c
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
