@@ -306,6 +306,16 @@ static void test_suffix_rules(void)
 	is_int(stats_of(dev).dnload, 0, "still no DNLOAD");
 	is_int(error_exit_code(res.r), 65, "exit 65 (bad data)");
 	run_free(&res);
+	write_file("image.hex", (const uint8_t *)":0400000001020304F2\n:00000001FF\n", 32);
+	run(sb, &res, "-a", "1", "-D", path_of("image.hex"), NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "Intel HEX file"),
+	   "an Intel HEX file for a plain device is refused: %s", res.err.msg);
+	run_free(&res);
+	run(sb, &res, "-a", "1", "-U", path_of("up.hex"), NULL);
+	ok(res.r == ERR_USAGE && contains(res.err.msg, "name the file .bin") &&
+		   file_size("up.hex") == -1,
+	   "an upload named .hex from a plain device is refused, no file: %s", res.err.msg);
+	run_free(&res);
 	simbackend_free(sb);
 }
 
