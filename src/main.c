@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dfuse-util: flash and read STM32-style DfuSe devices over USB. main()
- * parses the command line, hands the operation to ops.c over the libusb
- * backend, and is the only place that prints errors and picks exit codes.
+ * dfuse-util: flash and read STM32-style DfuSe and plain DFU 1.1 devices over
+ * USB. main() parses the command line, hands the operation to ops.c over the
+ * libusb backend, and is the only place that prints errors and picks exit
+ * codes.
  */
 #include <stdio.h>
 #include <unistd.h>

@@ -478,11 +478,48 @@ static void test_device_failure(void)
 	simbackend_free(sb);
 }
 
+/* -R alone and -w with a plain device that is plugged in late. */
+static void test_reset_and_wait(void)
+{
+	static uint8_t img[640];
+	struct simbackend_counts c;
+	struct sim_device *dev;
+	struct simbackend *sb = bus("tinyusb", &dev);
+	struct run res;
+
+	if (sb == NULL) {
+		skip(3, "cannot create the tinyusb model");
+		return;
+	}
+	run(sb, &res, "-d", "cafe:4000", "-R", NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && c.resets == 1 && stats_of(dev).dnload == 0,
+	   "-R alone on a plain device: one reset, nothing written (%s)", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("tinyusb", &dev);
+	if (sb == NULL) {
+		skip(2, "cannot create the tinyusb model");
+		return;
+	}
+	fill(img, sizeof(img), 6);
+	write_file("late.bin", img, sizeof(img));
+	simbackend_plug_at(sb, 0, 2000000);
+	run(sb, &res, "-w", "-d", "cafe:4000", "-a", "0", "-D", path_of("late.bin"), NULL);
+	ok(res.r == ERR_OK && mem_is(dev, 0, img, sizeof(img)),
+	   "-w: waits for the plain device, then flashes it (%s)", res.err.msg);
+	ok(simbackend_now(sb) >= 2000000, "-w: the download started after the device appeared");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 static void remove_tmpdir(void)
 {
 	static const char *const names[] = { "maple.bin", "suffixed.bin", "other.bin", "badcrc.bin",
-					     "image.dfu", "pio.bin",	  "flash.bin", "eeprom.bin",
-					     "z.bin",	  "len.bin",	  "app.bin",   "ram.bin" };
+					     "image.dfu", "image.hex",	  "up.hex",    "pio.bin",
+					     "flash.bin", "eeprom.bin",	  "z.bin",     "len.bin",
+					     "app.bin",	  "ram.bin",	  "late.bin" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(path_of(names[i]));
@@ -503,6 +540,7 @@ int main(void)
 	test_tinyusb_upload();
 	test_runtime_switch();
 	test_device_failure();
+	test_reset_and_wait();
 	remove_tmpdir();
 	return done_testing();
 }
