@@ -63,6 +63,7 @@ typedef int (*dfu_plain_sink)(void *ctx, const uint8_t *data, size_t n, struct e
 int dfu_plain_upload(struct dfu_if *d, size_t limit, dfu_plain_sink sink, void *ctx, size_t *got,
 		     struct ui_progress *p, struct error *err);
 
+/* "back in dfuIDLE", "reset", "left the bus" for messages; never NULL. */
 const char *dfu_plain_end_str(enum dfu_plain_end end);
 
 #endif

@@ -120,6 +120,8 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 	if (r != ERR_OK)
 		return error_wrap(err, "download");
 	s->stats->bytes_written += len;
+	ui_debug(s->ui, 1, "%lu blocks; manifestation: %s (last state %s)", res.blocks,
+		 dfu_plain_end_str(res.end), dfu_state_str(res.final_state));
 	ui_info(s->ui, "Download done");
 	switch (res.end) {
 	case DFU_PLAIN_END_IDLE:

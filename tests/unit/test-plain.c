@@ -449,5 +449,8 @@ int main(void)
 	test_poll_quirk();
 	test_uploads();
 	test_upload_failures();
+	is_str(dfu_plain_end_str(DFU_PLAIN_END_IDLE), "back in dfuIDLE", "end name: idle");
+	is_str(dfu_plain_end_str(DFU_PLAIN_END_RESET), "reset", "end name: reset");
+	is_str(dfu_plain_end_str(DFU_PLAIN_END_GONE), "left the bus", "end name: gone");
 	return done_testing();
 }
