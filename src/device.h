@@ -50,16 +50,20 @@ struct dev_backend_ops {
 	 */
 	int (*scan)(void *ctx, struct dev_info **list, size_t *n, struct error *err);
 	/*
-	 * Open @info's device, claim its interface and select @alt; *@tr is
-	 * then valid until close(). Returns ERR_OK, ERR_ACCESS (permissions or
-	 * a driver holds it: the message names the device node and the fix),
-	 * ERR_NOTFOUND (it vanished), ERR_IO.
+	 * Open @info's device, claim its interface and select @alt. *@tr is a
+	 * handle of its own (tr->ctx): several devices may be open at once,
+	 * each driven from its own thread, until close(@tr). Returns ERR_OK,
+	 * ERR_ACCESS (permissions or a driver holds it: the message names the
+	 * device node and the fix), ERR_NOTFOUND (it vanished), ERR_IO.
 	 */
 	int (*open)(void *ctx, const struct dev_info *info, uint8_t alt, struct transport *tr,
 		    struct error *err);
-	/* Release what open() took. Safe to call when nothing is open. */
-	void (*close)(void *ctx);
-	/* Clock and sleep for waiting on the bus (detach, -w). */
+	/* Release the handle open() gave in @tr; @tr is invalid afterwards. */
+	void (*close)(void *ctx, struct transport *tr);
+	/*
+	 * Clock and sleep for waiting on the bus (detach, -w). scan(), open(),
+	 * now_us() and sleep_us() may be called from several threads at once.
+	 */
 	uint64_t (*now_us)(void *ctx);
 	void (*sleep_us)(void *ctx, uint64_t us);
 };

@@ -46,7 +46,7 @@ void session_close(struct session *op)
 	if (op->opened) {
 		if (op->stats != NULL)
 			op->stats->requests += op->dfu.requests;
-		op->be.ops->close(op->be.ctx);
+		op->be.ops->close(op->be.ctx, &op->dfu.tr);
 	}
 	op->opened = false;
 	op->alt_index = -1;

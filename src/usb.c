@@ -2,12 +2,15 @@
 /*
  * libusb-1.0 behind struct dev_backend and struct transport: enumeration of
  * DFU interfaces (class 0xFE, subclass 0x01), their strings and functional
- * descriptors, and control transfers on the one opened interface.
+ * descriptors, and control transfers on each opened interface. One libusb
+ * context serves every device of a run; each open device has a handle of its
+ * own, so several can be driven from their own threads at once.
  */
 #include "usb.h"
 
 #include <errno.h>
 #include <libusb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +18,15 @@
 
 struct usb_backend {
 	libusb_context *ctx;
+	pthread_mutex_t lock; /* devs and ndevs: scans and opens come from several threads */
 	libusb_device **devs; /* from the last scan, referenced */
 	ssize_t ndevs;
-	libusb_device_handle *handle; /* the opened device, or NULL */
-	int claimed;		      /* claimed interface number, or -1 */
+};
+
+/* One opened device: what struct transport's ctx points to. */
+struct usb_handle {
+	libusb_device_handle *handle;
+	int claimed; /* claimed interface number, or -1 */
 };
 
 static uint64_t mono_us(void)
@@ -57,13 +65,13 @@ static int tr_control(void *ctx, uint8_t bmRequestType, uint8_t bRequest, uint16
 		      uint16_t wIndex, uint8_t *data, uint16_t wLength, unsigned timeout_ms,
 		      size_t *actual)
 {
-	struct usb_backend *ub = ctx;
+	struct usb_handle *uh = ctx;
 	int r;
 
 	*actual = 0;
-	if (ub->handle == NULL)
+	if (uh->handle == NULL)
 		return TR_NODEV;
-	r = libusb_control_transfer(ub->handle, bmRequestType, bRequest, wValue, wIndex, data,
+	r = libusb_control_transfer(uh->handle, bmRequestType, bRequest, wValue, wIndex, data,
 				    wLength, timeout_ms);
 	if (r < 0)
 		return map_status(r);
@@ -73,23 +81,23 @@ static int tr_control(void *ctx, uint8_t bmRequestType, uint8_t bRequest, uint16
 
 static int tr_set_alt(void *ctx, uint8_t intf, uint8_t alt)
 {
-	struct usb_backend *ub = ctx;
+	struct usb_handle *uh = ctx;
 	int r;
 
-	if (ub->handle == NULL)
+	if (uh->handle == NULL)
 		return TR_NODEV;
-	r = libusb_set_interface_alt_setting(ub->handle, intf, alt);
+	r = libusb_set_interface_alt_setting(uh->handle, intf, alt);
 	return r < 0 ? map_status(r) : TR_OK;
 }
 
 static int tr_reset(void *ctx)
 {
-	struct usb_backend *ub = ctx;
+	struct usb_handle *uh = ctx;
 	int r;
 
-	if (ub->handle == NULL)
+	if (uh->handle == NULL)
 		return TR_NODEV;
-	r = libusb_reset_device(ub->handle);
+	r = libusb_reset_device(uh->handle);
 	return r < 0 ? map_status(r) : TR_OK;
 }
 
@@ -269,16 +277,18 @@ static int be_scan(void *ctx, struct dev_info **list, size_t *n, struct error *e
 {
 	struct usb_backend *ub = ctx;
 	size_t cap = 0;
+	int r = ERR_OK;
 
 	*list = NULL;
 	*n = 0;
+	pthread_mutex_lock(&ub->lock);
 	release_list(ub);
 	ub->ndevs = libusb_get_device_list(ub->ctx, &ub->devs);
 	if (ub->ndevs < 0) {
-		int r = (int)ub->ndevs;
-
+		r = (int)ub->ndevs;
 		ub->devs = NULL;
 		ub->ndevs = 0;
+		pthread_mutex_unlock(&ub->lock);
 		return error_set(err, ERR_IO, "cannot list USB devices: %s",
 				 libusb_strerror((enum libusb_error)r));
 	}
@@ -288,66 +298,100 @@ static int be_scan(void *ctx, struct dev_info **list, size_t *n, struct error *e
 
 		if (libusb_get_device_descriptor(dev, &dd) < 0)
 			continue;
-		for (uint8_t c = 0; c < dd.bNumConfigurations; c++) {
+		for (uint8_t c = 0; c < dd.bNumConfigurations && r == ERR_OK; c++) {
 			struct libusb_config_descriptor *cfg;
-			int r;
 
 			if (libusb_get_config_descriptor(dev, c, &cfg) < 0)
 				continue;
 			r = scan_config(dev, &dd, cfg, (size_t)i, list, n, &cap, err);
 			libusb_free_config_descriptor(cfg);
-			if (r != ERR_OK) {
-				free(*list);
-				*list = NULL;
-				*n = 0;
-				return r;
-			}
+		}
+		if (r != ERR_OK) {
+			free(*list);
+			*list = NULL;
+			*n = 0;
+			break;
 		}
 	}
-	return ERR_OK;
+	pthread_mutex_unlock(&ub->lock);
+	return r;
 }
 
-static void be_close(void *ctx)
+static void be_close(void *ctx, struct transport *tr)
 {
-	struct usb_backend *ub = ctx;
+	struct usb_handle *uh = tr->ctx;
 
-	if (ub->handle == NULL)
+	(void)ctx;
+	if (uh == NULL)
 		return;
-	if (ub->claimed >= 0)
-		libusb_release_interface(ub->handle, ub->claimed);
-	ub->claimed = -1;
-	libusb_close(ub->handle);
-	ub->handle = NULL;
+	if (uh->claimed >= 0)
+		libusb_release_interface(uh->handle, uh->claimed);
+	libusb_close(uh->handle);
+	free(uh);
+	tr->ctx = NULL;
+}
+
+/*
+ * The device of @info from the last scan, referenced (NULL when it is no
+ * longer in the list): another thread's scan may have replaced the list,
+ * so the bus position is checked, not just the index.
+ */
+static libusb_device *find_device(struct usb_backend *ub, const struct dev_info *info)
+{
+	libusb_device *dev = NULL;
+
+	pthread_mutex_lock(&ub->lock);
+	for (ssize_t i = 0; i < ub->ndevs && dev == NULL; i++) {
+		ssize_t k = (i + (ssize_t)info->backend_index) % ub->ndevs; /* its slot first */
+
+		if (libusb_get_bus_number(ub->devs[k]) == info->busnum &&
+		    libusb_get_device_address(ub->devs[k]) == info->devnum)
+			dev = libusb_ref_device(ub->devs[k]);
+	}
+	pthread_mutex_unlock(&ub->lock);
+	return dev;
 }
 
 static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct transport *tr,
 		   struct error *err)
 {
 	struct usb_backend *ub = ctx;
-	libusb_device *dev;
+	struct usb_handle *uh;
+	libusb_device *dev = find_device(ub, info);
+	struct transport mine;
 	int r;
 
-	be_close(ub);
-	if (ub->devs == NULL || info->backend_index >= (size_t)ub->ndevs)
+	if (dev == NULL)
 		return error_set(err, ERR_NOTFOUND, "device is no longer present");
-	dev = ub->devs[info->backend_index];
-	r = libusb_open(dev, &ub->handle);
+	uh = calloc(1, sizeof(*uh));
+	if (uh == NULL) {
+		libusb_unref_device(dev);
+		return error_set(err, ERR_NOMEM, "out of memory");
+	}
+	uh->claimed = -1;
+	r = libusb_open(dev, &uh->handle);
 	if (r < 0) {
 		struct dev_info tmp;
 
-		ub->handle = NULL;
-		if (r == LIBUSB_ERROR_NO_DEVICE)
+		free(uh);
+		if (r == LIBUSB_ERROR_NO_DEVICE) {
+			libusb_unref_device(dev);
 			return error_set(err, ERR_NOTFOUND,
 					 "device disconnected before it was opened");
+		}
 		memset(&tmp, 0, sizeof(tmp));
 		describe_open_error(dev, r, &tmp);
+		libusb_unref_device(dev);
 		return error_set(err, (enum error_code)tmp.open_error, "%s", tmp.open_msg);
 	}
+	libusb_unref_device(dev); /* the handle holds its own reference */
+	mine.ops = &usb_transport_ops;
+	mine.ctx = uh;
 	/* Linux only; elsewhere it reports NOT_SUPPORTED, which is fine. */
-	libusb_set_auto_detach_kernel_driver(ub->handle, 1);
-	r = libusb_claim_interface(ub->handle, info->intf);
+	libusb_set_auto_detach_kernel_driver(uh->handle, 1);
+	r = libusb_claim_interface(uh->handle, info->intf);
 	if (r < 0) {
-		be_close(ub);
+		be_close(ub, &mine);
 		if (r == LIBUSB_ERROR_BUSY)
 			return error_set(err, ERR_ACCESS,
 					 "interface %u is in use by another program or driver",
@@ -358,17 +402,16 @@ static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct t
 				 "cannot claim interface %u: %s", info->intf,
 				 libusb_strerror((enum libusb_error)r));
 	}
-	ub->claimed = info->intf;
+	uh->claimed = info->intf;
 	if (info->nalts > 1 || alt != 0) {
-		r = libusb_set_interface_alt_setting(ub->handle, info->intf, alt);
+		r = libusb_set_interface_alt_setting(uh->handle, info->intf, alt);
 		if (r < 0) {
-			be_close(ub);
+			be_close(ub, &mine);
 			return error_set(err, ERR_IO, "cannot select alternate setting %u: %s", alt,
 					 libusb_strerror((enum libusb_error)r));
 		}
 	}
-	tr->ops = &usb_transport_ops;
-	tr->ctx = ub;
+	*tr = mine;
 	return ERR_OK;
 }
 
@@ -400,9 +443,13 @@ int usb_backend_new(int verbose, struct usb_backend **out, struct error *err)
 	*out = NULL;
 	if (ub == NULL)
 		return error_set(err, ERR_NOMEM, "out of memory");
-	ub->claimed = -1;
+	if (pthread_mutex_init(&ub->lock, NULL) != 0) {
+		free(ub);
+		return error_set(err, ERR_NOMEM, "cannot create a mutex");
+	}
 	r = libusb_init(&ub->ctx);
 	if (r < 0) {
+		pthread_mutex_destroy(&ub->lock);
 		free(ub);
 		return error_set(err, ERR_IO, "cannot initialise libusb: %s",
 				 libusb_strerror((enum libusb_error)r));
@@ -417,9 +464,9 @@ void usb_backend_free(struct usb_backend *ub)
 {
 	if (ub == NULL)
 		return;
-	be_close(ub);
 	release_list(ub);
 	libusb_exit(ub->ctx);
+	pthread_mutex_destroy(&ub->lock);
 	free(ub);
 }
 

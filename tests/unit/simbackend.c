@@ -4,9 +4,12 @@
  * descriptors and strings with GET_DESCRIPTOR requests and parses them as a
  * host would; open() hands out the in-memory transport wrapped so that every
  * device shares one virtual clock and a reset kills the handle it came from.
+ * Each open() makes a handle of its own; one mutex serialises every call, so
+ * sessions on several threads (--all) can share the bus.
  */
 #include "simbackend.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +28,22 @@ struct slot {
 	char open_msg[160];
 };
 
+/* One open(): what the wrapped transport's ctx points to. */
+struct handle {
+	struct simbackend *sb;
+	int slot;
+	bool dead; /* the handle saw the device re-enumerate or leave */
+};
+
 struct simbackend {
+	pthread_mutex_t lock;
 	struct slot slots[SIMBACKEND_MAX_DEVICES];
 	size_t nslots;
 	uint64_t now;
 	uint64_t cost;
 	uint64_t reenum_delay;
 	uint8_t next_devnum;
-	int open_slot;	  /* -1: nothing open */
-	bool handle_dead; /* the open handle saw the device re-enumerate or leave */
+	unsigned long nopen; /* handles not closed yet */
 	simbackend_hook hook;
 	void *hook_arg;
 	struct simbackend_counts counts;
@@ -68,15 +78,19 @@ static int w_control(void *ctx, uint8_t bmRequestType, uint8_t bRequest, uint16_
 		     uint16_t wIndex, uint8_t *data, uint16_t wLength, unsigned timeout_ms,
 		     size_t *actual)
 {
-	struct simbackend *sb = ctx;
+	struct handle *h = ctx;
+	struct simbackend *sb = h->sb;
 	struct slot *s;
 	struct transport tr;
 	int r;
 
 	*actual = 0;
-	if (sb->open_slot < 0 || sb->handle_dead)
+	pthread_mutex_lock(&sb->lock);
+	if (h->dead) {
+		pthread_mutex_unlock(&sb->lock);
 		return TR_NODEV;
-	s = &sb->slots[sb->open_slot];
+	}
+	s = &sb->slots[h->slot];
 	tr = memtransport_get(s->mt);
 	sync_in(sb, s);
 	r = tr.ops->control(tr.ctx, bmRequestType, bRequest, wValue, wIndex, data, wLength,
@@ -84,19 +98,21 @@ static int w_control(void *ctx, uint8_t bmRequestType, uint8_t bRequest, uint16_
 	sync_out(sb, s);
 	if (sb->hook != NULL)
 		sb->hook(sb->hook_arg, s->dev, bmRequestType, bRequest, wValue, r);
+	pthread_mutex_unlock(&sb->lock);
 	return r;
 }
 
-static int w_set_alt(void *ctx, uint8_t intf, uint8_t alt)
+/* Called with sb->lock held. */
+static int set_alt_locked(struct handle *h, uint8_t intf, uint8_t alt)
 {
-	struct simbackend *sb = ctx;
+	struct simbackend *sb = h->sb;
 	struct slot *s;
 	struct transport tr;
 	int r;
 
-	if (sb->open_slot < 0 || sb->handle_dead)
+	if (h->dead)
 		return TR_NODEV;
-	s = &sb->slots[sb->open_slot];
+	s = &sb->slots[h->slot];
 	tr = memtransport_get(s->mt);
 	sync_in(sb, s);
 	r = tr.ops->set_alt(tr.ctx, intf, alt);
@@ -104,18 +120,33 @@ static int w_set_alt(void *ctx, uint8_t intf, uint8_t alt)
 	return r;
 }
 
+static int w_set_alt(void *ctx, uint8_t intf, uint8_t alt)
+{
+	struct handle *h = ctx;
+	int r;
+
+	pthread_mutex_lock(&h->sb->lock);
+	r = set_alt_locked(h, intf, alt);
+	pthread_mutex_unlock(&h->sb->lock);
+	return r;
+}
+
 static int w_reset(void *ctx)
 {
-	struct simbackend *sb = ctx;
+	struct handle *h = ctx;
+	struct simbackend *sb = h->sb;
 	struct slot *s;
 	struct transport tr;
 	bool was_runtime;
 	int r;
 
+	pthread_mutex_lock(&sb->lock);
 	sb->counts.resets++;
-	if (sb->open_slot < 0 || sb->handle_dead)
+	if (h->dead) {
+		pthread_mutex_unlock(&sb->lock);
 		return TR_NODEV;
-	s = &sb->slots[sb->open_slot];
+	}
+	s = &sb->slots[h->slot];
 	tr = memtransport_get(s->mt);
 	was_runtime = sim_device_chip(s->dev)->runtime;
 	sync_in(sb, s);
@@ -123,28 +154,49 @@ static int w_reset(void *ctx)
 	sync_out(sb, s);
 	if (r == TR_NODEV) {
 		/* Re-enumerated or gone: this handle is dead, as a libusb handle would be. */
-		sb->handle_dead = true;
+		h->dead = true;
 		if (was_runtime && !sim_device_gone(s->dev)) {
 			s->hidden_until = sb->now + sb->reenum_delay;
 			s->devnum = sb->next_devnum++;
 		}
 	}
+	pthread_mutex_unlock(&sb->lock);
 	return r;
+}
+
+static void be_sleep_us(void *ctx, uint64_t us)
+{
+	struct simbackend *sb = ctx;
+
+	pthread_mutex_lock(&sb->lock);
+	sb->now += us;
+	sb->counts.slept_us += us;
+	pthread_mutex_unlock(&sb->lock);
+}
+
+static uint64_t be_now_us(void *ctx)
+{
+	struct simbackend *sb = ctx;
+	uint64_t t;
+
+	pthread_mutex_lock(&sb->lock);
+	t = sb->now;
+	pthread_mutex_unlock(&sb->lock);
+	return t;
 }
 
 static void w_sleep_us(void *ctx, uint64_t us)
 {
-	struct simbackend *sb = ctx;
+	const struct handle *h = ctx;
 
-	sb->now += us;
-	sb->counts.slept_us += us;
+	be_sleep_us(h->sb, us);
 }
 
 static uint64_t w_now_us(void *ctx)
 {
-	const struct simbackend *sb = ctx;
+	const struct handle *h = ctx;
 
-	return sb->now;
+	return be_now_us(h->sb);
 }
 
 static const struct transport_ops wrapped_ops = {
@@ -275,12 +327,13 @@ static int be_scan(void *ctx, struct dev_info **list, size_t *n, struct error *e
 	struct dev_info *v;
 	size_t count = 0;
 
-	sb->counts.scans++;
 	*list = NULL;
 	*n = 0;
-	v = calloc(sb->nslots ? sb->nslots : 1, sizeof(*v));
+	v = calloc(SIMBACKEND_MAX_DEVICES, sizeof(*v));
 	if (v == NULL)
 		return error_set(err, ERR_NOMEM, "out of memory");
+	pthread_mutex_lock(&sb->lock);
+	sb->counts.scans++;
 	for (size_t i = 0; i < sb->nslots; i++) {
 		struct slot *s = &sb->slots[i];
 
@@ -289,51 +342,70 @@ static int be_scan(void *ctx, struct dev_info **list, size_t *n, struct error *e
 		if (scan_slot(sb, i, &v[count]) == 0)
 			count++;
 	}
+	pthread_mutex_unlock(&sb->lock);
 	*list = v;
 	*n = count;
 	return ERR_OK;
 }
 
-static void be_close(void *ctx)
+static void be_close(void *ctx, struct transport *tr)
 {
 	struct simbackend *sb = ctx;
 
-	if (sb->open_slot >= 0) {
-		sb->counts.closes++;
-		sb->counts.open_now = false;
-	}
-	sb->open_slot = -1;
-	sb->handle_dead = false;
+	if (tr->ctx == NULL)
+		return;
+	pthread_mutex_lock(&sb->lock);
+	sb->counts.closes++;
+	sb->nopen--;
+	sb->counts.open_now = sb->nopen > 0;
+	pthread_mutex_unlock(&sb->lock);
+	free(tr->ctx);
+	tr->ctx = NULL;
 }
 
 static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct transport *tr,
 		   struct error *err)
 {
 	struct simbackend *sb = ctx;
+	struct handle *h;
 	struct slot *s;
-	int r;
+	int r = ERR_OK;
 
-	be_close(sb);
-	if (info->backend_index >= sb->nslots)
-		return error_set(err, ERR_NOTFOUND, "no such device");
-	s = &sb->slots[info->backend_index];
-	if (sim_device_gone(s->dev) || sb->now < s->hidden_until || s->devnum != info->devnum)
-		return error_set(err, ERR_NOTFOUND, "device %s is no longer present", info->path);
-	if (s->open_error != ERR_OK)
-		return error_set(err, (enum error_code)s->open_error, "%s", s->open_msg);
-	sb->open_slot = (int)info->backend_index;
-	sb->handle_dead = false;
-	sb->counts.opens++;
-	sb->counts.open_now = true;
-	r = w_set_alt(sb, info->intf, alt);
-	if (r != TR_OK) {
-		be_close(sb);
-		return error_set(err, r == TR_NODEV ? ERR_NOTFOUND : ERR_IO,
-				 "cannot select alternate setting %u: %s", alt,
-				 transport_status_str(r));
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	h->sb = sb;
+	h->slot = (int)info->backend_index;
+	pthread_mutex_lock(&sb->lock);
+	s = info->backend_index < sb->nslots ? &sb->slots[info->backend_index] : NULL;
+	if (s == NULL)
+		r = error_set(err, ERR_NOTFOUND, "no such device");
+	else if (sim_device_gone(s->dev) || sb->now < s->hidden_until || s->devnum != info->devnum)
+		r = error_set(err, ERR_NOTFOUND, "device %s is no longer present", info->path);
+	else if (s->open_error != ERR_OK)
+		r = error_set(err, (enum error_code)s->open_error, "%s", s->open_msg);
+	if (r == ERR_OK) {
+		int t;
+
+		sb->counts.opens++;
+		t = set_alt_locked(h, info->intf, alt);
+		if (t != TR_OK) {
+			sb->counts.closes++;
+			r = error_set(err, t == TR_NODEV ? ERR_NOTFOUND : ERR_IO,
+				      "cannot select alternate setting %u: %s", alt,
+				      transport_status_str(t));
+		} else {
+			sb->nopen++;
+			sb->counts.open_now = true;
+		}
+	}
+	pthread_mutex_unlock(&sb->lock);
+	if (r != ERR_OK) {
+		free(h);
+		return r;
 	}
 	tr->ops = &wrapped_ops;
-	tr->ctx = sb;
+	tr->ctx = h;
 	return ERR_OK;
 }
 
@@ -341,8 +413,8 @@ static const struct dev_backend_ops simbackend_ops = {
 	.scan = be_scan,
 	.open = be_open,
 	.close = be_close,
-	.now_us = w_now_us,
-	.sleep_us = w_sleep_us,
+	.now_us = be_now_us,
+	.sleep_us = be_sleep_us,
 };
 
 /* ---- setup ------------------------------------------------------------- */
@@ -353,8 +425,11 @@ struct simbackend *simbackend_new(void)
 
 	if (sb == NULL)
 		return NULL;
+	if (pthread_mutex_init(&sb->lock, NULL) != 0) {
+		free(sb);
+		return NULL;
+	}
 	sb->cost = DEFAULT_COST_US;
-	sb->open_slot = -1;
 	sb->next_devnum = 2;
 	return sb;
 }
@@ -367,6 +442,7 @@ void simbackend_free(struct simbackend *sb)
 		memtransport_free(sb->slots[i].mt);
 		sim_device_free(sb->slots[i].dev);
 	}
+	pthread_mutex_destroy(&sb->lock);
 	free(sb);
 }
 
