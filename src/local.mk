@@ -24,6 +24,7 @@ src_libdfuse_a_SOURCES = \
 	src/plan.c src/plan.h \
 	src/download.c src/download.h \
 	src/flash.c src/flash.h \
+	src/json.c src/json.h \
 	src/ops.c src/ops.h src/compat.h
 
 bin_PROGRAMS += dfuse-util

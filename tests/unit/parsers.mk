@@ -39,3 +39,9 @@ check_PROGRAMS += tests/unit/test-image-write
 TESTS += tests/unit/test-image-write
 tests_unit_test_image_write_SOURCES = tests/unit/test-image-write.c tests/unit/tap.h
 tests_unit_test_image_write_LDADD = src/libdfuse.a
+
+# The JSON writer behind --json.
+check_PROGRAMS += tests/unit/test-json
+TESTS += tests/unit/test-json
+tests_unit_test_json_SOURCES = tests/unit/test-json.c tests/unit/tap.h
+tests_unit_test_json_LDADD = src/libdfuse.a
