@@ -62,6 +62,10 @@ int error_exit_code(enum error_code code)
 		return 77;
 	case ERR_VERIFY:
 		return 79;
+	case ERR_BOARDS:
+		return 80;
+	case ERR_INTERRUPTED:
+		return 130; /* 128 + SIGINT, what a shell reports for a killed command */
 	}
 	return 70;
 }

@@ -10,16 +10,18 @@
 
 enum error_code {
 	ERR_OK = 0,
-	ERR_USAGE,     /* bad command line (exit 64) */
-	ERR_DATA,      /* malformed input file or device data (exit 65) */
-	ERR_NOINPUT,   /* input file missing or unreadable (exit 66) */
-	ERR_NOMEM,     /* out of memory (exit 71) */
-	ERR_CANTCREAT, /* output file exists or cannot be created (exit 73) */
-	ERR_IO,	       /* USB or file I/O failed (exit 74) */
-	ERR_NOTFOUND,  /* no matching device (exit 74, as dfu-util) */
-	ERR_PROTOCOL,  /* the device reported an error or broke the protocol (exit 76) */
-	ERR_ACCESS,    /* a device was found but cannot be opened (exit 77) */
-	ERR_VERIFY,    /* read-back differs from the image (exit 79) */
+	ERR_USAGE,	 /* bad command line (exit 64) */
+	ERR_DATA,	 /* malformed input file or device data (exit 65) */
+	ERR_NOINPUT,	 /* input file missing or unreadable (exit 66) */
+	ERR_NOMEM,	 /* out of memory (exit 71) */
+	ERR_CANTCREAT,	 /* output file exists or cannot be created (exit 73) */
+	ERR_IO,		 /* USB or file I/O failed (exit 74) */
+	ERR_NOTFOUND,	 /* no matching device (exit 74, as dfu-util) */
+	ERR_PROTOCOL,	 /* the device reported an error or broke the protocol (exit 76) */
+	ERR_ACCESS,	 /* a device was found but cannot be opened (exit 77) */
+	ERR_VERIFY,	 /* read-back differs from the image (exit 79) */
+	ERR_BOARDS,	 /* --all: boards failed, not all for the same reason (exit 80) */
+	ERR_INTERRUPTED, /* SIGINT: stopped between requests (exit 130) */
 };
 
 #define ERROR_MSG_MAX 512

@@ -241,6 +241,8 @@ static int verify_alt(struct session *op, const struct plan *dl, const struct pl
 	free(buf);
 	ui_progress_end(&prog);
 	op->stats->verify_us += session_now_us(op) - t0;
+	if (r == ERR_OK)
+		op->stats->alts_verified++;
 	return r;
 }
 
@@ -447,6 +449,17 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 	return r;
 }
 
+int flash_download_input(struct session *op, const struct download_input *in, struct error *err)
+{
+	int r = select_dfu_device(op, err);
+
+	if (r == ERR_OK && plain_is_plain(op))
+		r = plain_download(op, in, err);
+	else if (r == ERR_OK)
+		r = flash_run(op, in, err);
+	return r == ERR_OK ? r : error_wrap(err, "download");
+}
+
 int flash_download(struct session *op, struct error *err)
 {
 	struct download_input in;
@@ -454,11 +467,7 @@ int flash_download(struct session *op, struct error *err)
 
 	if (r != ERR_OK)
 		return error_wrap(err, "download");
-	r = select_dfu_device(op, err);
-	if (r == ERR_OK && plain_is_plain(op))
-		r = plain_download(op, &in, err);
-	else if (r == ERR_OK)
-		r = flash_run(op, &in, err);
+	r = flash_download_input(op, &in, err);
 	download_input_free(&in);
-	return r == ERR_OK ? r : error_wrap(err, "download");
+	return r;
 }

@@ -25,6 +25,8 @@ src_libdfuse_a_SOURCES = \
 	src/download.c src/download.h \
 	src/flash.c src/flash.h \
 	src/json.c src/json.h \
+	src/report.c src/report.h \
+	src/rack.c src/rack.h \
 	src/ops.c src/ops.h src/compat.h
 
 bin_PROGRAMS += dfuse-util

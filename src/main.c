@@ -6,11 +6,13 @@
  * codes.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "ops.h"
 #include "options.h"
+#include "rack.h"
 #include "ui.h"
 #include "usb.h"
 
@@ -39,12 +41,15 @@ int main(int argc, char **argv)
 		printf("dfuse-util %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	memset(&ui, 0, sizeof(ui));
 	ui.verbose = o.verbose;
 	ui.progress = isatty(STDOUT_FILENO) != 0;
 	ui.out = stdout;
 	ui.err = stderr;
 	r = usb_backend_new(o.verbose, &ub, &err);
-	if (r == ERR_OK)
+	if (r == ERR_OK && (o.all || o.json_file != NULL))
+		r = rack_run(&o, usb_backend_get(ub), &ui, &err);
+	else if (r == ERR_OK)
 		r = ops_run(&o, usb_backend_get(ub), &ui, NULL, &err);
 	usb_backend_free(ub);
 	if (r != ERR_OK) {

@@ -144,35 +144,49 @@ static void print_stats(const struct session *op)
 	ui_info(op->ui, "USB:    %lu DFU requests", s->requests);
 }
 
+void ops_session_init(struct session *s, const struct opts *o, struct dev_backend be,
+		      const struct ui *ui, struct ops_stats *stats)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->be = be;
+	s->ui = ui;
+	s->stats = stats;
+	s->alt_index = -1;
+}
+
 int ops_run(const struct opts *o, struct dev_backend be, const struct ui *ui,
 	    struct ops_stats *stats, struct error *err)
 {
 	struct ops_stats local;
 	struct session op;
+
+	memset(&local, 0, sizeof(local));
+	ops_session_init(&op, o, be, ui, stats != NULL ? stats : &local);
+	return ops_session_run(&op, NULL, err);
+}
+
+int ops_session_run(struct session *s, const struct download_input *in, struct error *err)
+{
+	struct session *op = s;
+	const struct opts *o = s->o;
 	int r;
 
-	memset(&op, 0, sizeof(op));
-	memset(&local, 0, sizeof(local));
-	op.o = o;
-	op.be = be;
-	op.ui = ui;
-	op.stats = stats != NULL ? stats : &local;
-	op.alt_index = -1;
 	switch (o->mode) {
 	case OPT_MODE_LIST:
-		r = select_list(&op, err);
+		r = select_list(op, err);
 		break;
 	case OPT_MODE_UPLOAD:
-		r = upload_run(&op, err);
+		r = upload_run(op, err);
 		break;
 	case OPT_MODE_DOWNLOAD:
-		r = flash_download(&op, err);
+		r = in != NULL ? flash_download_input(op, in, err) : flash_download(op, err);
 		break;
 	case OPT_MODE_COMMAND:
-		r = op_command(&op, err);
+		r = op_command(op, err);
 		break;
 	case OPT_MODE_DETACH:
-		r = op_detach(&op, err);
+		r = op_detach(op, err);
 		break;
 	case OPT_MODE_RESET:
 		r = ERR_OK;
@@ -185,8 +199,8 @@ int ops_run(const struct opts *o, struct dev_backend be, const struct ui *ui,
 		break;
 	}
 	if (r == ERR_OK && o->reset)
-		r = reset_device(&op, err);
-	session_close(&op);
-	print_stats(&op);
+		r = reset_device(op, err);
+	session_close(op);
+	print_stats(op);
 	return r;
 }

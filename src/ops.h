@@ -20,6 +20,7 @@ struct ops_stats {
 	unsigned long blocks_written;
 	unsigned long long bytes_written;
 	unsigned long long bytes_read;
+	unsigned long alts_verified; /* --verify compared every byte of this many alts */
 	uint64_t erase_us, write_us, verify_us, read_us;
 };
 
@@ -31,5 +32,20 @@ struct ops_stats {
  */
 int ops_run(const struct opts *o, struct dev_backend be, const struct ui *ui,
 	    struct ops_stats *stats, struct error *err);
+
+struct session;
+struct download_input;
+
+/*
+ * Run s->o's operation on the session @s (set up by the caller, see
+ * ops_session_init; s->info already chosen when s->selected), then -R,
+ * and close the device. @in: -D's file when already loaded (--all), else
+ * NULL. Returns ERR_OK or the error.
+ */
+int ops_session_run(struct session *s, const struct download_input *in, struct error *err);
+
+/* A session for @o over @be with nothing selected yet; @stats must not be NULL. */
+void ops_session_init(struct session *s, const struct opts *o, struct dev_backend be,
+		      const struct ui *ui, struct ops_stats *stats);
 
 #endif

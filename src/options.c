@@ -62,6 +62,8 @@ enum opt_key {
 	OPT_KEY_VERIFY = 256,
 	OPT_KEY_DIFF,
 	OPT_KEY_DRY_RUN,
+	OPT_KEY_ALL,
+	OPT_KEY_JSON,
 };
 
 struct opt_def {
@@ -94,6 +96,8 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_KEY_VERIFY, "verify", OPT_ARG_NONE },
 	{ OPT_KEY_DIFF, "diff", OPT_ARG_NONE },
 	{ OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE },
+	{ OPT_KEY_ALL, "all", OPT_ARG_NONE },
+	{ OPT_KEY_JSON, "json", OPT_ARG_REQUIRED },
 };
 
 /* What the walk saw that struct opts does not keep, for the checks at the end. */
@@ -150,6 +154,11 @@ const char opt_usage_text[] =
 	"                            (dfuse-util)\n"
 	"  --dry-run                 With -D, print the plan (erase, write, --diff) and\n"
 	"                            write nothing (dfuse-util)\n"
+	"  --all                     Operate on every matching device at once (-D, -U,\n"
+	"                            -s commands, -e, -R); -U's FILE must contain\n"
+	"                            {serial} or {path} (dfuse-util)\n"
+	"  --json FILE               Write the result of the run, per device, as JSON\n"
+	"                            to FILE ('-': stdout) (dfuse-util)\n"
 	"\n"
 	"mass-erase and unprotect also erase a bootloader that runs from flash (every\n"
 	"STM32F103 board, for one): the board then no longer answers over USB.\n"
@@ -701,6 +710,14 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 	case OPT_KEY_DRY_RUN:
 		o->dry_run = true;
 		break;
+	case OPT_KEY_ALL:
+		o->all = true;
+		break;
+	case OPT_KEY_JSON:
+		if (*arg == '\0')
+			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
+		o->json_file = arg;
+		break;
 	}
 	return rc;
 }
@@ -848,6 +865,19 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 		return error_set(err, ERR_USAGE, "--diff only applies to -D");
 	if (o->dry_run && !w->download)
 		return error_set(err, ERR_USAGE, "--dry-run only applies to -D");
+	if (o->all && w->list)
+		return error_set(err, ERR_USAGE,
+				 "--all does not apply to -l (it lists every device)");
+	if (o->all && o->wait)
+		return error_set(err, ERR_USAGE,
+				 "--all cannot be combined with -w (it takes the devices present now)");
+	/* One file per board: the name must tell them apart. */
+	if (o->all && w->upload && strstr(w->upload_file, "{serial}") == NULL &&
+	    strstr(w->upload_file, "{path}") == NULL)
+		return error_set(err, ERR_USAGE,
+				 "--all -U %.*s: the file name must contain {serial} or {path}, one "
+				 "file per device",
+				 OPT_ECHO, w->upload_file);
 	if (d->given) {
 		if (d->has_length && !w->upload)
 			return error_set(err, ERR_USAGE,

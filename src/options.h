@@ -95,6 +95,8 @@ struct opts {
 	bool dry_run; /* --dry-run: plan, print, write nothing */
 	/* image files (dfuse-util) */
 	enum image_format format; /* --format: -D/--info input, AUTO when not given */
+	bool all;		  /* --all: every matching device at once */
+	const char *json_file;	  /* --json FILE ("-": stdout), or NULL */
 };
 
 /*

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,12 @@ int outfile_check(const char *path, struct error *err)
 	return ERR_OK;
 }
 
+/*
+ * The umask can only be read by setting it, and it belongs to the process:
+ * boards uploading in parallel (--all -U) must not see each other's 0.
+ */
+static pthread_mutex_t outfile_umask_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int outfile_open(struct outfile *f, const char *path, struct error *err)
 {
 	mode_t mask;
@@ -40,8 +47,10 @@ int outfile_open(struct outfile *f, const char *path, struct error *err)
 				 "cannot create a temporary file next to %s: %s", path,
 				 strerror(errno));
 	/* mkstemp() makes the file private; give it the mode a plain creat() would. */
+	pthread_mutex_lock(&outfile_umask_lock);
 	mask = umask(0);
 	umask(mask);
+	pthread_mutex_unlock(&outfile_umask_lock);
 	fchmod(f->fd, 0666 & ~mask);
 	return ERR_OK;
 }
@@ -78,6 +87,30 @@ static int publish(const char *tmp, const char *path, struct error *err)
 	if (rename(tmp, path) != 0)
 		return error_set(err, ERR_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
 	return ERR_OK;
+}
+
+/* Flush and close the temporary file. */
+static int finish(struct outfile *f, struct error *err)
+{
+	int r = ERR_OK;
+
+	if (fsync(f->fd) != 0 && errno != EINVAL)
+		r = error_set(err, ERR_IO, "writing %s: %s", f->tmp, strerror(errno));
+	if (close(f->fd) != 0 && r == ERR_OK)
+		r = error_set(err, ERR_IO, "writing %s: %s", f->tmp, strerror(errno));
+	f->fd = -1;
+	return r;
+}
+
+int outfile_commit_replace(struct outfile *f, struct error *err)
+{
+	int r = finish(f, err);
+
+	if (r == ERR_OK && rename(f->tmp, f->path) != 0)
+		r = error_set(err, ERR_CANTCREAT, "cannot create %s: %s", f->path, strerror(errno));
+	if (r != ERR_OK)
+		unlink(f->tmp);
+	return r;
 }
 
 int outfile_commit(struct outfile *f, struct error *err)

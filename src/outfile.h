@@ -41,6 +41,13 @@ int outfile_write(struct outfile *f, const uint8_t *buf, size_t len, struct erro
  */
 int outfile_commit(struct outfile *f, struct error *err);
 
+/*
+ * Like outfile_commit(), but the finished file replaces the target when it
+ * exists (a report such as --json FILE, rewritten by every run): readers
+ * see the old file or the new one, never a part.
+ */
+int outfile_commit_replace(struct outfile *f, struct error *err);
+
 /* Close and remove the temporary file (after a failure). Safe to repeat. */
 void outfile_abort(struct outfile *f);
 

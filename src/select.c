@@ -137,6 +137,8 @@ int select_device(struct session *op, bool prefer_runtime, struct error *err)
 	uint64_t start = session_now_us(op);
 	bool said = false;
 
+	if (op->selected)
+		return ERR_OK;
 	for (;;) {
 		int r = scan_and_pick(op, prefer_runtime, err);
 

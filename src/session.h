@@ -28,6 +28,7 @@ struct session {
 	const struct ui *ui;
 	struct ops_stats *stats; /* never NULL */
 	/* the selected device */
+	bool selected; /* info was chosen by the caller (--all): selection keeps it */
 	struct dev_info info;
 	bool opened;
 	int alt_index; /* index into info.alts of the selected alt, -1 before */

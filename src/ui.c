@@ -1,8 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Output helpers: stdout for information, stderr for warnings and debug. */
+/*
+ * Output helpers: stdout for information, stderr for warnings and debug.
+ * Each line is formatted whole and written with one call, so the lines of
+ * boards flashed in parallel never interleave within a line.
+ */
 #include "ui.h"
 
 #include <stdarg.h>
+#include <string.h>
+
+#define UI_LINE_MAX 1024
+
+/* @prefix, the board's prefix, then the formatted text and a newline, as one write. */
+static void emit(const struct ui *ui, FILE *f, const char *lead, const char *fmt, va_list ap)
+{
+	char line[UI_LINE_MAX];
+	size_t used;
+
+	snprintf(line, sizeof(line), "%s%s", ui->prefix != NULL ? ui->prefix : "", lead);
+	used = strlen(line);
+	vsnprintf(line + used, sizeof(line) - used - 1, fmt, ap);
+	used = strlen(line);
+	line[used] = '\n';
+	line[used + 1] = '\0';
+	fputs(line, f);
+	fflush(f);
+}
 
 void ui_info(const struct ui *ui, const char *fmt, ...)
 {
@@ -11,10 +34,8 @@ void ui_info(const struct ui *ui, const char *fmt, ...)
 	if (ui == NULL || ui->out == NULL)
 		return;
 	va_start(ap, fmt);
-	vfprintf(ui->out, fmt, ap);
+	emit(ui, ui->out, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', ui->out);
-	fflush(ui->out);
 }
 
 void ui_warn(const struct ui *ui, const char *fmt, ...)
@@ -23,11 +44,9 @@ void ui_warn(const struct ui *ui, const char *fmt, ...)
 
 	if (ui == NULL || ui->err == NULL)
 		return;
-	fputs("dfuse-util: warning: ", ui->err);
 	va_start(ap, fmt);
-	vfprintf(ui->err, fmt, ap);
+	emit(ui, ui->err, "dfuse-util: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', ui->err);
 }
 
 void ui_debug(const struct ui *ui, int level, const char *fmt, ...)
@@ -36,11 +55,9 @@ void ui_debug(const struct ui *ui, int level, const char *fmt, ...)
 
 	if (ui == NULL || ui->err == NULL || ui->verbose < level)
 		return;
-	fputs("dfuse-util: ", ui->err);
 	va_start(ap, fmt);
-	vfprintf(ui->err, fmt, ap);
+	emit(ui, ui->err, "dfuse-util: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', ui->err);
 }
 
 static void progress_draw(struct ui_progress *p, int percent)

@@ -11,11 +11,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * One per session: with --all each board has its own, whose lines carry the
+ * board's prefix; several threads may write to the same FILE at once, and
+ * each line goes out in one piece.
+ */
 struct ui {
-	int verbose;   /* number of -v */
-	bool progress; /* draw progress bars (stdout is a terminal) */
-	FILE *out;     /* informational lines (NULL: silent) */
-	FILE *err;     /* warnings and debug lines (NULL: silent) */
+	int verbose;	    /* number of -v */
+	bool progress;	    /* draw progress bars (stdout is a terminal) */
+	FILE *out;	    /* informational lines (NULL: silent) */
+	FILE *err;	    /* warnings and debug lines (NULL: silent) */
+	const char *prefix; /* put before every line ("[1-2 3574364C3034] "), or NULL */
 };
 
 /* A line on ui->out. */

@@ -36,3 +36,11 @@ tests_unit_test_ops_LDADD = $(ENGINE_TEST_LDADD)
 tests_unit_test_plan_SOURCES = tests/unit/test-plan.c tests/unit/tap.h
 tests_unit_test_plan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_test_plan_LDADD = src/libdfuse.a
+
+# --all and --json: several simulated boards on one backend, one thread each.
+check_PROGRAMS += tests/unit/test-rack
+TESTS += tests/unit/test-rack
+tests_unit_test_rack_SOURCES = tests/unit/test-rack.c tests/unit/tap.h \
+	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_rack_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_rack_LDADD = $(ENGINE_TEST_LDADD)

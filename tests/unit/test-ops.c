@@ -246,6 +246,7 @@ static int run(struct simbackend *sb, struct run *res, ...)
 	argv[argc] = NULL;
 	out = open_memstream(&res->out, &res->outlen);
 	err = open_memstream(&res->errtxt, &res->errlen);
+	memset(&ui, 0, sizeof(ui));
 	ui.verbose = 0;
 	ui.progress = false;
 	ui.out = out;

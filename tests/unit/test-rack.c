@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * --all and --json (src/rack.c, src/report.c) over several simulated boards
+ * on one backend: every board flashed from one loaded file, a failing board
+ * that stops only itself, the exit status when boards agree or differ,
+ * uploads to one file per board, run-time boards detached and followed
+ * back, run-time bystanders left alone, and the JSON document.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "rack.h"
+#include "simbackend.h"
+#include "tap.h"
+
+#define FLASH	 0x08000000u
+#define IMAGE	 (64u * 1024u)
+#define MAX_ARGS 24
+
+static char tmpdir[256];
+
+struct run {
+	int r;
+	struct error err;
+	char *out, *errtxt;
+	size_t outlen, errlen;
+};
+
+static const char *path_of(const char *name)
+{
+	static char buf[4][512];
+	static unsigned next;
+	char *p = buf[next++ % 4];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
+	return p;
+}
+
+static bool contains(const char *hay, const char *needle)
+{
+	return hay != NULL && strstr(hay, needle) != NULL;
+}
+
+static unsigned count(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = hay; p != NULL && (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* The whole file as a string, malloc'd; NULL when missing. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static uint8_t image[IMAGE];
+
+static void make_image(void)
+{
+	uint32_t x = 12345;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(image); i++) {
+		x = x * 1103515245u + 12345u;
+		image[i] = (uint8_t)(x >> 16);
+	}
+	f = fopen(path_of("fw.bin"), "wb");
+	if (f == NULL || fwrite(image, 1, sizeof(image), f) != sizeof(image) || fclose(f) != 0)
+		skip_all("cannot write the image into %s", tmpdir);
+}
+
+static struct sim_device *add(struct simbackend *sb, const char *chip, const char *serial,
+			      unsigned disconnect_after)
+{
+	struct sim_device *d = sim_device_new(sim_chip_find(chip), serial);
+	struct sim_faults f = { .disconnect_after = disconnect_after };
+
+	if (d == NULL)
+		return NULL;
+	sim_device_set_faults(d, &f);
+	if (simbackend_add(sb, d) < 0)
+		return NULL;
+	return d;
+}
+
+static bool holds_image(const struct sim_device *d)
+{
+	static uint8_t buf[IMAGE];
+
+	return d != NULL && sim_device_read(d, FLASH, buf, sizeof(buf)) == 0 &&
+	       memcmp(buf, image, sizeof(buf)) == 0;
+}
+
+/* dfuse-util ARGS... (NULL-terminated) through rack_run(), output captured. */
+static int run(struct simbackend *sb, struct run *res, ...)
+{
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	struct opts o;
+	struct ui ui;
+	FILE *out, *err;
+	va_list ap;
+
+	memset(res, 0, sizeof(*res));
+	argv[argc++] = strdup("dfuse-util");
+	va_start(ap, res);
+	for (const char *a = va_arg(ap, const char *); a != NULL && argc < MAX_ARGS;
+	     a = va_arg(ap, const char *))
+		argv[argc++] = strdup(a);
+	va_end(ap);
+	argv[argc] = NULL;
+	out = open_memstream(&res->out, &res->outlen);
+	err = open_memstream(&res->errtxt, &res->errlen);
+	memset(&ui, 0, sizeof(ui));
+	ui.out = out;
+	ui.err = err;
+	res->r = opt_parse(argc, argv, &o, &res->err);
+	if (res->r == ERR_OK)
+		res->r = rack_run(&o, simbackend_get(sb), &ui, &res->err);
+	fclose(out);
+	fclose(err);
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	return res->r;
+}
+
+static void run_free(struct run *res)
+{
+	free(res->out);
+	free(res->errtxt);
+}
+
+/* Every line of @text either starts with a board prefix or is the summary table's. */
+static bool lines_prefixed(const char *text)
+{
+	bool table = false;
+
+	for (const char *l = text; l != NULL && *l != '\0';) {
+		const char *nl = strchr(l, '\n');
+
+		if (strncmp(l, "Board ", 6) == 0)
+			table = true;
+		else if (!table && strncmp(l, "Running on ", 11) != 0 && strncmp(l, "[1-", 3) != 0)
+			return false;
+		l = nl != NULL ? nl + 1 : NULL;
+	}
+	return table;
+}
+
+static void test_four_boards(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *d[4];
+	struct run res;
+	char *json;
+	bool all = true;
+
+	for (int i = 0; i < 4; i++) {
+		char serial[8];
+
+		snprintf(serial, sizeof(serial), "S%d", i + 1);
+		d[i] = add(sb, "f4", serial, 0);
+	}
+	run(sb, &res, "--all", "--verify", "--json", path_of("four.json"), "-s", "0x08000000", "-D",
+	    path_of("fw.bin"), NULL);
+	is_int(res.r, ERR_OK, "4 boards: every board succeeded (%s)", res.err.msg);
+	for (int i = 0; i < 4; i++)
+		all = all && holds_image(d[i]);
+	ok(all, "4 boards: every board holds the image");
+	ok(contains(res.out, "[1-3 S3] Writing 65536 bytes"), "4 boards: lines carry the board");
+	ok(lines_prefixed(res.out), "4 boards: every line before the table is prefixed");
+	ok(contains(res.out, "4 boards: 4 ok, 0 failed"), "4 boards: the summary counts them");
+	json = slurp(path_of("four.json"));
+	ok(json != NULL && count(json, "\"result\": \"ok\"") == 4 &&
+		   count(json, "\"verified\": true") == 4 &&
+		   count(json, "\"bytes_written\": 65536") == 4,
+	   "4 boards: the JSON has four ok, verified entries");
+	ok(contains(json, "\"operation\": \"download\"") && contains(json, "\"exit_code\": 0\n}"),
+	   "4 boards: operation and exit code 0 in the JSON");
+	free(json);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_one_fails(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *a = add(sb, "f4", "S1", 0), *b = add(sb, "f4", "S2", 40),
+			  *c = add(sb, "f4", "S3", 0);
+	struct run res;
+	char *json;
+
+	run(sb, &res, "--all", "--json", path_of("fail.json"), "-s", "0x08000000", "-D",
+	    path_of("fw.bin"), NULL);
+	is_int(res.r, ERR_IO, "one disconnect: the run fails with that board's error");
+	ok(contains(res.err.msg, "1 of 3 boards failed: [1-2 S2] download:"),
+	   "one disconnect: the message names the board (%s)", res.err.msg);
+	ok(holds_image(a) && holds_image(c) && !holds_image(b),
+	   "one disconnect: the other two boards hold the image");
+	json = slurp(path_of("fail.json"));
+	ok(count(json, "\"result\": \"ok\"") == 2 && count(json, "\"result\": \"error\"") == 1 &&
+		   contains(json, "\"exit_code\": 74,\n      \"error\": \"download:"),
+	   "one disconnect: the JSON names the failed board and its error");
+	ok(contains(json, "\"exit_code\": 74\n}"), "one disconnect: the JSON's exit code is 74");
+	free(json);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_mixed(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct run res;
+
+	add(sb, "f4", "S1", 0);
+	add(sb, "f4", "S2", 40);
+	simbackend_set_open_error(sb, 0, ERR_ACCESS, "cannot open: permission denied");
+	run(sb, &res, "--all", "-s", "0x08000000", "-D", path_of("fw.bin"), NULL);
+	is_int(res.r, ERR_BOARDS, "different failures: ERR_BOARDS");
+	is_int(error_exit_code((enum error_code)res.r), 80, "different failures: exit 80");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_upload(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *a = add(sb, "f4", "U/1", 0), *b = add(sb, "f4", "U2", 0);
+	struct run res;
+	char *f1, *f2;
+
+	sim_device_load(a, FLASH, (const uint8_t *)"board-one", 9);
+	sim_device_load(b, FLASH, (const uint8_t *)"board-two", 9);
+	run(sb, &res, "--all", "-s", "0x08000000:9", "-U", path_of("up-{serial}.bin"), NULL);
+	is_int(res.r, ERR_OK, "--all -U: ok (%s)", res.err.msg);
+	f1 = slurp(path_of("up-U_1.bin"));
+	f2 = slurp(path_of("up-U2.bin"));
+	ok(f1 != NULL && strcmp(f1, "board-one") == 0 && f2 != NULL && strcmp(f2, "board-two") == 0,
+	   "--all -U: one file per board, '/' in a serial made '_'");
+	free(f1);
+	free(f2);
+	run_free(&res);
+	run(sb, &res, "--all", "-s", "0x08000000:9", "-U", path_of("up-{serial}.bin"), NULL);
+	is_int(res.r, ERR_CANTCREAT, "--all -U again: both files exist, nothing replaced");
+	run_free(&res);
+	run(sb, &res, "--all", "-s", "0x08000000:9", "-U", path_of("up.bin"), NULL);
+	is_int(res.r, ERR_USAGE, "--all -U without {serial} or {path}: usage error");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_runtime(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *a = add(sb, "runtime", "R1", 0), *b = add(sb, "runtime", "R2", 0);
+	struct simbackend_counts c;
+	struct run res;
+	char *json;
+
+	simbackend_set_reenum_delay(sb, 300000);
+	run(sb, &res, "--all", "-d", "0483:5740", "--json", path_of("rt.json"), "-s", "0x08000000",
+	    "-D", path_of("fw.bin"), NULL);
+	is_int(res.r, ERR_OK, "run-time boards: detached, followed back, flashed (%s)",
+	       res.err.msg);
+	ok(holds_image(a) && holds_image(b), "run-time boards: both hold the image");
+	ok(count(res.out, "Device is in DFU mode after") == 2,
+	   "run-time boards: each followed back to its DFU-mode self");
+	json = slurp(path_of("rt.json"));
+	ok(count(json, "\"pid\": \"df11\"") == 2, "run-time boards: the JSON has the DFU selves");
+	free(json);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = simbackend_new();
+	add(sb, "f4", "F1", 0);
+	add(sb, "runtime", "R1", 0);
+	run(sb, &res, "--all", "-s", "0x08000000", "-D", path_of("fw.bin"), NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && contains(res.out, "1 board: 1 ok") && c.resets == 0,
+	   "no filter: the run-time bystander is neither counted nor reset");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_json_single(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct run res;
+	char *json;
+
+	add(sb, "f4", "J1", 0);
+	add(sb, "runtime", "J2", 0);
+	run(sb, &res, "-l", "--json", path_of("list.json"), NULL);
+	json = slurp(path_of("list.json"));
+	ok(res.r == ERR_OK && count(json, "\"path\":") == 2 &&
+		   contains(json, "\"operation\": \"list\"") && contains(json, "\"file\": null"),
+	   "-l --json: both devices listed");
+	ok(contains(res.out, "Found DFU: [0483:df11]"), "-l --json: the listing is printed too");
+	free(json);
+	run_free(&res);
+	run(sb, &res, "--json", path_of("missing.json"), "-D", path_of("nosuch.bin"), NULL);
+	json = slurp(path_of("missing.json"));
+	ok(res.r == ERR_NOINPUT && contains(json, "\"devices\": []") &&
+		   contains(json, "\"exit_code\": 66"),
+	   "--json when the file is missing: written, no device, exit code 66");
+	free(json);
+	run_free(&res);
+	run(sb, &res, "--json", path_of("missing.json"), "-s", "0x08000000", "-D",
+	    path_of("fw.bin"), NULL);
+	json = slurp(path_of("missing.json"));
+	ok(res.r == ERR_OK && count(json, "\"result\": \"ok\"") == 1 &&
+		   contains(json, "\"serial\": \"J1\""),
+	   "--json for one device: its entry, replacing the last report");
+	free(json);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/test-rack.XXXXXX", base ? base : "/tmp");
+	if (mkdtemp(tmpdir) == NULL)
+		skip_all("cannot create a temporary directory");
+	make_image();
+	test_four_boards();
+	test_one_fails();
+	test_mixed();
+	test_upload();
+	test_runtime();
+	test_json_single();
+	{
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			diag("could not remove %s", tmpdir);
+	}
+	return done_testing();
+}
