@@ -34,7 +34,10 @@
 #define SIM_REEXEC_ENV "DFUSE_SIM_REEXEC"
 /* Run-time devices re-appear this long after DETACH + reset unless told otherwise. */
 #define SIM_REENUM_DEFAULT_MS 50
-/* Pause per fruitless REAPURBNDELAY: poll() on the mock node never blocks. */
+/*
+ * Pause per fruitless REAPURBNDELAY: poll() on the mock node never blocks.
+ * The client waits this long for its EAGAIN; the handler thread does not.
+ */
 #define SIM_EAGAIN_SLEEP_US 1000
 
 /* What the command line said about one device. */
@@ -552,6 +555,16 @@ static int handle(struct sim_node *n, unsigned long req, UMockdevIoctlData *arg,
 	}
 }
 
+/* The deferred EAGAIN of a held-back reap (see on_ioctl). */
+static gboolean complete_later(gpointer user)
+{
+	UMockdevIoctlClient *client = user;
+
+	umockdev_ioctl_client_complete(client, -1, EAGAIN);
+	g_object_unref(client);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer user)
 {
 	struct sim_node *n = user;
@@ -579,8 +592,21 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	if (slow)
 		r->eagains++;
 	g_mutex_unlock(&r->lock);
-	if (slow)
-		g_usleep(SIM_EAGAIN_SLEEP_US);
+	if (slow) {
+		/*
+		 * Every device's ioctls are answered on one umockdev thread: a sleep
+		 * here would hold up all the other devices (--all). The client
+		 * waits for its answer instead, on a timer of this thread's loop.
+		 */
+		GMainContext *ctx = g_main_context_ref_thread_default();
+		GSource *later = g_timeout_source_new(SIM_EAGAIN_SLEEP_US / 1000);
+
+		g_source_set_callback(later, complete_later, g_object_ref(client), NULL);
+		g_source_attach(later, ctx);
+		g_source_unref(later);
+		g_main_context_unref(ctx);
+		return TRUE;
+	}
 	umockdev_ioctl_client_complete(client, err == 0 ? ret : -1, err);
 	return TRUE;
 }
