@@ -67,6 +67,17 @@ static int request(struct dfu_if *d, uint8_t type, uint8_t req, uint16_t value, 
 	size_t got = 0;
 	int r;
 
+	/*
+	 * Ctrl-C: the request before this one completed; no new one starts.
+	 * last_tr is cleared so no caller takes this for the device vanishing.
+	 */
+	if (ui_stopped(d->ui)) {
+		d->last_tr = TR_OK;
+		if (actual != NULL)
+			*actual = 0;
+		return error_set(err, ERR_INTERRUPTED, "%s not sent: interrupted",
+				 request_name(req));
+	}
 	d->requests++;
 	r = d->tr.ops->control(d->tr.ctx, type, req, value, d->intf, data, len, timeout_ms, &got);
 	ui_debug(d->ui, 3, "%s wValue=%u wLength=%u -> %s (%zu bytes)", request_name(req), value,

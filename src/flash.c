@@ -296,6 +296,8 @@ static int compare_alt(struct session *op, const struct plan *dl, struct plan_al
 	unsigned long same = 0, blank = 0;
 	int r = diff_sectors(op, dl, p, err);
 
+	if (r == ERR_INTERRUPTED)
+		return r; /* Ctrl-C: not a device that cannot be read */
 	if (r != ERR_OK) {
 		ui_info(op->ui, "Cannot compare with the device (%s): flashing in full",
 			err != NULL ? err->msg : "read failed");

@@ -5,6 +5,7 @@
  * libusb backend, and is the only place that prints errors and picks exit
  * codes.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,35 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
+
+/*
+ * Set by SIGINT, read through ui.stop: each board's current request
+ * completes, no new one starts, and the run reports what it did. A signal
+ * handler can only reach a variable of static storage, hence this one.
+ */
+static volatile sig_atomic_t main_stop;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	main_stop = 1;
+}
+
+/* The first Ctrl-C asks to stop; the handler then reverts, so a second one kills. */
+static void catch_sigint(void)
+{
+#ifdef _WIN32
+	signal(SIGINT, on_sigint);
+#else
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+#endif
+}
 
 int main(int argc, char **argv)
 {
@@ -46,6 +76,8 @@ int main(int argc, char **argv)
 	ui.progress = isatty(STDOUT_FILENO) != 0;
 	ui.out = stdout;
 	ui.err = stderr;
+	ui.stop = &main_stop;
+	catch_sigint();
 	r = usb_backend_new(o.verbose, &ub, &err);
 	if (r == ERR_OK && (o.all || o.json_file != NULL))
 		r = rack_run(&o, usb_backend_get(ub), &ui, &err);

@@ -253,6 +253,15 @@ static int detach_all(struct rack *k, struct error *err)
 		free(list);
 		if (waiting == 0)
 			break;
+		if (ui_stopped(&k->hui)) {
+			for (size_t i = 0; i < k->n; i++)
+				if (k->b[i].following)
+					board_fail(&k->b[i],
+						   error_set(&k->b[i].err, ERR_INTERRUPTED,
+							     "interrupted while waiting for the "
+							     "device in DFU mode"));
+			break;
+		}
 		if (now_us(k) - start >= limit) {
 			for (size_t i = 0; i < k->n; i++)
 				if (k->b[i].following)
@@ -352,6 +361,12 @@ static void run_boards(struct rack *k)
 
 		if (b->done)
 			continue;
+		if (ui_stopped(&k->hui)) {
+			board_fail(b, error_set(&b->err, ERR_INTERRUPTED,
+						"interrupted before it "
+						"started"));
+			continue;
+		}
 		if (pthread_create(&b->thread, NULL, board_main, b) != 0) {
 			board_fail(b, error_set(&b->err, ERR_NOMEM, "cannot start a thread"));
 			continue;
@@ -377,6 +392,8 @@ static void summary(const struct rack *k)
 
 		if (b->r == ERR_OK)
 			snprintf(result, sizeof(result), "ok");
+		else if (b->r == ERR_INTERRUPTED)
+			snprintf(result, sizeof(result), "interrupted");
 		else
 			snprintf(result, sizeof(result), "error (%d)",
 				 error_exit_code((enum error_code)b->r));
@@ -396,7 +413,7 @@ static int outcome(const struct rack *k, struct error *err)
 	char msg[4 * ERROR_MSG_MAX]; /* error_set() keeps what fits in one line */
 	size_t failed = 0, used;
 	int first = ERR_OK;
-	bool same = true;
+	bool same = true, stopped = false;
 
 	for (size_t i = 0; i < k->n; i++) {
 		int r = k->b[i].r;
@@ -404,6 +421,7 @@ static int outcome(const struct rack *k, struct error *err)
 		if (r == ERR_OK)
 			continue;
 		failed++;
+		stopped = stopped || r == ERR_INTERRUPTED;
 		if (first == ERR_OK)
 			first = r;
 		else if (error_exit_code((enum error_code)r) !=
@@ -412,7 +430,8 @@ static int outcome(const struct rack *k, struct error *err)
 	}
 	if (failed == 0)
 		return ERR_OK;
-	snprintf(msg, sizeof(msg), "%zu of %zu boards failed:", failed, k->n);
+	snprintf(msg, sizeof(msg), "%zu of %zu boards %s:", failed, k->n,
+		 stopped ? "failed or were interrupted" : "failed");
 	used = strlen(msg);
 	for (size_t i = 0; i < k->n && used + 1 < sizeof(msg); i++) {
 		const struct board *b = &k->b[i];
@@ -425,7 +444,12 @@ static int outcome(const struct rack *k, struct error *err)
 	}
 	if (used > 0 && msg[used - 1] == ';')
 		msg[used - 1] = '\0';
-	return error_set(err, same ? (enum error_code)first : ERR_BOARDS, "%s", msg);
+	/* Ctrl-C decides the status: the boards it stopped did not fail on their own. */
+	return error_set(err,
+			 stopped ? ERR_INTERRUPTED
+			 : same	 ? (enum error_code)first
+				 : ERR_BOARDS,
+			 "%s", msg);
 }
 
 static int write_report(const struct rack *k, const struct ui *ui, int code, struct error *err)

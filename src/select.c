@@ -119,6 +119,8 @@ static int scan_and_pick(struct session *op, bool prefer_runtime, struct error *
  */
 static int wait_tick(struct session *op, uint64_t start, bool *said, struct error *err)
 {
+	if (ui_stopped(op->ui))
+		return error_set(err, ERR_INTERRUPTED, "interrupted while waiting for a device");
 	if (op->o->has_wait_timeout &&
 	    session_now_us(op) - start >= (uint64_t)op->o->wait_timeout_s * 1000000u)
 		return error_set(err, ERR_NOTFOUND, "no matching DFU device appeared within %u s",
@@ -223,6 +225,9 @@ static int wait_for_dfu_mode(struct session *op, struct error *err)
 			return ERR_OK;
 		}
 		free(list);
+		if (ui_stopped(op->ui))
+			return error_set(err, ERR_INTERRUPTED,
+					 "interrupted while waiting for the device in DFU mode");
 		if (session_now_us(op) - start >= limit)
 			return error_set(err, ERR_NOTFOUND,
 					 "the device did not reappear in DFU mode within %u s after "

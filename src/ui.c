@@ -12,7 +12,8 @@
 #define UI_LINE_MAX 1024
 
 /* @prefix, the board's prefix, then the formatted text and a newline, as one write. */
-static void emit(const struct ui *ui, FILE *f, const char *lead, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void
+emit(const struct ui *ui, FILE *f, const char *lead, const char *fmt, va_list ap)
 {
 	char line[UI_LINE_MAX];
 	size_t used;
@@ -25,6 +26,11 @@ static void emit(const struct ui *ui, FILE *f, const char *lead, const char *fmt
 	line[used + 1] = '\0';
 	fputs(line, f);
 	fflush(f);
+}
+
+bool ui_stopped(const struct ui *ui)
+{
+	return ui != NULL && ui->stop != NULL && *ui->stop != 0;
 }
 
 void ui_info(const struct ui *ui, const char *fmt, ...)

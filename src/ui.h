@@ -7,6 +7,7 @@
 #ifndef DFUSE_UI_H
 #define DFUSE_UI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +23,12 @@ struct ui {
 	FILE *out;	    /* informational lines (NULL: silent) */
 	FILE *err;	    /* warnings and debug lines (NULL: silent) */
 	const char *prefix; /* put before every line ("[1-2 3574364C3034] "), or NULL */
+	/* Set (from a SIGINT handler) when the run must stop: no new request starts. */
+	const volatile sig_atomic_t *stop;
 };
+
+/* Has the run been told to stop (ui->stop set and non-zero)? */
+bool ui_stopped(const struct ui *ui);
 
 /* A line on ui->out. */
 void ui_info(const struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -4,13 +4,13 @@
 # once through the real libusb, one of them disconnecting in the middle of
 # its write; every board's memory, the JSON document (parsed by python3),
 # the exit status and the per-board prefixed output. Also --json -, -U with
-# one file per board, and run-time boards detached together.
+# one file per board, run-time boards detached together, and Ctrl-C.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not available (JSON checks)"
 
-plan 34
+plan 38
 
 SIZE=100000
 gen "$WORK/fw.bin" $SIZE 41
@@ -136,6 +136,34 @@ sim by --device f4 --serial F1 --device runtime --serial R9 -- \
 check "no filter: only the DFU-mode board runs" \
 	eval '[ "$rc" -eq 0 ] && grep -q "^1 board: 1 ok" "$WORK/by.out"'
 check "no filter: the run-time device saw no DETACH" is by detach 0 R9
+
+# Ctrl-C: SIGINT while two boards are busy (their own timings, so it lands
+# inside the work); each board's current request completes, none starts.
+rm -f "$WORK/int.pid"
+(
+	sim int --device f4 --serial C1 --time-scale 1 --device f4 --serial C2 --time-scale 1 -- \
+		sh -c 'echo $$ >"$0"; exec "$@"' "$WORK/int.pid" \
+		"$DFUSE" --all --json "$WORK/int.json" -s 0x08000000 -D "$WORK/fw.bin"
+	exit $rc
+) &
+int_job=$!
+i=0
+while [ ! -s "$WORK/int.pid" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+kill -INT "$(cat "$WORK/int.pid")"
+wait $int_job
+rc=$?
+check "Ctrl-C: exit 130" [ "$rc" -eq 130 ]
+[ "$rc" -eq 130 ] || show int
+check "Ctrl-C: the JSON is complete and says both boards were interrupted" \
+	json int "[x['result'] for x in d['devices']] == ['interrupted', 'interrupted'] and
+		d['exit_code'] == 130"
+check "Ctrl-C: one line saying so" one_error int "2 of 2 boards failed or were interrupted"
+check "Ctrl-C: neither board holds the image; neither saw a forbidden request" \
+	eval '! holds int C1 && ! holds int C2 && is int forbidden 0 C1 && is int forbidden 0 C2'
 
 # -l --json: the listing as usual, and the document of every device.
 sim list --device f4 --serial L1 --device f4 --serial L2 -- \

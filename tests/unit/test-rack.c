@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@
 #define MAX_ARGS 24
 
 static char tmpdir[256];
+/* The runs' ui.stop: what main.c's SIGINT handler sets, set here by a hook. */
+static volatile sig_atomic_t test_stop;
 
 struct run {
 	int r;
@@ -139,6 +142,7 @@ static int run(struct simbackend *sb, struct run *res, ...)
 	memset(&ui, 0, sizeof(ui));
 	ui.out = out;
 	ui.err = err;
+	ui.stop = &test_stop;
 	res->r = opt_parse(argc, argv, &o, &res->err);
 	if (res->r == ERR_OK)
 		res->r = rack_run(&o, simbackend_get(sb), &ui, &res->err);
@@ -341,6 +345,46 @@ static void test_json_single(void)
 	simbackend_free(sb);
 }
 
+/* Counts DNLOAD requests; "presses Ctrl-C" at the 20th. */
+static unsigned long dnloads;
+
+static void ctrl_c_hook(void *arg, struct sim_device *dev, uint8_t bmRequestType, uint8_t bRequest,
+			uint16_t wValue, int tr_status)
+{
+	(void)arg;
+	(void)dev;
+	(void)wValue;
+	(void)tr_status;
+	if (bmRequestType == 0x21 && bRequest == 1 && ++dnloads == 20)
+		test_stop = 1;
+}
+
+static void test_interrupt(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *a = add(sb, "f4", "I1", 0), *b = add(sb, "f4", "I2", 0);
+	struct run res;
+	char *json;
+
+	simbackend_set_hook(sb, ctrl_c_hook, NULL);
+	run(sb, &res, "--all", "--json", path_of("int.json"), "-s", "0x08000000", "-D",
+	    path_of("fw.bin"), NULL);
+	is_int(res.r, ERR_INTERRUPTED, "Ctrl-C: the run stops as interrupted");
+	is_int(error_exit_code((enum error_code)res.r), 130, "Ctrl-C: exit 130");
+	ok(dnloads <= 21, "Ctrl-C: no new request after it (%lu DNLOADs; one may be in flight)",
+	   dnloads);
+	ok(!holds_image(a) && !holds_image(b), "Ctrl-C: neither board claims the image");
+	json = slurp(path_of("int.json"));
+	ok(count(json, "\"result\": \"interrupted\"") == 2 &&
+		   count(json, "\"exit_code\": 130") == 3 &&
+		   contains(json, "not sent: interrupted"),
+	   "Ctrl-C: the JSON says both boards were interrupted");
+	free(json);
+	run_free(&res);
+	test_stop = 0;
+	simbackend_free(sb);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -355,6 +399,7 @@ int main(void)
 	test_upload();
 	test_runtime();
 	test_json_single();
+	test_interrupt();
 	{
 		char cmd[600];
 
