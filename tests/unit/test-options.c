@@ -138,6 +138,11 @@ static void describe(const struct opts *o, char *buf, size_t size)
 		len = put(buf, size, len, " diff");
 	if (o->dry_run)
 		len = put(buf, size, len, " dry_run");
+	if (o->all)
+		len = put(buf, size, len, " all");
+	if (o->json_file != NULL) {
+		len = put(buf, size, len, " json=%s", o->json_file);
+	}
 }
 
 /* Is @tok (of length @n) a whole token of @desc, or (as a key) the key of one? */
@@ -348,6 +353,23 @@ static const struct parse_row parse_rows[] = {
 	{ { "--dry-run", "--diff", "-D", "fw.hex" }, "mode=DOWNLOAD diff dry_run", NULL },
 	{ { "--dry-run", "-U", "u.bin" }, NULL, "--dry-run only applies to -D" },
 	{ { "--dry-run=1", "-D", "f" }, NULL, "option '--dry-run' takes no argument" },
+	/* --all and --json (issue 13) */
+	{ { "--all", "-D", "fw.bin" }, "mode=DOWNLOAD all", NULL },
+	{ { "--all", "-s", ":leave" }, "mode=COMMAND all", NULL },
+	{ { "--all", "-e" }, "mode=DETACH all", NULL },
+	{ { "--all", "-R" }, "mode=RESET all", NULL },
+	{ { "--all", "-U", "r-{serial}.bin" }, "mode=UPLOAD all", NULL },
+	{ { "--all", "-U", "r-{path}.bin" }, "mode=UPLOAD all", NULL },
+	{ { "--all", "-U", "r.bin" }, NULL, "must contain {serial} or {path}" },
+	{ { "--all", "-U", "r-{serial.bin" }, NULL, "must contain {serial} or {path}" },
+	{ { "-U", "r.bin" }, "mode=UPLOAD", NULL },
+	{ { "--all", "-l" }, NULL, "--all does not apply to -l" },
+	{ { "--all", "-w", "-D", "f" }, NULL, "--all cannot be combined with -w" },
+	{ { "--all=1", "-D", "f" }, NULL, "option '--all' takes no argument" },
+	{ { "--json", "r.json", "-l" }, "mode=LIST json=r.json", NULL },
+	{ { "--json=-", "-D", "f" }, "mode=DOWNLOAD json=-", NULL },
+	{ { "--json", "", "-D", "f" }, NULL, "--json: empty file name" },
+	{ { "-D", "f", "--json" }, NULL, "option '--json' requires an argument" },
 	{ { "--dry", "-D", "f" }, NULL, "unknown option '--dry'" },
 	{ { "-Z", "100", "-U", "u.bin" }, "mode=UPLOAD zsize=100", NULL },
 	{ { "-Z", "100", "-D", "fw.bin" }, NULL, "-Z only applies to -U" },
@@ -1016,7 +1038,8 @@ static void check_usage(void)
 		"\n  -D --download ",	   "\n  -R --reset ",
 		"\n  -w --wait[=SECONDS]", "\n  -s --dfuse-address ",
 		"\n  --verify ",	   "\n  --diff ",
-		"\n  --dry-run ",
+		"\n  --dry-run ",	   "\n  --all ",
+		"\n  --json FILE ",
 	};
 	static const char *const words[] = {
 		" leave ",

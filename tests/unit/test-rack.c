@@ -345,6 +345,44 @@ static void test_json_single(void)
 	simbackend_free(sb);
 }
 
+/* -s :leave, -e and -R: the commands without a file run on every board too. */
+static void test_commands(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *a = add(sb, "f4", "C1", 0), *b = add(sb, "f4", "C2", 0);
+	struct simbackend_counts c;
+	struct run res;
+
+	run(sb, &res, "--all", "-s", "0x08000000:leave", NULL);
+	ok(res.r == ERR_OK && sim_device_gone(a) && sim_device_gone(b) &&
+		   count(res.out, "The device left DFU mode") + count(res.out, "is leaving") == 2,
+	   "--all -s :leave: both boards left DFU mode (%s)", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = simbackend_new();
+	add(sb, "runtime", "E1", 0);
+	add(sb, "runtime", "E2", 0);
+	add(sb, "f4", "E3", 0);
+	run(sb, &res, "--all", "-e", "-d", "0483:5740", NULL);
+	ok(res.r == ERR_OK && count(res.out, "Detach requested") == 2 &&
+		   contains(res.out, "[1-3 E3] [0483:df11] path=\"1-3\" is already in DFU mode"),
+	   "--all -e: both run-time boards detached, the DFU-mode one left as it is");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = simbackend_new();
+	add(sb, "f4", "R1", 0);
+	add(sb, "f4", "R2", 0);
+	add(sb, "f4", "R3", 0);
+	run(sb, &res, "--all", "-R", NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && c.resets == 3 && count(res.out, "Resetting the USB device") == 3,
+	   "--all -R: every board reset once");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 /* Counts DNLOAD requests; "presses Ctrl-C" at the 20th. */
 static unsigned long dnloads;
 
@@ -400,6 +438,7 @@ int main(void)
 	test_runtime();
 	test_json_single();
 	test_interrupt();
+	test_commands();
 	{
 		char cmd[600];
 
