@@ -373,11 +373,18 @@ static void run_boards(struct rack *k)
 		}
 		b->started = true;
 	}
-	for (size_t i = 0; i < k->n; i++)
-		if (k->b[i].started) {
-			pthread_join(k->b[i].thread, NULL);
-			k->b[i].done = true;
+	for (size_t i = 0; i < k->n; i++) {
+		struct board *b = &k->b[i];
+
+		if (b->started) {
+			pthread_join(b->thread, NULL);
+			b->done = true;
 		}
+		/* A status line ends on the board's result (off a terminal: the table). */
+		if (b->ui.table != NULL && b->r != ERR_OK)
+			ui_info(&b->ui, "%s: %s",
+				b->r == ERR_INTERRUPTED ? "Interrupted" : "Failed", b->err.msg);
+	}
 }
 
 static void summary(const struct rack *k)
@@ -536,6 +543,7 @@ int rack_run(const struct opts *o, struct dev_backend be, const struct ui *ui, s
 {
 	struct rack k;
 	struct download_input in;
+	struct ui_table *table = NULL;
 	bool loaded = false;
 	int r;
 
@@ -566,16 +574,23 @@ int rack_run(const struct opts *o, struct dev_backend be, const struct ui *ui, s
 	r = collect(&k, err);
 	if (r != ERR_OK)
 		goto report;
-	if (o->mode == OPT_MODE_DOWNLOAD || o->mode == OPT_MODE_UPLOAD ||
-	    o->mode == OPT_MODE_COMMAND) {
-		r = detach_all(&k, err);
-		if (r != ERR_OK)
-			goto report;
-	}
-	if (o->mode == OPT_MODE_UPLOAD)
-		upload_names(&k);
 	ui_info(&k.hui, "Running on %zu board%s", k.n, k.n == 1 ? "" : "s");
-	run_boards(&k);
+	/* On a terminal each board gets a status line, redrawn in place. */
+	if (k.hui.progress && k.hui.out == ui->out) {
+		table = ui_table_new(k.hui.out, k.n);
+		for (size_t i = 0; i < k.n && table != NULL; i++)
+			ui_table_attach(table, i, k.b[i].prefix, &k.b[i].ui);
+	}
+	if (o->mode == OPT_MODE_DOWNLOAD || o->mode == OPT_MODE_UPLOAD ||
+	    o->mode == OPT_MODE_COMMAND)
+		r = detach_all(&k, err);
+	if (r == ERR_OK && o->mode == OPT_MODE_UPLOAD)
+		upload_names(&k);
+	if (r == ERR_OK)
+		run_boards(&k);
+	ui_table_free(table);
+	if (r != ERR_OK)
+		goto report;
 	summary(&k);
 	r = outcome(&k, err);
 report:

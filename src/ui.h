@@ -17,6 +17,8 @@
  * board's prefix; several threads may write to the same FILE at once, and
  * each line goes out in one piece.
  */
+struct ui_table;
+
 struct ui {
 	int verbose;	    /* number of -v */
 	bool progress;	    /* draw progress bars (stdout is a terminal) */
@@ -25,6 +27,12 @@ struct ui {
 	const char *prefix; /* put before every line ("[1-2 3574364C3034] "), or NULL */
 	/* Set (from a SIGINT handler) when the run must stop: no new request starts. */
 	const volatile sig_atomic_t *stop;
+	/*
+	 * A board of a rack on a terminal: its lines and progress become its
+	 * row of @table (redrawn in place) instead of lines of their own.
+	 */
+	struct ui_table *table;
+	size_t row;
 };
 
 /* Has the run been told to stop (ui->stop set and non-zero)? */
@@ -53,5 +61,16 @@ void ui_progress_begin(struct ui_progress *p, const struct ui *ui, const char *p
 void ui_progress_add(struct ui_progress *p, uint64_t n);
 /* Finish the bar (newline) if one was drawn. */
 void ui_progress_end(struct ui_progress *p);
+
+/*
+ * The status lines of a rack on a terminal: one row per board, each
+ * showing the board's latest line or progress, redrawn in place on @out.
+ * Safe to update from several threads. NULL on allocation failure.
+ */
+struct ui_table *ui_table_new(FILE *out, size_t rows);
+/* Route @ui's lines into row @row of @t, labelled @label (copied). */
+void ui_table_attach(struct ui_table *t, size_t row, const char *label, struct ui *ui);
+/* Draw the rows a last time, leave the cursor below them, free @t. */
+void ui_table_free(struct ui_table *t);
 
 #endif

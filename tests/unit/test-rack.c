@@ -28,6 +28,8 @@
 static char tmpdir[256];
 /* The runs' ui.stop: what main.c's SIGINT handler sets, set here by a hook. */
 static volatile sig_atomic_t test_stop;
+/* The runs' ui.progress: "stdout is a terminal". */
+static bool test_tty;
 
 struct run {
 	int r;
@@ -143,6 +145,7 @@ static int run(struct simbackend *sb, struct run *res, ...)
 	ui.out = out;
 	ui.err = err;
 	ui.stop = &test_stop;
+	ui.progress = test_tty;
 	res->r = opt_parse(argc, argv, &o, &res->err);
 	if (res->r == ERR_OK)
 		res->r = rack_run(&o, simbackend_get(sb), &ui, &res->err);
@@ -345,6 +348,35 @@ static void test_json_single(void)
 	simbackend_free(sb);
 }
 
+/* On a terminal: one status line per board, redrawn in place, then the table. */
+static void test_terminal(void)
+{
+	struct simbackend *sb = simbackend_new();
+	struct run res;
+	const char *table;
+
+	add(sb, "f4", "T1", 0);
+	add(sb, "f4", "T2", 40);
+	add(sb, "f4", "T3", 0);
+	test_tty = true;
+	run(sb, &res, "--all", "-s", "0x08000000", "-D", path_of("fw.bin"), NULL);
+	test_tty = false;
+	table = res.out != NULL ? strstr(res.out, "\nBoard ") : NULL;
+	ok(res.r == ERR_IO && count(res.out, "\033[3A") > 10,
+	   "terminal: three rows redrawn in place, many times");
+	ok(contains(res.out, "\r\033[K[1-2 T2] Writing  ") &&
+		   contains(res.out, "\r\033[K[1-3 T3] Download done\n"),
+	   "terminal: a row shows its board's progress and last line");
+	ok(contains(res.out, "\r\033[K[1-2 T2] Failed: download: "),
+	   "terminal: the failed board's row ends on its error");
+	ok(table != NULL && strstr(table, "\033[") == NULL && contains(table, "[1-1 T1]") &&
+		   contains(table, "3 boards: 2 ok, 1 failed"),
+	   "terminal: then a plain summary table");
+	ok(count(res.out, "\n[1-") == 3, "terminal: no board line printed on its own");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 /* -s :leave, -e and -R: the commands without a file run on every board too. */
 static void test_commands(void)
 {
@@ -439,6 +471,7 @@ int main(void)
 	test_json_single();
 	test_interrupt();
 	test_commands();
+	test_terminal();
 	{
 		char cmd[600];
 
