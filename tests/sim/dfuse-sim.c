@@ -95,12 +95,14 @@ struct sim_dev {
 	FILE *log;
 	GString *logline; /* partial line of the prefixed log stream */
 	unsigned long nurbs;
+	GMutex lock;	     /* the model and the nodes' URB queues and flags */
+	GThreadPool *worker; /* one thread: this device's ioctls, in order */
 };
 
 struct sim_runner {
 	UMockdevTestbed *tb;
 	char *root_dir;
-	GMutex lock; /* the models, URB queues and flags: ioctls arrive on umockdev's thread */
+	GMutex lock; /* the device list, log setup and counters (each device has its own lock) */
 	struct sim_cfg defaults; /* the per-device options given before any --device */
 	GPtrArray *cfgs;
 	GPtrArray *devs; /* struct sim_dev *, creation order */
@@ -114,6 +116,7 @@ struct sim_runner {
 	bool child_done;
 	int64_t start_us;
 	unsigned long ioctls, eagains;
+	bool closing; /* the command ended: workers are being stopped */
 };
 
 static uint64_t now_us(void)
@@ -214,6 +217,8 @@ static char *unique_label(struct sim_runner *r, const char *serial)
 	return label;
 }
 
+static void ioctl_work(gpointer data, gpointer user);
+
 static struct sim_dev *dev_new(struct sim_runner *r, const struct sim_cfg *cfg,
 			       const struct sim_chip *chip, const char *serial, unsigned devnum)
 {
@@ -229,6 +234,10 @@ static struct sim_dev *dev_new(struct sim_runner *r, const struct sim_cfg *cfg,
 	d->devnum_wanted = devnum;
 	d->port = g_strdup(cfg->port);
 	d->nodes = g_ptr_array_new();
+	g_mutex_init(&d->lock);
+	d->worker = g_thread_pool_new(ioctl_work, NULL, 1, FALSE, NULL);
+	if (d->worker == NULL)
+		die_setup("cannot start a worker thread for device %s", d->label);
 	sim_device_set_faults(d->model, &cfg->faults);
 	if (cfg->have_time_scale)
 		sim_device_set_time_scale(d->model, cfg->time_scale);
@@ -272,6 +281,7 @@ static void dev_free(struct sim_dev *d)
 		fclose(d->log);
 	}
 	sim_device_free(d->model);
+	g_mutex_clear(&d->lock);
 	g_free(d->label);
 	g_free(d->port);
 	g_free(d);
@@ -301,7 +311,7 @@ static void load_images(struct sim_dev *d)
 	}
 }
 
-/* ---- the ioctl handler (runs on umockdev's thread; takes r->lock) ---- */
+/* ---- the ioctl handler (runs on the device's worker thread; takes d->lock) ---- */
 
 static void queue_unplug(struct sim_node *n, bool reenumerate);
 
@@ -555,59 +565,76 @@ static int handle(struct sim_node *n, unsigned long req, UMockdevIoctlData *arg,
 	}
 }
 
-/* The deferred EAGAIN of a held-back reap (see on_ioctl). */
-static gboolean complete_later(gpointer user)
-{
-	UMockdevIoctlClient *client = user;
+/* One ioctl handed from umockdev's thread to its device's worker. */
+struct sim_job {
+	struct sim_node *n;
+	UMockdevIoctlClient *client;
+};
 
-	umockdev_ioctl_client_complete(client, -1, EAGAIN);
-	g_object_unref(client);
-	return G_SOURCE_REMOVE;
-}
-
-static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer user)
+/*
+ * Runs on the device's own worker thread: answers one ioctl. Reading and
+ * writing the client's memory are socket round trips to the client, so
+ * each device has a worker of its own, and a device waiting (a held-back
+ * reap) or being slow to answer never holds up another device's ioctls.
+ */
+static void ioctl_work(gpointer data, gpointer user)
 {
-	struct sim_node *n = user;
-	struct sim_runner *r = n->d->r;
-	unsigned long req = umockdev_ioctl_client_get_request(client);
+	struct sim_job *j = data;
+	struct sim_node *n = j->n;
+	struct sim_dev *d = n->d;
+	struct sim_runner *r = d->r;
+	unsigned long req = umockdev_ioctl_client_get_request(j->client);
 	long ret = 0;
 	int err;
 	bool slow;
 
-	(void)handler;
-	g_mutex_lock(&r->lock);
-	r->ioctls++;
+	(void)user;
+	g_mutex_lock(&d->lock);
 	/* Once gone, the kernel answers ENODEV to all but reaping what completed. */
 	if (n->gone && req != USBDEVFS_REAPURBNDELAY && req != USBDEVFS_REAPURB &&
 	    req != USBDEVFS_DISCARDURB && req != USBDEVFS_RELEASEINTERFACE)
 		err = ENODEV;
 	else
-		err = handle(n, req, umockdev_ioctl_client_get_arg(client), &ret);
+		err = handle(n, req, umockdev_ioctl_client_get_arg(j->client), &ret);
 	/*
 	 * libusb reaps until EAGAIN after every URB, which costs nothing; only a
 	 * held-back answer makes it spin on the never-blocking poll(), so only
 	 * then slow it down.
 	 */
 	slow = err == EAGAIN && !g_queue_is_empty(&n->urbs);
+	g_mutex_unlock(&d->lock);
+	g_mutex_lock(&r->lock);
+	r->ioctls++;
 	if (slow)
 		r->eagains++;
 	g_mutex_unlock(&r->lock);
-	if (slow) {
-		/*
-		 * Every device's ioctls are answered on one umockdev thread: a sleep
-		 * here would hold up all the other devices (--all). The client
-		 * waits for its answer instead, on a timer of this thread's loop.
-		 */
-		GMainContext *ctx = g_main_context_ref_thread_default();
-		GSource *later = g_timeout_source_new(SIM_EAGAIN_SLEEP_US / 1000);
+	if (slow)
+		g_usleep(SIM_EAGAIN_SLEEP_US); /* this device's worker only */
+	umockdev_ioctl_client_complete(j->client, err == 0 ? ret : -1, err);
+	g_object_unref(j->client);
+	g_free(j);
+}
 
-		g_source_set_callback(later, complete_later, g_object_ref(client), NULL);
-		g_source_attach(later, ctx);
-		g_source_unref(later);
-		g_main_context_unref(ctx);
+/* On umockdev's one thread for every device: hand the ioctl to its device's worker. */
+static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer user)
+{
+	struct sim_node *n = user;
+	struct sim_runner *r = n->d->r;
+	struct sim_job *j;
+
+	(void)handler;
+	g_mutex_lock(&r->lock);
+	if (r->closing) {
+		/* The command has ended; a straggler of it gets what a vanished device gives. */
+		g_mutex_unlock(&r->lock);
+		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return TRUE;
 	}
-	umockdev_ioctl_client_complete(client, err == 0 ? ret : -1, err);
+	j = g_new(struct sim_job, 1);
+	j->n = n;
+	j->client = g_object_ref(client);
+	g_thread_pool_push(n->d->worker, j, NULL);
+	g_mutex_unlock(&r->lock);
 	return TRUE;
 }
 
@@ -823,7 +850,7 @@ static gboolean unplug_cb(gpointer user)
 	return G_SOURCE_REMOVE;
 }
 
-/* Called with r->lock held, from any thread. */
+/* Called with the device's lock held, from its worker thread. */
 static void queue_unplug(struct sim_node *n, bool reenumerate)
 {
 	if (n->unplug_queued)
@@ -1140,6 +1167,16 @@ int main(int argc, char **argv)
 	}
 	g_main_loop_run(r.loop);
 	elapsed_ms = (double)(g_get_monotonic_time() - r.start_us) / 1000.0;
+	/* The command has ended: let every worker finish its last ioctl. */
+	g_mutex_lock(&r.lock);
+	r.closing = true;
+	g_mutex_unlock(&r.lock);
+	for (unsigned i = 0; i < r.devs->len; i++) {
+		struct sim_dev *d = g_ptr_array_index(r.devs, i);
+
+		g_thread_pool_free(d->worker, FALSE, TRUE);
+		d->worker = NULL;
+	}
 
 	g_mutex_lock(&r.lock);
 	if (r.dump_dir != NULL)
