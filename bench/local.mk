@@ -5,4 +5,4 @@
 bench: all
 	UMOCKDEV_PRELOAD_LIB='$(UMOCKDEV_PRELOAD_LIB)' $(SHELL) $(srcdir)/bench/run.sh $(abs_top_builddir)
 .PHONY: bench
-EXTRA_DIST += bench/run.sh bench/README
+EXTRA_DIST += bench/run.sh bench/rack.sh bench/README

@@ -7,7 +7,8 @@
 # Usage: bench/run.sh [BUILDDIR]        (default: the current directory)
 # Environment:
 #   BENCH_SCALE  --time-scale for every device (default 1: the chips' own timings)
-#   BENCH_ONLY   space-separated scenario names to run (default: all)
+#   BENCH_ONLY   space-separated scenario names to run (default: all; "rack":
+#                the rows of bench/rack.sh)
 #   BENCH_REPEAT runs of a scenario shorter than 10 s; the median is kept (default 5)
 #   BENCH_OUT    keep images, logs, stats and dumps in this directory
 #   DFU_UTIL     the reference tool (default: dfu-util on PATH)
@@ -345,4 +346,9 @@ else
 	echo "target identical memory in every scenario       met ($(wc -l <"$out/same.tsv") scenarios)"
 fi
 [ -n "${BENCH_OUT:-}" ] && echo "bench: logs, stats and dumps in $out" >&2
+# The rack rows (issue 13): several boards at once; BENCH_ONLY=rack runs them alone.
+if want rack; then
+	echo
+	BENCH_OUT=${BENCH_OUT:+$out} sh "$(dirname "$0")/rack.sh" "$builddir"
+fi
 exit 0
