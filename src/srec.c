@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Motorola S-records (the srec(5) format): S0 header, S1/S2/S3 data with
- * 16/24/32-bit addresses, S5/S6 record counts, S7/S8/S9 termination. Read
- * into image records and written back from pieces. Pure.
+ * 16/24/32-bit addresses, S5/S6 record counts, S7/S8/S9 termination (a
+ * file must hold a count or a termination record, so that a cut one is
+ * noticed). Read into image records and written back from pieces. Pure.
  */
 #include "image.h"
 
@@ -66,7 +67,7 @@ int srec_parse(const uint8_t *buf, size_t len, struct image *img, struct error *
 	struct image_records recs = { 0 };
 	uint8_t *bytes = malloc(len / 2 + 1);
 	uint8_t rec[SREC_RECORD_MAX];
-	size_t used = 0, pos = 0, line = 0, end_line = 0, ndata = 0, n;
+	size_t used = 0, pos = 0, line = 0, end_line = 0, count_line = 0, ndata = 0, n;
 	const uint8_t *s;
 	int rc = ERR_OK;
 
@@ -116,6 +117,7 @@ int srec_parse(const uint8_t *buf, size_t len, struct image *img, struct error *
 					       "line %zu: S%u says %u data records, %zu came "
 					       "before it",
 					       line, type, addr, ndata);
+			count_line = line;
 			break;
 		case 7:
 		case 8:
@@ -133,9 +135,14 @@ int srec_parse(const uint8_t *buf, size_t len, struct image *img, struct error *
 			break;
 		}
 	}
-	if (rc == ERR_OK && end_line == 0)
+	/*
+	 * srec_cat ends with an S5 count and writes no termination record
+	 * unless it knows a start address: either record proves the end.
+	 */
+	if (rc == ERR_OK && end_line == 0 && count_line == 0)
 		rc = error_set(err, ERR_DATA,
-			       "no termination record (S7, S8 or S9) after line %zu: truncated?",
+			       "no count (S5, S6) or termination (S7, S8, S9) record after line "
+			       "%zu: truncated?",
 			       line);
 	if (rc == ERR_OK)
 		rc = image_from_records(img, &recs, IMAGE_WHERE_LINE, err);

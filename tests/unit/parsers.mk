@@ -45,3 +45,10 @@ check_PROGRAMS += tests/unit/test-json
 TESTS += tests/unit/test-json
 tests_unit_test_json_SOURCES = tests/unit/test-json.c tests/unit/tap.h
 tests_unit_test_json_LDADD = src/libdfuse.a
+
+# The readers against real toolchain output and a .dfu from another project.
+check_PROGRAMS += tests/unit/test-image-fixtures
+TESTS += tests/unit/test-image-fixtures
+tests_unit_test_image_fixtures_SOURCES = tests/unit/test-image-fixtures.c tests/unit/tap.h
+tests_unit_test_image_fixtures_LDADD = src/libdfuse.a
+EXTRA_DIST += tests/fixtures

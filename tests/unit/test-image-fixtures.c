@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TAP tests of the readers against real toolchain output: a Cortex-M program
+ * built by gcc-arm-none-eabi (tests/fixtures/cortex-m/build.sh) as ELF and,
+ * through objcopy, HEX, SREC and BIN; every reader must give exactly the BIN
+ * at 0x08000000. And mboot-f413.dfu, a .dfu written by another project.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "tap.h"
+
+#define FLASH 0x08000000u
+/* From `arm-none-eabi-readelf -l fw.elf`: .data runs at 0x20000000, loads here. */
+#define DATA_LMA 0x080000D4u
+
+static uint8_t *load(const char *rel, size_t *len)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096];
+	struct error err = { ERR_OK, "" };
+	uint8_t *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/%s", top != NULL ? top : ".", rel);
+	if (dfu_file_load(path, &buf, len, &err) != ERR_OK) {
+		diag("%s", err.msg);
+		return NULL;
+	}
+	return buf;
+}
+
+static void check_toolchain(void)
+{
+	static const char *const files[] = { "cortex-m/fw.elf", "cortex-m/fw.hex",
+					     "cortex-m/fw.srec" };
+	static const enum image_format fmts[] = { IMAGE_FORMAT_ELF, IMAGE_FORMAT_IHEX,
+						  IMAGE_FORMAT_SREC };
+	/* fw.c: fw_counter then fw_message, little-endian. */
+	static const uint8_t data[20] = { 0x00, 0xEE, 0xFF, 0xC0, 'd', 'f', 'u', 's', 'e', '-',
+					  'u',	't',  'i',  'l',  ' ', 'd', 'a', 't', 'a', 0 };
+	size_t blen = 0;
+	uint8_t *bin = load("cortex-m/fw.bin", &blen);
+
+	if (bin == NULL) {
+		skip(6 * 3, "fw.bin missing");
+		return;
+	}
+	ok(blen >= DATA_LMA - FLASH + sizeof(data) &&
+		   memcmp(bin + (DATA_LMA - FLASH), data, sizeof(data)) == 0,
+	   "fw.bin holds .data's initial values at its load address 0x%08x", DATA_LMA);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct image img;
+		struct error err = { ERR_OK, "" };
+		size_t len = 0;
+		uint8_t *buf = load(files[i], &len);
+		int rc;
+
+		if (buf == NULL) {
+			skip(6, "%s missing", files[i]);
+			continue;
+		}
+		rc = image_parse(buf, len, IMAGE_FORMAT_AUTO, 0, &img, &err);
+		is_int(rc, ERR_OK, "%s parses (%s)", files[i], rc ? err.msg : "ok");
+		if (rc != ERR_OK) {
+			skip(5, "%s did not parse", files[i]);
+			free(buf);
+			continue;
+		}
+		is_int(img.format, fmts[i], "%s detected as %s", files[i],
+		       image_format_name(fmts[i]));
+		is_int(img.npieces, 1, "%s: one piece after merging", files[i]);
+		ok(img.npieces >= 1 && img.pieces[0].addr == FLASH && img.pieces[0].len == blen,
+		   "%s: at 0x%08x, %zu bytes like fw.bin", files[i], FLASH, blen);
+		ok(img.npieces >= 1 && img.pieces[0].len == blen &&
+			   memcmp(img.pieces[0].data, bin, blen) == 0,
+		   "%s: exactly the bytes of fw.bin", files[i]);
+		ok(img.has_start && img.start == 0x08000043, "%s: entry point 0x%08x", files[i],
+		   img.start);
+		image_free(&img);
+		free(buf);
+	}
+	free(bin);
+}
+
+static void check_mboot(void)
+{
+	struct image img;
+	struct error err = { ERR_OK, "" };
+	size_t len = 0;
+	uint8_t *buf = load("mboot-f413.dfu", &len);
+	int rc;
+
+	if (buf == NULL) {
+		skip(4, "mboot-f413.dfu missing");
+		return;
+	}
+	rc = image_parse(buf, len, IMAGE_FORMAT_AUTO, 0, &img, &err);
+	is_int(rc, ERR_OK, "mboot-f413.dfu parses (%s)", rc ? err.msg : "ok");
+	ok(img.format == IMAGE_FORMAT_DFUSE && img.npieces == 1 && img.pieces[0].has_alt &&
+		   img.pieces[0].alt == 0 && img.pieces[0].addr == 0x08008000 &&
+		   img.pieces[0].len == 32752,
+	   "one piece for alt 0: 32752 bytes at 0x08008000");
+	ok(img.ntargets == 1 && image_alt_name(&img, 0) != NULL &&
+		   strcmp(image_alt_name(&img, 0), "ST...") == 0,
+	   "alt 0 is named \"ST...\"");
+	ok(img.suffix.present && img.suffix.crc_ok && img.suffix.idVendor == 0x0483 &&
+		   img.suffix.idProduct == 0xDF11 && img.suffix.bcdDFU == 0x011A &&
+		   img.warnings == 0,
+	   "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings");
+	image_free(&img);
+	free(buf);
+}
+
+int main(void)
+{
+	check_toolchain();
+	check_mboot();
+	return done_testing();
+}
