@@ -12,6 +12,7 @@ src_libdfuse_a_SOURCES = \
 	src/dfu_file.c src/dfu_file.h \
 	src/image.c src/image.h src/ihex.c src/srec.c src/elf.c \
 	src/quirks.c src/quirks.h \
+	src/convert.c src/convert.h \
 	src/dfu.c src/dfu.h \
 	src/dfu_plain.c src/dfu_plain.h \
 	src/plain.c src/plain.h \

@@ -2,14 +2,15 @@
 /*
  * dfuse-util: flash and read STM32-style DfuSe and plain DFU 1.1 devices over
  * USB. main() parses the command line, hands the operation to ops.c over the
- * libusb backend, and is the only place that prints errors and picks exit
- * codes.
+ * libusb backend (or to convert.c, with no USB at all, for image files), and
+ * is the only place that prints errors and picks exit codes.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "convert.h"
 #include "error.h"
 #include "ops.h"
 #include "options.h"
@@ -76,14 +77,19 @@ int main(int argc, char **argv)
 	ui.progress = isatty(STDOUT_FILENO) != 0;
 	ui.out = stdout;
 	ui.err = stderr;
-	ui.stop = &main_stop;
-	catch_sigint();
-	r = usb_backend_new(o.verbose, &ub, &err);
-	if (r == ERR_OK && (o.all || o.json_file != NULL))
-		r = rack_run(&o, usb_backend_get(ub), &ui, &err);
-	else if (r == ERR_OK)
-		r = ops_run(&o, usb_backend_get(ub), &ui, NULL, &err);
-	usb_backend_free(ub);
+	if (o.mode == OPT_MODE_INFO || o.mode == OPT_MODE_CONVERT) {
+		/* Files only: libusb is never initialised, so this works without USB. */
+		r = convert_run(&o, &ui, &err);
+	} else {
+		ui.stop = &main_stop;
+		catch_sigint();
+		r = usb_backend_new(o.verbose, &ub, &err);
+		if (r == ERR_OK && (o.all || o.json_file != NULL))
+			r = rack_run(&o, usb_backend_get(ub), &ui, &err);
+		else if (r == ERR_OK)
+			r = ops_run(&o, usb_backend_get(ub), &ui, NULL, &err);
+		usb_backend_free(ub);
+	}
 	if (r != ERR_OK) {
 		fflush(stdout);
 		fprintf(stderr, "dfuse-util: %s\n", err.msg);

@@ -64,6 +64,10 @@ enum opt_key {
 	OPT_KEY_DRY_RUN,
 	OPT_KEY_ALL,
 	OPT_KEY_JSON,
+	OPT_KEY_INFO,
+	OPT_KEY_CONVERT,
+	OPT_KEY_FORMAT,
+	OPT_KEY_OUT_FORMAT,
 };
 
 struct opt_def {
@@ -98,6 +102,10 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE },
 	{ OPT_KEY_ALL, "all", OPT_ARG_NONE },
 	{ OPT_KEY_JSON, "json", OPT_ARG_REQUIRED },
+	{ OPT_KEY_INFO, "info", OPT_ARG_REQUIRED },
+	{ OPT_KEY_CONVERT, "convert", OPT_ARG_REQUIRED },
+	{ OPT_KEY_FORMAT, "format", OPT_ARG_REQUIRED },
+	{ OPT_KEY_OUT_FORMAT, "out-format", OPT_ARG_REQUIRED },
 };
 
 /* What the walk saw that struct opts does not keep, for the checks at the end. */
@@ -108,6 +116,9 @@ struct opt_walk {
 	bool download, download_twice;
 	const char *upload_file, *download_file;
 	const char *dfuse_arg; /* the last -s text, for messages */
+	const char *info_file; /* --info FILE */
+	bool info_twice, convert_twice;
+	bool format, out_format; /* --format / --out-format given */
 };
 
 const char opt_usage_text[] =
@@ -159,6 +170,15 @@ const char opt_usage_text[] =
 	"                            {serial} or {path} (dfuse-util)\n"
 	"  --json FILE               Write the result of the run, per device, as JSON\n"
 	"                            to FILE ('-': stdout) (dfuse-util)\n"
+	"  --format FORMAT           Read the -D, --info or --convert input as FORMAT:\n"
+	"                            bin, dfu, hex, srec or elf (default: by contents)\n"
+	"  --info FILE               Print what an image file holds: format, pieces,\n"
+	"                            .dfu targets, DFU suffix; no device (dfuse-util)\n"
+	"  --convert OUT             Convert the -D file into OUT instead of writing a\n"
+	"                            device: -s ADDRESS places a raw input, -d VID:PID\n"
+	"                            and -a ALT fill a .dfu output (dfuse-util)\n"
+	"  --out-format FORMAT       The --convert output format: bin, dfu, hex or srec\n"
+	"                            (default: by OUT's extension)\n"
 	"\n"
 	"mass-erase and unprotect also erase a bootloader that runs from flash (every\n"
 	"STM32F103 board, for one): the board then no longer answers over USB.\n"
@@ -169,7 +189,9 @@ const char opt_usage_text[] =
 	"  Read 1 KiB of flash from address 0x08000000:\n"
 	"    dfuse-util -a 0 -s 0x08000000:1024 -U newfile.bin\n"
 	"  Write a raw binary at 0x08004000, then leave DFU mode:\n"
-	"    dfuse-util -a 0 -s 0x08004000:leave -D /path/to/image.bin\n";
+	"    dfuse-util -a 0 -s 0x08004000:leave -D /path/to/image.bin\n"
+	"  Convert a raw binary into a .dfu for alt 0 of a 0483:df11 device:\n"
+	"    dfuse-util -s 0x08000000 -d 0483:df11 -a 0 -D image.bin --convert image.dfu\n";
 
 static int opt_digit(char c, unsigned base)
 {
@@ -718,6 +740,35 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
 		o->json_file = arg;
 		break;
+	case OPT_KEY_INFO:
+	case OPT_KEY_CONVERT:
+		if (*arg == '\0')
+			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
+		if (def->key == OPT_KEY_INFO) {
+			w->info_twice = w->info_file != NULL;
+			w->info_file = arg;
+		} else {
+			w->convert_twice = o->convert_out != NULL;
+			o->convert_out = arg;
+		}
+		break;
+	case OPT_KEY_FORMAT:
+	case OPT_KEY_OUT_FORMAT: {
+		enum image_format f;
+
+		if (!image_format_from_name(arg, &f))
+			return error_set(err, ERR_USAGE,
+					 "%s '%.*s': unknown format (bin, dfu, hex, srec, elf)",
+					 spelled, OPT_ECHO, arg);
+		if (def->key == OPT_KEY_FORMAT) {
+			o->format = f;
+			w->format = true;
+		} else {
+			o->out_format = f;
+			w->out_format = true;
+		}
+		break;
+	}
 	}
 	return rc;
 }
@@ -817,6 +868,63 @@ static int opt_short(int argc, char *const argv[], int *i, struct opts *o, struc
 	return ERR_OK;
 }
 
+/*
+ * --info FILE and --convert OUT -D IN touch no device: only the options that
+ * shape the image (-s ADDRESS, -d, -a, --format, --out-format, -v) go with them.
+ */
+static int opt_finish_offline(struct opts *o, const struct opt_walk *w, struct error *err)
+{
+	const struct opt_dfuse *d = &o->dfuse;
+	const char *mode = w->info_file != NULL ? "--info" : "--convert";
+	const char *other = NULL;
+	bool convert = o->convert_out != NULL;
+
+	if (w->info_twice || w->convert_twice)
+		return error_set(err, ERR_USAGE, "%s given twice (one file per run)", mode);
+	if (w->info_file != NULL && convert)
+		return error_set(err, ERR_USAGE, "--info and --convert cannot be combined");
+	if (convert && !w->download)
+		return error_set(err, ERR_USAGE, "--convert OUT needs its input: -D FILE");
+	if (w->download_twice)
+		return error_set(err, ERR_USAGE, "-D given twice (one input per run)");
+	if (w->upload)
+		other = "-U";
+	else if (w->info_file != NULL && w->download)
+		other = "-D";
+	else if (w->list)
+		other = "-l";
+	else if (o->detach)
+		other = "-e";
+	else if (o->reset)
+		other = "-R";
+	else if (o->wait)
+		other = "-w";
+	else if (o->verify)
+		other = "--verify";
+	else if (o->diff)
+		other = "--diff";
+	else if (o->dry_run)
+		other = "--dry-run";
+	else if (o->has_path || o->has_devnum || o->serial_runtime.given || o->serial_dfu.given)
+		other = "a device selection (-p, -n, -S)";
+	else if (o->has_cfg || o->has_intf || o->has_transfer_size)
+		other = "-c, -i or -t";
+	else if (!convert && (o->id_runtime.given || o->id_dfu.given || o->has_alt))
+		other = "-d or -a";
+	else if (!convert && w->out_format)
+		other = "--out-format";
+	if (other != NULL)
+		return error_set(err, ERR_USAGE, "%s works on files only: %s does not apply", mode,
+				 other);
+	if (d->given && (d->has_length || d->leave || d->unprotect || d->mass_erase ||
+			 d->will_reset || d->force || !d->has_address))
+		return error_set(err, ERR_USAGE,
+				 "-s with %s takes only an ADDRESS (where a raw input goes)", mode);
+	o->mode = convert ? OPT_MODE_CONVERT : OPT_MODE_INFO;
+	o->file = convert ? w->download_file : w->info_file;
+	return ERR_OK;
+}
+
 /* The checks between options, and the mode they add up to. */
 static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *err)
 {
@@ -833,6 +941,13 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 		o->mode = w->info;
 		return ERR_OK;
 	}
+	if (w->info_file != NULL || o->convert_out != NULL)
+		return opt_finish_offline(o, w, err);
+	if (w->out_format)
+		return error_set(err, ERR_USAGE, "--out-format only applies to --convert");
+	if (w->format && !w->download)
+		return error_set(err, ERR_USAGE,
+				 "--format only applies to -D, --info and --convert");
 	if (w->upload_twice)
 		return error_set(err, ERR_USAGE, "-U given twice (one upload per run)");
 	if (w->download_twice)

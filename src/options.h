@@ -45,6 +45,8 @@ enum opt_mode {
 	OPT_MODE_HELP,	   /* -h */
 	OPT_MODE_COMMAND,  /* -s with :leave/:mass-erase/:unprotect and no -U/-D */
 	OPT_MODE_RESET,	   /* -R alone */
+	OPT_MODE_INFO,	   /* --info FILE: describe an image file, no device */
+	OPT_MODE_CONVERT,  /* --convert OUT -D IN: write IN as OUT, no device */
 };
 
 /* The -s argument. */
@@ -94,9 +96,11 @@ struct opts {
 	bool diff;    /* --diff */
 	bool dry_run; /* --dry-run: plan, print, write nothing */
 	/* image files (dfuse-util) */
-	enum image_format format; /* --format: -D/--info input, AUTO when not given */
-	bool all;		  /* --all: every matching device at once */
-	const char *json_file;	  /* --json FILE ("-": stdout), or NULL */
+	enum image_format format;     /* --format: -D/--info input, AUTO when not given */
+	enum image_format out_format; /* --out-format: --convert output, AUTO: by extension */
+	const char *convert_out;      /* --convert OUT (the input is o->file, from -D) */
+	bool all;		      /* --all: every matching device at once */
+	const char *json_file;	      /* --json FILE ("-": stdout), or NULL */
 };
 
 /*

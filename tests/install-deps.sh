@@ -15,6 +15,7 @@ packages="
 	dfu-util
 	clang libclang-rt-dev clang-format
 	groff-base python3
+	srecord
 "
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -q

@@ -49,7 +49,8 @@ tests_fuzz_replay_options_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-options.
 tests_fuzz_replay_options_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-options
-tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/error.c
+tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/error.c \
+	src/image.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
 tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_options_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif

@@ -52,3 +52,7 @@ TESTS += tests/unit/test-image-fixtures
 tests_unit_test_image_fixtures_SOURCES = tests/unit/test-image-fixtures.c tests/unit/tap.h
 tests_unit_test_image_fixtures_LDADD = src/libdfuse.a
 EXTRA_DIST += tests/fixtures
+
+# --info and --convert through the real binary, cross-checked with srec_cat.
+TESTS += tests/unit/image-cli.sh
+dist_noinst_SCRIPTS += tests/unit/image-cli.sh

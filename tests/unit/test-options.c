@@ -34,6 +34,10 @@ static const char *mode_name(enum opt_mode m)
 		return "COMMAND";
 	case OPT_MODE_RESET:
 		return "RESET";
+	case OPT_MODE_INFO:
+		return "INFO";
+	case OPT_MODE_CONVERT:
+		return "CONVERT";
 	}
 	return "?";
 }
@@ -143,6 +147,12 @@ static void describe(const struct opts *o, char *buf, size_t size)
 	if (o->json_file != NULL) {
 		len = put(buf, size, len, " json=%s", o->json_file);
 	}
+	if (o->format != IMAGE_FORMAT_AUTO)
+		len = put(buf, size, len, " format=%s", image_format_name(o->format));
+	if (o->out_format != IMAGE_FORMAT_AUTO)
+		len = put(buf, size, len, " out-format=%s", image_format_name(o->out_format));
+	if (o->convert_out != NULL)
+		len = put(buf, size, len, " out=%s", o->convert_out);
 }
 
 /* Is @tok (of length @n) a whole token of @desc, or (as a key) the key of one? */
@@ -371,6 +381,54 @@ static const struct parse_row parse_rows[] = {
 	{ { "--json", "", "-D", "f" }, NULL, "--json: empty file name" },
 	{ { "-D", "f", "--json" }, NULL, "option '--json' requires an argument" },
 	{ { "--dry", "-D", "f" }, NULL, "unknown option '--dry'" },
+
+	/* Image files: --format, and --info / --convert, which take no device. */
+	{ { "--format", "hex", "-D", "fw.txt" }, "mode=DOWNLOAD format=ihex file=fw.txt", NULL },
+	{ { "--format=s19", "--info", "fw" }, "mode=INFO format=srec", NULL },
+	{ { "--format", "HEX", "-D", "fw" }, NULL, "--format 'HEX': unknown format" },
+	{ { "--format", "", "-D", "fw" }, NULL, "--format '': unknown format" },
+	{ { "--format", "elf", "-U", "u.bin" }, NULL, "--format only applies to -D, --info" },
+	{ { "--out-format", "hex", "-D", "fw" }, NULL, "--out-format only applies to --convert" },
+	{ { "--info", "fw.hex" }, "mode=INFO file=fw.hex !out", NULL },
+	{ { "--info=fw.bin", "-s", "0x08000000", "--format", "bin" },
+	  "mode=INFO file=fw.bin s.addr=0x08000000 format=bin",
+	  NULL },
+	{ { "--info", "" }, NULL, "--info: empty file name" },
+	{ { "--info" }, NULL, "option '--info' requires an argument" },
+	{ { "--info", "a", "--info", "b" }, NULL, "--info given twice" },
+	{ { "--info", "a", "-D", "b" }, NULL, "--info works on files only: -D does not apply" },
+	{ { "--info", "a", "-a", "0" }, NULL, "--info works on files only: -d or -a" },
+	{ { "--info", "a", "-l" }, NULL, "--info works on files only: -l does not apply" },
+	{ { "--info", "a", "--convert", "b", "-D", "c" }, NULL, "cannot be combined" },
+	{ { "--info", "a", "-s", "0x08000000:leave" },
+	  NULL,
+	  "-s with --info takes only an ADDRESS" },
+	{ { "--info", "a", "--out-format", "hex" }, NULL, "--out-format does not apply" },
+	{ { "-h", "--info", "a", "-l" }, "mode=HELP", NULL },
+	{ { "--convert", "fw.dfu", "-D", "fw.hex" },
+	  "mode=CONVERT file=fw.hex out=fw.dfu !s.given",
+	  NULL },
+	{ { "-s", "0x08000000", "-d", "0483:df11", "-a", "0", "-D", "fw.bin", "--convert",
+	    "fw.dfu" },
+	  "mode=CONVERT file=fw.bin out=fw.dfu s.addr=0x08000000 rt=0483:df11 alt=0",
+	  NULL },
+	{ { "--convert", "o", "-D", "i", "-a", "Internal Flash", "--out-format", "dfu", "--format",
+	    "bin" },
+	  "mode=CONVERT altname=Internal out-format=dfu format=bin",
+	  NULL },
+	{ { "--convert", "fw.dfu" }, NULL, "--convert OUT needs its input: -D FILE" },
+	{ { "--convert", "o", "-U", "i" }, NULL, "--convert OUT needs its input" },
+	{ { "--convert", "o", "-D", "i", "-D", "j" }, NULL, "-D given twice" },
+	{ { "--convert", "o", "--convert", "p", "-D", "i" }, NULL, "--convert given twice" },
+	{ { "--convert", "o", "-D", "i", "--verify" }, NULL, "--verify does not apply" },
+	{ { "--convert", "o", "-D", "i", "-R" }, NULL, "-R does not apply" },
+	{ { "--convert", "o", "-D", "i", "-w" }, NULL, "-w does not apply" },
+	{ { "--convert", "o", "-D", "i", "-S", "x" }, NULL, "a device selection (-p, -n, -S)" },
+	{ { "--convert", "o", "-D", "i", "-t", "64" }, NULL, "-c, -i or -t does not apply" },
+	{ { "--convert", "o", "-D", "i", "-s", ":force" }, NULL, "takes only an ADDRESS" },
+	{ { "--convert", "o", "-D", "i", "--out-format", "elf" },
+	  "mode=CONVERT out-format=elf",
+	  NULL },
 	{ { "-Z", "100", "-U", "u.bin" }, "mode=UPLOAD zsize=100", NULL },
 	{ { "-Z", "100", "-D", "fw.bin" }, NULL, "-Z only applies to -U" },
 	{ { "-Z", "100", "-l" }, NULL, "-Z only applies to -U" },
@@ -1027,18 +1085,34 @@ static void check_purity(void)
 static void check_usage(void)
 {
 	static const char *const lines[] = {
-		"\n  -h --help ",	   "\n  -V --version ",
-		"\n  -v --verbose ",	   "\n  -l --list ",
-		"\n  -e --detach ",	   "\n  -E --detach-delay S",
-		"\n  -d --device ",	   "\n  -n --devnum ",
-		"\n  -p --path BUS",	   "\n  -c --cfg ",
-		"\n  -i --intf ",	   "\n  -S --serial ",
-		"\n  -a --alt ",	   "\n  -t --transfer-size ",
-		"\n  -U --upload ",	   "\n  -Z --upload-size ",
-		"\n  -D --download ",	   "\n  -R --reset ",
-		"\n  -w --wait[=SECONDS]", "\n  -s --dfuse-address ",
-		"\n  --verify ",	   "\n  --diff ",
-		"\n  --dry-run ",	   "\n  --all ",
+		"\n  -h --help ",
+		"\n  -V --version ",
+		"\n  -v --verbose ",
+		"\n  -l --list ",
+		"\n  -e --detach ",
+		"\n  -E --detach-delay S",
+		"\n  -d --device ",
+		"\n  -n --devnum ",
+		"\n  -p --path BUS",
+		"\n  -c --cfg ",
+		"\n  -i --intf ",
+		"\n  -S --serial ",
+		"\n  -a --alt ",
+		"\n  -t --transfer-size ",
+		"\n  -U --upload ",
+		"\n  -Z --upload-size ",
+		"\n  -D --download ",
+		"\n  -R --reset ",
+		"\n  -w --wait[=SECONDS]",
+		"\n  -s --dfuse-address ",
+		"\n  --verify ",
+		"\n  --diff ",
+		"\n  --dry-run ",
+		"\n  --format FORMAT ",
+		"\n  --info FILE ",
+		"\n  --convert OUT ",
+		"\n  --out-format FORMAT ",
+		"\n  --all ",
 		"\n  --json FILE ",
 	};
 	static const char *const words[] = {
