@@ -165,7 +165,7 @@ static int image_push(struct image *img, const struct image_piece *p, struct err
 				 p->len);
 	if (img->npieces >= IMAGE_MAX_PIECES)
 		return error_set(err, ERR_DATA, "more than %d pieces", IMAGE_MAX_PIECES);
-	if (image_size(img) + p->len > DFU_FILE_MAX_SIZE)
+	if (img->total + p->len > DFU_FILE_MAX_SIZE)
 		return error_set(err, ERR_DATA, "more than %u bytes of data", DFU_FILE_MAX_SIZE);
 	if (img->npieces == img->pieces_cap) {
 		size_t cap = img->pieces_cap == 0 ? 16 : img->pieces_cap * 2;
@@ -177,6 +177,7 @@ static int image_push(struct image *img, const struct image_piece *p, struct err
 		img->pieces_cap = cap;
 	}
 	img->pieces[img->npieces++] = *p;
+	img->total += p->len;
 	return ERR_OK;
 }
 
@@ -309,11 +310,7 @@ int image_place(struct image *img, uint32_t addr, struct error *err)
 
 uint64_t image_size(const struct image *img)
 {
-	uint64_t n = 0;
-
-	for (size_t i = 0; i < img->npieces; i++)
-		n += img->pieces[i].len;
-	return n;
+	return img->total;
 }
 
 const char *image_alt_name(const struct image *img, uint8_t alt)
@@ -435,6 +432,7 @@ int image_from_records(struct image *img, struct image_records *r, enum image_wh
 		memcpy(block + used, s->data, s->len);
 		if (last != NULL && (uint64_t)last->addr + last->len == s->addr) {
 			last->len += s->len;
+			img->total += s->len;
 		} else {
 			struct image_piece p = { (uint32_t)s->addr, s->len, block + used, false,
 						 0 };

@@ -73,7 +73,8 @@ struct image {
 	unsigned warnings;	      /* IMAGE_WARN_* */
 	unsigned dfu_warnings;	      /* DFU_FILE_WARN_* from dfu_file_parse() */
 	size_t trailing_bytes;	      /* with DFU_FILE_WARN_TRAILING */
-	/* owned storage: free with image_free() */
+	/* bookkeeping and owned storage: free with image_free() */
+	uint64_t total; /* bytes over all pieces, kept by the functions below */
 	size_t nblocks, blocks_cap;
 	uint8_t **blocks;
 	size_t pieces_cap;

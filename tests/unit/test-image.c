@@ -424,8 +424,10 @@ static void check_parse(const struct parse_row *r)
 		hex_string(got, sizeof(got), img.pieces[i].data, img.pieces[i].len);
 		at += (size_t)snprintf(all + at, sizeof(all) - at, "%s", got);
 	}
-	if (r->bytes != NULL)
+	if (r->bytes != NULL) {
 		is_str(all, r->bytes, "%s: bytes", r->name);
+		is_int(image_size(&img), strlen(r->bytes) / 2, "%s: image_size()", r->name);
+	}
 	ok(img.addressed && img.has_start == r->has_start && img.start == r->start,
 	   "%s: start address 0x%08x", r->name, img.start);
 	image_free(&img);
@@ -519,8 +521,52 @@ static void test_suffix(void)
 	       "--format dfu on a file without the prefix");
 }
 
+/* Many records: one piece each when spaced out, refused past IMAGE_MAX_PIECES. */
+static void test_caps(void)
+{
+	const size_t nrec = IMAGE_MAX_PIECES + 1;
+	char *text = malloc(nrec * 32 + 64);
+	size_t at = 0;
+	struct image img;
+	struct error err = { ERR_OK, "" };
+	int rc;
+
+	/* One byte every other address from 0x10000 on: never adjacent, never merged. */
+	at += (size_t)sprintf(text + at, ":020000040001F9\n");
+	for (size_t i = 0; i < nrec; i++) {
+		unsigned off = (unsigned)(i * 2) & 0xFFFF;
+		uint8_t sum = (uint8_t)(1 + (off >> 8) + off + 0xA5);
+
+		if (i > 0 && off == 0) {
+			unsigned hi = 1 + (unsigned)(i * 2 >> 16);
+
+			at += (size_t)sprintf(text + at, ":02000004%04X%02X\n", hi,
+					      (uint8_t)(0x100 - (6 + (hi >> 8) + (hi & 0xFF))) &
+						      0xFF);
+		}
+		at += (size_t)sprintf(text + at, ":01%04X00A5%02X\n", off, (uint8_t)(0x100 - sum));
+	}
+	at += (size_t)sprintf(text + at, ":00000001FF\n");
+	rc = image_parse((const uint8_t *)text, at, IMAGE_FORMAT_AUTO, 0, &img, &err);
+	is_int(rc, ERR_DATA, "%zu separate records are refused", nrec);
+	ok(strstr(err.msg, "more than 65536 pieces") != NULL, "... by the piece cap: %s", err.msg);
+	/* Without the last record it fits exactly. */
+	at = (size_t)(strrchr(text, ':') - text);
+	text[at] = '\0';
+	at = (size_t)(strrchr(text, ':') - text);
+	at += (size_t)sprintf(text + at, ":00000001FF\n");
+	rc = image_parse((const uint8_t *)text, at, IMAGE_FORMAT_AUTO, 0, &img, &err);
+	is_int(rc, ERR_OK, "%d separate records parse (%s)", IMAGE_MAX_PIECES, rc ? err.msg : "ok");
+	ok(rc == ERR_OK && img.npieces == IMAGE_MAX_PIECES && image_size(&img) == IMAGE_MAX_PIECES,
+	   "... into %d one-byte pieces", IMAGE_MAX_PIECES);
+	if (rc == ERR_OK)
+		image_free(&img);
+	free(text);
+}
+
 int main(void)
 {
+	test_caps();
 	test_names();
 	for (size_t i = 0; i < sizeof(hex_rows) / sizeof(hex_rows[0]); i++)
 		check_parse(&hex_rows[i]);
