@@ -193,6 +193,10 @@ static int convert_file(const struct opts *o, const struct ui *ui, struct error 
 		rc = error_set(err, ERR_USAGE,
 			       "%s is a raw binary: give its address with -s ADDRESS to write %s",
 			       o->file, image_format_title(out));
+	if (rc == ERR_OK && o->has_alt && img.format == IMAGE_FORMAT_DFUSE)
+		rc = error_set(err, ERR_USAGE,
+			       "-a: %s is a .dfu file, whose targets already name their alts",
+			       o->file);
 	image_write_opts_init(&wo);
 	suffix_ids(o, &img, &wo);
 	if (o->has_alt && o->alt_is_name)

@@ -135,6 +135,8 @@ has "$tmp/err" "give its address with -s ADDRESS" "... says what is missing"
 run 64 "--convert to a name without a format" --convert "$tmp/w/noext" -D "$tmp/w/a.hex"
 run 64 "--convert to ELF" --convert "$tmp/w/e.elf" -D "$tmp/w/a.hex"
 run 64 "--convert with -d to HEX" --convert "$tmp/w/f.hex" -D "$tmp/w/a.srec" -d 0483:df11
+run 64 "--convert a .dfu with -a" --convert "$tmp/w/k.dfu" -D "$tmp/w/a.dfu" -a 1
+has "$tmp/err" "already name their alts" "... says why"
 run 0 "--format overrides the name" --convert "$tmp/w/g.bin" -D "$tmp/w/a.srec" --format srec
 run 0 "a misleading name is read by its contents" --convert "$tmp/w/h.bin" -D "$tmp/w/fw.elf" \
 	--out-format bin
