@@ -68,3 +68,45 @@ tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plai
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
+
+# ihex: Intel HEX (ihex.c), through image_parse() and back through every writer
+EXTRA_DIST += tests/fuzz/ihex.dict
+check_PROGRAMS += tests/fuzz/replay-ihex
+TESTS += tests/fuzz/replay-ihex
+tests_fuzz_replay_ihex_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-ihex.c tests/fuzz/fuzz-image.h
+tests_fuzz_replay_ihex_LDADD = src/libdfuse.a
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-ihex
+tests_fuzz_fuzz_ihex_SOURCES = tests/fuzz/fuzz-ihex.c tests/fuzz/fuzz-image.h src/image.c \
+	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
+tests_fuzz_fuzz_ihex_CFLAGS = $(FUZZ_COMPILE_OPTS)
+tests_fuzz_fuzz_ihex_LDFLAGS = $(FUZZ_LINK_OPTS)
+endif
+
+# srec: S-records (srec.c), through image_parse() and back through every writer
+EXTRA_DIST += tests/fuzz/srec.dict
+check_PROGRAMS += tests/fuzz/replay-srec
+TESTS += tests/fuzz/replay-srec
+tests_fuzz_replay_srec_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-srec.c tests/fuzz/fuzz-image.h
+tests_fuzz_replay_srec_LDADD = src/libdfuse.a
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-srec
+tests_fuzz_fuzz_srec_SOURCES = tests/fuzz/fuzz-srec.c tests/fuzz/fuzz-image.h src/image.c \
+	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
+tests_fuzz_fuzz_srec_CFLAGS = $(FUZZ_COMPILE_OPTS)
+tests_fuzz_fuzz_srec_LDFLAGS = $(FUZZ_LINK_OPTS)
+endif
+
+# elf: ELF executables (elf.c), through image_parse() and back through every writer
+EXTRA_DIST += tests/fuzz/elf.dict
+check_PROGRAMS += tests/fuzz/replay-elf
+TESTS += tests/fuzz/replay-elf
+tests_fuzz_replay_elf_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-elf.c tests/fuzz/fuzz-image.h
+tests_fuzz_replay_elf_LDADD = src/libdfuse.a
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-elf
+tests_fuzz_fuzz_elf_SOURCES = tests/fuzz/fuzz-elf.c tests/fuzz/fuzz-image.h src/image.c \
+	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
+tests_fuzz_fuzz_elf_CFLAGS = $(FUZZ_COMPILE_OPTS)
+tests_fuzz_fuzz_elf_LDFLAGS = $(FUZZ_LINK_OPTS)
+endif
