@@ -10,7 +10,7 @@ src_libdfuse_a_SOURCES = \
 	src/options.c src/options.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \
-	src/image.c src/image.h src/ihex.c src/srec.c src/elf.c \
+	src/image.c src/image.h src/image_write.c src/ihex.c src/srec.c src/elf.c \
 	src/quirks.c src/quirks.h \
 	src/convert.c src/convert.h \
 	src/dfu.c src/dfu.h \

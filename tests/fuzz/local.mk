@@ -50,7 +50,7 @@ tests_fuzz_replay_options_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-options
 tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/error.c \
-	src/image.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
+	src/image.c src/image_write.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
 tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_options_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
@@ -77,7 +77,8 @@ tests_fuzz_replay_ihex_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-ihex.c test
 tests_fuzz_replay_ihex_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-ihex
-tests_fuzz_fuzz_ihex_SOURCES = tests/fuzz/fuzz-ihex.c tests/fuzz/fuzz-image.h src/image.c \
+tests_fuzz_fuzz_ihex_SOURCES = tests/fuzz/fuzz-ihex.c tests/fuzz/fuzz-image.h \
+	src/image.c src/image_write.c \
 	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
 tests_fuzz_fuzz_ihex_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_ihex_LDFLAGS = $(FUZZ_LINK_OPTS)
@@ -91,7 +92,8 @@ tests_fuzz_replay_srec_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-srec.c test
 tests_fuzz_replay_srec_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-srec
-tests_fuzz_fuzz_srec_SOURCES = tests/fuzz/fuzz-srec.c tests/fuzz/fuzz-image.h src/image.c \
+tests_fuzz_fuzz_srec_SOURCES = tests/fuzz/fuzz-srec.c tests/fuzz/fuzz-image.h \
+	src/image.c src/image_write.c \
 	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
 tests_fuzz_fuzz_srec_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_srec_LDFLAGS = $(FUZZ_LINK_OPTS)
@@ -105,7 +107,8 @@ tests_fuzz_replay_elf_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-elf.c tests/
 tests_fuzz_replay_elf_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-elf
-tests_fuzz_fuzz_elf_SOURCES = tests/fuzz/fuzz-elf.c tests/fuzz/fuzz-image.h src/image.c \
+tests_fuzz_fuzz_elf_SOURCES = tests/fuzz/fuzz-elf.c tests/fuzz/fuzz-image.h \
+	src/image.c src/image_write.c \
 	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
 tests_fuzz_fuzz_elf_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_elf_LDFLAGS = $(FUZZ_LINK_OPTS)
