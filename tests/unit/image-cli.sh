@@ -181,5 +181,23 @@ else
 	skip "dfu-suffix not installed (Debian package dfu-util)"
 fi
 
+# 6. No USB: libusb is never initialised (it would open /dev/bus/usb or
+# /sys/bus/usb and a netlink socket for hotplug, as -l does).
+if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null; then
+	strace -f -e trace=open,openat,socket -o "$tmp/trace" \
+		"$bin" --info "$fix/cortex-m/fw.elf" >/dev/null 2>&1
+	strace -f -e trace=open,openat,socket -o "$tmp/trace2" \
+		"$bin" --convert "$tmp/w/nousb.hex" -D "$fix/cortex-m/fw.elf" >/dev/null 2>&1
+	! grep -E '/dev/bus/usb|/sys/bus/usb|AF_NETLINK' "$tmp/trace" "$tmp/trace2" >"$tmp/usb"
+	ok $? "--info and --convert touch no USB device node and open no hotplug socket"
+	sed 's/^/# /' "$tmp/usb"
+	strace -f -e trace=open,openat,socket -o "$tmp/trace3" "$bin" -l >/dev/null 2>&1
+	grep -q -E '/dev/bus/usb|/sys/bus/usb|AF_NETLINK' "$tmp/trace3"
+	ok $? "... while -l does (the check above can fail)"
+else
+	skip "strace not installed or not permitted"
+	skip "strace not installed or not permitted"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
