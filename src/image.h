@@ -118,6 +118,8 @@ enum image_format image_detect(const uint8_t *buf, size_t len);
  * naming the place: "Intel HEX: line 12: checksum 0x3a, computed 0x3b",
  * "ELF: program header 2 at file offset 0x54: ...". HEX, SREC and ELF files
  * must not carry a DFU suffix (no tool writes one; refused with a hint).
+ * BIN and DFUSE share dfu_file_parse(), which goes by the "DfuSe" magic:
+ * BIN on a file with it still reads the container, DFUSE without it fails.
  * On error @img holds nothing to free.
  */
 int image_parse(const uint8_t *buf, size_t len, enum image_format fmt, unsigned flags,
