@@ -119,6 +119,7 @@ struct opt_walk {
 	const char *info_file; /* --info FILE */
 	bool info_twice, convert_twice;
 	bool format, out_format; /* --format / --out-format given */
+	bool detach_delay;	 /* -E given */
 };
 
 const char opt_usage_text[] =
@@ -633,6 +634,7 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 		rc = opt_number(arg, 0, OPT_DETACH_DELAY_MAX, "detach delay", &v, spelled, err);
 		if (rc == ERR_OK)
 			o->detach_delay_s = (unsigned)v;
+		w->detach_delay = true;
 		break;
 	case OPT_KEY_DEVICE:
 		rc = opt_parse_devices(arg, &o->id_runtime, &o->id_dfu, err);
@@ -893,12 +895,14 @@ static int opt_finish_offline(struct opts *o, const struct opt_walk *w, struct e
 		other = "-D";
 	else if (w->list)
 		other = "-l";
-	else if (o->detach)
-		other = "-e";
+	else if (o->detach || w->detach_delay)
+		other = "-e or -E";
 	else if (o->reset)
 		other = "-R";
 	else if (o->wait)
 		other = "-w";
+	else if (o->has_upload_size)
+		other = "-Z";
 	else if (o->verify)
 		other = "--verify";
 	else if (o->diff)

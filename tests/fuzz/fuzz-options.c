@@ -45,11 +45,28 @@ static void check_dfuse(const struct opt_dfuse *d)
 static void check_opts(const struct opts *o, const char *buf, size_t size)
 {
 	bool transfer = o->mode == OPT_MODE_UPLOAD || o->mode == OPT_MODE_DOWNLOAD;
+	bool offline = o->mode == OPT_MODE_INFO || o->mode == OPT_MODE_CONVERT;
 
 	FUZZ_CHECK(o->mode != OPT_MODE_NONE);
 	if (o->mode == OPT_MODE_HELP || o->mode == OPT_MODE_VERSION)
 		return;
-	FUZZ_CHECK((o->file != NULL) == transfer);
+	FUZZ_CHECK((o->file != NULL) == (transfer || offline));
+	FUZZ_CHECK((o->convert_out != NULL) == (o->mode == OPT_MODE_CONVERT));
+	if (o->convert_out != NULL)
+		FUZZ_CHECK(o->convert_out >= buf && o->convert_out < buf + size + 1 &&
+			   o->convert_out[0] != '\0');
+	FUZZ_CHECK(o->format == IMAGE_FORMAT_AUTO || o->mode == OPT_MODE_DOWNLOAD || offline);
+	FUZZ_CHECK(o->out_format == IMAGE_FORMAT_AUTO || o->mode == OPT_MODE_CONVERT);
+	if (offline) {
+		/* Files only: no device option, and -s is an address alone. */
+		FUZZ_CHECK(!o->detach && !o->reset && !o->wait && !o->verify && !o->diff);
+		FUZZ_CHECK(!o->has_path && !o->has_devnum && !o->has_transfer_size);
+		FUZZ_CHECK(!o->dfuse.given ||
+			   (o->dfuse.has_address && !o->dfuse.has_length && !o->dfuse.leave &&
+			    !o->dfuse.force && !o->dfuse.will_reset));
+		FUZZ_CHECK(o->mode == OPT_MODE_CONVERT ||
+			   (!o->has_alt && !o->id_runtime.given && !o->id_dfu.given));
+	}
 	if (o->file != NULL) {
 		/* It points into argv, which here is the one input buffer. */
 		FUZZ_CHECK(o->file >= buf && o->file < buf + size + 1);
@@ -66,7 +83,7 @@ static void check_opts(const struct opts *o, const char *buf, size_t size)
 	FUZZ_CHECK(o->verbose >= 0);
 	if (o->dfuse.given) {
 		check_dfuse(&o->dfuse);
-		FUZZ_CHECK(transfer || o->mode == OPT_MODE_COMMAND);
+		FUZZ_CHECK(transfer || offline || o->mode == OPT_MODE_COMMAND);
 		FUZZ_CHECK(!o->dfuse.has_length || o->mode == OPT_MODE_UPLOAD);
 	}
 	if (o->mode == OPT_MODE_COMMAND)
