@@ -909,6 +909,10 @@ static int opt_finish_offline(struct opts *o, const struct opt_walk *w, struct e
 		other = "--diff";
 	else if (o->dry_run)
 		other = "--dry-run";
+	else if (o->all)
+		other = "--all";
+	else if (o->json_file != NULL)
+		other = "--json";
 	else if (o->has_path || o->has_devnum || o->serial_runtime.given || o->serial_dfu.given)
 		other = "a device selection (-p, -n, -S)";
 	else if (o->has_cfg || o->has_intf || o->has_transfer_size)

@@ -35,6 +35,10 @@ static const char *operation_name(enum opt_mode m)
 		return "version";
 	case OPT_MODE_HELP:
 		return "help";
+	case OPT_MODE_INFO:
+		return "info";
+	case OPT_MODE_CONVERT:
+		return "convert";
 	case OPT_MODE_NONE:
 		return "none";
 	}

@@ -362,6 +362,12 @@ static const struct parse_row parse_rows[] = {
 	{ { "--verify" }, NULL, "--verify only applies to -D" },
 	{ { "--dry-run", "--diff", "-D", "fw.hex" }, "mode=DOWNLOAD diff dry_run", NULL },
 	{ { "--dry-run", "-U", "u.bin" }, NULL, "--dry-run only applies to -D" },
+	{ { "--info", "fw.hex", "--all" },
+	  NULL,
+	  "--info works on files only: --all does not apply" },
+	{ { "-D", "a.hex", "--convert", "b.srec", "--json", "-" },
+	  NULL,
+	  "--convert works on files only: --json does not apply" },
 	{ { "--dry-run=1", "-D", "f" }, NULL, "option '--dry-run' takes no argument" },
 	/* --all and --json (issue 13) */
 	{ { "--all", "-D", "fw.bin" }, "mode=DOWNLOAD all", NULL },
