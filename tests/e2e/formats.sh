@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 29
+plan 33
 
 command -v objcopy >/dev/null 2>&1 || skip_all "objcopy (binutils) not installed"
 gen "$WORK/app.bin" 70000 40
@@ -33,6 +33,27 @@ if command -v dfu-util >/dev/null 2>&1; then
 		eval '[ "$rc" -eq 0 ] && cmp -s "$(mem ref)" "$(mem hex)"'
 else
 	skip "Debian's dfu-util leaves the same memory" "dfu-util not installed"
+fi
+
+# 1b. Real toolchain output (tests/fixtures/cortex-m, built by its build.sh
+# with gcc-arm-none-eabi): ELF, HEX and SREC leave what Debian's dfu-util
+# leaves after the .bin at 0x08000000, .data at its load address included.
+fx="$top_srcdir/tests/fixtures/cortex-m"
+if command -v dfu-util >/dev/null 2>&1; then
+	sim fxref -- dfu-util -a 0 -s 0x08000000 -D "$fx/fw.bin"
+	[ "$rc" -eq 0 ] || show fxref
+	for f in elf hex srec; do
+		sim "fx$f" -- "$DFUSE" -D "$fx/fw.$f"
+		[ "$rc" -eq 0 ] || show "fx$f"
+		check "cortex-m fw.$f: exit 0, the memory dfu-util leaves after fw.bin" \
+			eval 'quiet_ok "fx$f" && cmp -s "$(mem fxref)" "$(mem "fx$f")"'
+	done
+	check "cortex-m fw.bin by dfu-util: the image at 0x08000000" \
+		same_at "$(mem fxref)" 0 "$fx/fw.bin"
+else
+	for f in elf hex srec bin; do
+		skip "cortex-m fw.$f against Debian's dfu-util" "dfu-util not installed"
+	done
 fi
 
 # 2. A HEX with flash and option bytes: both alts, the option bytes last.
