@@ -210,11 +210,14 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 	uint64_t budget_us = (uint64_t)d->limits.max_busy_ms * 1000;
 	unsigned stalls = 0;
 
+	d->last_answers = 0;
 	for (unsigned polls = 0; polls < d->limits.max_polls; polls++) {
 		uint64_t answered, wait_us;
 		int r = dfu_get_status(d, st, err);
 
 		answered = d->tr.ops->now_us(d->tr.ctx);
+		if (r == ERR_OK)
+			d->last_answers++;
 		if (r != ERR_OK) {
 			/* STM32L4 ROMs STALL GETSTATUS while an erase runs: retry a few times. */
 			if (d->last_tr == TR_STALL && stalls < d->limits.busy_stall_retries) {
@@ -240,6 +243,60 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 	}
 	return error_set(err, ERR_IO, "device still busy after %u status polls",
 			 d->limits.max_polls);
+}
+
+/* Pause between looks in dfu_confirm(). */
+#define DFU_CONFIRM_PAUSE_MS 50
+
+enum dfu_presence dfu_confirm(struct dfu_if *d, uint8_t *state)
+{
+	uint64_t deadline = d->tr.ops->now_us(d->tr.ctx) + DFU_CONFIRM_WINDOW_MS * 1000u;
+	struct dfu_limits saved = d->limits;
+	uint32_t saved_busy = d->expect_busy_ms;
+	enum dfu_presence found = DFU_SILENT;
+
+	/* A device that is resetting answers late or never: do not wait long for it. */
+	if (d->limits.request_timeout_ms > DFU_CONFIRM_REQUEST_MS)
+		d->limits.request_timeout_ms = DFU_CONFIRM_REQUEST_MS;
+	d->expect_busy_ms = 0;
+	for (;;) {
+		struct dfu_status st;
+
+		if (d->tr.ops->present != NULL && d->tr.ops->present(d->tr.ctx) == TR_NODEV) {
+			found = DFU_GONE;
+			break;
+		}
+		if (dfu_get_status(d, &st, NULL) == ERR_OK) {
+			*state = st.bState;
+			found = DFU_HERE;
+			break;
+		}
+		if (d->last_tr == TR_NODEV) {
+			found = DFU_GONE;
+			break;
+		}
+		/* A STALLed GETSTATUS still came from the device: ask for its state alone. */
+		if (d->last_tr == TR_STALL) {
+			if (dfu_get_state(d, state, NULL) == ERR_OK) {
+				found = DFU_HERE;
+				break;
+			}
+			if (d->last_tr == TR_NODEV) {
+				found = DFU_GONE;
+				break;
+			}
+		}
+		if (d->tr.ops->now_us(d->tr.ctx) >= deadline)
+			break;
+		sleep_until(d, d->tr.ops->now_us(d->tr.ctx) + DFU_CONFIRM_PAUSE_MS * 1000u);
+	}
+	ui_debug(d->ui, 1, "after the failed request the device is %s",
+		 found == DFU_GONE   ? "gone"
+		 : found == DFU_HERE ? "still here"
+				     : "silent");
+	d->limits = saved;
+	d->expect_busy_ms = saved_busy;
+	return found;
 }
 
 int dfu_make_idle(struct dfu_if *d, struct error *err)

@@ -115,8 +115,12 @@ struct dfu_if {
 	 * needs its own Set Address Pointer (reads; writes use pointer_per_chunk).
 	 */
 	bool pointer_per_block;
+	/* Quirk: the device resets at leave without answering the GETSTATUS (GD32VF103). */
+	bool leave_no_status;
 	/* Transport status of the last failed request (TR_OK if none). */
 	int last_tr;
+	/* GETSTATUS answers the last dfu_wait_done() received (the device had seen the request). */
+	unsigned last_answers;
 	/* Counters, for -v summaries and the benchmark. */
 	unsigned long requests;
 	uint64_t waited_us;
@@ -156,6 +160,29 @@ int dfu_last_transport(const struct dfu_if *d);
  * failure or when the limits are exceeded.
  */
 int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err);
+
+/* What dfu_confirm() found. */
+enum dfu_presence {
+	DFU_GONE,   /* absent from the bus, or a request said the device is gone */
+	DFU_HERE,   /* it answered: its state is known */
+	DFU_SILENT, /* still attached, but nothing it said within the window */
+};
+
+/* How long dfu_confirm() looks for the device, and its per-request timeout. */
+#define DFU_CONFIRM_WINDOW_MS  1500
+#define DFU_CONFIRM_REQUEST_MS 500
+
+/*
+ * After a transfer error on a request that may have made the device leave
+ * (leave, read unprotect, option bytes, reset): has it really gone? For up
+ * to DFU_CONFIRM_WINDOW_MS it asks the transport whether the device is still
+ * attached and sends GETSTATUS (GETSTATE when that is STALLed), each with a
+ * short timeout. DFU_GONE when it is absent or a request reports it gone;
+ * DFU_HERE with its bState in *@state when it answered; DFU_SILENT when it
+ * is still attached (or cannot be told) but answered nothing. The limits are
+ * restored on return.
+ */
+enum dfu_presence dfu_confirm(struct dfu_if *d, uint8_t *state);
 
 /*
  * Bring the device to dfuIDLE from whatever state it was left in

@@ -123,37 +123,86 @@ int dfuse_mass_erase(struct dfu_if *d, struct error *err)
 	return ERR_OK;
 }
 
-/* Did the last failure mean that the device left the bus? */
-static bool device_vanished(const struct dfu_if *d)
+/* Append "; @what@state" to the message in @err (after its cause), keeping its code. */
+static void append(struct error *err, const char *what, const char *state)
 {
-	int t = dfu_last_transport(d);
+	size_t used;
 
-	return t == TR_NODEV || t == TR_IO || t == TR_TIMEOUT;
+	if (err == NULL)
+		return;
+	used = strlen(err->msg);
+	snprintf(err->msg + used, sizeof(err->msg) - used, "; %s%s%s%s", what,
+		 *state ? " (state " : "", state, *state ? ")" : "");
+}
+
+/*
+ * A request after which the device may reset (leave, read unprotect, option
+ * bytes) failed with @r. A transfer error does not prove that it left:
+ * look for it (dfu_confirm). @acted: the device had taken the request in
+ * (it answered for it), so its absence now means it did the work. Returns
+ * ERR_OK with *@gone when it has left; otherwise @r, with what became of
+ * the device added to @err. A failure the device itself reported (no
+ * transfer error) stays as it is.
+ */
+static int settle(struct dfu_if *d, int r, bool acted, bool *gone, struct error *err)
+{
+	uint8_t state = 0;
+
+	if (dfu_last_transport(d) == TR_OK)
+		return r;
+	switch (dfu_confirm(d, &state)) {
+	case DFU_GONE:
+		if (acted) {
+			*gone = true;
+			return ERR_OK;
+		}
+		append(err, "the device left the bus before it took the request in", "");
+		break;
+	case DFU_HERE:
+		append(err, "the device is still on the bus", dfu_state_str(state));
+		break;
+	case DFU_SILENT:
+		append(err, "the device is still on the bus but does not answer", "");
+		break;
+	}
+	return r;
 }
 
 int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err)
 {
+	const uint8_t cmd[1] = { DFUSE_CMD_READ_UNPROTECT };
+	struct dfu_limits saved = d->limits;
 	struct dfu_status st;
 	int r;
 
 	*gone = false;
-	r = whole_flash_command(d, DFUSE_CMD_READ_UNPROTECT, &st, err);
+	/* Nothing happens unless the command got through: no second guess after a failed DNLOAD. */
+	r = dfu_dnload(d, 0, cmd, sizeof(cmd), err);
+	if (r != ERR_OK)
+		return error_wrap(err, "read unprotect");
+	memset(&st, 0, sizeof(st));
+	if (d->limits.max_busy_ms < DFUSE_MASS_ERASE_MS * 2)
+		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
+	d->expect_busy_ms = DFUSE_MASS_ERASE_MS;
+	r = dfu_wait_done(d, &st, err);
+	d->expect_busy_ms = 0;
+	d->limits = saved;
+	add_hint(r, &st, err);
 	if (r == ERR_OK) {
 		struct dfu_status probe;
 
 		/* AN3156: it resets once the erase is done; is it still on the bus? */
-		if (dfu_get_status(d, &probe, NULL) != ERR_OK && device_vanished(d))
-			*gone = true;
+		*gone = dfu_get_status(d, &probe, NULL) != ERR_OK &&
+			dfu_last_transport(d) == TR_NODEV;
 		return ERR_OK;
 	}
-	/* AN3156: the device erases its flash and resets; it vanishes on the way. */
-	if (r != ERR_OK && st.bState != DFU_STATE_ERROR && device_vanished(d)) {
-		*gone = true;
-		return ERR_OK;
-	}
-	if (r != ERR_OK)
-		return error_wrap(err, "read unprotect");
-	return ERR_OK;
+	/*
+	 * AN3156: the device erases its flash and resets, and may vanish before
+	 * it reports the erase done. Only a device that had started the work
+	 * (answered a GETSTATUS for it) and is now gone has done it.
+	 */
+	r = settle(d, r, d->last_answers > 0, gone, err);
+	return r == ERR_OK ? ERR_OK : error_wrap(err, "read unprotect");
 }
 
 int dfuse_get_commands(struct dfu_if *d, uint8_t *cmds, size_t cap, size_t *n, struct error *err)
@@ -185,23 +234,31 @@ int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, stru
 		if (r != ERR_OK)
 			return error_wrap(err, "leave");
 	}
-	/* AN3156: a zero-length DNLOAD starts manifestation, i.e. the jump. */
+	/*
+	 * AN3156: a zero-length DNLOAD starts manifestation, i.e. the jump.
+	 * Some ROMs STALL it and reset all the same: a failure here is settled by
+	 * looking for the device, unless it was gone before the request.
+	 */
 	r = dfu_dnload(d, 2, NULL, 0, err);
 	if (r != ERR_OK) {
-		if (device_vanished(d)) {
-			*gone = true;
-			return ERR_OK;
-		}
-		return error_wrap(err, "leave");
+		r = settle(d, r, dfu_last_transport(d) != TR_NODEV, gone, err);
+		return r == ERR_OK ? ERR_OK : error_wrap(err, "leave");
 	}
-	r = dfu_get_status(d, &st, err);
+	if (d->leave_no_status) {
+		/* GD32VF103: it resets without answering; no need to wait long for that. */
+		unsigned saved = d->limits.request_timeout_ms;
+
+		if (saved > DFU_CONFIRM_REQUEST_MS)
+			d->limits.request_timeout_ms = DFU_CONFIRM_REQUEST_MS;
+		r = dfu_get_status(d, &st, err);
+		d->limits.request_timeout_ms = saved;
+	} else {
+		r = dfu_get_status(d, &st, err);
+	}
 	if (r != ERR_OK) {
-		/* Expected: the device resets during or right after this request. */
-		if (device_vanished(d) || dfu_last_transport(d) == TR_STALL) {
-			*gone = true;
-			return ERR_OK;
-		}
-		return error_wrap(err, "leave");
+		/* Expected: the device resets during or right after this request. Did it? */
+		r = settle(d, r, true, gone, err);
+		return r == ERR_OK ? ERR_OK : error_wrap(err, "leave");
 	}
 	if (st.bState == DFU_STATE_ERROR || st.bStatus != DFU_STATUS_OK)
 		return error_set(err, ERR_PROTOCOL, "leave: device reported %s (state %s)%s",
@@ -256,13 +313,16 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 			if (r == ERR_OK) {
 				r = dfu_wait_done(d, &st, err);
 				add_hint(r, &st, err);
+				/* Option bytes: the device may reset once it has taken the last block. */
+				if (r != ERR_OK && off + n == len && wo->will_reset) {
+					bool gone = false;
+
+					r = settle(d, r, d->last_answers > 0, &gone, err);
+				}
 			}
-			if (r != ERR_OK) {
-				if (off + n == len && wo->will_reset && device_vanished(d))
-					return ERR_OK;
+			if (r != ERR_OK)
 				return error_wrap(err, "write 0x%08x (%zu bytes at pointer 0x%08x)",
 						  at, n, pointer);
-			}
 			count++;
 			if (sent != NULL)
 				*sent = count;

@@ -40,7 +40,11 @@ int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct erro
 int dfuse_mass_erase(struct dfu_if *d, struct error *err);
 /*
  * Read Unprotect: the device mass-erases and resets itself. *@gone tells
- * whether it vanished while doing so (the expected outcome; ERR_OK).
+ * whether it vanished while doing so (the expected outcome; ERR_OK). A
+ * failed DNLOAD is a failure (the command never took effect); a transfer
+ * error afterwards is success only when the device had answered for the
+ * command and is then confirmed gone (dfu_confirm), else the error names
+ * what the device still says.
  */
 int dfuse_unprotect(struct dfu_if *d, bool *gone, struct error *err);
 /* The command bytes the device supports, into @cmds (at most @cap); *@n = count. */
@@ -48,15 +52,18 @@ int dfuse_get_commands(struct dfu_if *d, uint8_t *cmds, size_t cap, size_t *n, s
 
 /*
  * Leave DFU mode: Set Address Pointer to @addr (when @has_addr), zero-length
- * DNLOAD, GETSTATUS. The device vanishing during or after that is success
- * (*@gone = true); only an explicit dfuERROR is a failure.
+ * DNLOAD, GETSTATUS. A transfer error on the last two is settled by looking
+ * for the device (dfu_confirm): gone is success (*@gone = true); still on
+ * the bus is a failure that names its state; so is a DNLOAD that found the
+ * device already gone, and an explicit dfuERROR.
  */
 int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, struct error *err);
 
 struct dfuse_write_opts {
 	bool pointer_per_chunk; /* quirk: Set Address Pointer before every block */
 	bool skip_blank;	/* do not send blocks that are all 0xFF (memory was erased) */
-	bool will_reset;	/* the device may reset after this write (option bytes) */
+	bool will_reset;	/* the device may reset after this write (option bytes): a
+				   transfer error after the last block is confirmed as for leave */
 };
 
 /*

@@ -35,6 +35,11 @@ struct transport_ops {
 	void (*sleep_us)(void *ctx, uint64_t us);
 	/* Monotonic time in microseconds. */
 	uint64_t (*now_us)(void *ctx);
+	/*
+	 * Is the opened device still attached to the bus? TR_OK (listed),
+	 * TR_NODEV (gone). May be NULL: callers then rely on what requests say.
+	 */
+	int (*present)(void *ctx);
 };
 
 struct transport {

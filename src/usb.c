@@ -26,7 +26,8 @@ struct usb_backend {
 /* One opened device: what struct transport's ctx points to. */
 struct usb_handle {
 	libusb_device_handle *handle;
-	int claimed; /* claimed interface number, or -1 */
+	int claimed;	     /* claimed interface number, or -1 */
+	libusb_context *ctx; /* the backend's, to ask whether the device is still listed */
 };
 
 static uint64_t mono_us(void)
@@ -113,12 +114,37 @@ static uint64_t tr_now_us(void *ctx)
 	return mono_us();
 }
 
+/*
+ * Is the opened device still in libusb's list? libusb drops a device from
+ * it when the OS reports the disconnect; a device that re-enumerated is a
+ * new libusb_device, so the old one is gone too.
+ */
+static int tr_present(void *ctx)
+{
+	struct usb_handle *uh = ctx;
+	libusb_device *self, **list = NULL;
+	ssize_t n;
+	bool found = false;
+
+	if (uh->handle == NULL)
+		return TR_NODEV;
+	self = libusb_get_device(uh->handle);
+	n = libusb_get_device_list(uh->ctx, &list);
+	if (n < 0)
+		return TR_IO;
+	for (ssize_t i = 0; i < n && !found; i++)
+		found = list[i] == self;
+	libusb_free_device_list(list, 1);
+	return found ? TR_OK : TR_NODEV;
+}
+
 static const struct transport_ops usb_transport_ops = {
 	.control = tr_control,
 	.set_alt = tr_set_alt,
 	.reset = tr_reset,
 	.sleep_us = tr_sleep_us,
 	.now_us = tr_now_us,
+	.present = tr_present,
 };
 
 static void release_list(struct usb_backend *ub)
@@ -369,6 +395,7 @@ static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct t
 		return error_set(err, ERR_NOMEM, "out of memory");
 	}
 	uh->claimed = -1;
+	uh->ctx = ub->ctx;
 	r = libusb_open(dev, &uh->handle);
 	if (r < 0) {
 		struct dev_info tmp;

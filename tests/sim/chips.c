@@ -214,6 +214,47 @@ const struct sim_chip sim_chips[] = {
 		},
 	},
 	/*
+	 * GigaDevice GD32VF103 (RISC-V) ROM: the same IDs as the GD32 ROM, but
+	 * its layout claims 512 pages of 2 KiB while the part has 1 KiB pages,
+	 * and only as many as its flash size: 16, 32, 64 or 128 KiB by the third
+	 * character of the serial (datasheet ordering codes x4/x6/x8/xB). Its
+	 * leave resets without answering the GETSTATUS. dfu-util 0.10+ carries
+	 * the same fix-up.
+	 */
+	{
+		.name = "gd32vf103",
+		.description = "GD32VF103 ROM (layout claims 512*2 KiB; 1 KiB pages, size by serial)",
+		.idVendor = 0x28e9,
+		.idProduct = 0x0189,
+		.bcdDevice = 0x1000,
+		.manufacturer = "GigaDevice",
+		.product = "GD32 DFU Bootloader",
+		.serial = "3?BJ",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 2,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/512*002Kg",
+			"@Option Bytes  /0x1FFFF800/01*016Be",
+		},
+		.real_layouts = {
+			"@Internal Flash  /0x08000000/",
+		},
+		.flash_kib_by_serial = "4:16,6:32,8:64,B:128",
+		.leave_no_status = true,
+		.timing = {
+			.cmd_ms = 10,
+			.write_ms = 10,
+			.erase_ms_per_16k = 100,
+			.erase_min_ms = 50,
+			.mass_erase_ms = 500,
+			.manifest_ms = 10,
+		},
+	},
+	/*
 	 * An application with a DFU run-time interface (protocol 1). willDetach
 	 * is clear (bmAttributes 0x07), so after DETACH the host must reset the
 	 * bus within wDetachTimeOut; the part then comes back as the "f4" ROM

@@ -335,6 +335,8 @@ static int urb_status(enum sim_result res)
 		return -ESHUTDOWN;
 	case SIM_LATER:
 		return -EINPROGRESS;
+	case SIM_IO:
+		return -EPROTO;
 	}
 	return -EPROTO;
 }
@@ -928,6 +930,10 @@ static void usage(FILE *f)
 	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
 	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
 	      "  --read-protected  --strict-timing  --time-scale X\n"
+	      "Faults of real ROMs (model.h says what each does):\n"
+	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written  --flash-word N\n"
+	      "  --busy-repeat N  --leave-stall-reset  --leave-status-stall  --unprotect-hang\n"
+	      "  --fail-at N  --fail-kind nodev|stall|timeout|io  --fail-acted\n"
 	      "Global: --dump DIR  --log FILE  --stats FILE\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
 	      f);
@@ -964,6 +970,19 @@ static struct sim_cfg *cur_cfg(struct sim_runner *r)
 	return g_ptr_array_index(r->cfgs, r->cfgs->len - 1);
 }
 
+static enum sim_fail_kind parse_fail_kind(const char *v)
+{
+	if (strcmp(v, "nodev") == 0)
+		return SIM_FAIL_NODEV;
+	if (strcmp(v, "stall") == 0)
+		return SIM_FAIL_STALL;
+	if (strcmp(v, "timeout") == 0)
+		return SIM_FAIL_TIMEOUT;
+	if (strcmp(v, "io") == 0)
+		return SIM_FAIL_IO;
+	die_setup("--fail-kind %s: expected nodev, stall, timeout or io", v);
+}
+
 /* Parses the options; returns the index of COMMAND in argv. */
 static int parse_args(struct sim_runner *r, int argc, char **argv)
 {
@@ -996,6 +1015,24 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 		} else if (strcmp(o, "--strict-timing") == 0) {
 			cur_cfg(r)->faults.strict_timing = true;
 			takes = false;
+		} else if (strcmp(o, "--stuck-busy-high") == 0) {
+			cur_cfg(r)->faults.stuck_busy_high = true;
+			takes = false;
+		} else if (strcmp(o, "--stall-data-written") == 0) {
+			cur_cfg(r)->faults.stall_data_written = true;
+			takes = false;
+		} else if (strcmp(o, "--leave-stall-reset") == 0) {
+			cur_cfg(r)->faults.leave_stall_reset = true;
+			takes = false;
+		} else if (strcmp(o, "--leave-status-stall") == 0) {
+			cur_cfg(r)->faults.leave_status_stall = true;
+			takes = false;
+		} else if (strcmp(o, "--unprotect-hang") == 0) {
+			cur_cfg(r)->faults.unprotect_hang = true;
+			takes = false;
+		} else if (strcmp(o, "--fail-acted") == 0) {
+			cur_cfg(r)->faults.fail_acted = true;
+			takes = false;
 		} else if (v == NULL) {
 			die_setup("%s: unknown option or missing value", o);
 		} else if (strcmp(o, "--device") == 0) {
@@ -1022,6 +1059,16 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			cur_cfg(r)->faults.stall_busy_getstatus = (unsigned)parse_num(o, v, 1000);
 		} else if (strcmp(o, "--disconnect-after") == 0) {
 			cur_cfg(r)->faults.disconnect_after = (unsigned)parse_num(o, v, 1000000);
+		} else if (strcmp(o, "--stall-data-block") == 0) {
+			cur_cfg(r)->faults.stall_data_block = (unsigned)parse_num(o, v, 1000000);
+		} else if (strcmp(o, "--flash-word") == 0) {
+			cur_cfg(r)->faults.flash_word = (unsigned)parse_num(o, v, 256);
+		} else if (strcmp(o, "--busy-repeat") == 0) {
+			cur_cfg(r)->faults.busy_repeat = (unsigned)parse_num(o, v, 100000);
+		} else if (strcmp(o, "--fail-at") == 0) {
+			cur_cfg(r)->faults.fail_at = (unsigned)parse_num(o, v, 1000000);
+		} else if (strcmp(o, "--fail-kind") == 0) {
+			cur_cfg(r)->faults.fail_kind = parse_fail_kind(v);
 		} else if (strcmp(o, "--time-scale") == 0) {
 			char *end;
 			double x;

@@ -28,6 +28,8 @@ static int result_to_tr(enum sim_result r)
 		return TR_NODEV;
 	case SIM_LATER:
 		return TR_TIMEOUT;
+	case SIM_IO:
+		return TR_IO;
 	}
 	return TR_IO;
 }
@@ -106,12 +108,20 @@ static uint64_t mt_now_us(void *ctx)
 	return mt->now_us;
 }
 
+static int mt_present(void *ctx)
+{
+	const struct memtransport *mt = ctx;
+
+	return sim_device_gone(mt->dev) ? TR_NODEV : TR_OK;
+}
+
 static const struct transport_ops memtransport_ops = {
 	.control = mt_control,
 	.set_alt = mt_set_alt,
 	.reset = mt_reset,
 	.sleep_us = mt_sleep_us,
 	.now_us = mt_now_us,
+	.present = mt_present,
 };
 
 struct memtransport *memtransport_new(struct sim_device *d)

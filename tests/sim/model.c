@@ -178,6 +178,11 @@ struct sim_device {
 	uint64_t busy_since_us, busy_until_us;
 	unsigned stalls_left;
 	bool gone_after_reply;
+	/* faults: a stuck erase (H7), data DNLOADs seen (F411), busy answers still to repeat */
+	bool stuck_pending, stuck, hang;
+	unsigned long data_dnloads;
+	unsigned repeat_left;
+	uint32_t busy_poll;
 
 	/* plain DFU 1.1: where the next block goes, what block number it must carry */
 	uint32_t plain_off;
@@ -275,6 +280,8 @@ static const char *result_name(enum sim_result r)
 		return "NODEV";
 	case SIM_LATER:
 		return "LATER";
+	case SIM_IO:
+		return "IO";
 	}
 	return "?";
 }
@@ -576,6 +583,7 @@ static void device_reset_state(struct sim_device *d)
 	d->op = OP_NONE;
 	d->retry = false;
 	d->gone_after_reply = false;
+	d->stuck = d->stuck_pending = d->hang = false;
 	d->pointer = d->nalts && d->alts[0].nsect ? d->alts[0].sect[0].addr : 0;
 }
 
@@ -584,8 +592,37 @@ static size_t xfer_size(const struct sim_chip *c)
 	return c->wTransferSize ? c->wTransferSize : 1;
 }
 
+/*
+ * The layout alt @i really has: its string, or the chip's real layout (with
+ * the page count a GD32VF103 takes from its serial) in @buf.
+ */
+static const char *real_layout(const struct sim_chip *c, const char *serial, size_t i, char *buf,
+			       size_t cap)
+{
+	const char *fmt = c->real_layouts[i];
+	const char *map = c->flash_kib_by_serial;
+
+	if (fmt == NULL)
+		return c->alt_names[i];
+	if (map == NULL || i != 0)
+		return fmt;
+	/* "4:16,6:32,...": the entry for the serial's third character */
+	for (const char *m = map; strlen(serial) >= 3 && *m != '\0';) {
+		if (m[0] == serial[2] && m[1] == ':') {
+			snprintf(buf, cap, "%s%u*001Kg", fmt, (unsigned)strtoul(m + 2, NULL, 10));
+			return buf;
+		}
+		m = strchr(m, ',');
+		if (m == NULL)
+			break;
+		m++;
+	}
+	return c->alt_names[i];
+}
+
 struct sim_device *sim_device_new(const struct sim_chip *chip, const char *serial)
 {
+	char buf[128];
 	struct sim_device *d;
 	const struct sim_chip *mem_chip = chip;
 
@@ -610,7 +647,7 @@ struct sim_device *sim_device_new(const struct sim_chip *chip, const char *seria
 		goto fail;
 	d->nalts = mem_chip->nalts;
 	for (size_t i = 0; i < d->nalts; i++) {
-		const char *mem = mem_chip->alt_names[i];
+		const char *mem = real_layout(mem_chip, d->serial, i, buf, sizeof(buf));
 
 		/* plain DFU alt names are not layouts: the chip row gives the memory */
 		if (mem_chip->plain)
@@ -1002,6 +1039,8 @@ static enum sim_dfu_status run_op(struct sim_device *d, uint32_t *ms)
 			return S_VENDOR;
 		erase_sector(d, s);
 		*ms = erase_ms(d, s->size);
+		d->stuck_pending =
+			d->faults.stuck_busy_high && s->addr - alt->sect[0].addr >= 1u << 20;
 		log_event(d, "erase addr=0x%08x size=%u", (unsigned)s->addr, (unsigned)s->size);
 		return S_OK;
 	case OP_MASS_ERASE:
@@ -1031,7 +1070,16 @@ static enum sim_dfu_status run_op(struct sim_device *d, uint32_t *ms)
 	case OP_WRITE: {
 		uint64_t base = (uint64_t)d->pointer +
 				(uint64_t)(d->op_block - 2u) * xfer_size(d->mem_chip);
-		enum sim_dfu_status st = write_block(d, base, d->xfer, d->op_len);
+		size_t len = d->op_len;
+		enum sim_dfu_status st;
+
+		/* H5/H7: the last partial flash word never reaches the flash */
+		if (d->faults.flash_word > 0 && len % d->faults.flash_word != 0) {
+			len -= len % d->faults.flash_word;
+			log_event(d, "word-dropped addr=0x%08x len=%zu", (unsigned)(base + len),
+				  d->op_len - len);
+		}
+		st = len > 0 ? write_block(d, base, d->xfer, len) : S_OK;
 
 		*ms = t->write_ms;
 		d->op_resets = st == S_OK && alt->resets_after_write;
@@ -1061,7 +1109,17 @@ static uint32_t start_op(struct sim_device *d)
 {
 	uint32_t ms, poll;
 
+	d->stuck_pending = false;
 	d->op_status = run_op(d, &ms);
+	d->stuck = d->stuck_pending;
+	d->repeat_left = d->faults.busy_repeat;
+	if (d->op == OP_UNPROTECT && d->faults.unprotect_hang) {
+		d->state = ST_DNBUSY;
+		d->op_resets = false;
+		d->hang = true;
+		d->ready_at_us = UINT64_MAX;
+		return 0;
+	}
 	/* a plain device that reports no poll time (Maple) is done at this answer */
 	if (d->faults.immediate || (d->mem_chip->plain && ms == 0)) {
 		complete_op(d);
@@ -1070,6 +1128,7 @@ static uint32_t start_op(struct sim_device *d)
 	poll = scaled_ms(d, ms);
 	d->busy_since_us = d->now_us;
 	d->busy_until_us = d->now_us + (uint64_t)poll * 1000u;
+	d->busy_poll = poll;
 	d->stats.device_wait_us += (uint64_t)poll * 1000u;
 	d->stalls_left = d->faults.stall_busy_getstatus;
 	d->state = ST_DNBUSY;
@@ -1124,8 +1183,16 @@ static enum sim_result do_getstatus(struct sim_device *d, uint8_t *data, uint16_
 	switch (d->state) {
 	case ST_DNLOAD_SYNC:
 		poll = start_op(d);
+		if (d->hang)
+			return SIM_LATER;
 		break;
 	case ST_DNBUSY:
+		if (d->hang) {
+			/* the unprotect never ends: no answer at all */
+			d->ready_at_us = UINT64_MAX;
+			d->log_note = "hang";
+			return SIM_LATER;
+		}
 		if (d->stalls_left) {
 			/* STM32L4 ROM: busy flash blocks the USB answer; no state change */
 			d->stalls_left--;
@@ -1148,10 +1215,26 @@ static enum sim_result do_getstatus(struct sim_device *d, uint8_t *data, uint16_
 			d->log_note = "early-poll";
 			break;
 		}
+		if (d->stuck) {
+			/* H7: the erase is done, the ROM never says so */
+			poll = d->busy_poll;
+			d->log_note = "stuck-busy";
+			break;
+		}
+		if (d->repeat_left > 0) {
+			d->repeat_left--;
+			poll = 1;
+			d->log_note = "busy-repeat";
+			break;
+		}
 		complete_op(d);
 		break;
 	case ST_MANIFEST_SYNC:
-		if (d->faults.vanish_on_leave_getstatus) {
+		if (d->faults.leave_status_stall) {
+			d->log_note = "leave-status-stall";
+			return SIM_STALL;
+		}
+		if (d->faults.vanish_on_leave_getstatus || d->mem_chip->leave_no_status) {
 			d->gone = true;
 			log_event(d, "gone");
 			return SIM_NODEV;
@@ -1177,6 +1260,12 @@ static enum sim_result do_dnload(struct sim_device *d, uint16_t wValue, const ui
 		d->leave_requested = true;
 		d->stats.leave++;
 		log_event(d, "leave");
+		if (d->faults.leave_stall_reset) {
+			/* the ROM STALLs the request, then jumps to the application */
+			d->gone_after_reply = true;
+			d->log_note = "leave-stall-reset";
+			return SIM_STALL;
+		}
 		return SIM_OK;
 	}
 	if (wLength > d->xfer_cap || wLength > xfer_size(d->chip))
@@ -1186,6 +1275,15 @@ static enum sim_result do_dnload(struct sim_device *d, uint16_t wValue, const ui
 	memcpy(d->xfer, data, wLength);
 	d->op_len = wLength;
 	d->op_block = wValue;
+	if (wValue >= 2 && ++d->data_dnloads == d->faults.stall_data_block) {
+		/* F411: the block STALLs; whether it reached the flash is the ROM's secret */
+		if (d->faults.stall_data_written)
+			write_block(d,
+				    (uint64_t)d->pointer +
+					    (uint64_t)(wValue - 2u) * xfer_size(d->mem_chip),
+				    data, wLength);
+		return fail_stall(d, S_STALLEDPKT, "data-stall");
+	}
 	if (wValue >= 2) {
 		d->op = OP_WRITE;
 	} else if (data[0] == 0x00 && wLength == 1) {
@@ -1569,6 +1667,15 @@ static enum sim_result dfu_request(struct sim_device *d, uint8_t bmRequestType, 
 	case REQ_GETSTATUS:
 		return do_getstatus(d, data, wLength, actual);
 	case REQ_CLRSTATUS:
+		if (d->state == ST_DNBUSY && d->stuck) {
+			/* H7: the first CLRSTATUS ends the stuck busy period in an error */
+			d->stuck = false;
+			d->op = OP_NONE;
+			d->state = ST_DFU_ERROR;
+			d->status = S_UNKNOWN;
+			d->log_note = "stuck-busy cleared";
+			return SIM_OK;
+		}
 		if (d->state != ST_DFU_ERROR)
 			return forbidden(d, "CLRSTATUS outside dfuERROR");
 		d->state = ST_DFU_IDLE;
@@ -1611,6 +1718,28 @@ static bool count_request(struct sim_device *d)
 	return true;
 }
 
+/* The failure faults.fail_kind asks for, at this request. */
+static enum sim_result inject(struct sim_device *d)
+{
+	d->log_note = "injected";
+	switch (d->faults.fail_kind) {
+	case SIM_FAIL_NODEV:
+		d->gone = true;
+		log_event(d, "gone");
+		return SIM_NODEV;
+	case SIM_FAIL_STALL:
+		if (!d->faults.fail_acted)
+			return forbidden(d, "injected stall");
+		return SIM_STALL;
+	case SIM_FAIL_TIMEOUT:
+		d->ready_at_us = UINT64_MAX;
+		return SIM_LATER;
+	case SIM_FAIL_IO:
+		return SIM_IO;
+	}
+	return SIM_IO;
+}
+
 enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_t bmRequestType,
 				   uint8_t bRequest, uint16_t wValue, uint16_t wIndex,
 				   uint8_t *data, uint16_t wLength, size_t *actual)
@@ -1618,6 +1747,7 @@ enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_
 	size_t dummy;
 	enum sim_result r;
 	bool again = d->retry && is_getstatus(bmRequestType, bRequest);
+	bool injected;
 
 	if (!actual)
 		actual = &dummy;
@@ -1636,6 +1766,11 @@ enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_
 		r = SIM_NODEV;
 		goto out;
 	}
+	injected = !again && d->faults.fail_at != 0 && d->nrequests == d->faults.fail_at;
+	if (injected && !d->faults.fail_acted) {
+		r = inject(d);
+		goto out;
+	}
 	if ((bmRequestType & 0x60u) == 0) {
 		r = standard_request(d, bmRequestType, bRequest, wValue, wIndex, data, wLength,
 				     actual);
@@ -1645,6 +1780,11 @@ enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_
 		r = dfu_request(d, bmRequestType, bRequest, wValue, wIndex, data, wLength, actual);
 	} else {
 		r = SIM_STALL;
+	}
+	if (injected && r != SIM_NODEV) {
+		/* the device did the work; the answer is lost on the way */
+		*actual = 0;
+		r = inject(d);
 	}
 out:
 	log_request(d, bmRequestType, bRequest, wValue, wLength, r);

@@ -42,6 +42,20 @@ struct sim_chip {
 	uint16_t wDetachTimeOut, wTransferSize, bcdDFUVersion;
 	size_t nalts;
 	const char *alt_names[SIM_MAX_ALTS]; /* iInterface strings (layouts) */
+	/*
+	 * The memory the part really has, where it differs from what its strings
+	 * claim (NULL: as alt_names). "@" layouts in the same syntax.
+	 */
+	const char *real_layouts[SIM_MAX_ALTS];
+	/*
+	 * The real layout of alt 0 depends on the serial's third character
+	 * (GD32VF103): real_layouts[0] is then the layout up to its groups, and
+	 * the model appends "N*001Kg", N looked up in flash_kib_by_serial
+	 * ("4:16,6:32,...": character, KiB).
+	 */
+	const char *flash_kib_by_serial;
+	/* Leave: the device resets without answering the GETSTATUS after the DNLOAD. */
+	bool leave_no_status;
 	struct sim_timing timing;
 	/*
 	 * Plain DFU 1.1 (no DfuSe commands). bmAttributes bit 2
@@ -75,6 +89,46 @@ struct sim_faults {
 	bool read_protected;		/* RDP level 1: upload and write fail with errVENDOR */
 	bool strict_timing;		/* a GETSTATUS before bwPollTimeout elapsed is answered late
 				      (sim_device_control returns SIM_LATER) instead of at once */
+	/*
+	 * STM32H743 rev V ROM: an erase of a sector 1 MiB or more above the
+	 * start of the alt erases it but then answers dfuDNBUSY for ever; a
+	 * CLRSTATUS then leaves it in dfuERROR/errUNKNOWN, a second one in
+	 * dfuIDLE/OK.
+	 */
+	bool stuck_busy_high;
+	/*
+	 * STM32F411 ROM: the Nth data DNLOAD (1-based, 0 = never) is STALLed
+	 * (dfuERROR/errSTALLEDPKT). With stall_data_written the ROM had written
+	 * the block all the same; otherwise the block is lost.
+	 */
+	unsigned stall_data_block;
+	bool stall_data_written;
+	/*
+	 * STM32H5/H7 ROMs: a data block whose length is not a multiple of
+	 * flash_word bytes loses its last partial word (0 = off).
+	 */
+	unsigned flash_word;
+	/* After each busy period, this many more GETSTATUS answer dfuDNBUSY (1 ms polls). */
+	unsigned busy_repeat;
+	/* Leave: the zero-length DNLOAD is STALLed, and the device resets (gone) at once. */
+	bool leave_stall_reset;
+	/* Leave: GETSTATUS in dfuMANIFEST-SYNC is STALLed; the device stays in that state. */
+	bool leave_status_stall;
+	/* Read Unprotect: the device stays busy, its GETSTATUS answers are held for ever. */
+	bool unprotect_hang;
+	/*
+	 * The @fail_at-th control request (counted as disconnect_after; 0 =
+	 * never) fails with @fail_kind. Without @fail_acted the device never saw
+	 * it; with it, the device acted and only the answer was lost.
+	 */
+	unsigned fail_at;
+	enum sim_fail_kind {
+		SIM_FAIL_NODEV = 0, /* the device vanishes at that request */
+		SIM_FAIL_STALL,	    /* STALL (a forbidden request: dfuERROR) */
+		SIM_FAIL_TIMEOUT,   /* never answered (held until the host gives up) */
+		SIM_FAIL_IO,	    /* a transfer error (EPROTO) */
+	} fail_kind;
+	bool fail_acted;
 };
 
 enum sim_result {
@@ -82,6 +136,7 @@ enum sim_result {
 	SIM_STALL = 1, /* STALL handshake */
 	SIM_NODEV = 2, /* the device is gone (ENODEV) */
 	SIM_LATER = 3, /* strict timing: not answered yet, ask again at sim_device_ready_at() */
+	SIM_IO = 4,    /* a transfer error on the wire (EPROTO) */
 };
 
 /* What the device does after a bus reset, returned by sim_device_reset(). */

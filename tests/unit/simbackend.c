@@ -199,12 +199,25 @@ static uint64_t w_now_us(void *ctx)
 	return be_now_us(h->sb);
 }
 
+/* The opened device is on the bus unless its handle died or the model left. */
+static int w_present(void *ctx)
+{
+	struct handle *h = ctx;
+	int r;
+
+	pthread_mutex_lock(&h->sb->lock);
+	r = h->dead || sim_device_gone(h->sb->slots[h->slot].dev) ? TR_NODEV : TR_OK;
+	pthread_mutex_unlock(&h->sb->lock);
+	return r;
+}
+
 static const struct transport_ops wrapped_ops = {
 	.control = w_control,
 	.set_alt = w_set_alt,
 	.reset = w_reset,
 	.sleep_us = w_sleep_us,
 	.now_us = w_now_us,
+	.present = w_present,
 };
 
 /* ---- enumeration -------------------------------------------------------- */
