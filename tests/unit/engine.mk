@@ -3,9 +3,9 @@
 # all but test-plan run against the simulated bootloaders on a virtual clock.
 
 check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
-	tests/unit/test-plain tests/unit/test-plain-ops
+	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults
 TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
-	tests/unit/test-plain tests/unit/test-plain-ops
+	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
@@ -44,3 +44,7 @@ tests_unit_test_rack_SOURCES = tests/unit/test-rack.c tests/unit/tap.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h
 tests_unit_test_rack_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_rack_LDADD = $(ENGINE_TEST_LDADD)
+
+tests_unit_test_faults_SOURCES = tests/unit/test-faults.c tests/unit/tap.h tests/unit/fixture.h
+tests_unit_test_faults_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_faults_LDADD = $(ENGINE_TEST_LDADD)

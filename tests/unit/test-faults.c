@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TAP tests of how src/dfu.c and src/dfuse.c settle a transfer error on a
+ * request after which the device may leave (leave, read unprotect, option
+ * bytes), and of mass erase, against the model's ROM faults: every request
+ * of each operation fails in turn by disconnect, STALL, timeout and I/O
+ * error, before and after the device acted, and success is only reported
+ * when the operation took effect on the model.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dfuse.h"
+#include "fixture.h"
+#include "tap.h"
+
+#define FLASH	    0x08000000u
+#define OPTION_F4   0x1FFFC000u
+#define PATTERN_LEN 256u
+
+static const char *const kind_names[] = { "disconnect", "STALL", "timeout", "I/O error" };
+
+enum op { OP_LEAVE, OP_UNPROTECT, OP_MASS_ERASE, OP_OPTION_BYTES, OP_COUNT };
+
+static const char *const op_names[] = { "leave", "read unprotect", "mass erase",
+					"option-byte write" };
+
+/* New option bytes for the F4: RDP level 0, another USER byte, with complements. */
+static const uint8_t new_options[16] = { 0xE8, 0xAA, 0x17, 0x55, 0xFF, 0xFF, 0xFF, 0xFF,
+					 0xFF, 0x0F, 0x00, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF };
+
+static void fill_pattern(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 7 + 3);
+}
+
+static bool mem_all(const struct fix *f, uint32_t addr, uint8_t v, size_t n)
+{
+	uint8_t buf[PATTERN_LEN];
+
+	if (n > sizeof(buf) || sim_device_read(f->dev, addr, buf, n) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != v)
+			return false;
+	return true;
+}
+
+/* An f4 with @faults, flash holding a pattern, ready for @op. */
+static bool setup(struct fix *f, enum op op, const struct sim_faults *faults)
+{
+	uint8_t pat[PATTERN_LEN];
+
+	if (!fix_open(f, "f4", faults))
+		return false;
+	fill_pattern(pat, sizeof(pat));
+	sim_device_load(f->dev, FLASH, pat, sizeof(pat));
+	/* Option bytes are alt 1: SET_INTERFACE counts as a request on the wire. */
+	if (op == OP_OPTION_BYTES && f->d.tr.ops->set_alt(f->d.tr.ctx, 0, 1) != TR_OK) {
+		fix_close(f);
+		return false;
+	}
+	return true;
+}
+
+static int run(struct fix *f, enum op op, bool *gone)
+{
+	const struct dfuse_write_opts wo = { .will_reset = true };
+
+	*gone = false;
+	switch (op) {
+	case OP_LEAVE:
+		return dfuse_leave(&f->d, true, FLASH, gone, &f->err);
+	case OP_UNPROTECT:
+		return dfuse_unprotect(&f->d, gone, &f->err);
+	case OP_MASS_ERASE:
+		return dfuse_mass_erase(&f->d, &f->err);
+	case OP_OPTION_BYTES:
+		return dfuse_write(&f->d, OPTION_F4, new_options, sizeof(new_options), &wo, NULL,
+				   NULL, &f->err);
+	case OP_COUNT:
+		break;
+	}
+	return ERR_USAGE;
+}
+
+/* Did @op take effect on the model? */
+static bool took_effect(struct fix *f, enum op op)
+{
+	uint8_t ob[16];
+
+	switch (op) {
+	case OP_LEAVE:
+		return stats_of(f).leave >= 1 && sim_device_gone(f->dev);
+	case OP_UNPROTECT:
+	case OP_MASS_ERASE:
+		return mem_all(f, FLASH, 0xFF, PATTERN_LEN);
+	case OP_OPTION_BYTES:
+		return sim_device_read(f->dev, OPTION_F4, ob, sizeof(ob)) == 0 &&
+		       memcmp(ob, new_options, sizeof(ob)) == 0;
+	case OP_COUNT:
+		break;
+	}
+	return false;
+}
+
+/* How many requests a clean run of @op sends (SET_INTERFACE included). */
+static unsigned long clean_requests(enum op op)
+{
+	struct sim_faults none = { .read_protected = op == OP_UNPROTECT };
+	struct fix f;
+	struct sim_stats s;
+	bool gone;
+
+	if (!setup(&f, op, &none))
+		return 0;
+	run(&f, op, &gone);
+	s = stats_of(&f);
+	fix_close(&f);
+	return s.requests;
+}
+
+/*
+ * Every request of @op fails in turn, each way: one TAP point per
+ * operation, failing with a diagnostic at the first false success.
+ */
+static void test_every_request(enum op op)
+{
+	unsigned long n = clean_requests(op);
+	unsigned checked = 0, failures = 0, successes = 0;
+	char first[300] = "";
+	uint64_t worst_us = 0;
+
+	for (unsigned long at = 1; at <= n; at++) {
+		for (int kind = SIM_FAIL_NODEV; kind <= SIM_FAIL_IO; kind++) {
+			for (int acted = 0; acted < 2; acted++) {
+				struct sim_faults fl = {
+					.read_protected = op == OP_UNPROTECT,
+					.fail_at = (unsigned)at,
+					.fail_kind = (enum sim_fail_kind)kind,
+					.fail_acted = acted != 0,
+				};
+				struct fix f;
+				bool gone;
+				int r;
+
+				if (!setup(&f, op, &fl))
+					continue;
+				r = run(&f, op, &gone);
+				checked++;
+				if (memtransport_now(f.mt) > worst_us)
+					worst_us = memtransport_now(f.mt);
+				if (r == ERR_OK)
+					successes++;
+				if (r == ERR_OK && !took_effect(&f, op) && failures++ == 0)
+					snprintf(first, sizeof(first),
+						 "request %lu, %s%s: success, but not done", at,
+						 kind_names[kind], acted ? " after acting" : "");
+				if (r != ERR_OK && f.err.msg[0] == '\0' && failures++ == 0)
+					snprintf(first, sizeof(first),
+						 "request %lu, %s: failed without a message", at,
+						 kind_names[kind]);
+				fix_close(&f);
+			}
+		}
+	}
+	ok(n > 0 && checked == n * 8 && failures == 0,
+	   "%s: %u runs, a fault at each of its %lu requests: %u succeeded, never falsely%s%s",
+	   op_names[op], checked, n, successes, failures ? "; " : "", first);
+	/* One request's cap (a mass erase's, 125 s) bounds any of these runs. */
+	ok(worst_us < UINT64_C(200000000), "%s: the slowest run took %.1f s of device time",
+	   op_names[op], (double)worst_us / 1e6);
+}
+
+/* ---- the cases, one by one ----------------------------------------- */
+
+static void test_leave_cases(void)
+{
+	struct sim_faults stall_reset = { .leave_stall_reset = true };
+	struct sim_faults status_stall = { .leave_status_stall = true };
+	struct sim_faults nodev_dnload = { .fail_at = 4, .fail_kind = SIM_FAIL_NODEV };
+	struct fix f;
+	bool gone;
+	int r;
+
+	/* Case 3: the zero-length DNLOAD STALLs, the device resets with good flash. */
+	if (!setup(&f, OP_LEAVE, &stall_reset)) {
+		skip(2, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_LEAVE, &gone);
+	is_int(r, ERR_OK, "leave DNLOAD stalled, then the device reset: success");
+	ok(gone && sim_device_gone(f.dev), "*gone, and the model is gone");
+	fix_close(&f);
+
+	/* Case 2: GETSTATUS STALLs while the device stays in dfuMANIFEST-SYNC. */
+	if (!setup(&f, OP_LEAVE, &status_stall)) {
+		skip(3, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_LEAVE, &gone);
+	is_int(r, ERR_PROTOCOL, "leave GETSTATUS stalled, device still there: a failure (76)");
+	ok(!gone && !sim_device_gone(f.dev), "not gone, and the model is on the bus");
+	ok(contains(f.err.msg, "leave: GETSTATUS stalled") &&
+		   contains(f.err.msg, "still on the bus (state dfuMANIFEST-SYNC)"),
+	   "the message names the state: \"%s\"", f.err.msg);
+	fix_close(&f);
+
+	/* The device was gone before the leave DNLOAD (request 4) reached it. */
+	if (!setup(&f, OP_LEAVE, &nodev_dnload)) {
+		skip(2, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_LEAVE, &gone);
+	is_int(r, ERR_IO, "device gone before the leave request: a failure (74)");
+	ok(contains(f.err.msg, "left the bus before it took the request in"), "message: \"%s\"",
+	   f.err.msg);
+	fix_close(&f);
+
+	/* GD32VF103: leaves without answering the GETSTATUS; with the quirk, no long wait. */
+	if (!fix_open(&f, "gd32vf103", NULL)) {
+		skip(2, "no gd32vf103 model");
+		return;
+	}
+	f.d.leave_no_status = true;
+	r = dfuse_leave(&f.d, true, FLASH, &gone, &f.err);
+	is_int(r, ERR_OK, "GD32VF103 leave without a status answer: success");
+	ok(gone && memtransport_now(f.mt) < 2000000, "gone, settled in %.3f s of device time",
+	   (double)memtransport_now(f.mt) / 1e6);
+	fix_close(&f);
+}
+
+static void test_unprotect_cases(void)
+{
+	struct sim_faults nodev = { .read_protected = true, .fail_at = 1 };
+	struct sim_faults hang = { .read_protected = true, .unprotect_hang = true };
+	struct sim_faults late = { .read_protected = true, .disconnect_after = 3 };
+	struct fix f;
+	bool gone;
+	int r;
+
+	/* Case 1a: the DNLOAD fails with "no device": it never reached the chip. */
+	if (!setup(&f, OP_UNPROTECT, &nodev)) {
+		skip(3, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_UNPROTECT, &gone);
+	is_int(r, ERR_IO, "unprotect DNLOAD with no device: a failure (74)");
+	ok(!gone && !mem_all(&f, FLASH, 0xFF, PATTERN_LEN), "not gone; the flash was not erased");
+	ok(contains(f.err.msg, "read unprotect: DNLOAD: device disconnected"), "message: \"%s\"",
+	   f.err.msg);
+	fix_close(&f);
+
+	/* Case 1b: the device stays on the bus, busy, until GETSTATUS times out. */
+	if (!setup(&f, OP_UNPROTECT, &hang)) {
+		skip(3, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_UNPROTECT, &gone);
+	is_int(r, ERR_IO, "unprotect that never answers: a failure (74)");
+	ok(!gone && contains(f.err.msg, "timed out") &&
+		   contains(f.err.msg, "still on the bus but does not answer"),
+	   "message: \"%s\"", f.err.msg);
+	ok(memtransport_now(f.mt) < UINT64_C(70000000),
+	   "bounded: one request's timeout plus the confirmation, %.1f s",
+	   (double)memtransport_now(f.mt) / 1e6);
+	fix_close(&f);
+
+	/* The device answered dfuDNBUSY, then reset before reporting done: success. */
+	if (!setup(&f, OP_UNPROTECT, &late)) {
+		skip(2, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_UNPROTECT, &gone);
+	is_int(r, ERR_OK, "unprotect: gone after it started the work: success");
+	ok(gone && mem_all(&f, FLASH, 0xFF, PATTERN_LEN), "gone, and the flash is erased");
+	fix_close(&f);
+}
+
+/* dfu_confirm() itself, on each answer a device can give. */
+static void test_confirm(void)
+{
+	struct sim_faults hang = { .unprotect_hang = true };
+	struct fix f;
+	uint8_t state = 0;
+	static const uint8_t unprotect[1] = { DFUSE_CMD_READ_UNPROTECT };
+	struct dfu_status st;
+	uint64_t t0;
+
+	if (!fix_open(&f, "f4", NULL)) {
+		skip(4, "no f4 model");
+		return;
+	}
+	ok(dfu_confirm(&f.d, &state) == DFU_HERE && state == DFU_STATE_IDLE,
+	   "an idle device: here, in dfuIDLE");
+	sim_device_set_faults(f.dev, &(struct sim_faults){ .fail_at = 2 });
+	ok(dfu_confirm(&f.d, &state) == DFU_GONE, "a device that vanishes at the probe: gone");
+	fix_close(&f);
+
+	if (!fix_open(&f, "f4", &hang)) {
+		skip(2, "no f4 model");
+		return;
+	}
+	dfu_dnload(&f.d, 0, unprotect, 1, &f.err);
+	dfu_get_status(&f.d, &st, &f.err);
+	t0 = memtransport_now(f.mt);
+	ok(dfu_confirm(&f.d, &state) == DFU_SILENT, "a device that answers nothing: silent");
+	t0 = memtransport_now(f.mt) - t0;
+	ok(t0 >= DFU_CONFIRM_WINDOW_MS * 1000u && t0 < 2 * DFU_CONFIRM_WINDOW_MS * 1000u,
+	   "it was looked for during the window, and no longer: %.3f s", (double)t0 / 1e6);
+	fix_close(&f);
+}
+
+int main(void)
+{
+	plan(29);
+	test_confirm();
+	test_leave_cases();
+	test_unprotect_cases();
+	for (int op = 0; op < OP_COUNT; op++)
+		test_every_request((enum op)op);
+	return done_testing();
+}
