@@ -21,6 +21,7 @@
 struct dev_alt {
 	uint8_t alt;
 	char name[256]; /* iInterface string; "UNKNOWN" when it could not be read */
+	bool name_unread; /* the device did not deliver that string (name is then "UNKNOWN") */
 };
 
 /* One DFU interface (class FE, subclass 01) of one device on the bus. */

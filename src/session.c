@@ -129,14 +129,23 @@ int session_parse_layout(const struct session *op, int index, struct dfuse_mem_l
 			 struct error *err)
 {
 	const char *name = op->info.alts[index].name;
-	int r = dfuse_mem_parse(name, strlen(name), l, err);
+	int r;
 
+	/* Not a layout to blame: the device never delivered it (issue 11, case 4). */
+	if (op->info.alts[index].name_unread)
+		return error_set(err, ERR_IO,
+				 "alt %u memory layout could not be read from the device (did it "
+				 "disconnect?)",
+				 op->info.alts[index].alt);
+	r = dfuse_mem_parse(name, strlen(name), l, err);
 	if (r != ERR_OK)
 		return error_wrap(err, "alt %u memory layout \"%s\"", op->info.alts[index].alt,
 				  name);
 	if (l->trailing_garbage)
-		ui_debug(op->ui, 1, "alt %u layout has trailing characters after a type letter",
-			 op->info.alts[index].alt);
+		ui_warn(op->ui,
+			"alt %u memory layout \"%s\" has characters after its last group; "
+			"they are ignored",
+			op->info.alts[index].alt, name);
 	return ERR_OK;
 }
 

@@ -171,20 +171,23 @@ static bool find_func_desc(const struct libusb_config_descriptor *cfg,
 	return dfu_parse_func_desc(cfg->extra, (size_t)cfg->extra_length, out);
 }
 
-static void read_string(libusb_device_handle *h, uint8_t index, char *buf, size_t len,
+/* Returns false when the device was asked and did not deliver the string. */
+static bool read_string(libusb_device_handle *h, uint8_t index, char *buf, size_t len,
 			const char *fallback)
 {
 	int r;
 
 	if (h == NULL || index == 0) {
 		snprintf(buf, len, "%s", index == 0 ? "" : fallback);
-		return;
+		return true;
 	}
 	r = libusb_get_string_descriptor_ascii(h, index, (unsigned char *)buf, (int)len);
-	if (r < 0)
+	if (r < 0) {
 		snprintf(buf, len, "%s", fallback);
-	else
-		buf[(size_t)r < len ? (size_t)r : len - 1] = '\0';
+		return false;
+	}
+	buf[(size_t)r < len ? (size_t)r : len - 1] = '\0';
+	return true;
 }
 
 static void device_path(libusb_device *dev, char *buf, size_t len)
@@ -287,7 +290,8 @@ static int scan_config(libusb_device *dev, const struct libusb_device_descriptor
 			struct dev_alt *da = &info->alts[info->nalts++];
 
 			da->alt = alt->bAlternateSetting;
-			read_string(h, alt->iInterface, da->name, sizeof(da->name), "UNKNOWN");
+			da->name_unread = !read_string(h, alt->iInterface, da->name,
+						       sizeof(da->name), "UNKNOWN");
 		}
 		if (h != NULL)
 			libusb_close(h);

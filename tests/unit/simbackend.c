@@ -234,20 +234,23 @@ static int get_descriptor(struct simbackend *sb, struct slot *s, uint8_t type, u
 	return r == SIM_OK ? 0 : -1;
 }
 
-/* String @index as ASCII ('?' for what ASCII cannot hold); "UNKNOWN" when it fails. */
-static void read_string(struct simbackend *sb, struct slot *s, uint8_t index, char *out, size_t cap)
+/*
+ * String @index as ASCII ('?' for what ASCII cannot hold); "UNKNOWN" and
+ * false when the device did not deliver it.
+ */
+static bool read_string(struct simbackend *sb, struct slot *s, uint8_t index, char *out, size_t cap)
 {
 	uint8_t buf[255];
 	size_t got = 0, n = 0;
 
 	if (index == 0) {
 		out[0] = '\0';
-		return;
+		return true;
 	}
 	if (get_descriptor(sb, s, 3, index, 0x0409, buf, sizeof(buf), &got) != 0 || got < 2 ||
 	    buf[1] != 3) {
 		snprintf(out, cap, "UNKNOWN");
-		return;
+		return false;
 	}
 	if (buf[0] < got)
 		got = buf[0];
@@ -257,6 +260,7 @@ static void read_string(struct simbackend *sb, struct slot *s, uint8_t index, ch
 		out[n++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
 	}
 	out[n] = '\0';
+	return true;
 }
 
 /* The DFU functional descriptor, parsed here independently of src/dfu.c. */
@@ -328,7 +332,8 @@ static int scan_slot(struct simbackend *sb, size_t index, struct dev_info *info)
 	read_string(sb, s, iserial, info->serial, sizeof(info->serial));
 	read_string(sb, s, iproduct, info->product, sizeof(info->product));
 	for (size_t a = 0; a < info->nalts; a++)
-		read_string(sb, s, alt_string[a], info->alts[a].name, sizeof(info->alts[a].name));
+		info->alts[a].name_unread = !read_string(sb, s, alt_string[a], info->alts[a].name,
+							 sizeof(info->alts[a].name));
 	info->open_error = s->open_error;
 	snprintf(info->open_msg, sizeof(info->open_msg), "%s", s->open_msg);
 	return 0;

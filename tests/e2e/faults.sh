@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The ROM faults of issue 11 end to end: a transfer error does not prove that
+# the device left (leave, read unprotect, option bytes), a descriptor read
+# that fails is not a layout error, and no operation reports a success that
+# did not happen when any of its requests fails.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+
+plan 14
+
+FLASH=1048576
+gen "$WORK/pattern.bin" $FLASH 60
+gen "$WORK/app.bin" 40000 61
+
+# req_index NAME ERE: the 1-based position, among the requests in that run's
+# device log (EVENT lines left out), of the first one matching ERE.
+req_index() {
+	grep -v ' EVENT ' "$WORK/$1.log" | grep -En -- "$2" | head -n 1 | cut -d: -f1
+}
+
+# Case 1: a Read Unprotect whose DNLOAD fails with "no device" never reached
+# the chip: not "Read protection removed", exit 0.
+sim unp0 --read-protected --load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :unprotect:force
+AT=$(req_index unp0 'DNLOAD wValue=0 wLength=1 ')
+sim unp1 --read-protected --fail-at "$AT" --fail-kind nodev \
+	--load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :unprotect:force
+check "1. unprotect whose DNLOAD finds no device: exit 74, one line saying so" \
+	eval '[ "$rc" -eq 74 ] && one_error unp1 "read unprotect: DNLOAD: device disconnected"'
+check "1. and nothing claims the protection was removed (flash intact)" \
+	eval '! grep -q "protection removed" "$WORK/unp1.out" &&
+		cmp -s "$WORK/pattern.bin" "$(mem unp1)"'
+
+# Case 2: at :leave, a STALLed GETSTATUS while the device stays in dfuMANIFEST-SYNC.
+sim lv2 --leave-status-stall -- "$DFUSE" -s 0x08000000:leave
+check "2. leave whose GETSTATUS STALLs, device still there: exit 76" [ "$rc" -eq 76 ]
+check "2. the one error line names the state the device is still in" \
+	one_error lv2 'leave.*still on the bus \(state dfuMANIFEST-SYNC\)'
+
+# Case 3: the zero-length DNLOAD STALLs, then the device resets with good flash.
+sim lv3 --leave-stall-reset -- "$DFUSE" -a 0 -s 0x08000000:leave -D "$WORK/app.bin"
+[ "$rc" -eq 0 ] || show lv3
+check "3. leave that STALLs and resets: exit 0, nothing on stderr" quiet_ok lv3
+check "3. the image is in flash and the device left" \
+	eval 'same_at "$(mem lv3)" 0 "$WORK/app.bin" && grep -q "EVENT gone" "$WORK/lv3.log"'
+
+# Case 4: the device disconnects while its strings are read (the 5th request
+# is alt 0's language list): a disconnect, not a layout that "does not start
+# with '@'".
+sim ds4 --disconnect-after 5 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/app.bin"
+check "4. disconnect while descriptors are read: exit 74" [ "$rc" -eq 74 ]
+check "4. the one error line says the layout could not be read, not UNKNOWN" \
+	eval 'one_error ds4 "layout could not be read" && ! grep -q UNKNOWN "$WORK/ds4.err"'
+
+# No false success: every request from the command on fails in turn, by
+# disconnect, STALL or I/O error, before or after the device acted; exit 0
+# must mean the operation took effect on the model. (Timeouts cost real
+# seconds each here; test-faults injects them on the virtual clock.)
+# sweep LABEL FIRST-REQUEST-ERE EFFECT-COMMAND SIM-OPTIONS -- COMMAND...
+sweep() {
+	sw_label=$1 sw_first=$2 sw_effect=$3
+	shift 3
+	sim "sw-$sw_label" "$@"
+	sw_from=$(req_index "sw-$sw_label" "$sw_first")
+	sw_to=$(grep -vc ' EVENT ' "$WORK/sw-$sw_label.log")
+	sw_bad="" sw_runs=0 sw_ok=0
+	[ -n "$sw_from" ] || sw_bad="no request matches $sw_first"
+	at=${sw_from:-1}
+	while [ -n "$sw_from" ] && [ "$at" -le "$sw_to" ]; do
+		for kind in nodev stall io; do
+			for acted in "" --fail-acted; do
+				sim sweep --fail-at "$at" --fail-kind "$kind" $acted "$@"
+				sw_runs=$((sw_runs + 1))
+				[ "$rc" -eq 0 ] || continue
+				sw_ok=$((sw_ok + 1))
+				eval "$sw_effect" ||
+					sw_bad="$sw_bad request $at $kind${acted:+ acted}"
+			done
+		done
+		at=$((at + 1))
+	done
+	diag "$sw_label: $sw_runs runs from request $sw_from to $sw_to, $sw_ok exit 0"
+	[ -z "$sw_bad" ] || diag "false success at:$sw_bad"
+	[ -z "$sw_bad" ] && [ "$sw_runs" -gt 0 ]
+}
+
+check "no false success: read unprotect" sweep unprotect 'DNLOAD wValue=0 wLength=1 ' \
+	'blank "$(mem sweep)" 0 $FLASH' \
+	--read-protected --load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :unprotect:force
+check "no false success: mass erase" sweep mass-erase 'DNLOAD wValue=0 wLength=1 ' \
+	'blank "$(mem sweep)" 0 $FLASH' \
+	--load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :mass-erase:force
+check "no false success: leave" sweep leave 'DNLOAD wValue=0 wLength=5 ' \
+	'grep -q "EVENT leave" "$WORK/sweep.log" && grep -q "EVENT gone" "$WORK/sweep.log"' \
+	-- "$DFUSE" -s 0x08000000:leave
+printf '\350\252\027\125\377\377\377\377\377\017\000\360\377\377\377\377' >"$WORK/ob.bin"
+check "no false success: option-byte write" sweep options 'DNLOAD wValue=2 ' \
+	'same_at "$(mem sweep "" 1 0x1fffc000)" 0 "$WORK/ob.bin"' \
+	-- "$DFUSE" -a 1 -s 0x1FFFC000:will-reset -D "$WORK/ob.bin"
+
+# The clean runs of the sweeps did what they say.
+check "clean runs: unprotect and mass erase blank the flash, exit 0" \
+	eval 'blank "$(mem sw-unprotect)" 0 $FLASH && blank "$(mem sw-mass-erase)" 0 $FLASH'
+check "clean runs: the option bytes hold the new values" \
+	same_at "$(mem sw-options "" 1 0x1fffc000)" 0 "$WORK/ob.bin"
