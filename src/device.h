@@ -20,7 +20,7 @@
 
 struct dev_alt {
 	uint8_t alt;
-	char name[256]; /* iInterface string; "UNKNOWN" when it could not be read */
+	char name[256];	  /* iInterface string; "UNKNOWN" when it could not be read */
 	bool name_unread; /* the device did not deliver that string (name is then "UNKNOWN") */
 };
 

@@ -35,6 +35,14 @@ static const struct quirk_row quirk_table[] = {
 	{ 0x0908, 0x02c5, 0x0000, 0x0000, NULL, QUIRK_POLL_TIMEOUT, QUIRK_SMALL_POLL_MS },
 	/* M-Audio (Midiman) Transit (0763:2806), every release: bogus bwPollTimeout. */
 	{ 0x0763, 0x2806, 0x0000, 0xffff, NULL, QUIRK_POLL_TIMEOUT, QUIRK_SMALL_POLL_MS },
+	/*
+	 * GigaDevice GD32VF103 ROM (28e9:0189, serials like "3?BJ"): claims
+	 * 512*2 KiB pages for a flash of 1 KiB pages sized by the part, and
+	 * resets at leave without answering the GETSTATUS (dfu-util 0.10+ fixes
+	 * the layout up the same way).
+	 */
+	{ 0x28e9, 0x0189, 0x0000, 0xffff, "3??J", QUIRK_GD32VF103_LAYOUT | QUIRK_LEAVE_NO_STATUS,
+	  0 },
 };
 
 /* Iterative, with one backtrack point: linear in practice, never recursive. */
@@ -84,6 +92,32 @@ bool quirks_lookup(uint16_t vid, uint16_t pid, uint16_t bcdDevice, const char *s
 	return found;
 }
 
+/* What the GD32VF103 ROM claims for alt 0 after its address. */
+#define GD32VF103_WRONG_GROUPS "/0x08000000/512*002Kg"
+
+bool quirks_gd32vf103_layout(const char *serial, const char *name, char *out, size_t len)
+{
+	static const struct {
+		char code;
+		unsigned kib;
+	} sizes[] = { { '4', 16 }, { '6', 32 }, { '8', 64 }, { 'B', 128 } };
+	const char *groups = strstr(name, GD32VF103_WRONG_GROUPS);
+	int n;
+
+	if (serial == NULL || strlen(serial) < 3 || groups == NULL ||
+	    strcmp(groups, GD32VF103_WRONG_GROUPS) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		if (sizes[i].code != serial[2])
+			continue;
+		/* Keep the name and address; 1 KiB pages, one per KiB of flash. */
+		n = snprintf(out, len, "%.*s/0x08000000/%u*001Kg", (int)(groups - name), name,
+			     sizes[i].kib);
+		return n > 0 && (size_t)n < len;
+	}
+	return false;
+}
+
 const char *quirks_describe(unsigned flags, char *buf, size_t len)
 {
 	static const struct {
@@ -92,6 +126,8 @@ const char *quirks_describe(unsigned flags, char *buf, size_t len)
 	} names[] = {
 		{ QUIRK_FORCE_DFU11, "force-dfu11" },
 		{ QUIRK_POLL_TIMEOUT, "poll-timeout" },
+		{ QUIRK_GD32VF103_LAYOUT, "gd32vf103-layout" },
+		{ QUIRK_LEAVE_NO_STATUS, "leave-no-status" },
 	};
 	size_t used = 0;
 

@@ -17,6 +17,10 @@ enum {
 	QUIRK_FORCE_DFU11 = 1u << 0,
 	/* bwPollTimeout is bogus: wait dfu_quirks.poll_timeout_ms instead. */
 	QUIRK_POLL_TIMEOUT = 1u << 1,
+	/* GD32VF103: alt 0's layout is wrong; quirks_gd32vf103_layout() gives the real one. */
+	QUIRK_GD32VF103_LAYOUT = 1u << 2,
+	/* Leaves DFU mode (resets) without answering the GETSTATUS after the leave request. */
+	QUIRK_LEAVE_NO_STATUS = 1u << 3,
 };
 
 /* The quirks of one device: every matching row, OR'ed together. */
@@ -40,6 +44,16 @@ bool quirks_lookup(uint16_t vid, uint16_t pid, uint16_t bcdDevice, const char *s
  * any run of them, anything else itself. Both are NUL-terminated.
  */
 bool quirks_serial_match(const char *pat, const char *serial);
+
+/*
+ * The GD32VF103 ROM reports 512 pages of 2 KiB for its flash, which really
+ * has 1 KiB pages, as many as the part's size: the third character of its
+ * serial is the datasheet's flash-size code (4: 16 KiB, 6: 32 KiB, 8:
+ * 64 KiB, B: 128 KiB). Writes into @out the layout @name with its groups
+ * replaced by the real one; false (and @out untouched) when @name is not
+ * the wrong claim or the size code is unknown.
+ */
+bool quirks_gd32vf103_layout(const char *serial, const char *name, char *out, size_t len);
 
 /* "force-dfu11,poll-timeout" for -v output, into @buf; "none" when @flags is 0. */
 const char *quirks_describe(unsigned flags, char *buf, size_t len);

@@ -56,6 +56,7 @@ static int choose(struct session *op, const struct dev_info *list, const size_t 
 
 	if (n == 1) {
 		op->info = list[idx[0]];
+		session_apply_quirks(op);
 		if (op->info.open_error != ERR_OK)
 			return error_set(err, (enum error_code)op->info.open_error, "%s",
 					 op->info.open_msg);
@@ -214,6 +215,7 @@ static int wait_for_dfu_mode(struct session *op, struct error *err)
 				 n == 1 ? "" : "s", nfound);
 		if (found != SIZE_MAX && (nfound == 1 || strcmp(list[found].path, rt.path) == 0)) {
 			op->info = list[found];
+			session_apply_quirks(op);
 			free(list);
 			if (op->info.open_error != ERR_OK)
 				return error_set(err, (enum error_code)op->info.open_error, "%s",

@@ -79,7 +79,32 @@ int session_open_alt(struct session *op, int index, struct error *err)
 		      &op->dfu.quirks);
 	op->dfu.pointer_per_block =
 		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
+	op->dfu.leave_no_status = (op->quirks.flags & QUIRK_LEAVE_NO_STATUS) != 0;
 	return ERR_OK;
+}
+
+void session_apply_quirks(struct session *op)
+{
+	char buf[80];
+
+	if (!quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
+			   &op->quirks))
+		return;
+	ui_debug(op->ui, 1, "quirks of [%04x:%04x] serial \"%s\": %s", op->info.vid, op->info.pid,
+		 op->info.serial, quirks_describe(op->quirks.flags, buf, sizeof(buf)));
+	if (!(op->quirks.flags & QUIRK_GD32VF103_LAYOUT))
+		return;
+	for (size_t i = 0; i < op->info.nalts; i++) {
+		struct dev_alt *a = &op->info.alts[i];
+		char fixed[sizeof(a->name)];
+
+		if (a->alt != 0 || a->name_unread ||
+		    !quirks_gd32vf103_layout(op->info.serial, a->name, fixed, sizeof(fixed)))
+			continue;
+		ui_debug(op->ui, 1, "GD32VF103: alt 0 layout \"%s\" is really \"%s\"", a->name,
+			 fixed);
+		snprintf(a->name, sizeof(a->name), "%s", fixed);
+	}
 }
 
 int session_alt_by_number(const struct dev_info *d, unsigned alt)

@@ -17,6 +17,7 @@
 #include "error.h"
 #include "ops.h"
 #include "options.h"
+#include "quirks.h"
 #include "ui.h"
 
 /* How often the bus is scanned while waiting for a device. */
@@ -33,8 +34,16 @@ struct session {
 	bool opened;
 	int alt_index; /* index into info.alts of the selected alt, -1 before */
 	struct dfu_if dfu;
-	bool gone; /* the device left the bus (leave, unprotect, option bytes) */
+	bool gone;		  /* the device left the bus (leave, unprotect, option bytes) */
+	struct dfu_quirks quirks; /* of the selected device (session_apply_quirks) */
 };
+
+/*
+ * Look up the quirks of the device just selected (s->info) and apply those
+ * that change what enumeration found (the GD32VF103's layout); the rest
+ * apply when it is opened. Call once after setting s->info.
+ */
+void session_apply_quirks(struct session *s);
 
 /* The backend's monotonic clock, in microseconds. */
 uint64_t session_now_us(const struct session *s);

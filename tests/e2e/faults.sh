@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 14
+plan 17
 
 FLASH=1048576
 gen "$WORK/pattern.bin" $FLASH 60
@@ -51,6 +51,24 @@ sim ds4 --disconnect-after 5 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/app.bin"
 check "4. disconnect while descriptors are read: exit 74" [ "$rc" -eq 74 ]
 check "4. the one error line says the layout could not be read, not UNKNOWN" \
 	eval 'one_error ds4 "layout could not be read" && ! grep -q UNKNOWN "$WORK/ds4.err"'
+
+# Case 8: the GD32VF103 claims 512*2 KiB pages; it has 1 KiB pages, 128 of
+# them when its serial's third character is B, 16 when it is 4.
+gen "$WORK/gdpat.bin" 131072 62
+gen "$WORK/gd.bin" 5000 63
+sim gd8 --device gd32vf103 --load "$WORK/gdpat.bin@0x08000000" -- \
+	"$DFUSE" -a 0 -s 0x08000000:leave -D "$WORK/gd.bin"
+[ "$rc" -eq 0 ] || show gd8
+check "8. GD32VF103: exit 0, five 1 KiB pages erased, the image in flash, the device left" \
+	eval '[ "$rc" -eq 0 ] && ! grep -q "^dfuse-util:" "$WORK/gd8.err" &&
+		[ "$(erased gd8 | wc -w)" -eq 5 ] &&
+		same_at "$(mem gd8)" 0 "$WORK/gd.bin" && grep -q "EVENT gone" "$WORK/gd8.log"'
+check "8. GD32VF103: the rest of the flash is untouched" \
+	eval 'tail -c +5121 "$(mem gd8)" | cmp -s - "$(tail -c +5121 "$WORK/gdpat.bin" >"$WORK/gdrest.bin"; echo "$WORK/gdrest.bin")"'
+gen "$WORK/gd20k.bin" 20480 64
+sim gd8s --device gd32vf103 --serial '3?4J' -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/gd20k.bin"
+check "8. GD32VF103 with 16 KiB (serial 3?4J): 20 KiB refused before any write" \
+	eval '[ "$rc" -ne 0 ] && one_error gd8s "outside the memory" && is gd8s dnload 0'
 
 # No false success: every request from the command on fails in turn, by
 # disconnect, STALL or I/O error, before or after the device acted; exit 0
