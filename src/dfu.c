@@ -6,6 +6,7 @@
  */
 #include "dfu.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct dfu_limits dfu_default_limits = {
@@ -204,20 +205,42 @@ static bool state_is_done(uint8_t state)
 	       state == DFU_STATE_MANIFEST_WAIT_RESET || state == DFU_STATE_UPLOAD_IDLE;
 }
 
-int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
+/*
+ * Say once when a request kept the device busy far longer than it announced
+ * (issue 11: an F072 behind some host controllers answers dfuDNBUSY for
+ * hundreds of polls): a line naming the time, the polls and the address.
+ */
+static void warn_if_slow(struct dfu_if *d, uint64_t start, unsigned polls, uint32_t announced_ms)
 {
-	uint64_t start = d->tr.ops->now_us(d->tr.ctx);
+	uint64_t took_us = d->tr.ops->now_us(d->tr.ctx) - start;
+	uint64_t slow_us = (uint64_t)announced_ms * DFU_SLOW_FACTOR * 1000u;
+	char at[24] = "";
+
+	if (slow_us < DFU_SLOW_MS * 1000u)
+		slow_us = DFU_SLOW_MS * 1000u;
+	if (d->busy_warned || (polls < DFU_SLOW_POLLS && took_us <= slow_us))
+		return;
+	d->busy_warned = true;
+	if (d->op_has_addr)
+		snprintf(at, sizeof(at), " at 0x%08x", d->op_addr);
+	ui_warn(d->ui,
+		"device busy for %.1f s (%u polls)%s, %u ms announced; a USB hub or another "
+		"port may help",
+		(double)took_us / 1e6, polls, at, announced_ms);
+}
+
+/* The polling of dfu_wait_done(); *@first_ms: the first bwPollTimeout announced. */
+static int wait_loop(struct dfu_if *d, struct dfu_status *st, uint64_t start, uint32_t *first_ms,
+		     struct error *err)
+{
 	uint64_t budget_us = (uint64_t)d->limits.max_busy_ms * 1000;
 	unsigned stalls = 0;
 
-	d->last_answers = 0;
 	for (unsigned polls = 0; polls < d->limits.max_polls; polls++) {
 		uint64_t answered, wait_us;
 		int r = dfu_get_status(d, st, err);
 
 		answered = d->tr.ops->now_us(d->tr.ctx);
-		if (r == ERR_OK)
-			d->last_answers++;
 		if (r != ERR_OK) {
 			/* STM32L4 ROMs STALL GETSTATUS while an erase runs: retry a few times. */
 			if (d->last_tr == TR_STALL && stalls < d->limits.busy_stall_retries) {
@@ -227,6 +250,7 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 			}
 			return r;
 		}
+		d->last_answers++;
 		if (st->bStatus != DFU_STATUS_OK || st->bState == DFU_STATE_ERROR)
 			return error_set(err, ERR_PROTOCOL, "device reported %s (state %s)",
 					 dfu_status_str(st->bStatus), dfu_state_str(st->bState));
@@ -235,6 +259,16 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 		if (!state_is_busy(st->bState))
 			return error_set(err, ERR_PROTOCOL, "unexpected state %s while waiting",
 					 dfu_state_str(st->bState));
+		if (d->last_answers == 1)
+			*first_ms = st->bwPollTimeout;
+		/* A ROM known to stay busy after the work is done (quirk): stop early. */
+		if (d->stuck_after_ms > 0 && st->bState == DFU_STATE_DNBUSY &&
+		    answered - start > ((uint64_t)*first_ms + d->stuck_after_ms) * 1000u) {
+			d->stuck = true;
+			return error_set(err, ERR_IO,
+					 "device still in dfuDNBUSY %u ms after the %u ms it announced",
+					 d->stuck_after_ms, *first_ms);
+		}
 		wait_us = poll_wait_us(d, st);
 		if (answered + wait_us - start > budget_us)
 			return error_set(err, ERR_IO, "device still busy after %u s (state %s)",
@@ -243,6 +277,19 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 	}
 	return error_set(err, ERR_IO, "device still busy after %u status polls",
 			 d->limits.max_polls);
+}
+
+int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
+{
+	uint64_t start = d->tr.ops->now_us(d->tr.ctx);
+	uint32_t first_ms = 0;
+	int r;
+
+	d->last_answers = 0;
+	d->stuck = false;
+	r = wait_loop(d, st, start, &first_ms, err);
+	warn_if_slow(d, start, d->last_answers, first_ms);
+	return r;
 }
 
 /* Pause between looks in dfu_confirm(). */

@@ -95,6 +95,15 @@ struct dfu_limits {
 	unsigned request_timeout_ms; /* base timeout of one control transfer */
 };
 
+/*
+ * A request whose busy wait lasts this many polls, or longer than both this
+ * many times its first announced bwPollTimeout and DFU_SLOW_MS, gets one
+ * warning per interface (a device behind a bad hub or port).
+ */
+#define DFU_SLOW_POLLS	100
+#define DFU_SLOW_FACTOR 10
+#define DFU_SLOW_MS	5000
+
 /* The defaults: 60 s per poll, 120 s per request, 100000 polls, 8 stalls, 5 s. */
 extern const struct dfu_limits dfu_default_limits;
 
@@ -121,6 +130,17 @@ struct dfu_if {
 	int last_tr;
 	/* GETSTATUS answers the last dfu_wait_done() received (the device had seen the request). */
 	unsigned last_answers;
+	/* The address the current request works on, for the slow-device warning (has_addr). */
+	uint32_t op_addr;
+	bool op_has_addr;
+	bool busy_warned; /* that warning was given (once per interface) */
+	/*
+	 * Quirk (STM32H743 rev V erases above 1 MiB): a device still dfuDNBUSY
+	 * this long after its announced time is stuck, not working; 0 = off.
+	 * dfu_wait_done() then fails with @stuck set, for the caller to recover.
+	 */
+	uint32_t stuck_after_ms;
+	bool stuck;
 	/* Counters, for -v summaries and the benchmark. */
 	unsigned long requests;
 	uint64_t waited_us;

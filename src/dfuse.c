@@ -69,10 +69,15 @@ static int address_command(struct dfu_if *d, uint8_t code, uint32_t addr, uint32
 {
 	uint8_t cmd[5];
 	struct dfu_status st;
+	int r;
 
 	cmd[0] = code;
 	put_le32(cmd + 1, addr);
-	return command(d, cmd, sizeof(cmd), expect_ms, &st, err);
+	d->op_addr = addr;
+	d->op_has_addr = true;
+	r = command(d, cmd, sizeof(cmd), expect_ms, &st, err);
+	d->op_has_addr = false;
+	return r;
 }
 
 int dfuse_set_address(struct dfu_if *d, uint32_t addr, struct error *err)
@@ -96,6 +101,59 @@ int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct erro
 
 	if (r != ERR_OK)
 		return error_wrap(err, "erase 0x%08x", addr);
+	return ERR_OK;
+}
+
+/*
+ * STM32H743 rev V: an erase above 1 MiB leaves the ROM in dfuDNBUSY though
+ * the sector is erased. STM32CubeProgrammer's way out: CLRSTATUS (the ROM
+ * then reports errUNKNOWN/dfuERROR), CLRSTATUS again (OK/dfuIDLE). The
+ * sector counts as erased only when it reads blank; reading it sends the
+ * address pointer again, as the ROM needs.
+ */
+static int recover_stuck_erase(struct dfu_if *d, uint32_t start, uint32_t size, struct error *err)
+{
+	struct dfu_status st;
+	uint8_t *buf;
+	size_t got = 0;
+	int r;
+
+	ui_debug(d->ui, 1, "erase 0x%08x: the device stays dfuDNBUSY; clearing its status", start);
+	memset(&st, 0, sizeof(st));
+	for (int i = 0; i < 2; i++) {
+		r = dfu_clear_status(d, err);
+		if (r == ERR_OK)
+			r = dfu_get_status(d, &st, err);
+		if (r != ERR_OK)
+			return error_wrap(err, "recovering from a stuck erase");
+		if (st.bState == DFU_STATE_IDLE && st.bStatus == DFU_STATUS_OK)
+			break;
+	}
+	if (st.bState != DFU_STATE_IDLE || st.bStatus != DFU_STATUS_OK)
+		return error_set(err, ERR_PROTOCOL,
+				 "the device stays dfuDNBUSY, and CLRSTATUS leaves it in %s (%s)",
+				 dfu_state_str(st.bState), dfu_status_str(st.bStatus));
+	buf = malloc(size ? size : 1);
+	if (buf == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	r = dfuse_read(d, start, buf, size, &got, NULL, err);
+	if (r == ERR_OK && (got != size || !dfuse_is_blank(buf, size)))
+		r = error_set(err, ERR_PROTOCOL,
+			      "the device stayed dfuDNBUSY, and the sector does not read blank");
+	free(buf);
+	if (r == ERR_OK)
+		ui_debug(d->ui, 1, "erase 0x%08x: recovered, the sector reads blank", start);
+	return r;
+}
+
+int dfuse_erase_sector(struct dfu_if *d, uint32_t start, uint32_t size, struct error *err)
+{
+	int r = address_command(d, DFUSE_CMD_ERASE, start, dfuse_erase_budget_ms(size), err);
+
+	if (r != ERR_OK && d->stuck && d->stuck_after_ms > 0)
+		r = recover_stuck_erase(d, start, size, err);
+	if (r != ERR_OK)
+		return error_wrap(err, "erase 0x%08x", start);
 	return ERR_OK;
 }
 
@@ -309,6 +367,8 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 				block = 2;
 			}
 			memset(&st, 0, sizeof(st));
+			d->op_addr = at;
+			d->op_has_addr = true;
 			r = dfu_dnload(d, (uint16_t)block, data + off, (uint16_t)n, err);
 			if (r == ERR_OK) {
 				r = dfu_wait_done(d, &st, err);
@@ -320,6 +380,7 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 					r = settle(d, r, d->last_answers > 0, &gone, err);
 				}
 			}
+			d->op_has_addr = false;
 			if (r != ERR_OK)
 				return error_wrap(err, "write 0x%08x (%zu bytes at pointer 0x%08x)",
 						  at, n, pointer);

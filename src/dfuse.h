@@ -37,6 +37,13 @@ enum dfuse_command {
 int dfuse_set_address(struct dfu_if *d, uint32_t addr, struct error *err);
 /* Erase the page/sector containing @addr; @expect_ms: the time it may take. */
 int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct error *err);
+/*
+ * Erase the sector of @size bytes at @start with the time it may take. With
+ * d->stuck_after_ms (the H7 quirk), a device that stays dfuDNBUSY past it
+ * is brought back with two CLRSTATUS, and the erase counts as done only
+ * when the sector then reads blank.
+ */
+int dfuse_erase_sector(struct dfu_if *d, uint32_t start, uint32_t size, struct error *err);
 int dfuse_mass_erase(struct dfu_if *d, struct error *err);
 /*
  * Read Unprotect: the device mass-erases and resets itself. *@gone tells

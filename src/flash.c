@@ -121,8 +121,7 @@ static int erase_sectors(struct session *op, const struct plan_alt *p, struct er
 
 		if (p->action[s] != PLAN_ERASE)
 			continue;
-		r = dfuse_erase(&op->dfu, p->sectors[s].start,
-				dfuse_erase_budget_ms(p->sectors[s].size), err);
+		r = dfuse_erase_sector(&op->dfu, p->sectors[s].start, p->sectors[s].size, err);
 		if (r != ERR_OK) {
 			ui_progress_end(&prog);
 			return r;
@@ -133,6 +132,63 @@ static int erase_sectors(struct session *op, const struct plan_alt *p, struct er
 	ui_progress_end(&prog);
 	op->stats->erase_us += session_now_us(op) - t0;
 	return ERR_OK;
+}
+
+/*
+ * The flash-word quirk (H5/H7 ROMs drop a final partial word): how many
+ * 0xFF bytes to add after a write ending at @end so that it ends on a flash
+ * word. 0 unless the padding stays in the last byte's sector and that
+ * sector is erased by this run (programming 0xFF into erased flash leaves
+ * it as it is).
+ */
+static uint32_t word_padding(const struct session *op, const struct plan_alt *p, uint64_t end)
+{
+	uint32_t w = (op->quirks.flags & QUIRK_FLASH_WORD) ? op->quirks.flash_word : 0;
+	uint64_t padded, sector_end;
+	uint32_t ss, sz;
+
+	if (w == 0 || end == 0 || end % w == 0)
+		return 0;
+	padded = end + (w - end % w);
+	if (p->mass_erase) {
+		if (dfuse_mem_sector(&p->layout, (uint32_t)(end - 1), &ss, &sz) == NULL)
+			return 0;
+		sector_end = (uint64_t)ss + sz;
+	} else {
+		long s = plan_sector_index(p, (uint32_t)(end - 1));
+
+		if (s < 0 || p->action[s] != PLAN_ERASE)
+			return 0;
+		sector_end = (uint64_t)p->sectors[s].start + p->sectors[s].size;
+	}
+	return padded <= sector_end ? (uint32_t)(padded - end) : 0;
+}
+
+/* dfuse_write() of one run, padded to the flash word when the quirk asks for it. */
+static int write_run(struct session *op, const struct plan_alt *p, uint64_t start, uint64_t end,
+		     const uint8_t *data, const struct dfuse_write_opts *wo,
+		     struct ui_progress *prog, unsigned long *sent, struct error *err)
+{
+	size_t len = (size_t)(end - start);
+	uint32_t pad = word_padding(op, p, end);
+	uint8_t *buf;
+	int r;
+
+	if (pad == 0)
+		return dfuse_write(&op->dfu, (uint32_t)start, data, len, wo, prog, sent, err);
+	buf = malloc(len + pad);
+	if (buf == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	memcpy(buf, data, len);
+	memset(buf + len, 0xFF, pad);
+	ui_debug(op->ui, 1,
+		 "write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the device's %u-byte "
+		 "flash word",
+		 (unsigned long long)start, (unsigned long long)end - 1, pad,
+		 op->quirks.flash_word);
+	r = dfuse_write(&op->dfu, (uint32_t)start, buf, len + pad, wo, prog, sent, err);
+	free(buf);
+	return r;
 }
 
 /*
@@ -175,9 +231,8 @@ static int write_job(struct session *op, const struct plan_alt *p, const struct 
 				.will_reset = p->may_reset && last && a == end,
 			};
 			unsigned long sent = 0;
-			int r = dfuse_write(&op->dfu, (uint32_t)run_start,
-					    jb->data + (run_start - jb->addr),
-					    (size_t)(a - run_start), &wo, prog, &sent, err);
+			int r = write_run(op, p, run_start, a, jb->data + (run_start - jb->addr),
+					  &wo, prog, &sent, err);
 
 			op->stats->blocks_written += sent;
 			if (r != ERR_OK)

@@ -110,9 +110,27 @@ static int reset_device(struct session *op, struct error *err)
 	}
 	ui_info(op->ui, "Resetting the USB device");
 	t = op->dfu.tr.ops->reset(op->dfu.tr.ctx);
-	/* After a reset the device re-enumerates: the old handle reporting it gone is success. */
-	if (t != TR_OK && t != TR_NODEV)
-		return error_set(err, ERR_IO, "reset: %s", transport_status_str(t));
+	/*
+	 * After a reset the device re-enumerates: the old handle reporting it
+	 * gone is success. Any other failure is settled by looking for it.
+	 */
+	if (t != TR_OK && t != TR_NODEV) {
+		uint8_t state = 0;
+
+		switch (dfu_confirm(&op->dfu, &state)) {
+		case DFU_GONE:
+			break;
+		case DFU_HERE:
+			return error_set(err, ERR_IO,
+					 "reset: %s; the device is still on the bus (state %s)",
+					 transport_status_str(t), dfu_state_str(state));
+		case DFU_SILENT:
+			return error_set(err, ERR_IO,
+					 "reset: %s; the device is still on the bus but does not "
+					 "answer",
+					 transport_status_str(t));
+		}
+	}
 	op->gone = true;
 	return ERR_OK;
 }

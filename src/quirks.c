@@ -45,6 +45,58 @@ static const struct quirk_row quirk_table[] = {
 	  0 },
 };
 
+/* Rows keyed on the flash layout alt 0 reports (its groups, after the address). */
+struct quirk_layout_row {
+	uint16_t vid, pid;
+	const char *groups; /* "/ADDRESS/GROUPS", matched up to the end or the next '/' */
+	unsigned flags;
+	uint32_t stuck_after_ms;
+	uint16_t flash_word;
+};
+
+/* How long past its announced time an H7 erase must stay busy to count as stuck. */
+#define QUIRK_STUCK_MARGIN_MS 1000
+
+static const struct quirk_layout_row quirk_layout_table[] = {
+	/*
+	 * STM32H743/H753 ROM (2 MiB, 128 KiB sectors): rev V stays dfuDNBUSY
+	 * after erasing a sector above 1 MiB (STM32CubeProgrammer recovers it
+	 * with two CLRSTATUS); and like every H7 it programs 32-byte flash
+	 * words, dropping a final partial one (MicroPython and PX4 pad for it).
+	 */
+	{ 0x0483, 0xdf11, "/0x08000000/16*128Kg", QUIRK_STUCK_BUSY | QUIRK_FLASH_WORD,
+	  QUIRK_STUCK_MARGIN_MS, 32 },
+	/* STM32H7 ROMs with 1 MiB of 128 KiB sectors (H723/H733, H750): 32-byte flash words. */
+	{ 0x0483, 0xdf11, "/0x08000000/8*128Kg", QUIRK_FLASH_WORD, 0, 32 },
+	/* STM32H5/U5 ROMs (8 KiB pages, 2 MiB and 1 MiB): 16-byte flash words, dropped alike. */
+	{ 0x0483, 0xdf11, "/0x08000000/256*08Kg", QUIRK_FLASH_WORD, 0, 16 },
+	{ 0x0483, 0xdf11, "/0x08000000/128*08Kg", QUIRK_FLASH_WORD, 0, 16 },
+};
+
+bool quirks_lookup_layout(uint16_t vid, uint16_t pid, const char *layout, struct dfu_quirks *out)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < sizeof(quirk_layout_table) / sizeof(quirk_layout_table[0]); i++) {
+		const struct quirk_layout_row *q = &quirk_layout_table[i];
+		const char *at = layout != NULL ? strstr(layout, q->groups) : NULL;
+		char next;
+
+		if (q->vid != vid || q->pid != pid || at == NULL)
+			continue;
+		next = at[strlen(q->groups)];
+		if (next != '\0' && next != '/')
+			continue;
+		out->flags |= q->flags;
+		if (q->stuck_after_ms != 0)
+			out->stuck_after_ms = q->stuck_after_ms;
+		if (q->flash_word != 0)
+			out->flash_word = q->flash_word;
+		found = true;
+	}
+	return found;
+}
+
 /* Iterative, with one backtrack point: linear in practice, never recursive. */
 bool quirks_serial_match(const char *pat, const char *s)
 {
@@ -128,6 +180,8 @@ const char *quirks_describe(unsigned flags, char *buf, size_t len)
 		{ QUIRK_POLL_TIMEOUT, "poll-timeout" },
 		{ QUIRK_GD32VF103_LAYOUT, "gd32vf103-layout" },
 		{ QUIRK_LEAVE_NO_STATUS, "leave-no-status" },
+		{ QUIRK_STUCK_BUSY, "stuck-busy" },
+		{ QUIRK_FLASH_WORD, "flash-word" },
 	};
 	size_t used = 0;
 

@@ -21,12 +21,18 @@ enum {
 	QUIRK_GD32VF103_LAYOUT = 1u << 2,
 	/* Leaves DFU mode (resets) without answering the GETSTATUS after the leave request. */
 	QUIRK_LEAVE_NO_STATUS = 1u << 3,
+	/* Some erases stay dfuDNBUSY for ever: recover after dfu_quirks.stuck_after_ms. */
+	QUIRK_STUCK_BUSY = 1u << 4,
+	/* Drops a final partial flash word: pad writes to dfu_quirks.flash_word bytes. */
+	QUIRK_FLASH_WORD = 1u << 5,
 };
 
 /* The quirks of one device: every matching row, OR'ed together. */
 struct dfu_quirks {
 	unsigned flags;		  /* QUIRK_* */
 	uint32_t poll_timeout_ms; /* with QUIRK_POLL_TIMEOUT */
+	uint32_t stuck_after_ms;  /* with QUIRK_STUCK_BUSY: margin after the announced time */
+	uint16_t flash_word;	  /* with QUIRK_FLASH_WORD: bytes */
 };
 
 /*
@@ -38,6 +44,14 @@ struct dfu_quirks {
  */
 bool quirks_lookup(uint16_t vid, uint16_t pid, uint16_t bcdDevice, const char *serial,
 		   struct dfu_quirks *out);
+
+/*
+ * ST's ROMs share 0483:df11 and their bcdDevice across families; what tells
+ * them apart is the internal flash they describe. Add to *@out (without
+ * clearing it) the quirks of the device @vid:@pid whose alt 0 reports
+ * @layout. Returns true when a row matched.
+ */
+bool quirks_lookup_layout(uint16_t vid, uint16_t pid, const char *layout, struct dfu_quirks *out);
 
 /*
  * Does @serial match the row pattern @pat? '?' matches one character, '*'

@@ -80,6 +80,8 @@ int session_open_alt(struct session *op, int index, struct error *err)
 	op->dfu.pointer_per_block =
 		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
 	op->dfu.leave_no_status = (op->quirks.flags & QUIRK_LEAVE_NO_STATUS) != 0;
+	if (op->quirks.flags & QUIRK_STUCK_BUSY)
+		op->dfu.stuck_after_ms = op->quirks.stuck_after_ms;
 	return ERR_OK;
 }
 
@@ -87,8 +89,15 @@ void session_apply_quirks(struct session *op)
 {
 	char buf[80];
 
-	if (!quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
-			   &op->quirks))
+	bool found = quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
+				   &op->quirks);
+
+	for (size_t i = 0; i < op->info.nalts; i++)
+		if (op->info.alts[i].alt == 0 && !op->info.alts[i].name_unread &&
+		    quirks_lookup_layout(op->info.vid, op->info.pid, op->info.alts[i].name,
+					 &op->quirks))
+			found = true;
+	if (!found)
 		return;
 	ui_debug(op->ui, 1, "quirks of [%04x:%04x] serial \"%s\": %s", op->info.vid, op->info.pid,
 		 op->info.serial, quirks_describe(op->quirks.flags, buf, sizeof(buf)));

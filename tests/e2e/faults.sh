@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 17
+plan 22
 
 FLASH=1048576
 gen "$WORK/pattern.bin" $FLASH 60
@@ -51,6 +51,36 @@ sim ds4 --disconnect-after 5 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/app.bin"
 check "4. disconnect while descriptors are read: exit 74" [ "$rc" -eq 74 ]
 check "4. the one error line says the layout could not be read, not UNKNOWN" \
 	eval 'one_error ds4 "layout could not be read" && ! grep -q UNKNOWN "$WORK/ds4.err"'
+
+# Case 6: the H7 rev V ROM stays dfuDNBUSY after erasing a sector above
+# 1 MiB; recovered (two CLRSTATUS, the sector reads blank) within seconds,
+# not polled for 120 s.
+gen "$WORK/h7.bin" 4000 65
+T0=$(now_ms)
+sim h76 --device h7 --stuck-busy-high -- "$DFUSE" -a 0 -s 0x08100000 -D "$WORK/h7.bin"
+T1=$(now_ms)
+[ "$rc" -eq 0 ] || show h76
+check "6. H7 stuck-busy erase: exit 0 in $((T1 - T0)) ms (well under a request's 120 s)" \
+	eval '[ "$rc" -eq 0 ] && [ $((T1 - T0)) -lt 30000 ]'
+check "6. two CLRSTATUS, no forbidden request, the image in flash" \
+	eval 'is h76 clrstatus 2 && is h76 forbidden 0 &&
+		same_at "$(mem h76)" 1048576 "$WORK/h7.bin"'
+
+# Case 9: H5/H7 ROMs drop a final partial flash word; a 1000-byte image
+# (31 words and 8 bytes) is padded to 1024 inside the erased sector.
+gen "$WORK/w.bin" 1000 66
+sim fw9 --device h7 --flash-word 32 -- "$DFUSE" -v -a 0 -s 0x08000000 -D "$WORK/w.bin"
+[ "$rc" -eq 0 ] || show fw9
+check "9. H7 1000-byte image: exit 0, every byte in flash, 0xFF after it" \
+	eval '[ "$rc" -eq 0 ] && same_at "$(mem fw9)" 0 "$WORK/w.bin" && blank "$(mem fw9)" 1000 4096'
+check "9. -v says that the write was padded to the 32-byte flash word" \
+	grep -q 'padded with 24 bytes of 0xFF.*32-byte flash word' "$WORK/fw9.err"
+
+# Case 10: a device busy for hundreds of polls per request gets one warning.
+sim br10 --device f1 --busy-repeat 300 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/w.bin"
+check "10. busy for 300 polls: exit 0 with one warning naming the address and the cure" \
+	eval '[ "$rc" -eq 0 ] &&
+		one_error br10 "warning: device busy for .* \(30[0-9] polls\) at 0x08000000.*USB hub"'
 
 # Case 8: the GD32VF103 claims 512*2 KiB pages; it has 1 KiB pages, 128 of
 # them when its serial's third character is B, 16 when it is 4.

@@ -16,6 +16,7 @@
 
 #include "dfuse.h"
 #include "fixture.h"
+#include "quirks.h"
 #include "tap.h"
 
 #define FLASH	    0x08000000u
@@ -316,9 +317,142 @@ static void test_confirm(void)
 	fix_close(&f);
 }
 
+/* Case 6: the H7's stuck erase, recovered with the quirk, bounded without it. */
+static void test_stuck_erase(void)
+{
+	struct sim_faults stuck = { .stuck_busy_high = true };
+	static uint8_t pat[PATTERN_LEN];
+	const uint32_t sector = FLASH + 0x100000u;
+	struct fix f;
+	struct sim_stats s;
+	int r;
+
+	if (!fix_open(&f, "h7", &stuck)) {
+		skip(6, "no h7 model");
+		return;
+	}
+	fill_pattern(pat, sizeof(pat));
+	sim_device_load(f.dev, sector, pat, sizeof(pat));
+	f.d.stuck_after_ms = 1000;
+	r = dfuse_erase_sector(&f.d, sector, 128u * 1024u, &f.err);
+	s = stats_of(&f);
+	is_int(r, ERR_OK, "H7 erase above 1 MiB that stays dfuDNBUSY: recovered");
+	ok(mem_all(&f, sector, 0xFF, PATTERN_LEN) && sim_device_state(f.dev) == DFU_STATE_IDLE,
+	   "the sector is blank and the device in dfuIDLE");
+	ok(s.clrstatus == 2 && s.forbidden == 0 && s.early_polls == 0,
+	   "two CLRSTATUS, no forbidden request, no early poll (%lu, %lu, %lu)", s.clrstatus,
+	   s.forbidden, s.early_polls);
+	ok(memtransport_now(f.mt) < 10000000u, "in %.1f s: announced 2 s plus the 1 s margin",
+	   (double)memtransport_now(f.mt) / 1e6);
+	fix_close(&f);
+
+	if (!fix_open(&f, "h7", &stuck)) {
+		skip(2, "no h7 model");
+		return;
+	}
+	r = dfuse_erase_sector(&f.d, sector, 128u * 1024u, &f.err);
+	is_int(r, ERR_IO, "without the quirk: a failure");
+	ok(contains(f.err.msg, "still busy") && memtransport_now(f.mt) <= 125000000u,
+	   "after one request's cap, %.0f s: \"%s\"", (double)memtransport_now(f.mt) / 1e6,
+	   f.err.msg);
+	fix_close(&f);
+}
+
+/* Case 10: a request busy for hundreds of polls gets one warning naming the address. */
+static void test_busy_warning(void)
+{
+	struct sim_faults repeat = { .busy_repeat = 300 };
+	struct fix f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	struct ui ui = { 0 };
+	int r;
+
+	if (!fix_open(&f, "f1", &repeat)) {
+		skip(4, "no f1 model");
+		return;
+	}
+	mem = open_memstream(&text, &len);
+	ui.err = mem;
+	f.d.ui = &ui;
+	r = dfuse_erase(&f.d, FLASH + 0x400, 1000, &f.err);
+	r |= dfuse_erase(&f.d, FLASH + 0x800, 1000, &f.err);
+	fclose(mem);
+	is_int(r, ERR_OK, "erases that answer dfuDNBUSY 300 more times still succeed");
+	ok(text != NULL && contains(text, "device busy for") && contains(text, "(302 polls)") &&
+		   contains(text, "at 0x08000400") && contains(text, "USB hub or another port"),
+	   "one warning: \"%s\"", text ? text : "");
+	ok(text != NULL && strstr(text, "device busy") != NULL &&
+		   strstr(strstr(text, "device busy") + 1, "device busy") == NULL,
+	   "given once per interface, not for the second erase");
+	free(text);
+	fix_close(&f);
+
+	if (!fix_open(&f, "f4", NULL)) {
+		skip(1, "no f4 model");
+		return;
+	}
+	text = NULL;
+	mem = open_memstream(&text, &len);
+	ui.err = mem;
+	f.d.ui = &ui;
+	r = dfuse_mass_erase(&f.d, &f.err);
+	fclose(mem);
+	ok(r == ERR_OK && len == 0, "a 16 s mass erase that takes its 16 s: no warning");
+	free(text);
+	fix_close(&f);
+}
+
+/* The quirk rows of this issue, as data. */
+static void test_quirk_rows(void)
+{
+	struct dfu_quirks q;
+	char out[128];
+
+	ok(quirks_lookup(0x28e9, 0x0189, 0x1000, "3?BJ", &q) &&
+		   (q.flags & QUIRK_GD32VF103_LAYOUT) && (q.flags & QUIRK_LEAVE_NO_STATUS),
+	   "GD32VF103 serial 3?BJ: layout and leave quirks");
+	ok(!quirks_lookup(0x28e9, 0x0189, 0x1000, "GD32F30X", &q),
+	   "another GD32 ROM with the same IDs: no quirk");
+	ok(quirks_gd32vf103_layout("3?BJ", "@Internal Flash  /0x08000000/512*002Kg", out,
+				   sizeof(out)) &&
+		   strcmp(out, "@Internal Flash  /0x08000000/128*001Kg") == 0,
+	   "B: 128 pages of 1 KiB: \"%s\"", out);
+	ok(quirks_gd32vf103_layout("3?4J", "@Internal Flash  /0x08000000/512*002Kg", out,
+				   sizeof(out)) &&
+		   strcmp(out, "@Internal Flash  /0x08000000/16*001Kg") == 0,
+	   "4: 16 pages: \"%s\"", out);
+	ok(!quirks_gd32vf103_layout("3?ZJ", "@Internal Flash  /0x08000000/512*002Kg", out,
+				    sizeof(out)) &&
+		   !quirks_gd32vf103_layout("3?BJ", "@Option Bytes  /0x1FFFF800/01*016Be", out,
+					    sizeof(out)) &&
+		   !quirks_gd32vf103_layout("3", "@Internal Flash  /0x08000000/512*002Kg", out,
+					    sizeof(out)),
+	   "an unknown size code, another alt, a short serial: left alone");
+	memset(&q, 0, sizeof(q));
+	ok(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash   /0x08000000/16*128Kg", &q) &&
+		   (q.flags & QUIRK_STUCK_BUSY) && q.flash_word == 32 && q.stuck_after_ms > 0,
+	   "H743 layout: stuck-busy recovery and 32-byte flash words");
+	memset(&q, 0, sizeof(q));
+	ok(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash   /0x08000000/256*08Kg", &q) &&
+		   q.flash_word == 16 && !(q.flags & QUIRK_STUCK_BUSY),
+	   "H5/U5 layout: 16-byte flash words");
+	memset(&q, 0, sizeof(q));
+	ok(!quirks_lookup_layout(0x0483, 0xdf11,
+				 "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg", &q) &&
+		   !quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash /0x08000000/16*128Kga",
+					 &q) &&
+		   q.flags == 0,
+	   "F4 layout, or a longer group: no quirk");
+}
+
 int main(void)
 {
-	plan(29);
+	plan(47);
+	test_quirk_rows();
+	test_stuck_erase();
+	test_busy_warning();
 	test_confirm();
 	test_leave_cases();
 	test_unprotect_cases();
