@@ -141,6 +141,13 @@ struct dfu_if {
 	 */
 	uint32_t stuck_after_ms;
 	bool stuck;
+	/*
+	 * dfuse_write() failed on the data block at block_failed_at (its
+	 * DNLOAD or the wait after it; not a device that is gone), so that a
+	 * caller may recover that block (quirk).
+	 */
+	bool block_failed;
+	uint32_t block_failed_at;
 	/* Counters, for -v summaries and the benchmark. */
 	unsigned long requests;
 	uint64_t waited_us;

@@ -344,6 +344,7 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 	unsigned long count = 0;
 	int r;
 
+	d->block_failed = false;
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "write: transfer size is 0");
 	if ((uint64_t)addr + len > UINT64_C(0x100000000))
@@ -381,9 +382,12 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 				}
 			}
 			d->op_has_addr = false;
-			if (r != ERR_OK)
+			if (r != ERR_OK) {
+				d->block_failed = dfu_last_transport(d) != TR_NODEV;
+				d->block_failed_at = at;
 				return error_wrap(err, "write 0x%08x (%zu bytes at pointer 0x%08x)",
 						  at, n, pointer);
+			}
 			count++;
 			if (sent != NULL)
 				*sent = count;

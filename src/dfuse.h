@@ -80,7 +80,8 @@ struct dfuse_write_opts {
  * wBlockNum would wrap. Blank blocks may be skipped (their block number is
  * simply not sent). @p (may be NULL) advances by the bytes covered. With
  * will_reset, the device vanishing after the last block is success.
- * *@sent (may be NULL) counts the data blocks actually sent.
+ * *@sent (may be NULL) counts the data blocks actually sent. When a data
+ * block fails, d->block_failed and d->block_failed_at say which.
  */
 int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len,
 		const struct dfuse_write_opts *wo, struct ui_progress *p, unsigned long *sent,

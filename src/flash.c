@@ -164,29 +164,116 @@ static uint32_t word_padding(const struct session *op, const struct plan_alt *p,
 	return padded <= sector_end ? (uint32_t)(padded - end) : 0;
 }
 
-/* dfuse_write() of one run, padded to the flash word when the quirk asks for it. */
+/* Tries of one data block before a write with the block-retry quirk gives up. */
+#define FLASH_BLOCK_TRIES 3
+
+/*
+ * The data block at @at of the run [@start, @end) holding @data failed (the
+ * F401/F411 ROM STALLs one at random). Clear the error, read the block back
+ * (which sends the pointer again) and choose where to go on, in *@resume:
+ * after it when it holds the data already, at it when it is blank; else
+ * erase its sector (only one this run erased, starting inside the run) and
+ * write the sector again from the image.
+ */
+static int recover_block(struct session *op, const struct plan_alt *p, uint64_t start, uint64_t end,
+			 const uint8_t *data, uint32_t at, uint64_t *resume, struct error *err)
+{
+	size_t n = end - at < op->dfu.transfer_size ? (size_t)(end - at) : op->dfu.transfer_size;
+	uint8_t *buf = malloc(n ? n : 1);
+	size_t got = 0;
+	long s;
+	int r;
+
+	if (buf == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	r = dfu_make_idle(&op->dfu, err);
+	if (r == ERR_OK)
+		r = dfuse_read(&op->dfu, at, buf, n, &got, NULL, err);
+	if (r == ERR_OK && got == n && memcmp(buf, data + (at - start), n) == 0) {
+		*resume = (uint64_t)at + n;
+	} else if (r == ERR_OK && got == n && dfuse_is_blank(buf, n)) {
+		*resume = at;
+	} else if (r == ERR_OK) {
+		s = plan_sector_index(p, at);
+		if (s < 0 || p->action[s] != PLAN_ERASE || p->sectors[s].start < start)
+			r = error_set(err, ERR_PROTOCOL,
+				      "the block at 0x%08x holds other data, and its sector is not "
+				      "one this run may erase again",
+				      at);
+		else
+			r = dfuse_erase_sector(&op->dfu, p->sectors[s].start, p->sectors[s].size,
+					       err);
+		if (r == ERR_OK) {
+			*resume = p->sectors[s].start;
+			op->stats->sectors_erased++;
+		}
+	}
+	free(buf);
+	if (r != ERR_OK)
+		return error_wrap(err, "recovering the data block at 0x%08x", at);
+	ui_debug(op->ui, 1, "data block 0x%08x recovered; writing again from 0x%08llx", at,
+		 (unsigned long long)*resume);
+	return ERR_OK;
+}
+
+/*
+ * dfuse_write() of one run, padded to the flash word when the quirk asks
+ * for it, with a failed data block recovered when the quirk allows.
+ */
 static int write_run(struct session *op, const struct plan_alt *p, uint64_t start, uint64_t end,
 		     const uint8_t *data, const struct dfuse_write_opts *wo,
 		     struct ui_progress *prog, unsigned long *sent, struct error *err)
 {
 	size_t len = (size_t)(end - start);
 	uint32_t pad = word_padding(op, p, end);
-	uint8_t *buf;
+	bool retry = (op->quirks.flags & QUIRK_BLOCK_RETRY) != 0;
+	uint8_t *buf = NULL;
+	const uint8_t *src = data;
+	uint64_t from = start, last_failed = UINT64_MAX;
+	unsigned tries = 0;
 	int r;
 
-	if (pad == 0)
-		return dfuse_write(&op->dfu, (uint32_t)start, data, len, wo, prog, sent, err);
-	buf = malloc(len + pad);
-	if (buf == NULL)
-		return error_set(err, ERR_NOMEM, "out of memory");
-	memcpy(buf, data, len);
-	memset(buf + len, 0xFF, pad);
-	ui_debug(op->ui, 1,
-		 "write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the device's %u-byte "
-		 "flash word",
-		 (unsigned long long)start, (unsigned long long)end - 1, pad,
-		 op->quirks.flash_word);
-	r = dfuse_write(&op->dfu, (uint32_t)start, buf, len + pad, wo, prog, sent, err);
+	if (pad > 0) {
+		buf = malloc(len + pad);
+		if (buf == NULL)
+			return error_set(err, ERR_NOMEM, "out of memory");
+		memcpy(buf, data, len);
+		memset(buf + len, 0xFF, pad);
+		src = buf;
+		ui_debug(op->ui, 1,
+			 "write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the device's "
+			 "%u-byte flash word",
+			 (unsigned long long)start, (unsigned long long)end - 1, pad,
+			 op->quirks.flash_word);
+		end += pad;
+	}
+	*sent = 0;
+	for (;;) {
+		unsigned long part = 0;
+
+		r = dfuse_write(&op->dfu, (uint32_t)from, src + (from - start),
+				(size_t)(end - from), wo, prog, &part, err);
+		*sent += part;
+		if (r == ERR_OK || !retry || !op->dfu.block_failed)
+			break;
+		if (op->dfu.block_failed_at != last_failed) {
+			last_failed = op->dfu.block_failed_at;
+			tries = 0;
+		}
+		if (++tries >= FLASH_BLOCK_TRIES) {
+			error_wrap(err,
+				   "data block at 0x%08x failed %u times (running the same command "
+				   "again with --diff resumes without erasing the sectors already "
+				   "written)",
+				   op->dfu.block_failed_at, tries);
+			break;
+		}
+		ui_info(op->ui, "The device refused the data block at 0x%08x (%s); recovering",
+			op->dfu.block_failed_at, err->msg);
+		r = recover_block(op, p, start, end, src, op->dfu.block_failed_at, &from, err);
+		if (r != ERR_OK)
+			break;
+	}
 	free(buf);
 	return r;
 }

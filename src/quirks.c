@@ -68,6 +68,13 @@ static const struct quirk_layout_row quirk_layout_table[] = {
 	  QUIRK_STUCK_MARGIN_MS, 32 },
 	/* STM32H7 ROMs with 1 MiB of 128 KiB sectors (H723/H733, H750): 32-byte flash words. */
 	{ 0x0483, 0xdf11, "/0x08000000/8*128Kg", QUIRK_FLASH_WORD, 0, 32 },
+	/*
+	 * STM32F401/F411 ROM (512 KiB: 4*16, 1*64, 3*128 KiB): STALLs a data
+	 * DNLOAD at random, aborting a flash anywhere in its first 13 % (a
+	 * silicon bug, in QMK's and dfu-util's trackers). The block is cleared,
+	 * read back and written again or skipped.
+	 */
+	{ 0x0483, 0xdf11, "/0x08000000/04*016Kg,01*064Kg,03*128Kg", QUIRK_BLOCK_RETRY, 0, 0 },
 	/* STM32H5/U5 ROMs (8 KiB pages, 2 MiB and 1 MiB): 16-byte flash words, dropped alike. */
 	{ 0x0483, 0xdf11, "/0x08000000/256*08Kg", QUIRK_FLASH_WORD, 0, 16 },
 	{ 0x0483, 0xdf11, "/0x08000000/128*08Kg", QUIRK_FLASH_WORD, 0, 16 },
@@ -182,6 +189,7 @@ const char *quirks_describe(unsigned flags, char *buf, size_t len)
 		{ QUIRK_LEAVE_NO_STATUS, "leave-no-status" },
 		{ QUIRK_STUCK_BUSY, "stuck-busy" },
 		{ QUIRK_FLASH_WORD, "flash-word" },
+		{ QUIRK_BLOCK_RETRY, "block-retry" },
 	};
 	size_t used = 0;
 

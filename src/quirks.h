@@ -25,6 +25,8 @@ enum {
 	QUIRK_STUCK_BUSY = 1u << 4,
 	/* Drops a final partial flash word: pad writes to dfu_quirks.flash_word bytes. */
 	QUIRK_FLASH_WORD = 1u << 5,
+	/* Refuses a data block now and then: clear, read it back, go on (up to 3 tries). */
+	QUIRK_BLOCK_RETRY = 1u << 6,
 };
 
 /* The quirks of one device: every matching row, OR'ed together. */

@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 22
+plan 27
 
 FLASH=1048576
 gen "$WORK/pattern.bin" $FLASH 60
@@ -81,6 +81,47 @@ sim br10 --device f1 --busy-repeat 300 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/
 check "10. busy for 300 polls: exit 0 with one warning naming the address and the cure" \
 	eval '[ "$rc" -eq 0 ] &&
 		one_error br10 "warning: device busy for .* \(30[0-9] polls\) at 0x08000000.*USB hub"'
+
+# Case 7: the F411 ROM STALLs a data block now and then. The block is
+# cleared and read back: written already (go on), blank (send it again) or
+# half written (erase its sector, write it again); three failures of one
+# block stop the run naming it, and the same command with --diff resumes.
+gen "$WORK/f411.bin" 100000 67
+for how in lost written partial; do
+	case $how in
+	lost) opt= ;;
+	written) opt=--stall-data-written ;;
+	partial) opt=--stall-data-partial ;;
+	esac
+	sim "f7$how" --device f411 --stall-data-block 7 $opt -- \
+		"$DFUSE" -a 0 -s 0x08000000 -D "$WORK/f411.bin"
+	[ "$rc" -eq 0 ] || show "f7$how"
+done
+# f7_clean: each of the three runs behaved (no forbidden request, no unerased write).
+f7_clean() {
+	for h in lost written partial; do
+		is "f7$h" forbidden 0 && is "f7$h" unerased_writes 0 || return 1
+	done
+}
+check "7. a STALLed block, lost / written / half written: recovered, host behaved" \
+	eval 'grep -q "refused the data block at 0x08003000" "$WORK/f7lost.out" && f7_clean'
+check "7. each time the flash holds the whole image" \
+	eval 'same_at "$(mem f7lost)" 0 "$WORK/f411.bin" &&
+		same_at "$(mem f7written)" 0 "$WORK/f411.bin" &&
+		same_at "$(mem f7partial)" 0 "$WORK/f411.bin"'
+check "7. only the half-written block's sector was erased twice" \
+	eval 'is f7lost erases_per_sector_max 1 && is f7written erases_per_sector_max 1 &&
+		is f7partial erases_per_sector_max 2'
+sim f7stop --device f411 --stall-data-block 30 --stall-data-repeat -- \
+	"$DFUSE" -a 0 -s 0x08000000 -D "$WORK/f411.bin"
+check "7. a block refused three times: exit 76, naming it and --diff" \
+	eval '[ "$rc" -eq 76 ] && one_error f7stop "data block at 0x0800e800 failed 3 times.*--diff"'
+cp "$(mem f7stop)" "$WORK/f7half.bin"
+sim f7diff --device f411 --load "$WORK/f7half.bin@0x08000000" -- \
+	"$DFUSE" -a 0 -s 0x08000000 --diff -D "$WORK/f411.bin"
+check "7. the same command with --diff finishes it without erasing the good sectors" \
+	eval '[ "$rc" -eq 0 ] && same_at "$(mem f7diff)" 0 "$WORK/f411.bin" &&
+		! erased f7diff | grep -Eq "0x08000000|0x08004000|0x08008000"'
 
 # Case 8: the GD32VF103 claims 512*2 KiB pages; it has 1 KiB pages, 128 of
 # them when its serial's third character is B, 16 when it is 4.

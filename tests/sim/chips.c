@@ -53,6 +53,39 @@ const struct sim_chip sim_chips[] = {
 		},
 	},
 	/*
+	 * STM32F411 system memory bootloader (512 KiB: 4*16, 1*64, 3*128 KiB),
+	 * the F4's flash timings (DS10314). Its ROM STALLs a data DNLOAD now
+	 * and then: faults.stall_data_block plays that.
+	 */
+	{
+		.name = "f411",
+		.description = "STM32F411 ROM bootloader (512 KiB, 16/64/128 KiB sectors)",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x2200,
+		.manufacturer = "STMicroelectronics",
+		.product = "STM32  BOOTLOADER",
+		.serial = "3763347F3238",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 2,
+		.alt_names = {
+			"@Internal Flash  /0x08000000/04*016Kg,01*064Kg,03*128Kg",
+			"@Option Bytes  /0x1FFFC000/01*016 e",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 8,
+			.erase_ms_per_16k = 250,
+			.erase_min_ms = 250,
+			.mass_erase_ms = 8000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
 	 * STM32F7 ROM: same shape, 32/128/256 KiB sectors. Its ROM reports about
 	 * 100 ms for every 2 KiB block written, far more than the programming
 	 * really takes; hosts that sleep the full bwPollTimeout are slow on it.

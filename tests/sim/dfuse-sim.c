@@ -931,7 +931,8 @@ static void usage(FILE *f)
 	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
 	      "  --read-protected  --strict-timing  --time-scale X\n"
 	      "Faults of real ROMs (model.h says what each does):\n"
-	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written  --flash-word N\n"
+	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written\n"
+	      "  --stall-data-partial  --stall-data-repeat  --flash-word N\n"
 	      "  --busy-repeat N  --leave-stall-reset  --leave-status-stall  --unprotect-hang\n"
 	      "  --fail-at N  --fail-kind nodev|stall|timeout|io  --fail-acted\n"
 	      "Global: --dump DIR  --log FILE  --stats FILE\n"
@@ -1020,6 +1021,12 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			takes = false;
 		} else if (strcmp(o, "--stall-data-written") == 0) {
 			cur_cfg(r)->faults.stall_data_written = true;
+			takes = false;
+		} else if (strcmp(o, "--stall-data-partial") == 0) {
+			cur_cfg(r)->faults.stall_data_partial = true;
+			takes = false;
+		} else if (strcmp(o, "--stall-data-repeat") == 0) {
+			cur_cfg(r)->faults.stall_data_repeat = true;
 			takes = false;
 		} else if (strcmp(o, "--leave-stall-reset") == 0) {
 			cur_cfg(r)->faults.leave_stall_reset = true;

@@ -1275,13 +1275,15 @@ static enum sim_result do_dnload(struct sim_device *d, uint16_t wValue, const ui
 	memcpy(d->xfer, data, wLength);
 	d->op_len = wLength;
 	d->op_block = wValue;
-	if (wValue >= 2 && ++d->data_dnloads == d->faults.stall_data_block) {
+	if (wValue >= 2 && d->faults.stall_data_block != 0 &&
+	    (++d->data_dnloads == d->faults.stall_data_block ||
+	     (d->faults.stall_data_repeat && d->data_dnloads > d->faults.stall_data_block))) {
 		/* F411: the block STALLs; whether it reached the flash is the ROM's secret */
-		if (d->faults.stall_data_written)
+		if (d->faults.stall_data_written || d->faults.stall_data_partial)
 			write_block(d,
 				    (uint64_t)d->pointer +
 					    (uint64_t)(wValue - 2u) * xfer_size(d->mem_chip),
-				    data, wLength);
+				    data, d->faults.stall_data_written ? wLength : wLength / 2u);
 		return fail_stall(d, S_STALLEDPKT, "data-stall");
 	}
 	if (wValue >= 2) {

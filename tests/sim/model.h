@@ -99,10 +99,12 @@ struct sim_faults {
 	/*
 	 * STM32F411 ROM: the Nth data DNLOAD (1-based, 0 = never) is STALLed
 	 * (dfuERROR/errSTALLEDPKT). With stall_data_written the ROM had written
-	 * the block all the same; otherwise the block is lost.
+	 * the block all the same, with stall_data_partial only its first half;
+	 * otherwise the block is lost. stall_data_repeat: every data DNLOAD from
+	 * the Nth on is STALLed.
 	 */
 	unsigned stall_data_block;
-	bool stall_data_written;
+	bool stall_data_written, stall_data_partial, stall_data_repeat;
 	/*
 	 * STM32H5/H7 ROMs: a data block whose length is not a multiple of
 	 * flash_word bytes loses its last partial word (0 = off).
