@@ -148,6 +148,8 @@ struct dfu_if {
 	 */
 	bool block_failed;
 	uint32_t block_failed_at;
+	/* The last read was refused for read protection (errVENDOR after a STALLed UPLOAD). */
+	bool read_protected;
 	/* Counters, for -v summaries and the benchmark. */
 	unsigned long requests;
 	uint64_t waited_us;

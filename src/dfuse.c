@@ -411,6 +411,7 @@ static void stall_reason(struct dfu_if *d, struct error *err)
 
 	if (err == NULL || dfu_get_status(d, &st, NULL) != ERR_OK || st.bStatus == DFU_STATUS_OK)
 		return;
+	d->read_protected = st.bStatus == DFU_STATUS_ERR_VENDOR;
 	error_set(err, ERR_PROTOCOL, "device reported %s (state %s)%s", dfu_status_str(st.bStatus),
 		  dfu_state_str(st.bState), status_hint(st.bStatus));
 }
@@ -424,6 +425,7 @@ int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink si
 	int r = ERR_OK;
 
 	*got = 0;
+	d->read_protected = false;
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "read: transfer size is 0");
 	block_buf = malloc(xfer);

@@ -53,10 +53,12 @@ static int diff_sink(void *ctx, const uint8_t *data, size_t n, struct error *err
  * --diff: read every planned sector (each run of adjacent sectors as one
  * stream) and compare it with what a full flash would leave there: the
  * image's bytes, 0xFF elsewhere in the sector. Returns ERR_OK, or an error
- * when the device cannot be read: the caller then falls back to a full flash.
+ * when the device cannot be read; *@not_allowed then tells whether reading
+ * is simply not allowed (a layout without the readable bit, read
+ * protection), where a full flash is the way on, from a read that failed.
  */
 static int diff_sectors(struct session *op, const struct plan *dl, struct plan_alt *p,
-			struct error *err)
+			bool *not_allowed, struct error *err)
 {
 	struct diff_reader c = { .dl = dl, .p = p };
 	uint64_t t0 = session_now_us(op);
@@ -81,6 +83,7 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 			;
 		stop = (uint64_t)p->sectors[end - 1].start + p->sectors[end - 1].size;
 		if (!dfuse_mem_check(&p->layout, start, stop, DFUSE_MEM_READABLE, NULL, NULL)) {
+			*not_allowed = true;
 			r = error_set(err, ERR_USAGE, "0x%08llx-0x%08llx is not readable",
 				      (unsigned long long)start, (unsigned long long)stop - 1);
 			break;
@@ -89,6 +92,7 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		c.filled = 0;
 		r = dfuse_read_stream(&op->dfu, (uint32_t)start, (size_t)(stop - start), diff_sink,
 				      &c, &got, NULL, err);
+		*not_allowed = r != ERR_OK && op->dfu.read_protected;
 		if (r == ERR_OK && got != stop - start)
 			r = error_set(err, ERR_PROTOCOL, "short read at 0x%08llx",
 				      (unsigned long long)start + got);
@@ -436,10 +440,20 @@ static int compare_alt(struct session *op, const struct plan *dl, struct plan_al
 		       struct error *err)
 {
 	unsigned long same = 0, blank = 0;
-	int r = diff_sectors(op, dl, p, err);
+	bool not_allowed = false;
+	int r = diff_sectors(op, dl, p, &not_allowed, err);
 
 	if (r == ERR_INTERRUPTED)
 		return r; /* Ctrl-C: not a device that cannot be read */
+	/*
+	 * Only a device that may not be read is flashed in full; one that
+	 * failed to answer would fail the flash as well, and waiting for it
+	 * twice doubles the time lost (issue 11, case 5).
+	 */
+	if (r != ERR_OK && !not_allowed)
+		return error_wrap(err,
+				  "--diff: comparing alt %u (nothing of it erased or written yet)",
+				  p->alt);
 	if (r != ERR_OK) {
 		ui_info(op->ui, "Cannot compare with the device (%s): flashing in full",
 			err != NULL ? err->msg : "read failed");

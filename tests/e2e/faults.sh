@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 27
+plan 30
 
 FLASH=1048576
 gen "$WORK/pattern.bin" $FLASH 60
@@ -51,6 +51,22 @@ sim ds4 --disconnect-after 5 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/app.bin"
 check "4. disconnect while descriptors are read: exit 74" [ "$rc" -eq 74 ]
 check "4. the one error line says the layout could not be read, not UNKNOWN" \
 	eval 'one_error ds4 "layout could not be read" && ! grep -q UNKNOWN "$WORK/ds4.err"'
+
+# Case 5: --diff flashes in full only when reading is not allowed; a read
+# that fails (here an I/O error on the second UPLOAD) stops the run before
+# anything is erased.
+sim df0 -- "$DFUSE" -a 0 -s 0x08000000 --diff -D "$WORK/app.bin"
+AT=$(($(req_index df0 'UPLOAD wValue=2 ') + 1))
+sim df5 --load "$WORK/pattern.bin@0x08000000" --fail-at "$AT" --fail-kind io -- \
+	"$DFUSE" -a 0 -s 0x08000000 --diff -D "$WORK/app.bin"
+check "5. --diff whose read fails: exit 74, one line naming the step, not a full flash" \
+	eval '[ "$rc" -eq 74 ] && one_error df5 "diff: comparing alt 0 .*nothing of it erased" &&
+		! grep -q "in full" "$WORK/df5.out"'
+check "5. nothing erased or written: the flash is as it was" \
+	eval 'is df5 erase 0 && cmp -s "$WORK/pattern.bin" "$(mem df5)"'
+sim df5p --read-protected -- "$DFUSE" -a 0 -s 0x08000000 --diff -D "$WORK/app.bin"
+check "5. --diff on a read-protected device still falls back to a full flash" \
+	grep -q "flashing in full" "$WORK/df5p.out"
 
 # Case 6: the H7 rev V ROM stays dfuDNBUSY after erasing a sector above
 # 1 MiB; recovered (two CLRSTATUS, the sector reads blank) within seconds,

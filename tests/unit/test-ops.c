@@ -1639,6 +1639,65 @@ static void test_request_count(void)
 	free(img);
 }
 
+/* The hook of test_diff_read_failure: the request after the first UPLOAD fails. */
+static void fail_after_upload(void *arg, struct sim_device *dev, uint8_t bmRequestType,
+			      uint8_t bRequest, uint16_t wValue, int tr_status)
+{
+	int *kind = arg;
+	struct sim_stats s;
+
+	(void)bmRequestType;
+	(void)wValue;
+	(void)tr_status;
+	if (bRequest != 2 || *kind < 0)
+		return;
+	sim_device_stats(dev, &s);
+	sim_device_set_faults(dev,
+			      &(struct sim_faults){ .fail_at = (unsigned)s.requests + 1,
+						    .fail_kind = (enum sim_fail_kind) * kind });
+	*kind = -1;
+}
+
+/*
+ * Issue 11, case 5: --diff falls back to a full flash only when reading is
+ * not allowed; a read that fails (disconnect, timeout, I/O error) stops the
+ * run before anything is erased, after at most one request's wait.
+ */
+static void test_diff_read_failure(void)
+{
+	static const char *const names[] = { "disconnect", "STALL", "timeout", "I/O error" };
+	uint8_t img[20 * KiB];
+
+	fill_pattern(img, sizeof(img), 70);
+	if (!write_file("diffr.bin", img, sizeof(img))) {
+		skip(4, "setup failed");
+		return;
+	}
+	for (int k = SIM_FAIL_NODEV; k <= SIM_FAIL_IO; k++) {
+		struct simbackend *sb = bus("f4", NULL);
+		struct sim_device *dev = sb != NULL ? simbackend_device(sb, 0) : NULL;
+		struct run res;
+		int kind = k;
+
+		if (dev == NULL) {
+			skip(1, "setup failed");
+			simbackend_free(sb);
+			continue;
+		}
+		simbackend_set_hook(sb, fail_after_upload, &kind);
+		run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("diffr.bin"),
+		    NULL);
+		ok(res.r != ERR_OK && stats_of(dev).erase == 0 && stats_of(dev).dnload <= 4 &&
+			   !contains(res.out, "flashing in full") &&
+			   contains(res.err.msg, "--diff: comparing alt 0 (nothing of it erased") &&
+			   simbackend_now(sb) < UINT64_C(130000000),
+		   "--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\"", names[k],
+		   (double)simbackend_now(sb) / 1e6, res.err.msg);
+		run_free(&res);
+		simbackend_free(sb);
+	}
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -1659,6 +1718,7 @@ int main(void)
 	test_commands();
 	test_verify();
 	test_diff();
+	test_diff_read_failure();
 	test_runtime();
 	test_reset();
 	test_selection();
