@@ -574,6 +574,8 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 	r = download_jobs(op, in, &dl, err);
 	if (r == ERR_OK)
 		r = plan_build(&dl, &po, layout_of, op, err);
+	if (r != ERR_OK && dl.outside)
+		session_hint_alt(op, dl.outside_addr, err);
 	for (size_t i = 0; i < dl.nalts && r == ERR_OK; i++)
 		r = run_plan(op, &dl, &dl.alts[i], err);
 	if (r != ERR_OK || o->dry_run) {

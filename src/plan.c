@@ -147,6 +147,30 @@ static int plan_erase(const struct plan *p, struct plan_alt *a, struct error *er
 	return ERR_OK;
 }
 
+const char *plan_ranges(const struct dfuse_mem_layout *l, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->nsegments;) {
+		uint32_t start = l->segments[i].start;
+		uint64_t end = l->segments[i].end;
+		int n;
+
+		/* Groups that follow each other (one region) read as one range. */
+		for (i++; i < l->nsegments && l->segments[i].start == end; i++)
+			end = l->segments[i].end;
+		n = snprintf(buf + used, len - used, "%s0x%08x-0x%08llx", used ? ", " : "", start,
+			     (unsigned long long)end - 1);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
 int plan_build(struct plan *p, const struct plan_opts *po, plan_layout_fn layout_of, void *ctx,
 	       struct error *err)
 {
@@ -169,11 +193,18 @@ int plan_build(struct plan *p, const struct plan_opts *po, plan_layout_fn layout
 			a->mass_erase = po->mass_erase && p->nalts == 1;
 		}
 		if (!dfuse_mem_check(&a->layout, jb->addr, (uint64_t)jb->addr + jb->len, 0, &bs,
-				     &be))
+				     &be)) {
+			char ranges[200];
+
+			p->outside = true;
+			p->outside_addr = (uint32_t)bs;
 			return error_set(err, ERR_DATA,
-					 "0x%08llx-0x%08llx is outside the memory of alt %u \"%s\"",
+					 "0x%08llx-0x%08llx is outside the memory of alt %u \"%s\" "
+					 "(%s)",
 					 (unsigned long long)bs, (unsigned long long)be - 1, a->alt,
-					 a->layout.name);
+					 a->layout.name,
+					 plan_ranges(&a->layout, ranges, sizeof(ranges)));
+		}
 		if (!po->force) {
 			r = check_writeable(a, jb, err);
 			if (r != ERR_OK)

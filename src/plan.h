@@ -55,6 +55,9 @@ struct plan {
 	size_t njobs, cap;
 	struct plan_alt *alts; /* in the order they are written */
 	size_t nalts;
+	/* plan_build() failed for a piece outside its alt: the first such address */
+	bool outside;
+	uint32_t outside_addr;
 };
 
 struct plan_opts {
@@ -68,6 +71,13 @@ struct plan_opts {
  * erasable sector)? Writing one makes the device reload them and reset.
  */
 bool plan_is_option_bytes(const struct dfuse_mem_layout *l);
+
+/*
+ * The address ranges @l covers ("0x08000000-0x080fffff, 0x1fff0000-..."),
+ * adjacent groups joined, into @buf (cut short when @len is too small);
+ * returns @buf.
+ */
+const char *plan_ranges(const struct dfuse_mem_layout *l, char *buf, size_t len);
 
 /*
  * The layout of alt @alt_index into @l and its bAlternateSetting into *@alt;

@@ -80,6 +80,12 @@ int session_alt_from_option(const struct session *s, int *index, struct error *e
 int session_choose_alt(struct session *s, bool has_addr, uint32_t addr, int *index,
 		       struct error *err);
 
+/*
+ * Append to @err which alt of the device holds @addr ("; alt 1 holds
+ * 0x1fffc000: use -a 1"), or that none does.
+ */
+void session_hint_alt(const struct session *s, uint32_t addr, struct error *err);
+
 /* Parse the memory layout of alt @index into @l; ERR_DATA naming the alt. */
 int session_parse_layout(const struct session *s, int index, struct dfuse_mem_layout *l,
 			 struct error *err);

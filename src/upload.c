@@ -16,6 +16,7 @@
 #include "image.h"
 #include "outfile.h"
 #include "plain.h"
+#include "plan.h"
 #include "select.h"
 
 /* Where the blocks of an upload go: straight into the file, or into memory first. */
@@ -119,6 +120,7 @@ int upload_run(struct session *op, struct error *err)
 	enum image_format fmt;
 	uint32_t addr, len;
 	uint64_t bad_start, bad_end;
+	char ranges[200];
 	int index, r;
 
 	/* dfu-util semantics: never overwrite; checked before touching the device. */
@@ -144,11 +146,13 @@ int upload_run(struct session *op, struct error *err)
 	} else {
 		uint64_t end = dfuse_mem_contiguous_end(&l, addr);
 
-		if (end == 0)
-			return error_set(err, ERR_USAGE,
-					 "upload: 0x%08x is outside \"%s\"; give a length with -s "
-					 "ADDRESS:LENGTH",
-					 addr, l.name);
+		if (end == 0) {
+			error_set(err, ERR_USAGE, "upload: 0x%08x is outside alt %u \"%s\" (%s)",
+				  addr, op->info.alts[index].alt, l.name,
+				  plan_ranges(&l, ranges, sizeof(ranges)));
+			session_hint_alt(op, addr, err);
+			return ERR_USAGE;
+		}
 		len = (uint32_t)(end - addr);
 		ui_info(op->ui, "Upload size: %u bytes (0x%08x to the end of its region)", len,
 			addr);

@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 30
+plan 33
 
 FLASH=1048576
 gen "$WORK/pattern.bin" $FLASH 60
@@ -156,6 +156,22 @@ gen "$WORK/gd20k.bin" 20480 64
 sim gd8s --device gd32vf103 --serial '3?4J' -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/gd20k.bin"
 check "8. GD32VF103 with 16 KiB (serial 3?4J): 20 KiB refused before any write" \
 	eval '[ "$rc" -ne 0 ] && one_error gd8s "outside the memory" && is gd8s dnload 0'
+
+# Case 11: an address outside the chosen alt names the alt's range and the
+# alt that holds it (or that none does); an output path that cannot be
+# created is refused before the device is touched.
+printf 'sixteen bytes!!\n' >"$WORK/ob16.bin"
+sim m11 -- "$DFUSE" -a 0 -s 0x1FFFC000 -D "$WORK/ob16.bin"
+check "11. address in another alt: one line with alt 0's range and 'use -a 1'" \
+	eval '[ "$rc" -eq 65 ] &&
+		one_error m11 "outside the memory of alt 0 .*\(0x08000000-0x080fffff\).*use -a 1 \(\"Option Bytes"'
+sim m11n -- "$DFUSE" -a 0 -s 0x30000000 -D "$WORK/ob16.bin"
+check "11. address in no alt: the line says so" \
+	one_error m11n 'no alt of this device holds 0x30000000'
+ln -s "$WORK/no/such/dir/out.bin" "$WORK/dangling"
+sim m11s -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/dangling"
+check "11. upload to a dangling symlink: exit 73 before any request" \
+	eval '[ "$rc" -eq 73 ] && is m11s requests 0'
 
 # No false success: every request from the command on fails in turn, by
 # disconnect, STALL or I/O error, before or after the device acted; exit 0

@@ -16,6 +16,7 @@
 
 #include "dfuse.h"
 #include "fixture.h"
+#include "plan.h"
 #include "quirks.h"
 #include "tap.h"
 
@@ -447,9 +448,34 @@ static void test_quirk_rows(void)
 	   "F4 layout, or a longer group: no quirk");
 }
 
+/* Case 11: the ranges an alt covers, for messages. */
+static void test_ranges(void)
+{
+	static const char *const rows[][2] = {
+		{ "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg",
+		  "0x08000000-0x080fffff" },
+		{ "@Flash/0x08000000/8*001Ka,56*001Kg/0x1FFF0000/2*1Ka", "0x08000000-0x0800ffff, "
+									 "0x1fff0000-0x1fff07ff" },
+		{ "@Option Bytes  /0x1FFFC000/01*016 e", "0x1fffc000-0x1fffc00f" },
+	};
+	char buf[200], tiny[12];
+	struct dfuse_mem_layout l;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		bool parsed = dfuse_mem_parse(rows[i][0], strlen(rows[i][0]), &l, NULL) == ERR_OK;
+
+		ok(parsed && strcmp(plan_ranges(&l, buf, sizeof(buf)), rows[i][1]) == 0,
+		   "ranges of \"%s\": \"%s\"", rows[i][0], parsed ? buf : "(no parse)");
+	}
+	ok(dfuse_mem_parse(rows[1][0], strlen(rows[1][0]), &l, NULL) == ERR_OK &&
+		   strlen(plan_ranges(&l, tiny, sizeof(tiny))) < sizeof(tiny),
+	   "a buffer too small is cut, never overrun");
+}
+
 int main(void)
 {
-	plan(47);
+	plan(51);
+	test_ranges();
 	test_quirk_rows();
 	test_stuck_erase();
 	test_busy_warning();
