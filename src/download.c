@@ -78,6 +78,16 @@ int download_load(const struct opts *o, const struct ui *ui, struct download_inp
 		warn_extension(ui, o->file, in->img.format);
 	if (in->img.warnings & IMAGE_WARN_DFU)
 		warn_dfu(ui, o->file, &in->img);
+	/* --require-suffix: a raw image must carry a DFU suffix with a good CRC. */
+	if (o->require_suffix && !in->img.addressed &&
+	    (!in->img.suffix.present || (in->img.dfu_warnings & DFU_FILE_WARN_CRC_FORCED))) {
+		r = error_set(err, ERR_DATA, "%s has %s, and --require-suffix asks for one",
+			      o->file,
+			      in->img.suffix.present ? "a DFU suffix with a wrong CRC"
+						     : "no DFU suffix");
+		download_input_free(in);
+		return r;
+	}
 	if (in->img.addressed && o->dfuse.has_address) {
 		r = error_set(err, ERR_USAGE,
 			      "%s is a %s file and carries its own addresses; drop the address from "

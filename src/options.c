@@ -68,6 +68,9 @@ enum opt_key {
 	OPT_KEY_CONVERT,
 	OPT_KEY_FORMAT,
 	OPT_KEY_OUT_FORMAT,
+	OPT_KEY_USB_TIMEOUT,
+	OPT_KEY_POLL_TIMEOUT_MAX,
+	OPT_KEY_REQUIRE_SUFFIX,
 };
 
 struct opt_def {
@@ -106,6 +109,9 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_KEY_CONVERT, "convert", OPT_ARG_REQUIRED },
 	{ OPT_KEY_FORMAT, "format", OPT_ARG_REQUIRED },
 	{ OPT_KEY_OUT_FORMAT, "out-format", OPT_ARG_REQUIRED },
+	{ OPT_KEY_USB_TIMEOUT, "usb-timeout", OPT_ARG_REQUIRED },
+	{ OPT_KEY_POLL_TIMEOUT_MAX, "poll-timeout-max", OPT_ARG_REQUIRED },
+	{ OPT_KEY_REQUIRE_SUFFIX, "require-suffix", OPT_ARG_NONE },
 };
 
 /* What the walk saw that struct opts does not keep, for the checks at the end. */
@@ -180,6 +186,12 @@ const char opt_usage_text[] =
 	"                            and -a ALT fill a .dfu output (dfuse-util)\n"
 	"  --out-format FORMAT       The --convert output format: bin, dfu, hex or srec\n"
 	"                            (default: by OUT's extension)\n"
+	"  --usb-timeout MS          Timeout of one USB control transfer (default 5000;\n"
+	"                            more after an erase; dfuse-util)\n"
+	"  --poll-timeout-max MS     Wait at most MS between status polls, whatever the\n"
+	"                            device announces (dfuse-util)\n"
+	"  --require-suffix          With -D, refuse a raw image without a valid DFU\n"
+	"                            suffix (dfuse-util)\n"
 	"\n"
 	"mass-erase and unprotect also erase a bootloader that runs from flash (every\n"
 	"STM32F103 board, for one): the board then no longer answers over USB.\n"
@@ -771,6 +783,23 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 		}
 		break;
 	}
+	case OPT_KEY_USB_TIMEOUT:
+		rc = opt_number(arg, 1, 600000, "timeout in milliseconds", &v, spelled, err);
+		if (rc == ERR_OK) {
+			o->has_usb_timeout = true;
+			o->usb_timeout_ms = (unsigned)v;
+		}
+		break;
+	case OPT_KEY_POLL_TIMEOUT_MAX:
+		rc = opt_number(arg, 1, 600000, "timeout in milliseconds", &v, spelled, err);
+		if (rc == ERR_OK) {
+			o->has_poll_timeout_max = true;
+			o->poll_timeout_max_ms = (uint32_t)v;
+		}
+		break;
+	case OPT_KEY_REQUIRE_SUFFIX:
+		o->require_suffix = true;
+		break;
 	}
 	return rc;
 }
@@ -1001,6 +1030,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 				 "--all -U %.*s: the file name must contain {serial} or {path}, one "
 				 "file per device",
 				 OPT_ECHO, w->upload_file);
+	if (o->require_suffix && !w->download)
+		return error_set(err, ERR_USAGE, "--require-suffix only applies to -D");
 	if (d->given) {
 		if (d->has_length && !w->upload)
 			return error_set(err, ERR_USAGE,

@@ -101,6 +101,11 @@ struct opts {
 	const char *convert_out;      /* --convert OUT (the input is o->file, from -D) */
 	bool all;		      /* --all: every matching device at once */
 	const char *json_file;	      /* --json FILE ("-": stdout), or NULL */
+	bool has_usb_timeout;
+	unsigned usb_timeout_ms; /* --usb-timeout: per control transfer */
+	bool has_poll_timeout_max;
+	uint32_t poll_timeout_max_ms; /* --poll-timeout-max: cap on one bwPollTimeout */
+	bool require_suffix;	      /* --require-suffix */
 };
 
 /*

@@ -80,6 +80,10 @@ int session_open_alt(struct session *op, int index, struct error *err)
 	op->dfu.pointer_per_block =
 		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
 	op->dfu.leave_no_status = (op->quirks.flags & QUIRK_LEAVE_NO_STATUS) != 0;
+	if (op->o->has_usb_timeout)
+		op->dfu.limits.request_timeout_ms = op->o->usb_timeout_ms;
+	if (op->o->has_poll_timeout_max)
+		op->dfu.limits.max_poll_ms = op->o->poll_timeout_max_ms;
 	if (op->quirks.flags & QUIRK_STUCK_BUSY)
 		op->dfu.stuck_after_ms = op->quirks.stuck_after_ms;
 	return ERR_OK;

@@ -1698,6 +1698,84 @@ static void test_diff_read_failure(void)
 	}
 }
 
+/* What fail_after_dnload does: the request after the @nth DNLOAD fails with @kind. */
+struct fail_after {
+	int nth;
+	int kind;
+	int seen;
+};
+
+static void fail_after_dnload(void *arg, struct sim_device *dev, uint8_t bmRequestType,
+			      uint8_t bRequest, uint16_t wValue, int tr_status)
+{
+	struct fail_after *f = arg;
+	struct sim_stats s;
+
+	(void)bmRequestType;
+	(void)wValue;
+	(void)tr_status;
+	if (bRequest != 1 || ++f->seen != f->nth)
+		return;
+	sim_device_stats(dev, &s);
+	sim_device_set_faults(dev,
+			      &(struct sim_faults){ .fail_at = (unsigned)s.requests + 1,
+						    .fail_kind = (enum sim_fail_kind)f->kind });
+}
+
+/* --require-suffix, --usb-timeout and --poll-timeout-max (issue 11's knobs). */
+static void test_knobs(void)
+{
+	static uint8_t data[4096];
+	const struct elem el[] = { { FLASH, data, sizeof(data) } };
+	const struct tgt good[] = { { 0, NULL, el, 1 } };
+	struct simbackend *sb = bus("f4", NULL);
+	struct sim_device *dev = sb != NULL ? simbackend_device(sb, 0) : NULL;
+	struct run res;
+	uint64_t t0;
+
+	fill_pattern(data, sizeof(data), 71);
+	if (dev == NULL || !write_file("raw.bin", data, sizeof(data)) ||
+	    !write_dfu("good.dfu", good, 1, 0x0483, 0xdf11)) {
+		skip(6, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "--require-suffix", "-D", path_of("raw.bin"),
+	    NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "no DFU suffix") && stats_of(dev).dnload == 0,
+	   "--require-suffix with a raw file: ERR_DATA before any DNLOAD: \"%s\"", res.err.msg);
+	run_free(&res);
+	run(sb, &res, "--require-suffix", "-D", path_of("good.dfu"), NULL);
+	ok(res.r == ERR_OK && mem_is(dev, FLASH, data, sizeof(data)),
+	   "--require-suffix with a .dfu file: flashed (%s)", res.err.msg);
+	run_free(&res);
+
+	/*
+	 * The GETSTATUS after the second DNLOAD (the Set Address Pointer that
+	 * follows the erase) never completes: the run fails after --usb-timeout.
+	 */
+	simbackend_set_hook(sb, fail_after_dnload, &(struct fail_after){ 2, SIM_FAIL_TIMEOUT, 0 });
+	t0 = simbackend_now(sb);
+	run(sb, &res, "--usb-timeout", "300", "-a", "0", "-s", "0x08000000", "-D",
+	    path_of("raw.bin"), NULL);
+	t0 = simbackend_now(sb) - t0;
+	simbackend_set_hook(sb, NULL, NULL);
+	ok(res.r == ERR_IO && contains(res.err.msg, "timed out") && t0 < 2000000,
+	   "--usb-timeout 300: a request that hangs fails in %.3f s: \"%s\"", (double)t0 / 1e6,
+	   res.err.msg);
+	run_free(&res);
+	sim_device_set_faults(dev, NULL);
+
+	/* A 128 KiB erase announces 2 s; --poll-timeout-max 100 asks again every 100 ms. */
+	run(sb, &res, "--poll-timeout-max", "100", "-a", "0", "-s", "0x08020000", "-D",
+	    path_of("raw.bin"), NULL);
+	ok(res.r == ERR_OK && stats_of(dev).early_polls >= 10,
+	   "--poll-timeout-max 100: polls every 100 ms (%lu early polls): %s",
+	   stats_of(dev).early_polls, res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -1719,6 +1797,7 @@ int main(void)
 	test_verify();
 	test_diff();
 	test_diff_read_failure();
+	test_knobs();
 	test_runtime();
 	test_reset();
 	test_selection();

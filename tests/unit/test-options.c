@@ -153,6 +153,12 @@ static void describe(const struct opts *o, char *buf, size_t size)
 		len = put(buf, size, len, " out-format=%s", image_format_name(o->out_format));
 	if (o->convert_out != NULL)
 		len = put(buf, size, len, " out=%s", o->convert_out);
+	if (o->has_usb_timeout)
+		len = put(buf, size, len, " usbtimeout=%u", o->usb_timeout_ms);
+	if (o->has_poll_timeout_max)
+		len = put(buf, size, len, " pollmax=%u", (unsigned)o->poll_timeout_max_ms);
+	if (o->require_suffix)
+		len = put(buf, size, len, " requiresuffix");
 }
 
 /* Is @tok (of length @n) a whole token of @desc, or (as a key) the key of one? */
@@ -438,6 +444,16 @@ static const struct parse_row parse_rows[] = {
 	{ { "--convert", "o", "-D", "i", "--out-format", "elf" },
 	  "mode=CONVERT out-format=elf",
 	  NULL },
+	{ { "--usb-timeout", "20000", "-D", "f" }, "mode=DOWNLOAD usbtimeout=20000", NULL },
+	{ { "--usb-timeout=1", "-U", "u" }, "mode=UPLOAD usbtimeout=1", NULL },
+	{ { "--usb-timeout", "0", "-D", "f" }, NULL, "--usb-timeout" },
+	{ { "--usb-timeout", "600001", "-D", "f" }, NULL, "--usb-timeout" },
+	{ { "--usb-timeout", "5s", "-D", "f" }, NULL, "--usb-timeout" },
+	{ { "--poll-timeout-max", "50", "-D", "f" }, "mode=DOWNLOAD pollmax=50", NULL },
+	{ { "--poll-timeout-max", "0", "-D", "f" }, NULL, "--poll-timeout-max" },
+	{ { "--require-suffix", "-D", "f" }, "mode=DOWNLOAD requiresuffix", NULL },
+	{ { "--require-suffix", "-U", "u" }, NULL, "--require-suffix only applies to -D" },
+	{ { "--require-suffix=yes", "-D", "f" }, NULL, "takes no argument" },
 	{ { "-Z", "100", "-U", "u.bin" }, "mode=UPLOAD zsize=100", NULL },
 	{ { "-Z", "100", "-D", "fw.bin" }, NULL, "-Z only applies to -U" },
 	{ { "-Z", "100", "-l" }, NULL, "-Z only applies to -U" },
@@ -1123,6 +1139,9 @@ static void check_usage(void)
 		"\n  --out-format FORMAT ",
 		"\n  --all ",
 		"\n  --json FILE ",
+		"\n  --usb-timeout ",
+		"\n  --poll-timeout-max ",
+		"\n  --require-suffix ",
 	};
 	static const char *const words[] = {
 		" leave ",
