@@ -35,8 +35,9 @@ bool dev_is_dfuse(const struct dev_info *d)
 	if (quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q) &&
 	    (q.flags & QUIRK_FORCE_DFU11))
 		return false;
+	/* A name that could not be read may have been a layout: its read is what failed. */
 	for (size_t i = 0; i < d->nalts; i++)
-		if (d->alts[i].name[0] == '@')
+		if (d->alts[i].name[0] == '@' || d->alts[i].name_unread)
 			layouts = true;
 	/*
 	 * DfuSe (UM0391) is bcdDFUVersion 0x011A together with layout names; a
