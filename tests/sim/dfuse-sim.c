@@ -505,6 +505,9 @@ static int do_reset(struct sim_node *n)
 		n->gone = true;
 		queue_unplug(n, false);
 		break;
+	case SIM_RESET_FAILED:
+		check_gone(n);
+		return EPROTO;
 	}
 	return 0;
 }

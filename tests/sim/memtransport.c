@@ -89,6 +89,8 @@ static int mt_reset(void *ctx)
 	case SIM_RESET_REENUMERATE:
 	case SIM_RESET_GONE:
 		return TR_NODEV;
+	case SIM_RESET_FAILED:
+		return TR_IO;
 	}
 	return TR_IO;
 }

@@ -21,7 +21,7 @@
  *   <time_us> EVENT early-poll remaining_us=<n>
  *   <time_us> EVENT leave
  *   <time_us> EVENT gone
- *   <time_us> EVENT reset <same|reenumerate|gone>
+ *   <time_us> EVENT reset <same|reenumerate|gone|failed|failed, gone>
  *
  * Choices where AN3156 and DFU 1.1 leave room (documented once, here):
  * - Status codes: Set Address Pointer or Erase outside the selected alt's
@@ -1823,6 +1823,11 @@ enum sim_reset_result sim_device_reset(struct sim_device *d, uint64_t now_us)
 	if (d->gone) {
 		log_event(d, "reset gone");
 		return SIM_RESET_GONE;
+	}
+	if (d->faults.reset_fails) {
+		d->gone = d->faults.reset_fails_gone;
+		log_event(d, "reset failed%s", d->gone ? ", gone" : "");
+		return SIM_RESET_FAILED;
 	}
 	if (rt->runtime) {
 		if (d->state == ST_APP_DETACH &&

@@ -119,6 +119,11 @@ struct sim_faults {
 	/* Read Unprotect: the device stays busy, its GETSTATUS answers are held for ever. */
 	bool unprotect_hang;
 	/*
+	 * A bus reset fails on the wire (SIM_RESET_FAILED); the device stays as
+	 * it was, or with reset_fails_gone it has left the bus all the same.
+	 */
+	bool reset_fails, reset_fails_gone;
+	/*
 	 * The @fail_at-th control request (counted as disconnect_after; 0 =
 	 * never) fails with @fail_kind. Without @fail_acted the device never saw
 	 * it; with it, the device acted and only the answer was lost.
@@ -146,6 +151,7 @@ enum sim_reset_result {
 	SIM_RESET_SAME = 0,    /* still the same device, state back to dfuIDLE / appIDLE */
 	SIM_RESET_REENUMERATE, /* run-time device detached: now the DFU-mode chip */
 	SIM_RESET_GONE,	       /* left DFU mode (runs the application): gone from the bus */
+	SIM_RESET_FAILED,      /* faults.reset_fails: the reset request itself failed */
 };
 
 struct sim_device;

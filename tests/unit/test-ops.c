@@ -1140,6 +1140,34 @@ static void test_reset(void)
 	ok(res.r == ERR_OK && c.resets == 0, "with :leave the device is gone: no reset needed");
 	run_free(&res);
 	simbackend_free(sb);
+
+	/* Issue 11: a reset that fails on the wire is settled by looking for the device. */
+	for (int gone = 0; gone < 2; gone++) {
+		struct sim_device *dev;
+
+		sb = bus("f4", NULL);
+		dev = sb != NULL ? simbackend_device(sb, 0) : NULL;
+		if (dev == NULL) {
+			skip(1, "setup failed");
+			simbackend_free(sb);
+			return;
+		}
+		sim_device_set_faults(dev, &(struct sim_faults){ .reset_fails = true,
+								 .reset_fails_gone = gone != 0 });
+		run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("r.bin"), "-R", NULL);
+		if (gone)
+			ok(res.r == ERR_OK && sim_device_gone(dev),
+			   "-R whose reset fails, device gone all the same: success (%s)",
+			   res.err.msg);
+		else
+			ok(res.r == ERR_IO && contains(res.err.msg, "reset: USB I/O error") &&
+				   contains(res.err.msg, "still on the bus (state dfuDNLOAD-IDLE)"),
+			   "-R whose reset fails, device still there: ERR_IO naming its state: "
+			   "\"%s\"",
+			   res.err.msg);
+		run_free(&res);
+		simbackend_free(sb);
+	}
 }
 
 /* An application with a DFU run-time interface that has nothing to do with the board. */
