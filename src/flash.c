@@ -553,7 +553,7 @@ int flash_leave(struct session *op, bool has_addr, uint32_t addr, struct error *
 static int layout_of(void *ctx, int alt_index, uint8_t *alt, struct dfuse_mem_layout *l,
 		     struct error *err)
 {
-	const struct session *op = ctx;
+	struct session *op = ctx;
 
 	*alt = op->info.alts[alt_index].alt;
 	return session_parse_layout(op, alt_index, l, err);

@@ -163,7 +163,7 @@ int session_alt_from_option(const struct session *op, int *index, struct error *
 	return ERR_OK;
 }
 
-int session_parse_layout(const struct session *op, int index, struct dfuse_mem_layout *l,
+int session_parse_layout(struct session *op, int index, struct dfuse_mem_layout *l,
 			 struct error *err)
 {
 	const char *name = op->info.alts[index].name;
@@ -179,11 +179,13 @@ int session_parse_layout(const struct session *op, int index, struct dfuse_mem_l
 	if (r != ERR_OK)
 		return error_wrap(err, "alt %u memory layout \"%s\"", op->info.alts[index].alt,
 				  name);
-	if (l->trailing_garbage)
+	if (l->trailing_garbage && index < 32 && !(op->junk_warned & (1u << index))) {
+		op->junk_warned |= 1u << index;
 		ui_warn(op->ui,
 			"alt %u memory layout \"%s\" has characters after its last group; "
 			"they are ignored",
 			op->info.alts[index].alt, name);
+	}
 	return ERR_OK;
 }
 

@@ -36,6 +36,7 @@ struct session {
 	struct dfu_if dfu;
 	bool gone;		  /* the device left the bus (leave, unprotect, option bytes) */
 	struct dfu_quirks quirks; /* of the selected device (session_apply_quirks) */
+	uint32_t junk_warned;	  /* alts (by index) whose layout junk was warned about */
 };
 
 /*
@@ -87,7 +88,7 @@ int session_choose_alt(struct session *s, bool has_addr, uint32_t addr, int *ind
 void session_hint_alt(const struct session *s, uint32_t addr, struct error *err);
 
 /* Parse the memory layout of alt @index into @l; ERR_DATA naming the alt. */
-int session_parse_layout(const struct session *s, int index, struct dfuse_mem_layout *l,
+int session_parse_layout(struct session *s, int index, struct dfuse_mem_layout *l,
 			 struct error *err);
 
 #endif

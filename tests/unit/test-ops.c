@@ -1726,6 +1726,53 @@ static void test_diff_read_failure(void)
 	}
 }
 
+/* A ROM whose layout string has junk after its last group (its memory is the clean one). */
+static const struct sim_chip junk_layout_chip = {
+	.name = "junk-layout",
+	.description = "DfuSe ROM with text after the last type letter of its layout",
+	.idVendor = 0x0483,
+	.idProduct = 0xdf11,
+	.bcdDevice = 0x0200,
+	.manufacturer = "Test",
+	.product = "Junk layout",
+	.serial = "JUNK0001",
+	.bMaxPacketSize0 = 64,
+	.bmAttributes = 0x0B,
+	.wDetachTimeOut = 255,
+	.wTransferSize = 1024,
+	.bcdDFUVersion = 0x011A,
+	.nalts = 1,
+	.alt_names = { "@Internal Flash  /0x08000000/04*016Kg,01*064Kg (rev B)" },
+	.real_layouts = { "@Internal Flash  /0x08000000/04*016Kg,01*064Kg" },
+	.timing = { .cmd_ms = 1, .write_ms = 1, .erase_ms_per_16k = 10, .erase_min_ms = 10 },
+};
+
+/* Issue 11: a layout with junk after its last group warns without -v, and still works. */
+static void test_junk_layout(void)
+{
+	static uint8_t data[2048];
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *dev = sb != NULL ? add_chip(sb, &junk_layout_chip, NULL) : NULL;
+	struct run res;
+
+	fill_pattern(data, sizeof(data), 72);
+	if (dev == NULL || !write_file("junk.bin", data, sizeof(data))) {
+		skip(1, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	/* Without -s the layout is read twice (the start address, then the plan). */
+	run(sb, &res, "-a", "0", "-D", path_of("junk.bin"), NULL);
+	ok(res.r == ERR_OK && mem_is(dev, FLASH, data, sizeof(data)) &&
+		   contains(res.errtxt, "warning: alt 0 memory layout") &&
+		   contains(res.errtxt, "characters after its last group") &&
+		   strstr(strstr(res.errtxt, "warning") + 1, "warning") == NULL,
+	   "junk after the last group: flashed, with one warning: \"%s\"",
+	   res.errtxt ? res.errtxt : "");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 /* What fail_after_dnload does: the request after the @nth DNLOAD fails with @kind. */
 struct fail_after {
 	int nth;
@@ -1826,6 +1873,7 @@ int main(void)
 	test_diff();
 	test_diff_read_failure();
 	test_knobs();
+	test_junk_layout();
 	test_runtime();
 	test_reset();
 	test_selection();
