@@ -614,8 +614,8 @@ int flash_download_input(struct session *op, const struct download_input *in, st
 	int r = select_dfu_device(op, err);
 
 	if (r == ERR_OK && plain_is_plain(op))
-		r = plain_download(op, in, err);
-	else if (r == ERR_OK)
+		return plain_download(op, in, err); /* names its own step */
+	if (r == ERR_OK)
 		r = flash_run(op, in, err);
 	return r == ERR_OK ? r : error_wrap(err, "download");
 }

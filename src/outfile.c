@@ -19,12 +19,23 @@
 
 int outfile_check(const char *path, struct error *err)
 {
-	struct stat sb;
+	struct stat sb, target;
 
-	if (lstat(path, &sb) == 0)
+	if (lstat(path, &sb) != 0)
+		return ERR_OK;
+	if (S_ISDIR(sb.st_mode))
+		return error_set(err, ERR_CANTCREAT, "%s is a directory; give a file name", path);
+#ifdef S_ISLNK /* not on Windows, whose lstat() is stat() (compat.h) */
+	if (S_ISLNK(sb.st_mode) && stat(path, &target) != 0)
 		return error_set(err, ERR_CANTCREAT,
-				 "%s already exists; remove it or choose another file name", path);
-	return ERR_OK;
+				 "%s is a symbolic link to nothing; it is not followed, remove it or "
+				 "choose another file name",
+				 path);
+#else
+	(void)target;
+#endif
+	return error_set(err, ERR_CANTCREAT,
+			 "%s already exists; remove it or choose another file name", path);
 }
 
 /*

@@ -7,7 +7,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 33
+plan 34
 
 FLASH=1048576
 gen "$WORK/pattern.bin" $FLASH 60
@@ -170,8 +170,13 @@ check "11. address in no alt: the line says so" \
 	one_error m11n 'no alt of this device holds 0x30000000'
 ln -s "$WORK/no/such/dir/out.bin" "$WORK/dangling"
 sim m11s -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/dangling"
-check "11. upload to a dangling symlink: exit 73 before any request" \
-	eval '[ "$rc" -eq 73 ] && is m11s requests 0'
+check "11. upload to a dangling symlink: exit 73 before any request, saying what it is" \
+	eval '[ "$rc" -eq 73 ] && is m11s requests 0 &&
+		one_error m11s "dangling is a symbolic link to nothing"'
+mkdir "$WORK/outdir"
+sim m11d -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/outdir"
+check "11. upload to a directory: exit 73 before any request, saying it is one" \
+	eval '[ "$rc" -eq 73 ] && is m11d requests 0 && one_error m11d "outdir is a directory"'
 
 # No false success: every request from the command on fails in turn, by
 # disconnect, STALL or I/O error, before or after the device acted; exit 0
