@@ -226,10 +226,23 @@ static void opt_format_bound(char *buf, size_t size, uint64_t v)
 		snprintf(buf, size, "%" PRIu64, v);
 }
 
+/*
+ * dfu-util read every number with strtoul(), which skips leading white space,
+ * and callers depend on it: Zephyr's rtsflash runner passes "-d 0483:df11" as
+ * one argument, so the value arrives as " 0483:df11". Only the C locale's
+ * isspace() set, and only in front: a sign or trailing text stays an error.
+ */
+static const char *opt_skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\v' || *s == '\f' || *s == '\r')
+		s++;
+	return s;
+}
+
 int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
 		 struct error *err)
 {
-	const char *digits = s;
+	const char *t, *digits;
 	unsigned base = 10;
 	bool overflow = false;
 	uint64_t v = 0;
@@ -238,9 +251,13 @@ int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, ui
 
 	if (s == NULL || *s == '\0')
 		return error_set(err, ERR_USAGE, "%s is empty", what);
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	t = opt_skip_blanks(s);
+	if (*t == '\0')
+		return error_set(err, ERR_USAGE, "%s '%.*s' has no digits", what, OPT_ECHO, s);
+	digits = t;
+	if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
 		base = 16;
-		digits = s + 2;
+		digits = t + 2;
 		if (*digits == '\0')
 			return error_set(err, ERR_USAGE, "%s '%s' has no digits after 0x", what, s);
 	}
@@ -250,19 +267,19 @@ int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, ui
 					 "%s '%.*s' is not a number (decimal, or hex with 0x)",
 					 what, OPT_ECHO, s);
 	}
-	if (base == 10 && s[0] == '0' && s[1] != '\0') {
+	if (base == 10 && t[0] == '0' && t[1] != '\0') {
 		/*
 		 * strtoul(..., 0) would read this as octal, and "08000000" is
 		 * nearly always hex missing its 0x: refuse it rather than guess.
 		 */
-		const char *dec = s;
+		const char *dec = t;
 
 		while (dec[0] == '0' && dec[1] != '\0')
 			dec++;
 		return error_set(err, ERR_USAGE,
 				 "%s '%.*s' has a leading zero (octal is not accepted): "
 				 "write 0x%.*s for hex or %.*s for decimal",
-				 what, OPT_ECHO, s, OPT_ECHO, s, OPT_ECHO, dec);
+				 what, OPT_ECHO, s, OPT_ECHO, t, OPT_ECHO, dec);
 	}
 	for (p = digits; *p != '\0' && !overflow; p++) {
 		uint64_t d = (uint64_t)opt_digit(*p, base);
@@ -303,6 +320,14 @@ static bool opt_dfuse_modifier(struct opt_dfuse *d, const char *f, size_t n)
 		}
 	}
 	return false;
+}
+
+/* Is the first non-blank character of @f (length @n) a digit? Then it is a number. */
+static bool opt_starts_with_digit(const char *f, size_t n)
+{
+	const char *t = opt_skip_blanks(f);
+
+	return (size_t)(t - f) < n && *t >= '0' && *t <= '9';
 }
 
 /* Copy field @f of length @n into @buf for opt_strtonum (which needs a string). */
@@ -352,7 +377,7 @@ int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err)
 		n = end != NULL ? (size_t)(end - f) : strlen(f);
 		if (n == 0)
 			return error_set(err, ERR_USAGE, "empty field (a stray ':')");
-		if (f[0] >= '0' && f[0] <= '9') {
+		if (opt_starts_with_digit(f, n)) {
 			if (d->has_length)
 				return error_set(err, ERR_USAGE,
 						 "a second length '%.*s' (only one is allowed)",
@@ -400,16 +425,22 @@ int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err)
 static int opt_id_field(const char *f, size_t n, const char *what, bool *empty, bool *any,
 			bool *none, uint16_t *val, struct error *err)
 {
-	const char *digits = f;
-	size_t nd = n;
+	const char *digits;
+	size_t nd, skip;
 	unsigned v = 0;
 
-	*empty = n == 0;
-	*any = n == 1 && f[0] == '*';
-	*none = n == 1 && f[0] == '-';
+	/* Blanks in front, as strtoul() skipped them; "0483 " stays an error. */
+	skip = (size_t)(opt_skip_blanks(f) - f);
+	if (skip > n)
+		skip = n;
+	digits = f + skip;
+	nd = n - skip;
+	*empty = nd == 0;
+	*any = nd == 1 && digits[0] == '*';
+	*none = nd == 1 && digits[0] == '-';
 	if (*empty || *any || *none)
 		return ERR_OK;
-	if (n > 2 && f[0] == '0' && (f[1] == 'x' || f[1] == 'X')) {
+	if (nd > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
 		digits += 2;
 		nd -= 2;
 	}
@@ -559,7 +590,7 @@ static int opt_parse_alt(const char *s, struct opts *o, struct error *err)
 	o->alt_name[0] = '\0';
 	if (n == 0)
 		return error_set(err, ERR_USAGE, "alternate setting is empty");
-	if (s[0] >= '0' && s[0] <= '9') {
+	if (opt_starts_with_digit(s, n)) {
 		rc = opt_strtonum(s, 0, 255, "alternate setting", &v, err);
 		if (rc != ERR_OK)
 			return rc;

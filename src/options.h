@@ -15,7 +15,8 @@
 #include "image.h"
 
 /*
- * One half of -d: "VID:PID" in hex, where either side may be "*" or empty
+ * One half of -d: "VID:PID" in hex (blanks in front of either side are
+ * skipped, as dfu-util's strtoul() did), where either side may be "*" or empty
  * (any), and the whole half may be "-" (match no device in this mode). The
  * run-time half is before the comma, the DFU-mode half after it (dfu-util
  * 0.11 semantics: run-time IDs alone also accept any DFU-mode device; a DFU
@@ -121,9 +122,11 @@ int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err);
 int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu, struct error *err);
 
 /*
- * Checked number: decimal, or hex with 0x/0X. A leading 0 followed by more
- * digits is refused (not octal: suggest 0x). No sign, no trailing garbage,
- * @min <= value <= @max. @what names the value in the message.
+ * Checked number: decimal, or hex with 0x/0X, after optional leading white
+ * space (strtoul() skips it, and callers of dfu-util rely on that). A leading
+ * 0 followed by more digits is refused (not octal: suggest 0x). No sign, no
+ * trailing garbage, @min <= value <= @max. @what names the value in the
+ * message.
  */
 int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
 		 struct error *err);

@@ -563,7 +563,20 @@ static const struct num_row num_rows[] = {
 	{ "0x1g", 0, 10, 0, "n '0x1g' is not a number" },
 	{ "-1", 0, 10, 0, "n '-1' is not a number" },
 	{ "+1", 0, 10, 0, "n '+1' is not a number" },
-	{ " 1", 0, 10, 0, "n ' 1' is not a number" },
+	/* Leading white space, as strtoul() skips it (dfu-util's parsing). */
+	{ " 1", 0, 10, 1, NULL },
+	{ "\t\n\v\f\r 0x10", 0, 100, 16, NULL },
+	{ "  9", 0, 10, 9, NULL },
+	{ " ", 0, 10, 0, "n ' ' has no digits" },
+	{ " 1 ", 0, 10, 0, "n ' 1 ' is not a number" },
+	{ " -1", 0, 10, 0, "n ' -1' is not a number" },
+	{ " +1", 0, 10, 0, "n ' +1' is not a number" },
+	{ " 0x", 0, 10, 0, "n ' 0x' has no digits after 0x" },
+	{ " 11", 0, 10, 0, "n  11 out of range (0..10)" },
+	{ " 010", 0, 100, 0,
+	  "n ' 010' has a leading zero (octal is not accepted): "
+	  "write 0x010 for hex or 10 for decimal" },
+	{ "\xa0\x31", 0, 10, 0, "is not a number" },
 	{ "1 ", 0, 10, 0, "n '1 ' is not a number" },
 	{ "1.5", 0, 10, 0, "not a number" },
 	{ "1e3", 0, 10000, 0, "not a number" },
@@ -659,7 +672,13 @@ static const struct dfuse_row dfuse_rows[] = {
 	{ "::", NULL, "empty field" },
 	{ "08000000", NULL, "write 0x08000000 for hex" },
 	{ "08000000:leave", NULL, "write 0x08000000 for hex" },
-	{ " 0x08000000", NULL, "address ' 0x08000000' is not a number" },
+	{ " 0x08000000", "s.addr=0x08000000", NULL },
+	{ " 0x08000000: 1024:leave", "s.addr=0x08000000 s.len=1024 s.leave", NULL },
+	{ "\t134217728:\t0x400", "s.addr=0x08000000 s.len=1024", NULL },
+	{ "0x08000000: leave", NULL, "unknown modifier ' leave'" },
+	{ "0x08000000: ", NULL, "unknown modifier ' '" },
+	{ "0x08000000:1024 ", NULL, "length '1024 ' is not a number" },
+	{ " 08000000", NULL, "write 0x08000000 for hex" },
 	{ "0x08000000 ", NULL, "is not a number" },
 	{ "0x", NULL, "address '0x' has no digits" },
 	{ "leave", NULL, "address missing before 'leave' (write ':leave' to give no address)" },
@@ -744,7 +763,15 @@ static const struct dev_row dev_rows[] = {
 	{ "0483:df11:", NULL, NULL, "product ID 'df11:'" },
 	{ "0x:1", NULL, NULL, "vendor ID '0x'" },
 	{ "g:1", NULL, NULL, "vendor ID 'g'" },
-	{ " 0483:df11", NULL, NULL, "vendor ID ' 0483'" },
+	/* Blanks in front of a field, as dfu-util's strtoul() skipped them. */
+	{ " 0483:df11", "0483:df11", "unset", NULL },
+	{ "\t0483: df11", "0483:df11", "unset", NULL },
+	{ " 0483:5740, 0483:df11", "0483:5740", "0483:df11", NULL },
+	{ " ,0483:df11", "unset", "0483:df11", NULL },
+	{ "1457:51ab, ", "1457:51ab", "1457:51ab", NULL },
+	{ " 0x0483: 0xDF11", "0483:df11", "unset", NULL },
+	{ " *: -", "-", "unset", NULL },
+	{ "04 83:df11", NULL, NULL, "vendor ID '04 83'" },
 	{ "0483:df11 ", NULL, NULL, "product ID 'df11 '" },
 	{ "**:1", NULL, NULL, "vendor ID '**'" },
 	{ "+1:1", NULL, NULL, "vendor ID '+1'" },
@@ -885,7 +912,7 @@ static const struct edge_opt edge_opts[] = {
 	  false },
 };
 
-static const char *const bad_texts[] = { "0x", "0x1g", "-1", "+1", " 1", "1 ", "010" };
+static const char *const bad_texts[] = { "0x", "0x1g", "-1", "+1", " +1", "1 ", "010", " 010" };
 
 static int edge_parse(const struct edge_opt *e, const char *text, struct opts *o, struct error *err,
 		      char *line, size_t size)
@@ -955,6 +982,9 @@ static void check_edges(void)
 		snprintf(text, sizeof(text), "%llu", (unsigned long long)e->max + 1);
 		snprintf(want, sizeof(want), "%s %s out of range", e->what, text);
 		edge_expect_err(e, text, want);
+		/* Leading white space is skipped, as dfu-util's strtoul() did. */
+		edge_expect_ok(e, " 1", 1);
+		edge_expect_ok(e, "\t 0x1", 1);
 		if (e->min == 0) {
 			edge_expect_ok(e, "0", 0);
 			edge_expect_ok(e, "0x0", 0);
@@ -968,14 +998,15 @@ static void check_edges(void)
 		}
 		for (size_t b = 0; b < sizeof(bad_texts) / sizeof(bad_texts[0]); b++) {
 			const char *t = bad_texts[b];
-			bool digit_first = t[0] >= '0' && t[0] <= '9';
+			const char *nb = t + strspn(t, " ");
+			bool digit_first = nb[0] >= '0' && nb[0] <= '9';
 
 			if (e->alt && !digit_first) {
 				struct error err = { 0 };
 				struct opts o;
 				char line[200];
 
-				/* -a: "-1", "+1", " 1" are names, as dfu-util takes them. */
+				/* -a: "-1", "+1", " +1" are names (dfu-util's strtoul took a sign). */
 				if (is_int(edge_parse(e, t, &o, &err, line, sizeof(line)), ERR_OK,
 					   "edge %s is a name", line))
 					ok(o.alt_is_name && strcmp(o.alt_name, t) == 0,
@@ -988,9 +1019,9 @@ static void check_edges(void)
 			}
 			if (strcmp(t, "0x") == 0)
 				snprintf(want, sizeof(want), "%s '0x' has no digits", e->what);
-			else if (strcmp(t, "010") == 0)
-				snprintf(want, sizeof(want), "%s '010' has a leading zero",
-					 e->what);
+			else if (strcmp(nb, "010") == 0)
+				snprintf(want, sizeof(want), "%s '%s' has a leading zero", e->what,
+					 t);
 			else
 				snprintf(want, sizeof(want), "%s '%s' is not a number", e->what, t);
 			edge_expect_err(e, t, want);
