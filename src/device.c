@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Matching enumerated DFU interfaces against the user's selection options. */
+/*
+ * Matching enumerated DFU interfaces against the user's selection options, and
+ * the text of the string descriptors they were enumerated with.
+ */
 #include "device.h"
 #include "quirks.h"
 
@@ -52,4 +55,93 @@ const char *dev_describe(const struct dev_info *d, char *buf, size_t len)
 	snprintf(buf, len, "[%04x:%04x] path=\"%s\" devnum=%u serial=\"%s\"%s", d->vid, d->pid,
 		 d->path, d->devnum, d->serial, d->runtime ? " (run-time mode)" : "");
 	return buf;
+}
+
+/* Append code point @c as UTF-8 if it fits with the NUL; false when it does not. */
+static bool dev_put_utf8(char *out, size_t size, size_t *n, uint32_t c)
+{
+	uint8_t b[4];
+	size_t k;
+
+	if (c < 0x80) {
+		b[0] = (uint8_t)c;
+		k = 1;
+	} else if (c < 0x800) {
+		b[0] = (uint8_t)(0xC0 | c >> 6);
+		b[1] = (uint8_t)(0x80 | (c & 0x3F));
+		k = 2;
+	} else if (c < 0x10000) {
+		b[0] = (uint8_t)(0xE0 | c >> 12);
+		b[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
+		b[2] = (uint8_t)(0x80 | (c & 0x3F));
+		k = 3;
+	} else {
+		b[0] = (uint8_t)(0xF0 | c >> 18);
+		b[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F));
+		b[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
+		b[3] = (uint8_t)(0x80 | (c & 0x3F));
+		k = 4;
+	}
+	if (*n + k >= size)
+		return false;
+	memcpy(out + *n, b, k);
+	*n += k;
+	return true;
+}
+
+/*
+ * Is the text part @t (@n bytes) 8-bit characters rather than UTF-16LE? Only
+ * without a zero byte (the high byte of every Latin character in UTF-16), and
+ * then when its length is odd or every byte is printable ASCII. An odd length
+ * with zero bytes is UTF-16 cut short, as some ROMs send it.
+ */
+static bool dev_string_is_8bit(const uint8_t *t, size_t n)
+{
+	bool printable = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == 0)
+			return false;
+		if (t[i] < 0x20 || t[i] > 0x7E)
+			printable = false;
+	}
+	return n > 0 && (n % 2 != 0 || printable);
+}
+
+bool dev_string_decode(const uint8_t *desc, size_t len, char *out, size_t size)
+{
+	const uint8_t *t = desc + 2;
+	size_t n, used = 0;
+
+	out[0] = '\0';
+	if (len < 2 || desc[0] < 2 || desc[1] != 0x03)
+		return false;
+	n = (desc[0] < len ? desc[0] : len) - 2;
+	if (dev_string_is_8bit(t, n)) {
+		for (size_t i = 0; i < n; i++)
+			if (!dev_put_utf8(out, size, &used, t[i]))
+				break;
+		out[used] = '\0';
+		return true;
+	}
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint32_t c = (uint32_t)t[i] | (uint32_t)t[i + 1] << 8;
+
+		if (c == 0)
+			break;
+		if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
+			uint32_t lo = (uint32_t)t[i + 2] | (uint32_t)t[i + 3] << 8;
+
+			if (lo >= 0xDC00 && lo < 0xE000) {
+				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+				i += 2;
+			}
+		}
+		if (c >= 0xD800 && c < 0xE000)
+			c = 0xFFFD;
+		if (!dev_put_utf8(out, size, &used, c))
+			break;
+	}
+	out[used] = '\0';
+	return true;
 }

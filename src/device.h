@@ -31,6 +31,8 @@ struct dev_info {
 	char path[64];	  /* "BUS-PORT.PORT..." */
 	char serial[256]; /* "UNKNOWN" when unreadable, "" when the device has none */
 	char product[256];
+	/* The device has the string but it could not be read (the text is "UNKNOWN"). */
+	bool serial_unreadable, product_unreadable;
 	uint8_t cfg;   /* bConfigurationValue */
 	uint8_t intf;  /* bInterfaceNumber */
 	bool runtime;  /* bInterfaceProtocol 1: application with a DFU run-time interface */
@@ -85,6 +87,21 @@ bool dev_matches(const struct opts *o, const struct dev_info *d);
  * DFU 1.1. Everything else is driven as plain DFU 1.1.
  */
 bool dev_is_dfuse(const struct dev_info *d);
+
+/*
+ * The text of a string descriptor (USB 2.0 9.6.7: bLength, bDescriptorType 3,
+ * then UTF-16LE code units) of @len bytes, as UTF-8 into @out (NUL-terminated,
+ * cut at a character boundary to fit @size > 0). A bLength beyond the @len
+ * bytes that arrived is cut to them (ROMs such as the STM32F427's send such
+ * descriptors). Some ROMs send 8-bit text instead: the GD32VF103 bootloader
+ * (28e9:0189) sends its serial "3CBJ" as the bytes 33 43 42 4A with bLength
+ * 6. A text part without a zero byte, of odd length or of printable ASCII
+ * bytes only, is read as 8-bit (Latin-1) text; UTF-16 text of Latin
+ * characters always has zero high bytes, so it is never mistaken for it.
+ * Unpaired surrogates become U+FFFD, a U+0000 ends the text. Returns false,
+ * with "" in @out, when @desc is not a string descriptor.
+ */
+bool dev_string_decode(const uint8_t *desc, size_t len, char *out, size_t size);
 
 /* "[0483:df11] path=1-1 serial=..." for messages, into @buf; returns @buf. */
 const char *dev_describe(const struct dev_info *d, char *buf, size_t len);

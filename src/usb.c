@@ -171,22 +171,47 @@ static bool find_func_desc(const struct libusb_config_descriptor *cfg,
 	return dfu_parse_func_desc(cfg->extra, (size_t)cfg->extra_length, out);
 }
 
-/* Returns false when the device was asked and did not deliver the string. */
-static bool read_string(libusb_device_handle *h, uint8_t index, char *buf, size_t len,
-			const char *fallback)
+/*
+ * The first language ID the device lists (string descriptor 0, USB 2.0
+ * 9.6.7), which every other string is read in; US English when the list
+ * cannot be read, as libusb's ASCII helper would fail there anyway.
+ */
+static uint16_t first_langid(libusb_device_handle *h)
 {
+	unsigned char buf[255];
+	int r;
+
+	if (h == NULL)
+		return 0x0409;
+	r = libusb_get_string_descriptor(h, 0, 0, buf, (int)sizeof(buf));
+	if (r < 4 || buf[0] < 4 || buf[1] != LIBUSB_DT_STRING)
+		return 0x0409;
+	return (uint16_t)(buf[2] | buf[3] << 8);
+}
+
+/*
+ * String @index into @buf: the raw descriptor, decoded by dev_string_decode()
+ * (UTF-16 or the 8-bit text some ROMs send; libusb's ASCII helper turns the
+ * latter into "??"). "" for index 0, @fallback when the device is not open.
+ * Returns false, with @fallback in @buf, when the device was asked and did
+ * not deliver the string.
+ */
+static bool read_string(libusb_device_handle *h, uint16_t langid, uint8_t index, char *buf,
+			size_t len, const char *fallback)
+{
+	unsigned char raw[255];
 	int r;
 
 	if (h == NULL || index == 0) {
+		/* Not opened: nothing was asked (open_error says why), so nothing is unread. */
 		snprintf(buf, len, "%s", index == 0 ? "" : fallback);
 		return true;
 	}
-	r = libusb_get_string_descriptor_ascii(h, index, (unsigned char *)buf, (int)len);
-	if (r < 0) {
+	r = libusb_get_string_descriptor(h, index, langid, raw, (int)sizeof(raw));
+	if (r < 0 || !dev_string_decode(raw, (size_t)r, buf, len)) {
 		snprintf(buf, len, "%s", fallback);
 		return false;
 	}
-	buf[(size_t)r < len ? (size_t)r : len - 1] = '\0';
 	return true;
 }
 
@@ -258,6 +283,7 @@ static int scan_config(libusb_device *dev, const struct libusb_device_descriptor
 		const struct libusb_interface *intf = &cfg->interface[i];
 		struct dev_info *info;
 		libusb_device_handle *h = NULL;
+		uint16_t langid;
 		int r;
 
 		if (intf->num_altsetting < 1 || intf->altsetting[0].bInterfaceClass != 0xFE ||
@@ -283,14 +309,17 @@ static int scan_config(libusb_device *dev, const struct libusb_device_descriptor
 			describe_open_error(dev, r, info);
 			h = NULL;
 		}
-		read_string(h, dd->iSerialNumber, info->serial, sizeof(info->serial), "UNKNOWN");
-		read_string(h, dd->iProduct, info->product, sizeof(info->product), "UNKNOWN");
+		langid = first_langid(h);
+		info->serial_unreadable = !read_string(h, langid, dd->iSerialNumber, info->serial,
+						       sizeof(info->serial), "UNKNOWN");
+		info->product_unreadable = !read_string(h, langid, dd->iProduct, info->product,
+							sizeof(info->product), "UNKNOWN");
 		for (int a = 0; a < intf->num_altsetting && info->nalts < DEV_MAX_ALTS; a++) {
 			const struct libusb_interface_descriptor *alt = &intf->altsetting[a];
 			struct dev_alt *da = &info->alts[info->nalts++];
 
 			da->alt = alt->bAlternateSetting;
-			da->name_unread = !read_string(h, alt->iInterface, da->name,
+			da->name_unread = !read_string(h, langid, alt->iInterface, da->name,
 						       sizeof(da->name), "UNKNOWN");
 		}
 		if (h != NULL)

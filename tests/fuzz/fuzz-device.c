@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Fuzz target for everything a device says: the DFU functional descriptor,
- * and the replies to every request of dfu.c, dfuse.c and dfu_plain.c
- * (status, state, poll timeouts, upload data, short and long answers,
- * stalls, disconnects, what a bus reset reports), fed from the input through
- * a scripted transport with a virtual clock.
+ * Fuzz target for everything a device says: the DFU functional descriptor, a
+ * string descriptor, and the replies to every request of dfu.c, dfuse.c and
+ * dfu_plain.c (status, state, poll timeouts, upload data, short and long
+ * answers, stalls, disconnects, what a bus reset reports), fed from the input
+ * through a scripted transport with a virtual clock.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "device.h"
 #include "dfu.h"
 #include "dfu_plain.h"
 #include "dfuse.h"
@@ -154,6 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t image[5000];
 	static uint8_t back[3000];
+	static char text[256];
 	struct dfu_func_desc fd;
 	struct script s = { .p = data, .left = size, .now_us = 0 };
 	struct transport tr = { .ops = &fz_ops, .ctx = &s };
@@ -166,8 +168,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool gone;
 	uint8_t state;
 
-	/* The functional descriptor parser sees the raw bytes first. */
+	/* The functional descriptor and string descriptor parsers see the raw bytes first. */
 	if (dfu_parse_func_desc(data, size, &fd) && fd.bLength != 7 && fd.bLength < 9)
+		__builtin_trap();
+	dev_string_decode(data, size, text, sizeof(text));
+	if (memchr(text, '\0', sizeof(text)) == NULL)
 		__builtin_trap();
 	if (size == 0)
 		return 0;

@@ -932,7 +932,7 @@ static void usage(FILE *f)
 	      "  --device CHIP  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
 	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
 	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
-	      "  --read-protected  --strict-timing  --time-scale X\n"
+	      "  --read-protected  --strict-timing  --serial-8bit  --time-scale X\n"
 	      "Faults of real ROMs (model.h says what each does):\n"
 	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written\n"
 	      "  --stall-data-partial  --stall-data-repeat  --flash-word N\n"
@@ -1015,6 +1015,9 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			takes = false;
 		} else if (strcmp(o, "--read-protected") == 0) {
 			cur_cfg(r)->faults.read_protected = true;
+			takes = false;
+		} else if (strcmp(o, "--serial-8bit") == 0) {
+			cur_cfg(r)->faults.serial_8bit = true;
 			takes = false;
 		} else if (strcmp(o, "--strict-timing") == 0) {
 			cur_cfg(r)->faults.strict_timing = true;

@@ -845,9 +845,14 @@ static enum sim_result get_descriptor(struct sim_device *d, uint16_t wValue, uin
 			len = strlen(str);
 			if (len > SIM_STRING_MAX)
 				len = SIM_STRING_MAX;
-			for (size_t i = 0; i < len; i++)
-				put_le16(buf + 2 + 2 * i, (unsigned char)str[i]); /* Latin-1 */
-			n = 2 + 2 * len;
+			if (idx == 3 && d->faults.serial_8bit) {
+				memcpy(buf + 2, str, len); /* one byte per character */
+				n = 2 + len;
+			} else {
+				for (size_t i = 0; i < len; i++) /* Latin-1 */
+					put_le16(buf + 2 + 2 * i, (unsigned char)str[i]);
+				n = 2 + 2 * len;
+			}
 			buf[0] = (uint8_t)n;
 			buf[1] = 3;
 		}

@@ -136,6 +136,8 @@ struct sim_faults {
 		SIM_FAIL_IO,	    /* a transfer error (EPROTO) */
 	} fail_kind;
 	bool fail_acted;
+	bool serial_8bit; /* the serial string as 8-bit characters, bLength counting bytes
+			     (the GD32VF103 ROM, 28e9:0189, sends "3CBJ" so) */
 };
 
 enum sim_result {

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Unit and interop tests of the two parsers of outside input: the DfuSe
-# layout string (dfuse_mem.c) and .dfu/.bin files (dfu_file.c).
+# Unit and interop tests of the parsers of outside input: the DfuSe layout
+# string (dfuse_mem.c), .dfu/.bin files (dfu_file.c) and string descriptors
+# (device.c).
 
 check_PROGRAMS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file tests/unit/dfu-file-dump \
-	tests/unit/test-quirks
+	tests/unit/test-quirks tests/unit/test-strings
 TESTS += tests/unit/test-dfuse-mem tests/unit/test-dfu-file tests/unit/dfu-file-interop.sh \
-	tests/unit/test-quirks
+	tests/unit/test-quirks tests/unit/test-strings
 
 tests_unit_test_dfuse_mem_SOURCES = tests/unit/test-dfuse-mem.c tests/unit/tap.h
 tests_unit_test_dfuse_mem_LDADD = src/libdfuse.a
@@ -16,6 +17,10 @@ tests_unit_test_dfu_file_LDADD = src/libdfuse.a
 # The quirk table (quirks.c): pure data and its lookup.
 tests_unit_test_quirks_SOURCES = tests/unit/test-quirks.c tests/unit/tap.h
 tests_unit_test_quirks_LDADD = src/libdfuse.a
+
+# String descriptors as devices send them (dev_string_decode in device.c).
+tests_unit_test_strings_SOURCES = tests/unit/test-strings.c tests/unit/tap.h
+tests_unit_test_strings_LDADD = src/libdfuse.a
 
 # Prints what dfu_file_parse() found, for dfu-file-interop.sh to compare with
 # what Debian's dfuse-pack and dfu-suffix were asked to write.

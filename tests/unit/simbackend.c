@@ -235,31 +235,23 @@ static int get_descriptor(struct simbackend *sb, struct slot *s, uint8_t type, u
 }
 
 /*
- * String @index as ASCII ('?' for what ASCII cannot hold); "UNKNOWN" and
- * false when the device did not deliver it.
+ * String @index decoded as usb.c decodes it (dev_string_decode: UTF-16 or
+ * 8-bit text); "UNKNOWN" and false when it cannot be read.
  */
 static bool read_string(struct simbackend *sb, struct slot *s, uint8_t index, char *out, size_t cap)
 {
 	uint8_t buf[255];
-	size_t got = 0, n = 0;
+	size_t got = 0;
 
 	if (index == 0) {
 		out[0] = '\0';
 		return true;
 	}
-	if (get_descriptor(sb, s, 3, index, 0x0409, buf, sizeof(buf), &got) != 0 || got < 2 ||
-	    buf[1] != 3) {
+	if (get_descriptor(sb, s, 3, index, 0x0409, buf, sizeof(buf), &got) != 0 ||
+	    !dev_string_decode(buf, got, out, cap)) {
 		snprintf(out, cap, "UNKNOWN");
 		return false;
 	}
-	if (buf[0] < got)
-		got = buf[0];
-	for (size_t i = 2; i + 1 < got && n + 1 < cap; i += 2) {
-		uint16_t c = le16(buf + i);
-
-		out[n++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
-	}
-	out[n] = '\0';
 	return true;
 }
 
@@ -329,8 +321,9 @@ static int scan_slot(struct simbackend *sb, size_t index, struct dev_info *info)
 	}
 	if (!have_intf)
 		return -1;
-	read_string(sb, s, iserial, info->serial, sizeof(info->serial));
-	read_string(sb, s, iproduct, info->product, sizeof(info->product));
+	info->serial_unreadable = !read_string(sb, s, iserial, info->serial, sizeof(info->serial));
+	info->product_unreadable =
+		!read_string(sb, s, iproduct, info->product, sizeof(info->product));
 	for (size_t a = 0; a < info->nalts; a++)
 		info->alts[a].name_unread = !read_string(sb, s, alt_string[a], info->alts[a].name,
 							 sizeof(info->alts[a].name));
