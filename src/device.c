@@ -29,6 +29,65 @@ bool dev_matches(const struct opts *o, const struct dev_info *d)
 	return true;
 }
 
+/* One half of -d as the user would write it: "0483:df11", "0483:*", "-". */
+static void dev_format_id(const struct opt_id *id, char *buf, size_t len)
+{
+	char vid[8], pid[8];
+
+	if (id->none) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(vid, sizeof(vid), id->any_vid ? "*" : "%04x", id->vid);
+	snprintf(pid, sizeof(pid), id->any_pid ? "*" : "%04x", id->pid);
+	snprintf(buf, len, "%s:%s", vid, pid);
+}
+
+const char *dev_format_ids(const struct opts *o, char *buf, size_t len)
+{
+	char rt[16] = "", dfu[16] = "";
+
+	if (o->id_runtime.given && !(o->id_runtime.none && o->id_dfu.given))
+		dev_format_id(&o->id_runtime, rt, sizeof(rt));
+	if (o->id_dfu.given)
+		dev_format_id(&o->id_dfu, dfu, sizeof(dfu));
+	snprintf(buf, len, "%s%s%s", rt, o->id_dfu.given ? "," : "", dfu);
+	return buf;
+}
+
+const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *ids, char *buf,
+			 size_t len)
+{
+	const struct opt_id *id = d->runtime ? &o->id_runtime : &o->id_dfu;
+	const struct opt_serial *serial = d->runtime ? &o->serial_runtime : &o->serial_dfu;
+	char sel[40];
+
+	buf[0] = '\0';
+	if (ids != NULL)
+		*ids = false;
+	if (!opt_id_match(id, d->vid, d->pid)) {
+		dev_format_ids(o, sel, sizeof(sel));
+		if (ids != NULL)
+			*ids = true;
+		snprintf(buf, len, "[%04x:%04x] (%s mode) is not -d %s%s", d->vid, d->pid,
+			 d->runtime ? "run-time" : "DFU", sel,
+			 id->none ? (d->runtime ? ", which takes no run-time device"
+						: ", which takes no DFU-mode device")
+				  : "");
+	} else if (serial->given && strcmp(serial->value, d->serial) != 0) {
+		snprintf(buf, len, "serial \"%s\" is not -S %s", d->serial, serial->value);
+	} else if (o->has_path && strcmp(o->path, d->path) != 0) {
+		snprintf(buf, len, "path %s is not -p %s", d->path, o->path);
+	} else if (o->has_devnum && o->devnum != d->devnum) {
+		snprintf(buf, len, "devnum %u is not -n %u", d->devnum, o->devnum);
+	} else if (o->has_cfg && o->cfg != d->cfg) {
+		snprintf(buf, len, "configuration %u is not -c %u", d->cfg, o->cfg);
+	} else if (o->has_intf && o->intf != d->intf) {
+		snprintf(buf, len, "interface %u is not -i %u", d->intf, o->intf);
+	}
+	return buf;
+}
+
 bool dev_is_dfuse(const struct dev_info *d)
 {
 	struct dfu_quirks q;

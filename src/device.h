@@ -43,6 +43,7 @@ struct dev_info {
 	struct dev_alt alts[DEV_MAX_ALTS];
 	int open_error;	      /* ERR_OK, or why the device could not be opened to read strings */
 	char open_msg[160];   /* with open_error: the cause and the device node */
+	char open_cause[32];  /* with open_error: the backend's name for it (LIBUSB_ERROR_ACCESS) */
 	size_t backend_index; /* the backend's own handle for reopening it */
 };
 
@@ -80,6 +81,19 @@ struct dev_backend {
  * Does @d pass the user's filters (-d by mode, -S by mode, -p, -n, -c, -i)?
  */
 bool dev_matches(const struct opts *o, const struct dev_info *d);
+
+/* The -d IDs as the user would write them ("0483:5740,0483:df11", ",0483:df11"); returns @buf. */
+const char *dev_format_ids(const struct opts *o, char *buf, size_t len);
+
+/*
+ * Why @d does not pass the filters of dev_matches(): the first that fails,
+ * as a phrase into @buf ("" when it passes), e.g. "[0483:5740] (run-time
+ * mode) is not -d ,0483:df11, which takes no run-time device" or "serial
+ * \"A\" is not -S B". Returns @buf. *@ids (may be NULL) tells whether the
+ * IDs were what failed.
+ */
+const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *ids, char *buf,
+			 size_t len);
 
 /*
  * Does @d speak DfuSe? bcdDFUVersion 0x011A (or no functional descriptor)

@@ -7,6 +7,7 @@
  */
 #include "download.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,10 +108,19 @@ void download_input_free(struct download_input *in)
 	in->len = 0;
 }
 
-static bool suffix_matches(const struct dfu_file_suffix *s, const struct dev_info *d)
+/* Does the suffix's VID:PID (0xFFFF = any) match @vid:@pid? */
+static bool suffix_matches(const struct dfu_file_suffix *s, uint16_t vid, uint16_t pid)
 {
-	return (s->idVendor == 0xFFFF || s->idVendor == d->vid) &&
-	       (s->idProduct == 0xFFFF || s->idProduct == d->pid);
+	return (s->idVendor == 0xFFFF || s->idVendor == vid) &&
+	       (s->idProduct == 0xFFFF || s->idProduct == pid);
+}
+
+/* Does the suffix match one half of -d that the user gave ("*" matches any)? */
+static bool suffix_matches_half(const struct dfu_file_suffix *s, const struct opt_id *id)
+{
+	return id->given && !id->none &&
+	       (id->any_vid || s->idVendor == 0xFFFF || s->idVendor == id->vid) &&
+	       (id->any_pid || s->idProduct == 0xFFFF || s->idProduct == id->pid);
 }
 
 int download_check_suffix(struct session *op, const struct download_input *in, struct error *err)
@@ -118,44 +128,90 @@ int download_check_suffix(struct session *op, const struct download_input *in, s
 	const struct opts *o = op->o;
 	const struct image *img = &in->img;
 
-	if (img->suffix.present && !suffix_matches(&img->suffix, &op->info)) {
-		bool explicit_id = o->id_runtime.given || o->id_dfu.given;
-
-		if (explicit_id && !o->dfuse.force)
-			return error_set(err, ERR_DATA,
-					 "%s is for [%04x:%04x], the device is [%04x:%04x]; :force "
-					 "overrides",
-					 in->path, img->suffix.idVendor, img->suffix.idProduct,
-					 op->info.vid, op->info.pid);
+	(void)err;
+	/* With -d, download_check_ids() held the file to it before any request. */
+	if (img->suffix.present && !o->id_runtime.given && !o->id_dfu.given &&
+	    !suffix_matches(&img->suffix, op->info.vid, op->info.pid) &&
+	    !(op->from_runtime && suffix_matches(&img->suffix, op->rt_vid, op->rt_pid)))
 		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", in->path,
 			img->suffix.idVendor, img->suffix.idProduct, op->info.vid, op->info.pid);
-	}
 	return ERR_OK;
 }
 
-/* A raw image: at -s ADDRESS in the alt holding it, or at the start of its alt. */
-static int jobs_raw(struct session *op, const struct image *img, struct plan *p, struct error *err)
+int download_check_ids(const struct session *op, const struct download_input *in, struct error *err)
 {
 	const struct opts *o = op->o;
-	const struct image_piece *pc = &img->pieces[0];
-	uint32_t addr;
+	const struct dfu_file_suffix *s = &in->img.suffix;
+	char sel[40];
+
+	if (!s->present || (!o->id_runtime.given && !o->id_dfu.given))
+		return ERR_OK;
+	if (suffix_matches_half(s, &o->id_runtime) || suffix_matches_half(s, &o->id_dfu))
+		return ERR_OK;
+	dev_format_ids(o, sel, sizeof(sel));
+	if (o->dfuse.force) {
+		ui_warn(op->ui,
+			"%s is for [%04x:%04x], not -d %s; flashing anyway because of :force",
+			in->path, s->idVendor, s->idProduct, sel);
+		return ERR_OK;
+	}
+	return error_set(err, ERR_DATA,
+			 "%s is for [%04x:%04x], which neither half of -d %s names; :force "
+			 "overrides",
+			 in->path, s->idVendor, s->idProduct, sel);
+}
+
+int download_check_address(struct session *op, const struct download_input *in, struct error *err)
+{
+	const struct opts *o = op->o;
+	struct dfuse_mem_layout l;
+	char mods[48];
+	size_t n;
 	int index, r;
 
-	r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
+	/* Plain DFU 1.1 devices take a raw image from the start: no address there. */
+	if (in->img.addressed || o->dfuse.has_address ||
+	    (op->info.runtime ? !op->info.has_func || op->info.func.bcdDFUVersion != 0x011A
+			      : !dev_is_dfuse(&op->info)))
+		return ERR_OK;
+	snprintf(mods, sizeof(mods), "%s%s%s", o->dfuse.leave ? ":leave" : "",
+		 o->dfuse.will_reset ? ":will-reset" : "", o->dfuse.force ? ":force" : "");
+	if (op->info.runtime)
+		return error_set(err, ERR_USAGE,
+				 "%s is a raw image: give the address to write it at with -s "
+				 "ADDRESS%s (nothing was sent; -l lists the memory layout once the "
+				 "board is in DFU mode)",
+				 in->path, mods);
+	r = session_choose_alt(op, false, 0, &index, err);
+	if (r == ERR_OK)
+		r = session_parse_layout(op, index, &l, err);
 	if (r != ERR_OK)
 		return r;
-	if (o->dfuse.has_address) {
-		addr = o->dfuse.address;
-	} else {
-		struct dfuse_mem_layout l;
+	n = strlen(l.name);
+	while (n > 0 && l.name[n - 1] == ' ')
+		n--;
+	return error_set(err, ERR_USAGE,
+			 "%s is a raw image and -s gives no address: add -s 0x%08" PRIX32
+			 "%s (the start of alt %u \"%.*s\") if that is where it goes",
+			 in->path, l.segments[0].start, mods, op->info.alts[index].alt, (int)n,
+			 l.name);
+}
 
-		r = session_parse_layout(op, index, &l, err);
-		if (r != ERR_OK)
-			return r;
-		addr = l.segments[0].start;
-		ui_info(op->ui, "No address given (-s): writing at 0x%08x, the start of \"%s\"",
-			addr, l.name);
-	}
+/* A raw image: at -s ADDRESS in the alt holding it (download_check_address() asked for it). */
+static int jobs_raw(struct session *op, const struct download_input *in, struct plan *p,
+		    struct error *err)
+{
+	const struct opts *o = op->o;
+	const struct image_piece *pc = &in->img.pieces[0];
+	uint32_t addr = o->dfuse.address;
+	int index, r;
+
+	r = download_check_address(op, in, err);
+	if (r != ERR_OK)
+		return r;
+	r = session_choose_alt(op, true, addr, &index, err);
+	if (r != ERR_OK)
+		return r;
 	if ((uint64_t)addr + pc->len > UINT64_C(0x100000000))
 		return error_set(err, ERR_USAGE, "%u bytes at 0x%08x run past 4 GiB", pc->len,
 				 addr);
@@ -282,7 +338,7 @@ int download_jobs(struct session *op, const struct download_input *in, struct pl
 	if (r != ERR_OK)
 		return r;
 	if (!img->addressed)
-		return jobs_raw(op, img, p, err);
+		return jobs_raw(op, in, p, err);
 	r = session_alt_from_option(op, &only, err);
 	if (r != ERR_OK)
 		return r;

@@ -38,20 +38,41 @@ int download_load(const struct opts *o, const struct ui *ui, struct download_inp
 void download_input_free(struct download_input *in);
 
 /*
- * Check the DFU suffix's IDs (if @in has a suffix) against the selected
- * device of @s: a mismatch is ERR_DATA when the user named the device with
- * -d (unless :force), a warning otherwise. Returns ERR_OK or ERR_DATA.
+ * After the device is found: without -d, a DFU suffix for neither the
+ * selected device nor the run-time device it was reached from is a warning
+ * (with -d, download_check_ids() already held the file to it). Returns
+ * ERR_OK.
  */
 int download_check_suffix(struct session *s, const struct download_input *in, struct error *err);
 
 /*
+ * The file's DFU suffix against -d, before any request: with -d, the file
+ * must be for one of its halves (PlatformIO stamps the application's
+ * run-time IDs and passes -d RT,DFU), else nothing is sent, since a refusal
+ * after a detach would leave the board in DFU mode. 0xFFFF matches any;
+ * :force only warns. Returns ERR_OK or ERR_DATA naming both.
+ */
+int download_check_ids(const struct session *s, const struct download_input *in, struct error *err);
+
+/*
+ * A raw image needs its address: guessing the start of the alt overwrites
+ * the bootloader of every board whose application lives higher up (mboot
+ * at 0x08008000, Daisy at 0x90040000), and dfu-util refuses it too. Without
+ * one, ERR_USAGE naming the -s that writes at the start of the alt (for a
+ * device still in run-time mode, which has no layout to read yet: asking
+ * for one, before anything is sent). ERR_OK for images with addresses.
+ */
+int download_check_address(struct session *s, const struct download_input *in, struct error *err);
+
+/*
  * The pieces of @in for the selected, open-able device of @s, each with
- * the alt it goes to, into @p: a raw image at -s ADDRESS (or the start of
- * its alt), .dfu targets to their own alts, and pieces of HEX, S-record and
- * ELF files to the alt whose layout holds their address. -a restricts all
- * of this to one alt: what lies outside it is an error unless :force (then
- * skipped with a warning). Also checks the DFU suffix's IDs against the
- * device. Returns ERR_OK or an error naming the piece and the alts.
+ * the alt it goes to, into @p: a raw image at -s ADDRESS (refused without
+ * one, see download_check_address()), .dfu targets to their own alts, and
+ * pieces of HEX, S-record and ELF files to the alt whose layout holds their
+ * address. -a restricts all of this to one alt: what lies outside it is an
+ * error unless :force (then skipped with a warning). Without -d, a DFU
+ * suffix for neither the device nor the run-time device it was reached from
+ * only warns. Returns ERR_OK or an error naming the piece and the alts.
  */
 int download_jobs(struct session *s, const struct download_input *in, struct plan *p,
 		  struct error *err);

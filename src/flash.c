@@ -611,8 +611,15 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 
 int flash_download_input(struct session *op, const struct download_input *in, struct error *err)
 {
-	int r = select_dfu_device(op, err);
+	/* Everything about the file that needs no DFU-mode device, before any request. */
+	int r = download_check_ids(op, in, err);
 
+	if (r == ERR_OK)
+		r = select_device(op, false, err);
+	if (r == ERR_OK)
+		r = download_check_address(op, in, err);
+	if (r == ERR_OK)
+		r = select_enter_dfu(op, err);
 	if (r == ERR_OK && plain_is_plain(op))
 		return plain_download(op, in, err); /* names its own step */
 	if (r == ERR_OK)

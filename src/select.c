@@ -13,6 +13,74 @@
 
 #include "dfu.h"
 
+/*
+ * Devices with a DFU run-time interface that are never the user's board:
+ * a download without a selection naming them sends them nothing. Each row
+ * is a device seen in a real report of dfu-util detaching or listing it.
+ */
+static const struct bystander {
+	uint16_t vid, pid;
+	bool any_pid;
+	const char *what;
+} bystanders[] = {
+	/*
+	 * Bluetooth controllers built into Macs list a DFU run-time interface:
+	 * 05ac:8218 (Seeed forum, DSO Nano), 05ac:821a (Apple discussions,
+	 * NanoVNA), 05ac:8289 (Particle community), 05ac:8290 (2015 MacBook Pro,
+	 * libDaisy issue 195). Apple makes no DfuSe boards: the whole vendor.
+	 */
+	{ 0x05ac, 0, true, "an Apple Bluetooth controller" },
+	/* M-Audio (Midiman) Transit USB audio interface; dfu-util has a quirk for its polls. */
+	{ 0x0763, 0x2806, false, "an M-Audio Transit audio interface" },
+	/* Seeed ReSpeaker Mic Array (XMOS USB audio, DFU for its firmware). */
+	{ 0x2886, 0x0007, false, "a ReSpeaker USB microphone array" },
+};
+
+/* The bystander row for @d, or NULL. */
+static const struct bystander *find_bystander(const struct dev_info *d)
+{
+	for (size_t i = 0; i < sizeof(bystanders) / sizeof(bystanders[0]); i++)
+		if (bystanders[i].vid == d->vid &&
+		    (bystanders[i].any_pid || bystanders[i].pid == d->pid))
+			return &bystanders[i];
+	return NULL;
+}
+
+/* Does the selection name run-time devices (so any it matches may be detached)? */
+static bool names_runtime(const struct opts *o)
+{
+	return (o->id_runtime.given && !o->id_runtime.none) || o->serial_runtime.given ||
+	       o->has_path || o->has_devnum;
+}
+
+/*
+ * Is the run-time device @d plausibly the user's board, to be detached
+ * without being named? It must not be a known bystander, and for a DfuSe
+ * operation (one with -s) its functional descriptor must say DfuSe
+ * (bcdDFUVersion 0x011A). Otherwise @why says what it is.
+ */
+static bool plausible_board(const struct opts *o, const struct dev_info *d, char *why, size_t len)
+{
+	const struct bystander *b = find_bystander(d);
+
+	if (b != NULL) {
+		snprintf(why, len, "%s", b->what);
+		return false;
+	}
+	if (!o->dfuse.given)
+		return true;
+	if (!d->has_func) {
+		snprintf(why, len, "no DFU functional descriptor");
+		return false;
+	}
+	if (d->func.bcdDFUVersion != 0x011A) {
+		snprintf(why, len, "DFU %x.%02x, not DfuSe", d->func.bcdDFUVersion >> 8,
+			 d->func.bcdDFUVersion & 0xFF);
+		return false;
+	}
+	return true;
+}
+
 static void append_candidates(char *buf, size_t len, const struct dev_info *list, const size_t *idx,
 			      size_t n)
 {
@@ -68,21 +136,71 @@ static int choose(struct session *op, const struct dev_info *list, const size_t 
 }
 
 /*
+ * Nothing to take from the @n devices of @list: say what was on the bus,
+ * why each one was not taken (it does not match, or it is a run-time
+ * device that matched but is not plausibly the user's board) and how to
+ * select it.
+ */
+static int none_taken(const struct session *op, const struct dev_info *list, size_t n,
+		      struct error *err)
+{
+	char msg[ERROR_MSG_MAX];
+	size_t used;
+
+	snprintf(msg, sizeof(msg), "%s: ",
+		 names_runtime(op->o) || op->o->id_dfu.given ? "no DFU device matches the selection"
+							     : "no DFU-mode device found");
+	used = strlen(msg);
+	for (size_t i = 0; i < n && used + 1 < sizeof(msg); i++) {
+		const struct dev_info *d = &list[i];
+		char why[200];
+		bool ids = false;
+
+		if (dev_matches(op->o, d)) {
+			/* A run-time device left alone: it is not plainly the user's board. */
+			plausible_board(op->o, d, why, sizeof(why));
+			snprintf(msg + used, sizeof(msg) - used,
+				 "%s[%04x:%04x] path=%s in run-time mode (%s) was not detached; "
+				 "-d %04x:%04x selects it",
+				 i ? "; " : "", d->vid, d->pid, d->path, why, d->vid, d->pid);
+		} else {
+			dev_mismatch(op->o, d, &ids, why, sizeof(why));
+			snprintf(msg + used, sizeof(msg) - used, "%spath=%s: %s%s", i ? "; " : "",
+				 d->path, why,
+				 d->runtime && ids
+					 ? "; to switch it to DFU mode run -e first or pass -d "
+					 : "");
+			used = strlen(msg);
+			if (d->runtime && ids)
+				snprintf(msg + used, sizeof(msg) - used, "%04x:%04x", d->vid,
+					 d->pid);
+		}
+		used = strlen(msg);
+	}
+	return error_set(err, ERR_NOTFOUND, "%s", msg);
+}
+
+/*
  * Pick the one device the options designate. DFU-mode devices win over
  * run-time ones, so an unrelated run-time interface (a sound card, a
  * Bluetooth adapter) never makes a DfuSe operation ambiguous; -e
- * (@prefer_runtime) looks at run-time devices first.
+ * (@prefer_runtime) looks at run-time devices first. A run-time device is
+ * a candidate only when the selection names it or it is plausibly the
+ * user's board (plausible_board): a bystander is never detached.
  */
 static int pick(struct session *op, const struct dev_info *list, size_t n, bool prefer_runtime,
 		struct error *err)
 {
 	size_t dfu_idx[16], rt_idx[16];
-	size_t ndfu = 0, nrt = 0, nother = 0;
+	size_t ndfu = 0, nrt = 0;
+	bool named = names_runtime(op->o);
+	char why[80];
 
 	for (size_t i = 0; i < n; i++) {
 		if (!dev_matches(op->o, &list[i]))
-			nother++;
-		else if (list[i].runtime && nrt < 16)
+			continue;
+		if (list[i].runtime && nrt < 16 &&
+		    (named || plausible_board(op->o, &list[i], why, sizeof(why))))
 			rt_idx[nrt++] = i;
 		else if (!list[i].runtime && ndfu < 16)
 			dfu_idx[ndfu++] = i;
@@ -93,11 +211,8 @@ static int pick(struct session *op, const struct dev_info *list, size_t n, bool 
 		return choose(op, list, dfu_idx, ndfu, "DFU-mode", err);
 	if (nrt > 0)
 		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
-	if (nother > 0)
-		return error_set(err, ERR_NOTFOUND,
-				 "no DFU device matches the selection (%zu other DFU interface%s "
-				 "present; see -l)",
-				 nother, nother == 1 ? "" : "s");
+	if (n > 0)
+		return none_taken(op, list, n, err);
 	return error_set(err, ERR_NOTFOUND, "no DFU capable USB device found");
 }
 
@@ -246,7 +361,17 @@ int select_dfu_device(struct session *op, struct error *err)
 
 	if (r != ERR_OK)
 		return r;
+	return select_enter_dfu(op, err);
+}
+
+int select_enter_dfu(struct session *op, struct error *err)
+{
+	int r;
+
 	if (op->info.runtime) {
+		op->from_runtime = true;
+		op->rt_vid = op->info.vid;
+		op->rt_pid = op->info.pid;
 		r = select_detach(op, err);
 		if (r == ERR_OK)
 			r = wait_for_dfu_mode(op, err);
@@ -299,9 +424,19 @@ int select_list(struct session *op, struct error *err)
 				d->runtime ? "Runtime" : "DFU", d->vid, d->pid, d->bcdDevice,
 				d->devnum, d->cfg, d->intf, d->path, d->alts[a].alt,
 				d->alts[a].name, d->serial);
-		if (d->open_error != ERR_OK)
+		if (d->open_error != ERR_OK) {
+			/* dfu-util's wording first: particle-cli looks for it to offer its udev rules. */
+			if (d->open_cause[0] != '\0')
+				ui_warn(op->ui,
+					"Cannot open DFU device %04x:%04x found on devnum %u (%s)",
+					d->vid, d->pid, d->devnum, d->open_cause);
+			else
+				ui_warn(op->ui,
+					"Cannot open DFU device %04x:%04x found on devnum %u",
+					d->vid, d->pid, d->devnum);
 			ui_warn(op->ui, "[%04x:%04x] devnum=%u: %s", d->vid, d->pid, d->devnum,
 				d->open_msg);
+		}
 	}
 	free(list);
 	return ERR_OK;

@@ -35,6 +35,13 @@ int select_detach(struct session *s, struct error *err);
  */
 int select_dfu_device(struct session *s, struct error *err);
 
+/*
+ * The second half of select_dfu_device() for a device select_device() has
+ * put in s->info: detach it when it is in run-time mode (recording its IDs
+ * in s->rt_vid/rt_pid) and wait for its DFU-mode self.
+ */
+int select_enter_dfu(struct session *s, struct error *err);
+
 /* -l: every matching DFU interface, one line per alt, in dfu-util 0.11's format. */
 int select_list(struct session *s, struct error *err);
 

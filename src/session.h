@@ -37,6 +37,9 @@ struct session {
 	bool gone;		  /* the device left the bus (leave, unprotect, option bytes) */
 	struct dfu_quirks quirks; /* of the selected device (session_apply_quirks) */
 	uint32_t junk_warned;	  /* alts (by index) whose layout junk was warned about */
+	/* info was reached by detaching a run-time device with these IDs */
+	bool from_runtime;
+	uint16_t rt_vid, rt_pid;
 };
 
 /*

@@ -233,6 +233,7 @@ static void describe_open_error(libusb_device *dev, int r, struct dev_info *info
 {
 	char node[64];
 
+	snprintf(info->open_cause, sizeof(info->open_cause), "%s", libusb_error_name(r));
 #ifdef __linux__
 	snprintf(node, sizeof(node), "/dev/bus/usb/%03u/%03u", libusb_get_bus_number(dev),
 		 libusb_get_device_address(dev));

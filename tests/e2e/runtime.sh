@@ -72,11 +72,12 @@ diag "-w -l (device appears after 500 ms): $ms ms"
 check "-w -l: waits for the device, then lists it" \
 	eval '[ "$rc" -eq 0 ] && [ "$ms" -ge 500 ] && grep -q "^Found DFU" "$WORK/wl.out"'
 
-# --wait does not swallow the next argument: -D is still the operation.
+# --wait does not swallow the next argument: -D is still the operation (a raw
+# image without -s is then refused, naming the -s that writes at the start).
 timed wlong --appear-after 300 -- "$DFUSE" --wait -D "$WORK/img.bin"
-[ "$rc" -eq 0 ] || show wlong
-check "--wait -D img.bin: exit 0 and the image flashed at the start of flash" \
-	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/want.bin" "$(mem wlong)"'
+check "--wait -D img.bin: waited for the device, then exit 64 naming -s, nothing written" \
+	eval '[ "$rc" -eq 64 ] && [ "$ms" -ge 300 ] && is wlong dnload 0 &&
+		one_error wlong "add -s 0x08000000 \\(the start of alt 0 \"Internal Flash\"\\)"'
 timed wto --appear-after 60000 -- "$DFUSE" --wait=1 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "--wait=1 with no device: exit 74 after about 1 s, one line" \
 	eval '[ "$rc" -eq 74 ] && [ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ] &&
