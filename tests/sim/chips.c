@@ -461,6 +461,132 @@ const struct sim_chip sim_chips[] = {
 			"DFU Runtime",
 		},
 	},
+	/*
+	 * An application that stamps the pid.codes test IDs 1209:6665 into its
+	 * DFU suffix and enumerates with them, as PlatformIO's STM32 DFU upload
+	 * expects (-d 0x1209:0x6665,0x0483:0xDF11). Detaches to the f4 ROM.
+	 */
+	{
+		.name = "pio-app",
+		.description = "application 1209:6665 with a DFU run-time interface (detaches to f4)",
+		.idVendor = 0x1209,
+		.idProduct = 0x6665,
+		.bcdDevice = 0x0100,
+		.manufacturer = "PlatformIO",
+		.product = "Example App",
+		.serial = "336F38743037",
+		.bMaxPacketSize0 = 64,
+		.runtime = true,
+		.dfu_idProduct = 0xdf11,
+		.dfu_chip = "f4",
+		.bmAttributes = 0x07,
+		.wDetachTimeOut = 1000,
+		.wTransferSize = 2048,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 1,
+		.alt_names = {
+			"DFU runtime",
+		},
+	},
+	/*
+	 * Particle Photon (STM32F205) in its DFU bootloader, which runs from
+	 * flash: the first 48 KiB hold the bootloader and are read-only. Alt 1
+	 * is the DCT, a 16 KiB emulated configuration area at address 0, where
+	 * particle-cli reads the device key (-a 1 -s 34:612 -U). The layout
+	 * strings are those a Photon lists with dfu-util -l.
+	 */
+	{
+		.name = "photon",
+		.description = "Particle Photon DFU bootloader (STM32F205, DCT at alt 1)",
+		.idVendor = 0x2b04,
+		.idProduct = 0xd006,
+		.bcdDevice = 0x0250,
+		.manufacturer = "Particle",
+		.product = "Photon DFU Mode",
+		.serial = "00000000010C",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 4096,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 2,
+		.alt_names = {
+			"@Internal Flash   /0x08000000/03*016Ka,01*016Kg,01*064Kg,07*128Kg",
+			"@DCT Flash   /0x00000000/01*016Kg",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 16,
+			.erase_ms_per_16k = 250,
+			.erase_min_ms = 250,
+			.mass_erase_ms = 16000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * A flash-resident bootloader that takes applications in external QSPI
+	 * flash, as the Daisy's does (applications linked for 0x90040000; the
+	 * first 256 KiB of QSPI are its own and read-only here). Alt 0 is the
+	 * QSPI flash, so `-a 0 -s 0x90040000` finds it. The layout is modelled
+	 * on that memory map, not copied from a device listing.
+	 */
+	{
+		.name = "qspiboot",
+		.description = "flash-resident bootloader, applications in QSPI at 0x90040000",
+		.idVendor = 0x0483,
+		.idProduct = 0xdf11,
+		.bcdDevice = 0x0200,
+		.manufacturer = "Electrosmith",
+		.product = "Daisy Bootloader",
+		.serial = "DAISY00000001",
+		.bMaxPacketSize0 = 64,
+		.bmAttributes = 0x0B,
+		.wDetachTimeOut = 255,
+		.wTransferSize = 4096,
+		.bcdDFUVersion = 0x011A,
+		.nalts = 2,
+		.alt_names = {
+			"@QSPI Flash   /0x90000000/64*004Ka,192*004Kg",
+			"@Internal Flash   /0x08000000/01*128Ka",
+		},
+		.timing = {
+			.cmd_ms = 1,
+			.write_ms = 2,
+			.erase_ms_per_16k = 50,		/* one 4 KiB QSPI sector counts as one unit */
+			.erase_min_ms = 50,
+			.mass_erase_ms = 20000,
+			.manifest_ms = 1,
+		},
+	},
+	/*
+	 * The Bluetooth controller of a 2015 MacBook Pro: always on the bus with
+	 * a DFU run-time interface (DFU 1.0, no DfuSe), listed by dfu-util -l as
+	 * "Found Runtime: [05ac:8290]" (libDaisy issue 195). A host must never
+	 * detach it unasked; if one does, it comes back as an f4 ROM so that the
+	 * damage shows (detach and reset counters, a flashed "board").
+	 */
+	{
+		.name = "apple-bt",
+		.description = "Apple built-in Bluetooth controller (run-time DFU 1.0 bystander)",
+		.idVendor = 0x05ac,
+		.idProduct = 0x8290,
+		.bcdDevice = 0x0167,
+		.manufacturer = "Apple Inc.",
+		.product = "Bluetooth USB Host Controller",
+		.serial = "APPLEBT",
+		.bMaxPacketSize0 = 64,
+		.runtime = true,
+		.dfu_idProduct = 0xdf11,
+		.dfu_chip = "f4",
+		.bmAttributes = 0x07,
+		.wDetachTimeOut = 1000,
+		.wTransferSize = 1024,
+		.bcdDFUVersion = 0x0100,
+		.nalts = 1,
+		.alt_names = {
+			"",
+		},
+	},
 	{ .name = NULL },
 };
 
