@@ -149,6 +149,7 @@ def particle_list():
     permissions (it then offers its udev rules); otherwise the lines with
     "Found DFU" give the IDs, /\\[(.*:.*)\\]/ (greedy), kept if in specs."""
     p = subprocess.run("dfu-util -l", shell=True, capture_output=True, text=True)
+    sys.stderr.write(p.stderr)  # for the test to read; particle-cli keeps it
     if p.returncode != 0:
         return None, "error: dfu-util -l exited %d" % p.returncode
     if p.stderr and "Cannot open DFU device" in p.stderr:

@@ -9,7 +9,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 50
+plan 53
 
 CALLERS="$top_srcdir/tests/e2e/callers.py"
 REF=/usr/bin/dfu-util
@@ -254,3 +254,31 @@ for t in ours debian; do
 		eval '[ "$rc" -eq 0 ] && holds daisyq.$t 0x40000 "$WORK/app.bin" "" 0 0x90000000 &&
 			holds daisyq.$t 0 "$WORK/daisyboot.bin" "" 0 0x90000000'
 done
+
+# 12. particle-cli's permission case: dfu-util -l with a Photon whose device
+#     node the user may not open. -l must still exit 0 and say "Cannot open
+#     DFU device" on stderr, for particle-cli to offer its udev rules. As root
+#     the node's mode stops no one, so the caller then runs as nobody.
+as_user=
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	chmod 0755 "$WORK" "$WORK/ours" "$WORK/debian"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
+	for t in ours debian; do
+		# shellcheck disable=SC2086 # $as_user is a command and its words
+		sim perm.$t --device photon --no-access -- $as_user \
+			env PATH="$WORK/$t:/usr/local/bin:/usr/bin:/bin" python3 "$CALLERS" \
+			particle-permissions
+		check "particle permission case ($t): the caller finds 'Cannot open DFU device', -l exit 0" \
+			eval '[ "$rc" -eq 0 ] && grep -q "^Missing permissions to use DFU$" "$WORK/perm.$t.out"'
+	done
+	check "particle permission case (dfuse-util): dfu-util's line, then the node and the udev rule" \
+		eval 'grep -q "Cannot open DFU device 2b04:d006 found on devnum 2 (LIBUSB_ERROR_ACCESS)" \
+			"$WORK/perm.ours.err" && grep -q "cannot open /dev/bus/usb/001/002: permission denied (install the udev rule" \
+			"$WORK/perm.ours.err"'
+else
+	skip "particle permission case (ours)" "root without setpriv: a device node cannot be made unopenable"
+	skip "particle permission case (debian)" "root without setpriv"
+	skip "particle permission case (dfuse-util): the udev hint" "root without setpriv"
+fi

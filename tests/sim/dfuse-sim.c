@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,7 @@ struct sim_cfg {
 	unsigned appear_after_ms;
 	int reenumerate_after_ms; /* < 0: default */
 	struct sim_faults faults;
+	bool no_access; /* the device node is mode 0000 (a client that is not root cannot open it) */
 	double time_scale;
 	bool have_time_scale;
 };
@@ -709,7 +711,18 @@ static void dev_plug(struct sim_dev *d)
 		die_setup("mkdir %s: %s", path, g_strerror(errno));
 	g_free(path);
 	write_file(node, "", 0);
+	/*
+	 * Modes matter only to a client that is not root: a node anyone may open
+	 * (as a udev rule makes it), or none with --no-access; the ioctl socket
+	 * behind it (umockdev's ROOT/ioctl/DEVNODE) open to all.
+	 */
+	if (chmod(node, d->cfg->no_access ? 0 : 0666) != 0)
+		die_setup("chmod %s: %s", node, g_strerror(errno));
 	g_free(node);
+	path = g_build_filename(r->root_dir, "ioctl", n->devnode, NULL);
+	if (chmod(path, 0666) != 0 && errno != ENOENT)
+		die_setup("chmod %s: %s", path, g_strerror(errno));
+	g_free(path);
 
 	s_bus = g_strdup_printf("%u", d->busnum);
 	s_dev = g_strdup_printf("%u", n->devnum);
@@ -932,7 +945,7 @@ static void usage(FILE *f)
 	      "  --device CHIP  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
 	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
 	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
-	      "  --read-protected  --strict-timing  --serial-8bit  --time-scale X\n"
+	      "  --read-protected  --strict-timing  --serial-8bit  --no-access  --time-scale X\n"
 	      "Faults of real ROMs (model.h says what each does):\n"
 	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written\n"
 	      "  --stall-data-partial  --stall-data-repeat  --flash-word N\n"
@@ -1015,6 +1028,9 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			takes = false;
 		} else if (strcmp(o, "--read-protected") == 0) {
 			cur_cfg(r)->faults.read_protected = true;
+			takes = false;
+		} else if (strcmp(o, "--no-access") == 0) {
+			cur_cfg(r)->no_access = true;
 			takes = false;
 		} else if (strcmp(o, "--serial-8bit") == 0) {
 			cur_cfg(r)->faults.serial_8bit = true;
@@ -1195,6 +1211,12 @@ int main(int argc, char **argv)
 	}
 	r.tb = umockdev_testbed_new();
 	r.root_dir = umockdev_testbed_get_root_dir(r.tb);
+	/*
+	 * Open to everyone, sticky like /tmp: --no-access tests run their client
+	 * as another user, whose umockdev preload creates its uevent socket here.
+	 */
+	if (chmod(r.root_dir, 01777) != 0)
+		die_setup("chmod %s: %s", r.root_dir, g_strerror(errno));
 	r.loop = g_main_loop_new(NULL, FALSE);
 
 	for (unsigned i = 0; i < r.cfgs->len; i++) {
