@@ -61,10 +61,11 @@ run klipper ours -- klipper 0483:df11 0x8000000 "$WORK/app.bin"
 check "klipper (dfuse-util): the caller's check passes (exit 0), image at 0x08000000, host behaved" \
 	eval '[ "$rc" -eq 0 ] && image_only klipper.ours "$WORK/app.bin" && clean klipper.ours'
 run klipper debian -- klipper 0483:df11 0x8000000 "$WORK/app.bin"
-	# dfu-util 0.11 resets after :leave and fails on the device that left.
-	check "klipper (dfu-util): known failure: 'error resetting after download', exit 1, image written" \
-		eval '[ "$rc" -eq 1 ] && grep -q "error resetting after download" "$WORK/klipper.debian.err" &&
-			image_only klipper.debian "$WORK/app.bin"'
+# dfu-util 0.11 resets after :leave and, when the device has already left,
+# fails (its known failure; it depends on how fast the device goes).
+check "klipper (dfu-util): image written; exit 0, or the known 'error resetting after download'" \
+	eval 'image_only klipper.debian "$WORK/app.bin" && { [ "$rc" -eq 0 ] ||
+		{ [ "$rc" -eq 1 ] && grep -q "error resetting after download" "$WORK/klipper.debian.err"; }; }'
 
 # 2. Zephyr runners/dfu.py (--dfuse, -d,0483:df11 as one argument): -l shows
 #    no ", alt=0," until the board is plugged in 1.5 s later; it waits, checks

@@ -3,9 +3,9 @@
 # all but test-plan run against the simulated bootloaders on a virtual clock.
 
 check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
-	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults
+	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
 TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
-	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults
+	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
@@ -48,3 +48,10 @@ tests_unit_test_rack_LDADD = $(ENGINE_TEST_LDADD)
 tests_unit_test_faults_SOURCES = tests/unit/test-faults.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_faults_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_faults_LDADD = $(ENGINE_TEST_LDADD)
+
+# What the programs that call dfu-util rely on (bystanders, suffix IDs, raw
+# images without -s, dfu-util's wording), over the same simulated bus.
+tests_unit_test_compat_SOURCES = tests/unit/test-compat.c tests/unit/tap.h \
+	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_compat_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_compat_LDADD = $(ENGINE_TEST_LDADD)

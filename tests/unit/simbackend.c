@@ -329,6 +329,9 @@ static int scan_slot(struct simbackend *sb, size_t index, struct dev_info *info)
 							 sizeof(info->alts[a].name));
 	info->open_error = s->open_error;
 	snprintf(info->open_msg, sizeof(info->open_msg), "%s", s->open_msg);
+	/* The name usb.c takes from libusb for a node the user may not open. */
+	if (s->open_error == ERR_ACCESS)
+		snprintf(info->open_cause, sizeof(info->open_cause), "LIBUSB_ERROR_ACCESS");
 	return 0;
 }
 
