@@ -68,10 +68,10 @@ check "klipper (dfu-util): image written; exit 0, or the known 'error resetting 
 		{ [ "$rc" -eq 1 ] && grep -q "error resetting after download" "$WORK/klipper.debian.err"; }; }'
 
 # 2. Zephyr runners/dfu.py (--dfuse, -d,0483:df11 as one argument): -l shows
-#    no ", alt=0," until the board is plugged in 1.5 s later; it waits, checks
+#    no ", alt=0," until the board is plugged in 2.5 s later; it waits, checks
 #    -l again, then -s 0x8000000:leave -a 0 -D zephyr.bin.
 for t in ours debian; do
-	run zephyr $t --appear-after 1500 -- zephyr-dfu 0483:df11 0 "$WORK/app.bin" 0x08000000 leave
+	run zephyr $t --appear-after 2500 -- zephyr-dfu 0483:df11 0 "$WORK/app.bin" 0x08000000 leave
 	check "zephyr dfu ($t): waited for the board (asked for a reset), then exit 0" \
 		eval '[ "$rc" -eq 0 ] && grep -q "Please reset your board" "$WORK/zephyr.$t.out"'
 	check "zephyr dfu ($t): image at 0x08000000, 0xFF elsewhere, host behaved" \
@@ -102,7 +102,7 @@ check "'-d 0483:df11' (one argument): dfuse-util lists the board" \
 for t in ours debian; do
 	cp "$WORK/app.bin" "$WORK/qmk.$t.bin"
 	dfu-suffix -v 0483 -p DF11 -a "$WORK/qmk.$t.bin" >/dev/null
-	run qmk $t --appear-after 700 -- qmk-flash-mk "-d 0483:DF11 -a 0 -s 0x08000000:leave" \
+	run qmk $t --appear-after 2000 -- qmk-flash-mk "-d 0483:DF11 -a 0 -s 0x08000000:leave" \
 		"$WORK/qmk.$t.bin"
 	check "qmk flash.mk stm32-dfu ($t): make succeeds after the retry loop" \
 		eval '[ "$rc" -eq 0 ] && grep -q "Bootloader not found" "$WORK/qmk.$t.out"'
