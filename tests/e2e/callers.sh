@@ -16,8 +16,10 @@ REF=/usr/bin/dfu-util
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not available (the callers are Python)"
 # The callers need dfu-suffix and dfuse-pack (Debian's dfu-util package), and
 # every case runs with that package's dfu-util too.
-[ -x "$REF" ] && command -v dfu-suffix >/dev/null 2>&1 && command -v dfuse-pack >/dev/null 2>&1 ||
+if ! [ -x "$REF" ] || ! command -v dfu-suffix >/dev/null 2>&1 ||
+	! command -v dfuse-pack >/dev/null 2>&1; then
 	skip_all "Debian's dfu-util package (dfu-util, dfu-suffix, dfuse-pack) not installed"
+fi
 mkdir -p "$WORK/ours" "$WORK/debian"
 ln -s "$DFUSE" "$WORK/ours/dfu-util"
 ln -s "$REF" "$WORK/debian/dfu-util"
