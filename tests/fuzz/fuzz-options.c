@@ -164,15 +164,16 @@ static void fuzz_raw(const uint8_t *data, size_t size)
 
 	rc = opt_strtonum(s, 0, UINT64_MAX, "n", &v, &err);
 	if (rc == ERR_OK) {
-		/* What was accepted reads back the same way. */
+		/* What was accepted reads back the same way, after the blanks strtoul() skips. */
+		const char *t = s + strspn(s, " \t\n\v\f\r");
 		char back[40];
-		bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+		bool hex = t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
 
 		if (hex) {
-			FUZZ_CHECK(strtoull(s + 2, NULL, 16) == v);
+			FUZZ_CHECK(strtoull(t + 2, NULL, 16) == v);
 		} else {
 			snprintf(back, sizeof(back), "%llu", (unsigned long long)v);
-			FUZZ_CHECK(strcmp(back, s) == 0);
+			FUZZ_CHECK(strcmp(back, t) == 0);
 		}
 	} else {
 		check_error(rc, &err);
