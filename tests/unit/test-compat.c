@@ -197,6 +197,14 @@ static void test_bystanders(void)
 	ok(stats(rt).detach == 1, "-S naming it: detached (%s)", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
+	/* Without -s the operation may be a plain DFU one: such a board is plausible. */
+	sb = simbackend_new();
+	rt = plug(sb, &plain_runtime, "PLAIN2");
+	run(sb, &res, "-D", image_file("a.bin", false, 0, 0), NULL);
+	ok(stats(rt).detach == 1, "the same board, no -s (a plain DFU download): detached (%s)",
+	   res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
 }
 
 static void test_suffix_ids(void)
