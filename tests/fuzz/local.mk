@@ -64,7 +64,8 @@ tests_fuzz_replay_device_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-device
 tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plain.c src/dfuse.c \
-	src/dfuse_mem.c src/error.c src/transport.c src/ui.c src/device.c src/options.c
+	src/dfuse_mem.c src/error.c src/transport.c src/ui.c src/device.c src/options.c \
+	src/quirks.c
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
