@@ -63,11 +63,13 @@ run klipper ours -- klipper 0483:df11 0x8000000 "$WORK/app.bin"
 check "klipper (dfuse-util): the caller's check passes (exit 0), image at 0x08000000, host behaved" \
 	eval '[ "$rc" -eq 0 ] && image_only klipper.ours "$WORK/app.bin" && clean klipper.ours'
 run klipper debian -- klipper 0483:df11 0x8000000 "$WORK/app.bin"
+[ "$rc" -eq 0 ] || grep -q "error resetting after download" "$WORK/klipper.debian.err" ||
+	show klipper.debian
 # dfu-util 0.11 resets after :leave and, when the device has already left,
-# fails (its known failure; it depends on how fast the device goes).
-check "klipper (dfu-util): image written; exit 0, or the known 'error resetting after download'" \
-	eval 'image_only klipper.debian "$WORK/app.bin" && { [ "$rc" -eq 0 ] ||
-		{ [ "$rc" -eq 1 ] && grep -q "error resetting after download" "$WORK/klipper.debian.err"; }; }'
+# exits non-zero (usually "error resetting after download"; how it fails
+# depends on how fast the device goes), which Klipper reports as a failure.
+check "klipper (dfu-util): image written; exit 0, or its known failure after the write (exit 1)" \
+	eval 'image_only klipper.debian "$WORK/app.bin" && { [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; }'
 
 # 2. Zephyr runners/dfu.py (--dfuse, -d,0483:df11 as one argument): -l shows
 #    no ", alt=0," until the board is plugged in 2.5 s later; it waits, checks

@@ -65,7 +65,7 @@ if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-device
 tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plain.c src/dfuse.c \
 	src/dfuse_mem.c src/error.c src/transport.c src/ui.c src/device.c src/options.c \
-	src/quirks.c
+	src/quirks.c src/image.c src/image_write.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
