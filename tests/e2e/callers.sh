@@ -117,7 +117,7 @@ done
 # 5. QMK gd32v-dfu with SERIAL=3CBJ: DFU_ARGS "-d 28E9:0189 -a 0 -s
 #    0x08000000:leave -S 3CBJ". Two GD32VF103 ROMs on the bus, both sending
 #    their serial as 8-bit text as the real ROM does; -S picks one.
-GD="--device gd32 --serial-8bit --device gd32 --serial 3C8J --serial-8bit"
+GD="--device gd32vf103 --serial 3CBJ --serial-8bit --device gd32vf103 --serial 3C8J --serial-8bit"
 for t in ours debian; do
 	cp "$WORK/app.bin" "$WORK/gd.$t.bin"
 	dfu-suffix -v 28E9 -p 0189 -a "$WORK/gd.$t.bin" >/dev/null

@@ -44,10 +44,10 @@ check "3. leave that STALLs and resets: exit 0, nothing on stderr" quiet_ok lv3
 check "3. the image is in flash and the device left" \
 	eval 'same_at "$(mem lv3)" 0 "$WORK/app.bin" && grep -q "EVENT gone" "$WORK/lv3.log"'
 
-# Case 4: the device disconnects while its strings are read (the 5th request
-# is alt 0's language list): a disconnect, not a layout that "does not start
-# with '@'".
-sim ds4 --disconnect-after 5 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/app.bin"
+# Case 4: the device disconnects while its strings are read (the 4th request
+# is alt 0's name, after the language list, the serial and the product): a
+# disconnect, not a layout that "does not start with '@'".
+sim ds4 --disconnect-after 4 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/app.bin"
 check "4. disconnect while descriptors are read: exit 74" [ "$rc" -eq 74 ]
 check "4. the one error line says the layout could not be read, not UNKNOWN" \
 	eval 'one_error ds4 "layout could not be read" && ! grep -q UNKNOWN "$WORK/ds4.err"'

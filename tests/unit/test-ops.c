@@ -1761,8 +1761,8 @@ static void test_junk_layout(void)
 		simbackend_free(sb);
 		return;
 	}
-	/* Without -s the layout is read twice (the start address, then the plan). */
-	run(sb, &res, "-a", "0", "-D", path_of("junk.bin"), NULL);
+	/* The layout is read more than once (the alt for the address, then the plan). */
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("junk.bin"), NULL);
 	ok(res.r == ERR_OK && mem_is(dev, FLASH, data, sizeof(data)) &&
 		   contains(res.errtxt, "warning: alt 0 memory layout") &&
 		   contains(res.errtxt, "characters after its last group") &&
