@@ -7,7 +7,7 @@ src_libdfuse_a_SOURCES = \
 	src/error.c src/error.h \
 	src/transport.c src/transport.h \
 	src/ui.c src/ui.h \
-	src/options.c src/options.h \
+	src/options.c src/options.h src/opt_values.c src/opt_values.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \
 	src/image.c src/image.h src/image_write.c src/ihex.c src/srec.c src/elf.c \

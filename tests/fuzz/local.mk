@@ -41,7 +41,7 @@ tests_fuzz_fuzz_dfu_file_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_dfu_file_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
 
-# options: the command line, -s, -d and numbers (options.c)
+# options: the command line, -s, -d and numbers (options.c, opt_values.c)
 EXTRA_DIST += tests/fuzz/options.dict
 check_PROGRAMS += tests/fuzz/replay-options
 TESTS += tests/fuzz/replay-options
@@ -49,7 +49,8 @@ tests_fuzz_replay_options_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-options.
 tests_fuzz_replay_options_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-options
-tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/error.c \
+tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/opt_values.c \
+	src/error.c \
 	src/image.c src/image_write.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
 tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_options_LDFLAGS = $(FUZZ_LINK_OPTS)
@@ -65,6 +66,7 @@ if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-device
 tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plain.c src/dfuse.c \
 	src/dfuse_mem.c src/error.c src/transport.c src/ui.c src/device.c src/options.c \
+	src/opt_values.c \
 	src/quirks.c src/image.c src/image_write.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
