@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "compat.h"
+
 enum error_code {
 	ERR_OK = 0,
 	ERR_USAGE,	 /* bad command line (exit 64) */
@@ -35,14 +37,13 @@ struct error {
  * Record @code with a printf-style message, replacing what @err held.
  * @err may be NULL (the error is then only returned). Returns @code.
  */
-int error_set(struct error *err, enum error_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int error_set(struct error *err, enum error_code code, const char *fmt, ...) COMPAT_PRINTF(3, 4);
 
 /*
  * Prepend "<context>: " to the message already in @err, keeping its code.
  * Returns err->code (ERR_IO when @err is NULL).
  */
-int error_wrap(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int error_wrap(struct error *err, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 
 /* Exit status for @code (sysexits values, see dfuse-util(1) EXIT STATUS). */
 int error_exit_code(enum error_code code);

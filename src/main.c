@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "convert.h"
 #include "error.h"
 #include "ops.h"
@@ -59,6 +60,8 @@ int main(int argc, char **argv)
 	struct ui ui;
 	int r;
 
+	/* "-D -" reads an image from standard input: bytes, not text. */
+	compat_binary_stdin();
 	r = opt_parse(argc, argv, &o, &err);
 	if (r != ERR_OK) {
 		fprintf(stderr, "dfuse-util: %s\n", err.msg);

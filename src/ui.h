@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "compat.h"
+
 /*
  * One per session: with --all each board has its own, whose lines carry the
  * board's prefix; several threads may write to the same FILE at once, and
@@ -39,12 +41,11 @@ struct ui {
 bool ui_stopped(const struct ui *ui);
 
 /* A line on ui->out. */
-void ui_info(const struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_info(const struct ui *ui, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 /* "dfuse-util: warning: ..." on ui->err. */
-void ui_warn(const struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_warn(const struct ui *ui, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 /* A debug line on ui->err when ui->verbose >= @level. */
-void ui_debug(const struct ui *ui, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void ui_debug(const struct ui *ui, int level, const char *fmt, ...) COMPAT_PRINTF(3, 4);
 
 /* One bar per phase ("Erasing", "Writing", "Verifying", "Reading"). */
 struct ui_progress {

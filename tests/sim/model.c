@@ -65,6 +65,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "model.h"
 
 enum sim_dfu_state {
@@ -307,8 +308,7 @@ static const char *request_name(uint8_t bmRequestType, uint8_t bRequest, char *b
 	return buf;
 }
 
-static void log_event(const struct sim_device *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void log_event(const struct sim_device *d, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 
 static void log_event(const struct sim_device *d, const char *fmt, ...)
 {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
+
 struct tap_state {
 	unsigned planned; /* 0 = no plan printed yet */
 	unsigned run;
@@ -20,7 +22,15 @@ struct tap_state {
 
 static struct tap_state tap_state;
 
-#define TAP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define TAP_PRINTF(f, a) COMPAT_PRINTF(f, a)
+
+/*
+ * Defined, as the reason to give, where POSIX-only calls that some tests use
+ * (open_memstream, mkdtemp, mode bits) are missing: those tests skip there.
+ */
+#ifdef _WIN32
+#define TAP_NO_POSIX "needs POSIX calls Windows lacks (open_memstream, mkdtemp, mode bits)"
+#endif
 
 /* Announce @n test points up front; otherwise done_testing() prints the plan. */
 static inline void plan(unsigned n)

@@ -5,6 +5,7 @@
  * file written by another tool (mboot-f413.dfu) when the shared fixtures exist.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -614,6 +615,21 @@ static void test_fixture(void)
 	free(buf);
 }
 
+/*
+ * mkstemp(), but the file can be opened again by name while @fd is open:
+ * MinGW's mkstemp() denies other opens on Windows, this test needs them.
+ */
+static int temp_file(char *path)
+{
+#ifdef _WIN32
+	if (_mktemp(path) == NULL)
+		return -1;
+	return open(path, O_RDWR | O_CREAT | O_EXCL | O_BINARY, 0600);
+#else
+	return mkstemp(path);
+#endif
+}
+
 static void test_load(void)
 {
 	char path[] = "/tmp/test-dfu-file-XXXXXX";
@@ -628,9 +644,9 @@ static void test_load(void)
 	       "missing file: message");
 	ok(buf == NULL && len == 0, "missing file: nothing returned");
 
-	fd = mkstemp(path);
+	fd = temp_file(path);
 	if (fd < 0) {
-		skip(8, "mkstemp: %s", strerror(errno));
+		skip(8, "temporary file: %s", strerror(errno));
 		return;
 	}
 	gen(&o, multi, 3, &defaults);

@@ -362,6 +362,9 @@ static void test_stuck_erase(void)
 /* Case 10: a request busy for hundreds of polls gets one warning naming the address. */
 static void test_busy_warning(void)
 {
+#ifdef TAP_NO_POSIX
+	skip(4, "the warnings go to an open_memstream(): %s", TAP_NO_POSIX);
+#else
 	struct sim_faults repeat = { .busy_repeat = 300 };
 	struct fix f;
 	char *text = NULL;
@@ -403,6 +406,7 @@ static void test_busy_warning(void)
 	ok(r == ERR_OK && len == 0, "a 16 s mass erase that takes its 16 s: no warning");
 	free(text);
 	fix_close(&f);
+#endif
 }
 
 /* The quirk rows of this issue, as data. */

@@ -42,8 +42,7 @@ static const char *mode_name(enum opt_mode m)
 	return "?";
 }
 
-static size_t put(char *buf, size_t size, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static size_t put(char *buf, size_t size, size_t len, const char *fmt, ...) COMPAT_PRINTF(4, 5);
 
 static size_t put(char *buf, size_t size, size_t len, const char *fmt, ...)
 {
