@@ -110,6 +110,12 @@ static int reset_device(struct session *op, struct error *err)
 	}
 	ui_info(op->ui, "Resetting the USB device");
 	t = op->dfu.tr.ops->reset(op->dfu.tr.ctx);
+	if (t == TR_PIPES_RESET) {
+		/* What was asked is done as far as the platform allows: say what that was. */
+		ui_warn(op->ui, "reset: the device was not reset: its driver (WinUSB) can only "
+				"reset its pipes, which was done; replug it to restart it");
+		return ERR_OK;
+	}
 	/*
 	 * After a reset the device re-enumerates: the old handle reporting it
 	 * gone is success. Any other failure is settled by looking for it.

@@ -5,6 +5,8 @@
 const char *transport_status_str(int status)
 {
 	switch ((enum transport_status)status) {
+	case TR_PIPES_RESET:
+		return "only the pipes were reset, not the device";
 	case TR_OK:
 		return "ok";
 	case TR_STALL:

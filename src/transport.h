@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 enum transport_status {
+	TR_PIPES_RESET = 1, /* reset() only: the driver cannot reset a device, it reset the pipes */
 	TR_OK = 0,
 	TR_STALL = -1,	 /* the device answered with a STALL handshake */
 	TR_TIMEOUT = -2, /* no answer within the timeout */
@@ -29,7 +30,10 @@ struct transport_ops {
 		       size_t *actual);
 	/* SET_INTERFACE for interface @intf, alternate setting @alt. Returns TR_*. */
 	int (*set_alt)(void *ctx, uint8_t intf, uint8_t alt);
-	/* USB bus reset. TR_NODEV when the device re-enumerated or vanished. */
+	/*
+	 * USB bus reset. TR_NODEV when the device re-enumerated or vanished;
+	 * TR_PIPES_RESET when the platform could only reset the device's pipes.
+	 */
 	int (*reset)(void *ctx);
 	/* Sleep @us microseconds (a virtual clock in tests just advances). */
 	void (*sleep_us)(void *ctx, uint64_t us);

@@ -99,7 +99,17 @@ static int tr_reset(void *ctx)
 	if (uh->handle == NULL)
 		return TR_NODEV;
 	r = libusb_reset_device(uh->handle);
-	return r < 0 ? map_status(r) : TR_OK;
+	if (r < 0)
+		return map_status(r);
+#ifdef _WIN32
+	/*
+	 * libusb's Windows backend cannot reset a device bound to WinUSB: it
+	 * aborts and resets the pipes and reports success.
+	 */
+	return TR_PIPES_RESET;
+#else
+	return TR_OK;
+#endif
 }
 
 static void tr_sleep_us(void *ctx, uint64_t us)
@@ -229,6 +239,21 @@ static void device_path(libusb_device *dev, char *buf, size_t len)
 	}
 }
 
+/* Why a found device cannot be opened, and the fix, as each platform has it. */
+#if defined(_WIN32)
+#define USB_ACCESS_CAUSE                                                                           \
+	"access denied (bind the device to WinUSB, e.g. with Zadig, and close other programs "     \
+	"using it)"
+#define USB_NODRIVER_CAUSE "no usable driver (bind the device to WinUSB, e.g. with Zadig)"
+#elif defined(__APPLE__)
+#define USB_ACCESS_CAUSE   "access denied (another program or driver holds the device)"
+#define USB_NODRIVER_CAUSE "no usable driver (another program or driver holds the device)"
+#else
+#define USB_ACCESS_CAUSE                                                                           \
+	"permission denied (install the udev rule 50-dfuse-util.rules, or run as root)"
+#define USB_NODRIVER_CAUSE "no usable driver"
+#endif
+
 static void describe_open_error(libusb_device *dev, int r, struct dev_info *info)
 {
 	char node[64];
@@ -244,14 +269,11 @@ static void describe_open_error(libusb_device *dev, int r, struct dev_info *info
 	if (r == LIBUSB_ERROR_ACCESS) {
 		info->open_error = ERR_ACCESS;
 		snprintf(info->open_msg, sizeof(info->open_msg),
-			 "cannot open %s: permission denied (install the udev rule "
-			 "50-dfuse-util.rules, or run as root)",
-			 node);
+			 "cannot open %s: " USB_ACCESS_CAUSE, node);
 	} else if (r == LIBUSB_ERROR_NOT_SUPPORTED) {
 		info->open_error = ERR_ACCESS;
 		snprintf(info->open_msg, sizeof(info->open_msg),
-			 "cannot open %s: no usable driver (on Windows, bind WinUSB with Zadig)",
-			 node);
+			 "cannot open %s: " USB_NODRIVER_CAUSE, node);
 	} else {
 		info->open_error = ERR_IO;
 		snprintf(info->open_msg, sizeof(info->open_msg), "cannot open %s: %s", node,

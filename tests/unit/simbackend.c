@@ -44,6 +44,7 @@ struct simbackend {
 	uint64_t reenum_delay;
 	uint8_t next_devnum;
 	unsigned long nopen; /* handles not closed yet */
+	bool pipes_only;     /* reset() resets nothing and says so, as on WinUSB */
 	simbackend_hook hook;
 	void *hook_arg;
 	struct simbackend_counts counts;
@@ -145,6 +146,10 @@ static int w_reset(void *ctx)
 	if (h->dead) {
 		pthread_mutex_unlock(&sb->lock);
 		return TR_NODEV;
+	}
+	if (sb->pipes_only) {
+		pthread_mutex_unlock(&sb->lock);
+		return TR_PIPES_RESET;
 	}
 	s = &sb->slots[h->slot];
 	tr = memtransport_get(s->mt);
@@ -505,6 +510,11 @@ void simbackend_set_cost(struct simbackend *sb, uint64_t us)
 void simbackend_set_reenum_delay(struct simbackend *sb, uint64_t us)
 {
 	sb->reenum_delay = us;
+}
+
+void simbackend_set_pipes_only_reset(struct simbackend *sb, bool on)
+{
+	sb->pipes_only = on;
 }
 
 void simbackend_plug_at(struct simbackend *sb, size_t i, uint64_t us)

@@ -50,6 +50,8 @@ uint64_t simbackend_now(const struct simbackend *sb);
 void simbackend_set_cost(struct simbackend *sb, uint64_t us);
 /* How long a re-enumerated device stays off the bus before scans see it (default 0). */
 void simbackend_set_reenum_delay(struct simbackend *sb, uint64_t us);
+/* reset() leaves the device as it is and returns TR_PIPES_RESET, as libusb on WinUSB. */
+void simbackend_set_pipes_only_reset(struct simbackend *sb, bool on);
 /* Slot @i is plugged in only at virtual time @us: scans before that do not see it (-w). */
 void simbackend_plug_at(struct simbackend *sb, size_t i, uint64_t us);
 /* Make open() of slot @i fail with @code and @msg, and scans report it (permissions). */

@@ -22,6 +22,14 @@
 #include "simbackend.h"
 #include "tap.h"
 
+#ifdef TAP_NO_POSIX
+/* Every test here captures the output with open_memstream() under a mkdtemp() directory. */
+int main(void)
+{
+	skip_all("%s", TAP_NO_POSIX);
+}
+#else
+
 #define FLASH	 0x08000000u
 #define KiB	 1024u
 #define MiB	 (1024u * 1024u)
@@ -1553,6 +1561,15 @@ static void test_more(void)
 	   "-R alone resets the ROM (which stays in DFU mode): %s", res.err.msg);
 	run_free(&res);
 
+	/* -R where the driver can only reset pipes (WinUSB): no claim of a reset. */
+	simbackend_set_pipes_only_reset(sb, true);
+	run(sb, &res, "-R", NULL);
+	simbackend_set_pipes_only_reset(sb, false);
+	ok(res.r == ERR_OK && contains(res.errtxt, "the device was not reset") &&
+		   contains(res.errtxt, "replug it"),
+	   "-R on a pipes-only reset says what happened instead: %s", res.errtxt);
+	run_free(&res);
+
 	/* A device that holds early polls: the host is never early, nothing times out. */
 	sim_device_set_faults(dev, &(struct sim_faults){ .strict_timing = true });
 	run(sb, &res, "-a", "0", "-s", ":mass-erase:force", NULL);
@@ -1884,3 +1901,4 @@ int main(void)
 	remove_tmpdir();
 	return done_testing();
 }
+#endif
