@@ -16,6 +16,7 @@ packages="
 	clang libclang-rt-dev clang-format
 	groff-base python3
 	srecord
+	udev bash-completion
 "
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -q
