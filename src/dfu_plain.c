@@ -23,6 +23,8 @@ const char *dfu_plain_end_str(enum dfu_plain_end end)
 		return "reset";
 	case DFU_PLAIN_END_GONE:
 		return "left the bus";
+	case DFU_PLAIN_END_NOT_RESET:
+		return "not reset (the driver resets only the pipes)";
 	}
 	return "unknown";
 }
@@ -104,6 +106,10 @@ static int reset_after(struct dfu_if *d, struct dfu_plain_result *res, struct er
 
 	if (r == TR_OK) {
 		res->end = DFU_PLAIN_END_RESET;
+		return ERR_OK;
+	}
+	if (r == TR_PIPES_RESET) {
+		res->end = DFU_PLAIN_END_NOT_RESET;
 		return ERR_OK;
 	}
 	if (r != TR_NODEV)

@@ -20,6 +20,11 @@ enum dfu_plain_end {
 	DFU_PLAIN_END_IDLE,  /* manifestation tolerant: back in dfuIDLE, still on the bus */
 	DFU_PLAIN_END_RESET, /* reset by us (dfuMANIFEST-WAIT-RESET or asked), still there */
 	DFU_PLAIN_END_GONE,  /* left the bus during or after manifestation: confirmed */
+	/*
+	 * The reset was due but the platform could only reset the pipes
+	 * (WinUSB): the firmware is written, the device waits to be replugged.
+	 */
+	DFU_PLAIN_END_NOT_RESET,
 };
 
 struct dfu_plain_opts {

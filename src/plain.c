@@ -135,6 +135,11 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 		s->gone = true;
 		ui_info(s->ui, "The device reset and left the bus: it runs the new firmware");
 		break;
+	case DFU_PLAIN_END_NOT_RESET:
+		ui_warn(s->ui,
+			"the firmware is written, but this platform's driver cannot reset the "
+			"device (only its pipes): replug it to start the firmware");
+		break;
 	}
 	return ERR_OK;
 }
@@ -146,6 +151,13 @@ static int reset_now(struct session *s, const char *what, struct error *err)
 
 	ui_info(s->ui, "Resetting the device so it runs its firmware (:leave on plain DFU)");
 	t = s->dfu.tr.ops->reset(s->dfu.tr.ctx);
+	if (t == TR_PIPES_RESET) {
+		ui_warn(s->ui,
+			"%s: this platform's driver cannot reset the device (only its "
+			"pipes): replug it to start the firmware",
+			what);
+		return ERR_OK;
+	}
 	/* a device that re-enumerates reports the old handle gone: that is the point */
 	if (t != TR_OK && t != TR_NODEV)
 		return error_set(err, ERR_IO, "%s: reset: %s", what, transport_status_str(t));

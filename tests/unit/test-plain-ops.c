@@ -259,6 +259,36 @@ static void test_maple_callers(void)
 	check_maple(2, "maple_upload without -R", img, sizeof(img));
 }
 
+/*
+ * Where the driver can only reset the pipes (libusb's WinUSB backend), the
+ * Maple's wait-reset cannot be ended: the firmware is written, the run
+ * succeeds, and the user is told to replug the board.
+ */
+static void test_maple_pipes_only(void)
+{
+	static uint8_t img[5000];
+	struct sim_device *dev;
+	struct simbackend *sb = bus("maple", &dev);
+	struct run res;
+
+	if (sb == NULL) {
+		skip(3, "cannot create the maple model");
+		return;
+	}
+	fill(img, sizeof(img), 2);
+	write_file("maple-w.bin", img, sizeof(img));
+	simbackend_set_pipes_only_reset(sb, true);
+	run(sb, &res, "-d", ",1eaf:0003", "-R", "-a", "2", "-D", path_of("maple-w.bin"), NULL);
+	is_int(res.r, ERR_OK, "pipes-only reset: the Maple flash succeeds (%s)", res.err.msg);
+	ok(mem_is(dev, 0x08002000, img, sizeof(img)),
+	   "pipes-only reset: the flash holds the image");
+	ok(contains(res.errtxt, "cannot reset the device (only its pipes): replug it") &&
+		   !contains(res.out, "left the bus"),
+	   "pipes-only reset: says to replug, claims no reset");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
 /* A raw image with a DFU suffix: stripped, checked against the device. */
 static void test_suffix_rules(void)
 {
@@ -543,6 +573,7 @@ int main(void)
 		return 0;
 	}
 	test_maple_callers();
+	test_maple_pipes_only();
 	test_suffix_rules();
 	test_dfuse_address_on_plain();
 	test_tinyusb_upload();
