@@ -7,6 +7,7 @@
 #include "quirks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool dev_matches(const struct opts *o, const struct dev_info *d)
@@ -203,4 +204,24 @@ bool dev_string_decode(const uint8_t *desc, size_t len, char *out, size_t size)
 	}
 	out[used] = '\0';
 	return true;
+}
+
+static int by_bus_position(const void *a, const void *b)
+{
+	const struct dev_info *x = a, *y = b;
+
+	if (x->busnum != y->busnum)
+		return x->busnum < y->busnum ? -1 : 1;
+	if (x->devnum != y->devnum)
+		return x->devnum < y->devnum ? -1 : 1;
+	return x->intf < y->intf ? -1 : x->intf > y->intf;
+}
+
+int dev_scan(struct dev_backend be, struct dev_info **list, size_t *n, struct error *err)
+{
+	int r = be.ops->scan(be.ctx, list, n, err);
+
+	if (r == ERR_OK && *n > 1)
+		qsort(*list, *n, sizeof(**list), by_bus_position);
+	return r;
 }

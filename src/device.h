@@ -78,6 +78,13 @@ struct dev_backend {
 };
 
 /*
+ * Scan the bus through @be: every DFU interface, in a stable order (bus,
+ * device number, interface), so listings and choices do not depend on the
+ * backend's. *@list is malloc'd (caller frees). Returns ERR_OK or ERR_IO.
+ */
+int dev_scan(struct dev_backend be, struct dev_info **list, size_t *n, struct error *err);
+
+/*
  * Does @d pass the user's filters (-d by mode, -S by mode, -p, -n, -c, -i)?
  */
 bool dev_matches(const struct opts *o, const struct dev_info *d);

@@ -126,13 +126,8 @@ int outfile_commit_replace(struct outfile *f, struct error *err)
 
 int outfile_commit(struct outfile *f, struct error *err)
 {
-	int r = ERR_OK;
+	int r = finish(f, err);
 
-	if (fsync(f->fd) != 0 && errno != EINVAL)
-		r = error_set(err, ERR_IO, "writing %s: %s", f->tmp, strerror(errno));
-	if (close(f->fd) != 0 && r == ERR_OK)
-		r = error_set(err, ERR_IO, "writing %s: %s", f->tmp, strerror(errno));
-	f->fd = -1;
 	if (r == ERR_OK)
 		r = publish(f->tmp, f->path, err);
 	if (r != ERR_OK)

@@ -52,24 +52,9 @@ static uint64_t now_us(const struct rack *k)
 	return k->be.ops->now_us(k->be.ctx);
 }
 
-static int by_bus_position(const void *a, const void *b)
-{
-	const struct dev_info *x = a, *y = b;
-
-	if (x->busnum != y->busnum)
-		return x->busnum < y->busnum ? -1 : 1;
-	if (x->devnum != y->devnum)
-		return x->devnum < y->devnum ? -1 : 1;
-	return x->intf < y->intf ? -1 : x->intf > y->intf;
-}
-
 static int scan(const struct rack *k, struct dev_info **list, size_t *n, struct error *err)
 {
-	int r = k->be.ops->scan(k->be.ctx, list, n, err);
-
-	if (r == ERR_OK && *n > 1)
-		qsort(*list, *n, sizeof(**list), by_bus_position);
-	return r;
+	return dev_scan(k->be, list, n, err);
 }
 
 /*

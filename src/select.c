@@ -95,25 +95,10 @@ static void append_candidates(char *buf, size_t len, const struct dev_info *list
 	}
 }
 
-static int by_bus_position(const void *a, const void *b)
-{
-	const struct dev_info *x = a, *y = b;
-
-	if (x->busnum != y->busnum)
-		return x->busnum < y->busnum ? -1 : 1;
-	if (x->devnum != y->devnum)
-		return x->devnum < y->devnum ? -1 : 1;
-	return x->intf < y->intf ? -1 : x->intf > y->intf;
-}
-
 /* Scan the bus; the list comes in a stable order (bus, then device number). */
 static int scan(struct session *op, struct dev_info **list, size_t *n, struct error *err)
 {
-	int r = op->be.ops->scan(op->be.ctx, list, n, err);
-
-	if (r == ERR_OK && *n > 1)
-		qsort(*list, *n, sizeof(**list), by_bus_position);
-	return r;
+	return dev_scan(op->be, list, n, err);
 }
 
 /* Take the one candidate of @n at @idx, or say why there is not exactly one. */
