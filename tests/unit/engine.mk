@@ -22,12 +22,12 @@ tests_unit_test_plain_SOURCES = tests/unit/test-plain.c tests/unit/tap.h tests/u
 tests_unit_test_plain_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_plain_LDADD = $(ENGINE_TEST_LDADD)
 
-tests_unit_test_plain_ops_SOURCES = tests/unit/test-plain-ops.c tests/unit/tap.h \
+tests_unit_test_plain_ops_SOURCES = tests/unit/test-plain-ops.c tests/unit/tap.h tests/unit/scratch.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h
 tests_unit_test_plain_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_plain_ops_LDADD = $(ENGINE_TEST_LDADD)
 
-tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h \
+tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h tests/unit/scratch.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h
 tests_unit_test_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_ops_LDADD = $(ENGINE_TEST_LDADD)
@@ -40,7 +40,7 @@ tests_unit_test_plan_LDADD = src/libdfuse.a
 # --all and --json: several simulated boards on one backend, one thread each.
 check_PROGRAMS += tests/unit/test-rack
 TESTS += tests/unit/test-rack
-tests_unit_test_rack_SOURCES = tests/unit/test-rack.c tests/unit/tap.h \
+tests_unit_test_rack_SOURCES = tests/unit/test-rack.c tests/unit/tap.h tests/unit/scratch.h \
 	tests/unit/simbackend.c tests/unit/simbackend.h
 tests_unit_test_rack_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_rack_LDADD = $(ENGINE_TEST_LDADD)

@@ -30,40 +30,14 @@ int main(void)
 }
 #else
 
+#include "scratch.h"
+
 #define FLASH	 0x08000000u
 #define KiB	 1024u
 #define MiB	 (1024u * 1024u)
 #define MAX_ARGS 24
 
-static char tmpdir[256];
-
 /* ---- helpers --------------------------------------------------------------- */
-
-static bool contains(const char *hay, const char *needle)
-{
-	return hay != NULL && strstr(hay, needle) != NULL;
-}
-
-static const char *path_of(const char *name)
-{
-	static char buf[4][512];
-	static unsigned next;
-	char *p = buf[next++ % 4];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static bool write_file(const char *name, const uint8_t *data, size_t len)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	bool good;
-
-	if (f == NULL)
-		return false;
-	good = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && good;
-}
 
 /* The whole file, malloc'd, or NULL when it does not exist. */
 static uint8_t *read_file(const char *name, size_t *len)
@@ -116,20 +90,6 @@ static unsigned count_entries(const char *prefix)
 			n++;
 	closedir(d);
 	return n;
-}
-
-static void remove_tmpdir(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlink(path_of(e->d_name));
-	closedir(d);
-	rmdir(tmpdir);
 }
 
 /* Deterministic bytes without runs of 0xFF. */

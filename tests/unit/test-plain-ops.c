@@ -30,35 +30,9 @@ int main(void)
 }
 #else
 
+#include "scratch.h"
+
 #define MAX_ARGS 24
-
-static char tmpdir[256];
-
-static bool contains(const char *hay, const char *needle)
-{
-	return hay != NULL && strstr(hay, needle) != NULL;
-}
-
-static const char *path_of(const char *name)
-{
-	static char buf[4][512];
-	static unsigned next;
-	char *p = buf[next++ % 4];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static bool write_file(const char *name, const uint8_t *data, size_t len)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	bool good;
-
-	if (f == NULL)
-		return false;
-	good = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && good;
-}
 
 /* The size of file @name, or -1 when it does not exist. */
 static long file_size(const char *name)
@@ -550,18 +524,6 @@ static void test_reset_and_wait(void)
 	ok(simbackend_now(sb) >= 2000000, "-w: the download started after the device appeared");
 	run_free(&res);
 	simbackend_free(sb);
-}
-
-static void remove_tmpdir(void)
-{
-	static const char *const names[] = { "maple.bin", "suffixed.bin", "other.bin", "badcrc.bin",
-					     "image.dfu", "image.hex",	  "up.hex",    "pio.bin",
-					     "flash.bin", "eeprom.bin",	  "z.bin",     "len.bin",
-					     "app.bin",	  "ram.bin",	  "late.bin" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		unlink(path_of(names[i]));
-	rmdir(tmpdir);
 }
 
 int main(void)

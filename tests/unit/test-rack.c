@@ -29,11 +29,12 @@ int main(void)
 }
 #else
 
+#include "scratch.h"
+
 #define FLASH	 0x08000000u
 #define IMAGE	 (64u * 1024u)
 #define MAX_ARGS 24
 
-static char tmpdir[256];
 /* The runs' ui.stop: what main.c's SIGINT handler sets, set here by a hook. */
 static volatile sig_atomic_t test_stop;
 /* The runs' ui.progress: "stdout is a terminal". */
@@ -45,21 +46,6 @@ struct run {
 	char *out, *errtxt;
 	size_t outlen, errlen;
 };
-
-static const char *path_of(const char *name)
-{
-	static char buf[4][512];
-	static unsigned next;
-	char *p = buf[next++ % 4];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static bool contains(const char *hay, const char *needle)
-{
-	return hay != NULL && strstr(hay, needle) != NULL;
-}
 
 static unsigned count(const char *hay, const char *needle)
 {
