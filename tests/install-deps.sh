@@ -22,7 +22,7 @@ packages="
 # tests/run-suite.sh calls this first, so that it works on a fresh machine too.
 missing=""
 for p in $packages; do
-	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || status=""
 	[ "$status" = installed ] || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
