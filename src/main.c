@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	} else {
 		ui.stop = &main_stop;
 		catch_sigint();
-		r = usb_backend_new(o.verbose, &ub, &err);
+		r = usb_backend_new(o.verbose, o.all, &ub, &err);
 		if (r == ERR_OK && (o.all || o.json_file != NULL))
 			r = rack_run(&o, usb_backend_get(ub), &ui, &err);
 		else if (r == ERR_OK)
