@@ -5,7 +5,8 @@
 if HAVE_UMOCKDEV
 # Built by plain `make`: the README demo and the e2e tests run it.
 noinst_PROGRAMS += tests/sim/dfuse-sim
-tests_sim_dfuse_sim_SOURCES = tests/sim/dfuse-sim.c
+tests_sim_dfuse_sim_SOURCES = tests/sim/dfuse-sim.c tests/sim/sim.h tests/sim/sim_bus.c \
+	tests/sim/sim_ioctl.c tests/sim/sim_report.c
 tests_sim_dfuse_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim $(UMOCKDEV_CFLAGS) \
 	-DSIM_PRELOAD_LIB_DEFAULT='"$(UMOCKDEV_PRELOAD_LIB)"'
 tests_sim_dfuse_sim_LDADD = tests/sim/libsimmodel.a $(UMOCKDEV_LIBS)

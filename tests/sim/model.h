@@ -170,7 +170,7 @@ void sim_device_set_faults(struct sim_device *d, const struct sim_faults *f);
 /* Real-time scaling of every poll timeout the device reports (1.0 = as the chip says). */
 void sim_device_set_time_scale(struct sim_device *d, double scale);
 
-/* Writes one line per request and event to @log (NULL = off). Format: see model.c. */
+/* Writes one line per request and event to @log (NULL = off). Format: see model_log.c. */
 void sim_device_set_log(struct sim_device *d, FILE *log);
 
 /* Device descriptor followed by the configuration descriptor set, as sysfs "descriptors". */
