@@ -10,7 +10,11 @@ tests_sim_libsimmodel_a_SOURCES = \
 	tests/sim/chips.c \
 	tests/sim/memtransport.c tests/sim/memtransport.h
 
-check_PROGRAMS += tests/sim/test-model
-TESTS += tests/sim/test-model
-tests_sim_test_model_SOURCES = tests/sim/test-model.c tests/unit/tap.h
+# The model's own tests: its protocol, and its memory and DfuSe commands.
+check_PROGRAMS += tests/sim/test-model tests/sim/test-model-flash
+TESTS += tests/sim/test-model tests/sim/test-model-flash
+tests_sim_test_model_SOURCES = tests/sim/test-model.c tests/sim/test-model.h tests/unit/tap.h
 tests_sim_test_model_LDADD = tests/sim/libsimmodel.a
+tests_sim_test_model_flash_SOURCES = tests/sim/test-model-flash.c tests/sim/test-model.h \
+	tests/unit/tap.h
+tests_sim_test_model_flash_LDADD = tests/sim/libsimmodel.a
