@@ -17,6 +17,37 @@
 
 #include "compat.h"
 
+#ifdef _WIN32
+/* Here only, not in compat.h: its macros would reach every file. */
+#include <windows.h>
+
+/*
+ * The CRT's rename() refuses a target that exists, where POSIX's replaces
+ * it in one step; MoveFileEx() with MOVEFILE_REPLACE_EXISTING is the
+ * Windows call that does what POSIX's does.
+ */
+static int rename_replace(const char *from, const char *to)
+{
+	DWORD e;
+
+	if (MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING))
+		return 0;
+	e = GetLastError();
+	if (e == ERROR_ACCESS_DENIED || e == ERROR_SHARING_VIOLATION)
+		errno = EACCES;
+	else if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
+		errno = ENOENT;
+	else
+		errno = EIO;
+	return -1;
+}
+#else
+static int rename_replace(const char *from, const char *to)
+{
+	return rename(from, to);
+}
+#endif
+
 int outfile_check(const char *path, struct error *err)
 {
 	struct stat sb, target;
@@ -117,7 +148,7 @@ int outfile_commit_replace(struct outfile *f, struct error *err)
 {
 	int r = finish(f, err);
 
-	if (r == ERR_OK && rename(f->tmp, f->path) != 0)
+	if (r == ERR_OK && rename_replace(f->tmp, f->path) != 0)
 		r = error_set(err, ERR_CANTCREAT, "cannot create %s: %s", f->path, strerror(errno));
 	if (r != ERR_OK)
 		unlink(f->tmp);
