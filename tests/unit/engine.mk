@@ -10,6 +10,14 @@ TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/uni
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
 
+# What the tests that run whole command lines share: the simulated bus, the
+# scratch directory and output capture (POSIX and Windows), and run() itself.
+check_LIBRARIES += tests/unit/libopstest.a
+tests_unit_libopstest_a_SOURCES = tests/unit/simbackend.c tests/unit/simbackend.h \
+	tests/unit/scratch.c tests/unit/scratch.h tests/unit/oprun.c tests/unit/oprun.h
+tests_unit_libopstest_a_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+OPS_TEST_LDADD = tests/unit/libopstest.a $(ENGINE_TEST_LDADD)
+
 tests_unit_test_dfu_SOURCES = tests/unit/test-dfu.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_dfu_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_dfu_LDADD = $(ENGINE_TEST_LDADD)
@@ -22,15 +30,13 @@ tests_unit_test_plain_SOURCES = tests/unit/test-plain.c tests/unit/tap.h tests/u
 tests_unit_test_plain_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_plain_LDADD = $(ENGINE_TEST_LDADD)
 
-tests_unit_test_plain_ops_SOURCES = tests/unit/test-plain-ops.c tests/unit/tap.h tests/unit/scratch.h \
-	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_plain_ops_SOURCES = tests/unit/test-plain-ops.c tests/unit/tap.h
 tests_unit_test_plain_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
-tests_unit_test_plain_ops_LDADD = $(ENGINE_TEST_LDADD)
+tests_unit_test_plain_ops_LDADD = $(OPS_TEST_LDADD)
 
-tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h tests/unit/scratch.h \
-	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h
 tests_unit_test_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
-tests_unit_test_ops_LDADD = $(ENGINE_TEST_LDADD)
+tests_unit_test_ops_LDADD = $(OPS_TEST_LDADD)
 
 # The download plan is pure: no device model needed.
 tests_unit_test_plan_SOURCES = tests/unit/test-plan.c tests/unit/tap.h
@@ -40,10 +46,9 @@ tests_unit_test_plan_LDADD = src/libdfuse.a
 # --all and --json: several simulated boards on one backend, one thread each.
 check_PROGRAMS += tests/unit/test-rack
 TESTS += tests/unit/test-rack
-tests_unit_test_rack_SOURCES = tests/unit/test-rack.c tests/unit/tap.h tests/unit/scratch.h \
-	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_rack_SOURCES = tests/unit/test-rack.c tests/unit/tap.h
 tests_unit_test_rack_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
-tests_unit_test_rack_LDADD = $(ENGINE_TEST_LDADD)
+tests_unit_test_rack_LDADD = $(OPS_TEST_LDADD)
 
 tests_unit_test_faults_SOURCES = tests/unit/test-faults.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_faults_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
@@ -51,7 +56,6 @@ tests_unit_test_faults_LDADD = $(ENGINE_TEST_LDADD)
 
 # What the programs that call dfu-util rely on (bystanders, suffix IDs, raw
 # images without -s, dfu-util's wording), over the same simulated bus.
-tests_unit_test_compat_SOURCES = tests/unit/test-compat.c tests/unit/tap.h \
-	tests/unit/simbackend.c tests/unit/simbackend.h
+tests_unit_test_compat_SOURCES = tests/unit/test-compat.c tests/unit/tap.h
 tests_unit_test_compat_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
-tests_unit_test_compat_LDADD = $(ENGINE_TEST_LDADD)
+tests_unit_test_compat_LDADD = $(OPS_TEST_LDADD)

@@ -1,64 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The scratch directory of the unit tests that drive whole operations
- * (test-ops, test-plain-ops, test-rack): file names inside it, writing a
- * file there, removing it all at the end, and a NULL-safe substring test
- * for captured output. POSIX (mkdtemp, dirent); include it only where
- * TAP_NO_POSIX is not defined.
+ * (test-ops-*, test-plain-ops, test-rack, test-compat): making it, file
+ * names inside it, writing and reading files there, removing it all at the
+ * end, and capturing what the code under test writes to a FILE *. Portable:
+ * POSIX, and Windows (MinGW, run under wine), where it uses real files.
  */
 #ifndef DFUSE_TESTS_SCRATCH_H
 #define DFUSE_TESTS_SCRATCH_H
 
-#include <dirent.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
-/* Set by the test's main() with mkdtemp(). */
-static char tmpdir[256];
+/* The scratch directory, set by scratch_init(); "" before. */
+extern char tmpdir[256];
 
-static inline bool contains(const char *hay, const char *needle)
-{
-	return hay != NULL && strstr(hay, needle) != NULL;
-}
-
-/* tmpdir/@name; four results stay valid at a time. */
-static inline const char *path_of(const char *name)
-{
-	static char buf[4][512];
-	static unsigned next;
-	char *p = buf[next++ % 4];
-
-	snprintf(p, sizeof(buf[0]), "%s/%s", tmpdir, name);
-	return p;
-}
-
-static inline bool write_file(const char *name, const uint8_t *data, size_t len)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	bool good;
-
-	if (f == NULL)
-		return false;
-	good = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && good;
-}
+/*
+ * Create a new, empty scratch directory named after @prog (under $TMPDIR or
+ * /tmp on POSIX, under the user's temporary directory on Windows) and make
+ * it tmpdir. Returns false (tmpdir "") when none could be made.
+ */
+bool scratch_init(const char *prog);
 
 /* Every file in tmpdir, then tmpdir itself. */
-static inline void remove_tmpdir(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
+void remove_tmpdir(void);
 
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlink(path_of(e->d_name));
-	closedir(d);
-	rmdir(tmpdir);
-}
+/* tmpdir/@name; four results stay valid at a time. */
+const char *path_of(const char *name);
+
+/* Write @len bytes of @data to tmpdir/@name, replacing it. Returns success. */
+bool write_file(const char *name, const uint8_t *data, size_t len);
+
+/*
+ * The whole of @path, malloc'd with a NUL after its @len bytes (so text
+ * files read as strings), or NULL when it cannot be read. @len may be NULL.
+ */
+uint8_t *slurp_path(const char *path, size_t *len);
+
+/* NULL-safe substring test for captured output. */
+bool contains(const char *hay, const char *needle);
+
+/*
+ * Output captured from code that writes to a FILE *: open it, hand @f over,
+ * then close it for the text. open_memstream() on POSIX; on Windows a file
+ * in tmpdir opened "w+b" (no text-mode translation), read back at the end.
+ */
+struct capture {
+	FILE *f;
+	char *text;
+	size_t len;
+#ifdef _WIN32
+	char path[512];
+#endif
+};
+
+/* Start capturing into @c->f (tmpdir must exist on Windows). Returns success. */
+bool capture_open(struct capture *c);
+
+/*
+ * Stop capturing: close @c->f and return the text written to it, malloc'd
+ * and NUL-terminated (also left in @c->text, its length in @c->len; the
+ * caller frees it). NULL when nothing could be captured.
+ */
+char *capture_close(struct capture *c);
 
 #endif

@@ -26,10 +26,11 @@ static struct tap_state tap_state;
 
 /*
  * Defined, as the reason to give, where POSIX-only calls that some tests use
- * (open_memstream, mkdtemp, mode bits) are missing: those tests skip there.
+ * directly (open_memstream, mkdtemp) are missing: those points skip there.
+ * The tests that drive whole operations use scratch.h's portable versions.
  */
 #ifdef _WIN32
-#define TAP_NO_POSIX "needs POSIX calls Windows lacks (open_memstream, mkdtemp, mode bits)"
+#define TAP_NO_POSIX "needs POSIX calls Windows lacks (open_memstream, mkdtemp)"
 #endif
 
 /* Announce @n test points up front; otherwise done_testing() prints the plan. */

@@ -7,80 +7,23 @@
  * open is reported in dfu-util's words, 8-bit serials select a device, and
  * the reasons dev_mismatch() gives.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "device.h"
 #include "dfu_file.h"
 #include "ops.h"
 #include "options.h"
+#include "oprun.h"
+#include "scratch.h"
 #include "simbackend.h"
 #include "tap.h"
 
-#ifdef TAP_NO_POSIX
-/* Every test here captures the output with open_memstream() under a mkdtemp() directory. */
-int main(void)
-{
-	skip_all("%s", TAP_NO_POSIX);
-}
-#else
+#define IMG_LEN 6000
 
-#define MAX_ARGS 16
-#define IMG_LEN	 6000
-
-static char dir[64];
 static uint8_t img[IMG_LEN];
-
-/* What one run of the tool produced. */
-struct run {
-	int r;
-	struct error err;
-	char *out, *errtxt;
-	size_t outlen, errlen;
-};
-
-static void run_free(struct run *res)
-{
-	free(res->out);
-	free(res->errtxt);
-	memset(res, 0, sizeof(*res));
-}
-
-/* "dfuse-util ARGS..." against @sb, output captured. */
-static int run(struct simbackend *sb, struct run *res, ...)
-{
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	struct opts o;
-	struct ui ui = { 0 };
-	va_list ap;
-
-	memset(res, 0, sizeof(*res));
-	argv[argc++] = (char *)"dfuse-util";
-	va_start(ap, res);
-	for (char *a = va_arg(ap, char *); a != NULL && argc < MAX_ARGS; a = va_arg(ap, char *))
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	ui.out = open_memstream(&res->out, &res->outlen);
-	ui.err = open_memstream(&res->errtxt, &res->errlen);
-	res->r = opt_parse(argc, argv, &o, &res->err);
-	if (res->r == ERR_OK)
-		res->r = ops_run(&o, simbackend_get(sb), &ui, NULL, &res->err);
-	fclose(ui.out);
-	fclose(ui.err);
-	return res->r;
-}
-
-static bool has(const char *hay, const char *needle)
-{
-	return hay != NULL && strstr(hay, needle) != NULL;
-}
 
 static struct sim_device *plug(struct simbackend *sb, const struct sim_chip *chip,
 			       const char *serial)
@@ -103,11 +46,9 @@ static struct sim_stats stats(struct sim_device *d)
 }
 
 /* @name in the scratch directory: the raw image, with a DFU suffix for @vid:@pid if @suffix. */
-static char *image_file(const char *name, bool suffix, uint16_t vid, uint16_t pid)
+static const char *image_file(const char *name, bool suffix, uint16_t vid, uint16_t pid)
 {
-	static char path[4][128];
-	static unsigned next;
-	char *p = path[next++ % 4];
+	const char *p = path_of(name);
 	uint8_t sfx[16] = { 0xFF,	  0xFF,
 			    (uint8_t)pid, (uint8_t)(pid >> 8),
 			    (uint8_t)vid, (uint8_t)(vid >> 8),
@@ -118,7 +59,6 @@ static char *image_file(const char *name, bool suffix, uint16_t vid, uint16_t pi
 	uint32_t crc;
 	FILE *f;
 
-	snprintf(p, sizeof(path[0]), "%s/%s", dir, name);
 	if (buf == NULL)
 		return p;
 	memcpy(buf, img, IMG_LEN);
@@ -154,8 +94,9 @@ static void test_bystanders(void)
 
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", image_file("a.bin", false, 0, 0), NULL);
 	ok(res.r == ERR_NOTFOUND &&
-		   has(res.err.msg, "[05ac:8290] path=1-1 in run-time mode (an Apple Bluetooth "
-				    "controller) was not detached; -d 05ac:8290 selects it"),
+		   contains(res.err.msg,
+			    "[05ac:8290] path=1-1 in run-time mode (an Apple Bluetooth "
+			    "controller) was not detached; -d 05ac:8290 selects it"),
 	   "only a Mac's Bluetooth controller: not found, says what it is and which -d: %s",
 	   res.err.msg);
 	is_int(stats(bt).dfu_requests, 0, "the Bluetooth controller was sent nothing");
@@ -196,8 +137,8 @@ static void test_bystanders(void)
 	rt = plug(sb, &plain_runtime, "PLAIN1");
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", image_file("a.bin", false, 0, 0), NULL);
 	ok(res.r == ERR_NOTFOUND && stats(rt).dfu_requests == 0 &&
-		   has(res.err.msg,
-		       "(DFU 1.10, not DfuSe) was not detached; -d 0483:5740 selects it"),
+		   contains(res.err.msg,
+			    "(DFU 1.10, not DfuSe) was not detached; -d 0483:5740 selects it"),
 	   "a run-time interface that is not DfuSe: not detached: %s", res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-S", "PLAIN1", "-a", "0", "-s", "0x08000000", "-D",
@@ -219,7 +160,7 @@ static void test_suffix_ids(void)
 {
 	struct simbackend *sb = simbackend_new();
 	struct sim_device *app = plug(sb, sim_chip_find("pio-app"), NULL);
-	char *pio = image_file("pio.bin", true, 0x1209, 0x6665);
+	const char *pio = image_file("pio.bin", true, 0x1209, 0x6665);
 	struct run res;
 
 	run(sb, &res, "-d", "0x1209:0x6665,0x0483:0xDF11", "-a", "0", "-s", "0x08000000:leave",
@@ -242,8 +183,9 @@ static void test_suffix_ids(void)
 	sb = simbackend_new();
 	app = plug(sb, sim_chip_find("pio-app"), NULL);
 	run(sb, &res, "-d", "0483:df11", "-a", "0", "-s", "0x08000000", "-D", pio, NULL);
-	ok(res.r == ERR_DATA && has(res.err.msg, "is for [1209:6665], which neither half of -d "
-						 "0483:df11 names; :force overrides"),
+	ok(res.r == ERR_DATA &&
+		   contains(res.err.msg, "is for [1209:6665], which neither half of -d "
+					 "0483:df11 names; :force overrides"),
 	   "suffix for neither half of -d: ERR_DATA: %s", res.err.msg);
 	is_int(stats(app).dfu_requests, 0, "... before any request: the board still runs");
 	run_free(&res);
@@ -252,7 +194,7 @@ static void test_suffix_ids(void)
 	   "-d 0483:* does not name 1209:6665 either");
 	run_free(&res);
 	run(sb, &res, "-d", "0483:df11", "-a", "0", "-s", "0x08000000:force", "-D", pio, NULL);
-	ok(res.r == ERR_NOTFOUND && has(res.errtxt, "flashing anyway because of :force"),
+	ok(res.r == ERR_NOTFOUND && contains(res.errtxt, "flashing anyway because of :force"),
 	   ":force: warned, then -d 0483:df11 takes no run-time device: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
@@ -278,19 +220,22 @@ static void test_raw_without_address(void)
 	struct run res;
 
 	run(sb, &res, "-a", "0", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE && has(res.err.msg, "is a raw image and -s gives no address: add -s "
-						  "0x08000000 (the start of alt 0 \"Internal "
-						  "Flash\")"),
+	ok(res.r == ERR_USAGE &&
+		   contains(res.err.msg, "is a raw image and -s gives no address: add -s "
+					 "0x08000000 (the start of alt 0 \"Internal "
+					 "Flash\")"),
 	   "raw image, no -s: ERR_USAGE naming the -s to add: %s", res.err.msg);
 	is_int(stats(f4).dnload, 0, "... and nothing sent down");
 	run_free(&res);
 	run(sb, &res, "-s", ":leave", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE && has(res.err.msg, "add -s 0x08000000:leave (the start of alt 0"),
+	ok(res.r == ERR_USAGE &&
+		   contains(res.err.msg, "add -s 0x08000000:leave (the start of alt 0"),
 	   "-s :leave: the suggestion keeps :leave: %s", res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "1", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE && has(res.err.msg, "add -s 0x1FFFC000 (the start of alt 1 \"Option "
-						  "Bytes\")"),
+	ok(res.r == ERR_USAGE &&
+		   contains(res.err.msg, "add -s 0x1FFFC000 (the start of alt 1 \"Option "
+					 "Bytes\")"),
 	   "-a 1: the start of that alt: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
@@ -298,7 +243,7 @@ static void test_raw_without_address(void)
 	sb = simbackend_new();
 	f4 = plug(sb, sim_chip_find("runtime"), NULL);
 	run(sb, &res, "-a", "0", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE && stats(f4).detach == 0 && has(res.err.msg, "nothing was sent"),
+	ok(res.r == ERR_USAGE && stats(f4).detach == 0 && contains(res.err.msg, "nothing was sent"),
 	   "raw image, no -s, board running: refused before the detach: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
@@ -316,9 +261,9 @@ static void test_listing(void)
 	sim_device_set_faults(gd2, &eight);
 	run(sb, &res, "-l", NULL);
 	ok(res.r == ERR_OK &&
-		   has(res.out, "alt=0, name=\"@Internal Flash  /0x08000000/512*002Kg\", "
-				"serial=\"3CBJ\"\n") &&
-		   has(res.out, "serial=\"3C8J\"\n"),
+		   contains(res.out, "alt=0, name=\"@Internal Flash  /0x08000000/512*002Kg\", "
+				     "serial=\"3CBJ\"\n") &&
+		   contains(res.out, "serial=\"3C8J\"\n"),
 	   "8-bit serials listed as sent");
 	run_free(&res);
 	run(sb, &res, "-S", "3CBJ", "-a", "0", "-s", "0x08000000", "-D",
@@ -330,10 +275,11 @@ static void test_listing(void)
 				  "cannot open /dev/bus/usb/001/003: permission denied (install "
 				  "the udev rule 50-dfuse-util.rules, or run as root)");
 	run(sb, &res, "-l", NULL);
-	ok(res.r == ERR_OK && has(res.errtxt, "Cannot open DFU device 28e9:0189 found on devnum 3 "
-					      "(LIBUSB_ERROR_ACCESS)\ndfuse-util: warning: "
-					      "[28e9:0189] devnum=3: cannot open "
-					      "/dev/bus/usb/001/003: permission denied"),
+	ok(res.r == ERR_OK &&
+		   contains(res.errtxt, "Cannot open DFU device 28e9:0189 found on devnum 3 "
+					"(LIBUSB_ERROR_ACCESS)\ndfuse-util: warning: "
+					"[28e9:0189] devnum=3: cannot open "
+					"/dev/bus/usb/001/003: permission denied"),
 	   "-l, a device nobody may open: exit 0, dfu-util's words, then the node and the fix: %s",
 	   res.errtxt);
 	run_free(&res);
@@ -350,17 +296,19 @@ static void test_nothing_matches(void)
 	run(sb, &res, "-d", ",1234:5678", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("n.bin", false, 0, 0), NULL);
 	ok(res.r == ERR_NOTFOUND &&
-		   has(res.err.msg, "no DFU device matches the selection: path=1-1: [0483:df11] "
-				    "(DFU mode) is not -d ,1234:5678; path=1-2: [0483:5740] "
-				    "(run-time mode) is not -d ,1234:5678, which takes no "
-				    "run-time device; to switch it to DFU mode run -e first or "
-				    "pass -d 0483:5740"),
+		   contains(res.err.msg,
+			    "no DFU device matches the selection: path=1-1: [0483:df11] "
+			    "(DFU mode) is not -d ,1234:5678; path=1-2: [0483:5740] "
+			    "(run-time mode) is not -d ,1234:5678, which takes no "
+			    "run-time device; to switch it to DFU mode run -e first or "
+			    "pass -d 0483:5740"),
 	   "nothing matches: each device with why, the board in run-time mode with how: %s",
 	   res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-S", "NOPE", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("n.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_NOTFOUND && has(res.err.msg, "path=1-1: serial \"F4A\" is not -S NOPE"),
+	ok(res.r == ERR_NOTFOUND &&
+		   contains(res.err.msg, "path=1-1: serial \"F4A\" is not -S NOPE"),
 	   "-S: the serial that did not match: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
@@ -424,11 +372,8 @@ static void test_mismatch(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test-compat.XXXXXX");
-	if (mkdtemp(dir) == NULL) {
+	if (!scratch_init("test-compat"))
 		skip_all("cannot create a scratch directory");
-		return 0;
-	}
 	for (size_t i = 0; i < sizeof(img); i++)
 		img[i] = (uint8_t)(i * 7 + 3) == 0xFF ? 0x5A : (uint8_t)(i * 7 + 3);
 	test_bystanders();
@@ -437,14 +382,6 @@ int main(void)
 	test_listing();
 	test_nothing_matches();
 	test_mismatch();
-	for (const char *n = "a.bin\0pio.bin\0any.bin\0r.bin\0g.bin\0n.bin\0"; *n != '\0';
-	     n += strlen(n) + 1) {
-		char p[128];
-
-		snprintf(p, sizeof(p), "%s/%s", dir, n);
-		unlink(p);
-	}
-	rmdir(dir);
+	remove_tmpdir();
 	return done_testing();
 }
-#endif

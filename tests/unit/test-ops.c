@@ -19,54 +19,21 @@
 #include "dfu_file.h"
 #include "ops.h"
 #include "options.h"
+#include "oprun.h"
+#include "scratch.h"
 #include "simbackend.h"
 #include "tap.h"
 
-#ifdef TAP_NO_POSIX
-/* Every test here captures the output with open_memstream() under a mkdtemp() directory. */
-int main(void)
-{
-	skip_all("%s", TAP_NO_POSIX);
-}
-#else
-
-#include "scratch.h"
-
-#define FLASH	 0x08000000u
-#define KiB	 1024u
-#define MiB	 (1024u * 1024u)
-#define MAX_ARGS 24
+#define FLASH 0x08000000u
+#define KiB   1024u
+#define MiB   (1024u * 1024u)
 
 /* ---- helpers --------------------------------------------------------------- */
 
 /* The whole file, malloc'd, or NULL when it does not exist. */
 static uint8_t *read_file(const char *name, size_t *len)
 {
-	FILE *f = fopen(path_of(name), "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	*len = 0;
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb = realloc(buf, cap ? cap * 2 : 4096);
-
-			if (nb == NULL)
-				break;
-			buf = nb;
-			cap = cap ? cap * 2 : 4096;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	*len = n;
-	return buf != NULL ? buf : malloc(1);
+	return slurp_path(path_of(name), len);
 }
 
 static bool file_exists(const char *name)
@@ -172,63 +139,6 @@ static struct sim_device *add_chip(struct simbackend *sb, const struct sim_chip 
 		return NULL;
 	}
 	return d;
-}
-
-/* What one run of the tool produced. */
-struct run {
-	int r;
-	struct error err;
-	struct ops_stats st;
-	char *out, *errtxt;
-	size_t outlen, errlen;
-};
-
-static void run_free(struct run *res)
-{
-	free(res->out);
-	free(res->errtxt);
-	memset(res, 0, sizeof(*res));
-}
-
-/*
- * "dfuse-util ARGS..." against @sb: opt_parse() then ops_run() with stdout
- * and stderr captured. A command line that does not parse is a test failure
- * of its own (reported by the caller through res->r).
- */
-static int run(struct simbackend *sb, struct run *res, ...)
-{
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	struct opts o;
-	struct ui ui;
-	FILE *out, *err;
-	va_list ap;
-
-	memset(res, 0, sizeof(*res));
-	argv[argc++] = strdup("dfuse-util");
-	va_start(ap, res);
-	for (const char *a = va_arg(ap, const char *); a != NULL && argc < MAX_ARGS;
-	     a = va_arg(ap, const char *))
-		argv[argc++] = strdup(a);
-	va_end(ap);
-	argv[argc] = NULL;
-	out = open_memstream(&res->out, &res->outlen);
-	err = open_memstream(&res->errtxt, &res->errlen);
-	memset(&ui, 0, sizeof(ui));
-	ui.verbose = 0;
-	ui.progress = false;
-	ui.out = out;
-	ui.err = err;
-	res->r = opt_parse(argc, argv, &o, &res->err);
-	if (res->r == ERR_OK)
-		res->r = ops_run(&o, simbackend_get(sb), &ui, &res->st, &res->err);
-	else
-		fprintf(err, "(command line refused: %s)\n", res->err.msg);
-	fclose(out);
-	fclose(err);
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	return res->r;
 }
 
 /* ---- building .dfu files ----------------------------------------------------- */
@@ -413,10 +323,8 @@ static void test_seed_leave(void)
 	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
 	struct sim_stats s;
+	struct capture log;
 	struct run res;
-	char *log = NULL;
-	size_t loglen = 0;
-	FILE *lf;
 
 	fill_pattern(app, sizeof(app), 4);
 	if (sb == NULL || !write_file("app.bin", app, sizeof(app))) {
@@ -427,21 +335,21 @@ static void test_seed_leave(void)
 	fill_pattern(junk, sizeof(junk), 5);
 	dev = simbackend_device(sb, 0);
 	sim_device_load(dev, FLASH, junk, sizeof(junk));
-	lf = open_memstream(&log, &loglen);
-	sim_device_set_log(dev, lf);
+	capture_open(&log);
+	sim_device_set_log(dev, log.f);
 	run(sb, &res, "-a", "0", "-s", "0x08004000:leave", "-D", path_of("app.bin"), NULL);
 	sim_device_set_log(dev, NULL);
-	fclose(lf);
+	capture_close(&log);
 	s = stats_of(dev);
 	is_int(res.r, ERR_OK, "-a 0 -s 0x08004000:leave -D app.bin: %s", res.err.msg);
 	ok(mem_is(dev, 0x08004000, app, sizeof(app)), "the application is at 0x08004000");
 	ok(mem_is(dev, FLASH, junk, sizeof(junk)), "sector 0 (the bootloader's) untouched");
 	ok(s.erase == 2 && s.erases_per_sector_max == 1, "sectors 1 and 2 erased once");
 	ok(sim_device_gone(dev) && s.leave == 1, "the device left DFU mode");
-	is_int(leave_address(log), 0x08004000, "after Set Address Pointer 0x08004000");
+	is_int(leave_address(log.text), 0x08004000, "after Set Address Pointer 0x08004000");
 	ok(contains(res.out, "left DFU mode") || contains(res.out, "leaving DFU mode"),
 	   "the user is told");
-	free(log);
+	free(log.text);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -1479,6 +1387,30 @@ static void test_misc(void)
 
 /* ---- output files, target order, reset alone, strict timing ---------------------- */
 
+/* An upload gets the permissions any new file gets (umask), as dfu-util's does. */
+static void check_upload_mode(struct simbackend *sb)
+{
+	struct stat st;
+	struct run res;
+#ifndef _WIN32
+	mode_t old = umask(022);
+#endif
+
+	run(sb, &res, "-a", "0", "-s", "0x08000000:256", "-U", path_of("mode.bin"), NULL);
+#ifdef _WIN32
+	ok(res.r == ERR_OK && stat(path_of("mode.bin"), &st) == 0, "upload to mode.bin");
+	skip(1, "mode.bin's mode bits: Windows files have no POSIX mode (nor umask)");
+#else
+	umask(old);
+	ok(res.r == ERR_OK && stat(path_of("mode.bin"), &st) == 0, "upload to mode.bin");
+	ok((st.st_mode & 0777) == 0644,
+	   "mode.bin is 0644 under umask 022, not mkstemp's 0600 "
+	   "(it is 0%o)",
+	   (unsigned)(st.st_mode & 0777));
+#endif
+	run_free(&res);
+}
+
 static void test_more(void)
 {
 	static uint8_t app[4096];
@@ -1492,8 +1424,6 @@ static void test_more(void)
 	struct simbackend_counts c;
 	struct sim_device *dev;
 	struct run res;
-	struct stat st;
-	mode_t old;
 
 	fill_pattern(app, sizeof(app), 120);
 	if (sb == NULL || !write_dfu("ob-first.dfu", ob_first, 2, 0x0483, 0xdf11)) {
@@ -1503,16 +1433,7 @@ static void test_more(void)
 	}
 	dev = simbackend_device(sb, 0);
 
-	/* An upload gets the permissions any new file gets (umask), as dfu-util's does. */
-	old = umask(022);
-	run(sb, &res, "-a", "0", "-s", "0x08000000:256", "-U", path_of("mode.bin"), NULL);
-	umask(old);
-	ok(res.r == ERR_OK && stat(path_of("mode.bin"), &st) == 0, "upload to mode.bin");
-	ok((st.st_mode & 0777) == 0644,
-	   "mode.bin is 0644 under umask 022, not mkstemp's 0600 "
-	   "(it is 0%o)",
-	   (unsigned)(st.st_mode & 0777));
-	run_free(&res);
+	check_upload_mode(sb);
 
 	/* -R alone: a USB reset of the one DFU device. */
 	run(sb, &res, "-R", NULL);
@@ -1830,11 +1751,7 @@ static void test_knobs(void)
 
 int main(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test-ops.XXXXXX",
-		 base != NULL && base[0] != '\0' ? base : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
+	if (!scratch_init("test-ops"))
 		skip_all("cannot create a temporary directory");
 	test_seed_dfu();
 	test_seed_upload();
@@ -1861,4 +1778,3 @@ int main(void)
 	remove_tmpdir();
 	return done_testing();
 }
-#endif

@@ -8,31 +8,19 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "dfu_file.h"
 #include "ops.h"
 #include "options.h"
+#include "oprun.h"
+#include "scratch.h"
 #include "simbackend.h"
 #include "tap.h"
-
-#ifdef TAP_NO_POSIX
-/* Every test here captures the output with open_memstream() under a mkdtemp() directory. */
-int main(void)
-{
-	skip_all("%s", TAP_NO_POSIX);
-}
-#else
-
-#include "scratch.h"
-
-#define MAX_ARGS 24
 
 /* The size of file @name, or -1 when it does not exist. */
 static long file_size(const char *name)
@@ -140,52 +128,6 @@ static struct simbackend *bus(const char *chip, struct sim_device **dev)
 		return NULL;
 	}
 	return sb;
-}
-
-struct run {
-	int r;
-	struct error err;
-	struct ops_stats st;
-	char *out, *errtxt;
-	size_t outlen, errlen;
-};
-
-static void run_free(struct run *res)
-{
-	free(res->out);
-	free(res->errtxt);
-	memset(res, 0, sizeof(*res));
-}
-
-/* "dfuse-util ARGS..." against @sb, with stdout and stderr captured. */
-static int run(struct simbackend *sb, struct run *res, ...)
-{
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	struct opts o;
-	struct ui ui = { 0 };
-	va_list ap;
-
-	memset(res, 0, sizeof(*res));
-	argv[argc++] = strdup("dfuse-util");
-	va_start(ap, res);
-	for (const char *a = va_arg(ap, const char *); a != NULL && argc < MAX_ARGS;
-	     a = va_arg(ap, const char *))
-		argv[argc++] = strdup(a);
-	va_end(ap);
-	argv[argc] = NULL;
-	ui.out = open_memstream(&res->out, &res->outlen);
-	ui.err = open_memstream(&res->errtxt, &res->errlen);
-	res->r = opt_parse(argc, argv, &o, &res->err);
-	if (res->r == ERR_OK)
-		res->r = ops_run(&o, simbackend_get(sb), &ui, &res->st, &res->err);
-	else
-		fprintf(ui.err, "(command line refused: %s)\n", res->err.msg);
-	fclose(ui.out);
-	fclose(ui.err);
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	return res->r;
 }
 
 /* ---- the callers' command lines ------------------------------------------ */
@@ -528,12 +470,8 @@ static void test_reset_and_wait(void)
 
 int main(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test-plain-ops.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
+	if (!scratch_init("test-plain-ops"))
 		skip_all("cannot create a temporary directory");
-		return 0;
-	}
 	test_maple_callers();
 	test_maple_pipes_only();
 	test_suffix_rules();
@@ -545,4 +483,3 @@ int main(void)
 	remove_tmpdir();
 	return done_testing();
 }
-#endif

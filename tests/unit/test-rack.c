@@ -6,46 +6,24 @@
  * uploads to one file per board, run-time boards detached and followed
  * back, run-time bystanders left alone, and the JSON document.
  */
-#define _POSIX_C_SOURCE 200809L
-
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "options.h"
+#include "oprun.h"
 #include "rack.h"
+#include "scratch.h"
 #include "simbackend.h"
 #include "tap.h"
 
-#ifdef TAP_NO_POSIX
-/* Every test here captures the output with open_memstream() under a mkdtemp() directory. */
-int main(void)
-{
-	skip_all("%s", TAP_NO_POSIX);
-}
-#else
-
-#include "scratch.h"
-
-#define FLASH	 0x08000000u
-#define IMAGE	 (64u * 1024u)
-#define MAX_ARGS 24
+#define FLASH 0x08000000u
+#define IMAGE (64u * 1024u)
 
 /* The runs' ui.stop: what main.c's SIGINT handler sets, set here by a hook. */
 static volatile sig_atomic_t test_stop;
-/* The runs' ui.progress: "stdout is a terminal". */
-static bool test_tty;
-
-struct run {
-	int r;
-	struct error err;
-	char *out, *errtxt;
-	size_t outlen, errlen;
-};
 
 static unsigned count(const char *hay, const char *needle)
 {
@@ -59,22 +37,7 @@ static unsigned count(const char *hay, const char *needle)
 /* The whole file as a string, malloc'd; NULL when missing. */
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
+	return (char *)slurp_path(path, NULL);
 }
 
 static uint8_t image[IMAGE];
@@ -113,47 +76,6 @@ static bool holds_image(const struct sim_device *d)
 
 	return d != NULL && sim_device_read(d, FLASH, buf, sizeof(buf)) == 0 &&
 	       memcmp(buf, image, sizeof(buf)) == 0;
-}
-
-/* dfuse-util ARGS... (NULL-terminated) through rack_run(), output captured. */
-static int run(struct simbackend *sb, struct run *res, ...)
-{
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	struct opts o;
-	struct ui ui;
-	FILE *out, *err;
-	va_list ap;
-
-	memset(res, 0, sizeof(*res));
-	argv[argc++] = strdup("dfuse-util");
-	va_start(ap, res);
-	for (const char *a = va_arg(ap, const char *); a != NULL && argc < MAX_ARGS;
-	     a = va_arg(ap, const char *))
-		argv[argc++] = strdup(a);
-	va_end(ap);
-	argv[argc] = NULL;
-	out = open_memstream(&res->out, &res->outlen);
-	err = open_memstream(&res->errtxt, &res->errlen);
-	memset(&ui, 0, sizeof(ui));
-	ui.out = out;
-	ui.err = err;
-	ui.stop = &test_stop;
-	ui.progress = test_tty;
-	res->r = opt_parse(argc, argv, &o, &res->err);
-	if (res->r == ERR_OK)
-		res->r = rack_run(&o, simbackend_get(sb), &ui, &res->err);
-	fclose(out);
-	fclose(err);
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	return res->r;
-}
-
-static void run_free(struct run *res)
-{
-	free(res->out);
-	free(res->errtxt);
 }
 
 /* Every line of @text either starts with a board prefix or is the summary table's. */
@@ -352,9 +274,9 @@ static void test_terminal(void)
 	add(sb, "f4", "T1", 0);
 	add(sb, "f4", "T2", 40);
 	add(sb, "f4", "T3", 0);
-	test_tty = true;
+	run_mode.progress = true;
 	run(sb, &res, "--all", "-s", "0x08000000", "-D", path_of("fw.bin"), NULL);
-	test_tty = false;
+	run_mode.progress = false;
 	table = res.out != NULL ? strstr(res.out, "\nBoard ") : NULL;
 	ok(res.r == ERR_IO && count(res.out, "\033[3A") > 10,
 	   "terminal: three rows redrawn in place, many times");
@@ -451,11 +373,11 @@ static void test_interrupt(void)
 
 int main(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test-rack.XXXXXX", base ? base : "/tmp");
-	if (mkdtemp(tmpdir) == NULL)
+	if (!scratch_init("test-rack"))
 		skip_all("cannot create a temporary directory");
+	/* --all and --json go through rack_run(), as main.c sends them. */
+	run_mode.rack = true;
+	run_mode.stop = &test_stop;
 	make_image();
 	test_four_boards();
 	test_one_fails();
@@ -466,13 +388,6 @@ int main(void)
 	test_interrupt();
 	test_commands();
 	test_terminal();
-	{
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			diag("could not remove %s", tmpdir);
-	}
+	remove_tmpdir();
 	return done_testing();
 }
-#endif
