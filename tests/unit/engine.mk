@@ -2,19 +2,21 @@
 # Unit tests of the host engine (dfu.c, dfu_plain.c, dfuse.c, ops.c, device.c, plan.c);
 # all but test-plan run against the simulated bootloaders on a virtual clock.
 
-check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
+check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
 	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
-TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-ops tests/unit/test-plan \
+TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
 	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
 
 # What the tests that run whole command lines share: the simulated bus, the
-# scratch directory and output capture (POSIX and Windows), and run() itself.
+# scratch directory and output capture (POSIX and Windows), run() itself,
+# and the test-ops-* helpers.
 check_LIBRARIES += tests/unit/libopstest.a
 tests_unit_libopstest_a_SOURCES = tests/unit/simbackend.c tests/unit/simbackend.h \
-	tests/unit/scratch.c tests/unit/scratch.h tests/unit/oprun.c tests/unit/oprun.h
+	tests/unit/scratch.c tests/unit/scratch.h tests/unit/oprun.c tests/unit/oprun.h \
+	tests/unit/ops-test.c tests/unit/ops-test.h
 tests_unit_libopstest_a_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 OPS_TEST_LDADD = tests/unit/libopstest.a $(ENGINE_TEST_LDADD)
 
@@ -34,9 +36,26 @@ tests_unit_test_plain_ops_SOURCES = tests/unit/test-plain-ops.c tests/unit/tap.h
 tests_unit_test_plain_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_plain_ops_LDADD = $(OPS_TEST_LDADD)
 
-tests_unit_test_ops_SOURCES = tests/unit/test-ops.c tests/unit/tap.h
-tests_unit_test_ops_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
-tests_unit_test_ops_LDADD = $(OPS_TEST_LDADD)
+# ops.c and device.c by theme: whole command lines against simulated devices.
+check_PROGRAMS += tests/unit/test-ops-download tests/unit/test-ops-upload \
+	tests/unit/test-ops-verify tests/unit/test-ops-commands tests/unit/test-ops-select
+TESTS += tests/unit/test-ops-download tests/unit/test-ops-upload \
+	tests/unit/test-ops-verify tests/unit/test-ops-commands tests/unit/test-ops-select
+tests_unit_test_ops_download_SOURCES = tests/unit/test-ops-download.c tests/unit/tap.h
+tests_unit_test_ops_download_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_ops_download_LDADD = $(OPS_TEST_LDADD)
+tests_unit_test_ops_upload_SOURCES = tests/unit/test-ops-upload.c tests/unit/tap.h
+tests_unit_test_ops_upload_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_ops_upload_LDADD = $(OPS_TEST_LDADD)
+tests_unit_test_ops_verify_SOURCES = tests/unit/test-ops-verify.c tests/unit/tap.h
+tests_unit_test_ops_verify_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_ops_verify_LDADD = $(OPS_TEST_LDADD)
+tests_unit_test_ops_commands_SOURCES = tests/unit/test-ops-commands.c tests/unit/tap.h
+tests_unit_test_ops_commands_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_ops_commands_LDADD = $(OPS_TEST_LDADD)
+tests_unit_test_ops_select_SOURCES = tests/unit/test-ops-select.c tests/unit/tap.h
+tests_unit_test_ops_select_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_ops_select_LDADD = $(OPS_TEST_LDADD)
 
 # The download plan is pure: no device model needed.
 tests_unit_test_plan_SOURCES = tests/unit/test-plan.c tests/unit/tap.h

@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TAP tests of the DfuSe commands (:mass-erase, :unprotect, :leave),
+ * run-time devices detached and followed back, -R, -e, -w, -Z, a device
+ * left in dfuERROR, the mode of an uploaded file and the order of targets
+ * that reset the device: realistic command lines run by opt_parse() and
+ * ops_run() against simulated devices on a virtual clock (ops-test.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ops-test.h"
+#include "tap.h"
+
+/* ---- DfuSe command mode ------------------------------------------------------------ */
+
+static void test_commands(void)
+{
+	uint8_t *junk = malloc(MiB);
+	struct simbackend *sb = bus("f4", NULL);
+	struct sim_device *dev;
+	struct run res;
+
+	if (junk == NULL || sb == NULL) {
+		skip(8, "setup failed");
+		free(junk);
+		simbackend_free(sb);
+		return;
+	}
+	fill_pattern(junk, MiB, 40);
+	dev = simbackend_device(sb, 0);
+	sim_device_load(dev, FLASH, junk, MiB);
+	run(sb, &res, "-a", "0", "-s", ":mass-erase:force", NULL);
+	is_int(res.r, ERR_OK, "-a 0 -s :mass-erase:force: %s", res.err.msg);
+	ok(mem_all(dev, FLASH, 0xFF, MiB) && stats_of(dev).mass_erase == 1,
+	   "the whole flash is blank, by one mass erase");
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", ":leave", NULL);
+	ok(res.r == ERR_OK && sim_device_gone(dev) && stats_of(dev).leave == 1,
+	   "-a 0 -s :leave: the device leaves: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(5, "setup failed");
+		free(junk);
+		return;
+	}
+	dev = simbackend_device(sb, 0);
+	sim_device_load(dev, FLASH, junk, MiB);
+	sim_device_set_faults(dev, &(struct sim_faults){ .read_protected = true });
+	run(sb, &res, "-a", "0", "-s", ":unprotect:force", NULL);
+	is_int(res.r, ERR_OK, "-a 0 -s :unprotect:force on a protected device: %s", res.err.msg);
+	ok(sim_device_gone(dev) && stats_of(dev).unprotect == 1, "the device reset itself");
+	ok(mem_all(dev, FLASH, 0xFF, MiB), "after erasing its flash");
+	ok(contains(res.out, "Read protection removed") || contains(res.out, "Read unprotect"),
+	   "the user is told: \"%s\"", res.out ? res.out : "");
+	run_free(&res);
+	simbackend_free(sb);
+	free(junk);
+}
+
+/* ---- run-time devices, -R, device selection -------------------------------------- */
+
+static void test_runtime(void)
+{
+	static uint8_t app[8192];
+	struct simbackend *sb = bus("runtime", NULL);
+	struct simbackend_counts c;
+	struct sim_device *dev;
+	struct run res;
+
+	fill_pattern(app, sizeof(app), 70);
+	if (sb == NULL || !write_file("rt.bin", app, sizeof(app))) {
+		skip(8, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	dev = simbackend_device(sb, 0);
+	simbackend_set_reenum_delay(sb, 300000);
+	run(sb, &res, "-s", "0x08000000:leave", "-D", path_of("rt.bin"), NULL);
+	simbackend_counts(sb, &c);
+	is_int(res.r, ERR_OK, "download to a run-time device: %s", res.err.msg);
+	ok(stats_of(dev).detach == 1 && c.resets == 1, "one DETACH, one USB reset");
+	ok(simbackend_now(sb) >= 300000 && c.slept_us >= 300000,
+	   "waited (virtual clock) for it to come back in DFU mode");
+	ok(contains(res.out, "Device is in DFU mode after 0.3"), "and said after how long: \"%s\"",
+	   res.out ? res.out : "");
+	ok(mem_is(dev, FLASH, app, sizeof(app)), "flashed");
+	ok(sim_device_gone(dev) && stats_of(dev).leave == 1, "and left DFU mode");
+	ok(!c.open_now && c.opens == c.closes, "every open was closed (%lu/%lu)", c.opens,
+	   c.closes);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("runtime", NULL);
+	if (sb == NULL) {
+		skip(1, "setup failed");
+		return;
+	}
+	simbackend_set_reenum_delay(sb, 8000000);
+	run(sb, &res, "-s", "0x08000000", "-D", path_of("rt.bin"), NULL);
+	ok(res.r == ERR_NOTFOUND &&
+		   contains(res.err.msg, "did not reappear in DFU mode within 5 s"),
+	   "a device that stays away longer than -E: \"%s\"", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+static void test_reset(void)
+{
+	static uint8_t app[2048];
+	struct simbackend *sb = bus("f4", NULL);
+	struct simbackend_counts c;
+	struct run res;
+
+	fill_pattern(app, sizeof(app), 80);
+	if (sb == NULL || !write_file("r.bin", app, sizeof(app))) {
+		skip(3, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("r.bin"), "-R", NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && c.resets == 1 && contains(res.out, "Resetting the USB device"),
+	   "-D ... -R: flashed, then one USB reset: %s", res.err.msg);
+	ok(mem_is(simbackend_device(sb, 0), FLASH, app, sizeof(app)), "the image is in flash");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(1, "setup failed");
+		return;
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000:leave", "-D", path_of("r.bin"), "-R", NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && c.resets == 0, "with :leave the device is gone: no reset needed");
+	run_free(&res);
+	simbackend_free(sb);
+
+	/* Issue 11: a reset that fails on the wire is settled by looking for the device. */
+	for (int gone = 0; gone < 2; gone++) {
+		struct sim_device *dev;
+
+		sb = bus("f4", NULL);
+		dev = sb != NULL ? simbackend_device(sb, 0) : NULL;
+		if (dev == NULL) {
+			skip(1, "setup failed");
+			simbackend_free(sb);
+			return;
+		}
+		sim_device_set_faults(dev, &(struct sim_faults){ .reset_fails = true,
+								 .reset_fails_gone = gone != 0 });
+		run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("r.bin"), "-R", NULL);
+		if (gone)
+			ok(res.r == ERR_OK && sim_device_gone(dev),
+			   "-R whose reset fails, device gone all the same: success (%s)",
+			   res.err.msg);
+		else
+			ok(res.r == ERR_IO && contains(res.err.msg, "reset: USB I/O error") &&
+				   contains(res.err.msg, "still on the bus (state dfuDNLOAD-IDLE)"),
+			   "-R whose reset fails, device still there: ERR_IO naming its state: "
+			   "\"%s\"",
+			   res.err.msg);
+		run_free(&res);
+		simbackend_free(sb);
+	}
+}
+
+/* ---- more operations ------------------------------------------------------------- */
+
+static void test_misc(void)
+{
+	static uint8_t app[6000];
+	struct simbackend *sb = bus("runtime", "f4", NULL);
+	struct sim_device *rt, *f4;
+	struct sim_stats s;
+	struct run res;
+	uint8_t *file;
+	size_t len = 0;
+
+	fill_pattern(app, sizeof(app), 110);
+	if (sb == NULL || !write_file("m.bin", app, sizeof(app))) {
+		skip(20, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	rt = simbackend_device(sb, 0);
+	f4 = simbackend_device(sb, 1);
+
+	run(sb, &res, "-l", NULL);
+	ok(res.r == ERR_OK &&
+		   contains(res.out,
+			    "Found Runtime: [0483:5740] ver=0200, devnum=2, cfg=1, intf=0, "
+			    "path=\"1-1\", alt=0, name=\"DFU runtime\", "
+			    "serial=\"336F38743037\"") &&
+		   contains(res.out,
+			    "Found DFU: [0483:df11] ver=2200, devnum=3, cfg=1, intf=0, "
+			    "path=\"1-2\", alt=3, name=\"@Device Feature/0xFFFF0000/01*004 "
+			    "e\", serial=\"336F38743037\""),
+	   "-l lists both, in dfu-util's line format");
+	run_free(&res);
+
+	/* -e alone: only the run-time device is asked to detach. */
+	run(sb, &res, "-e", NULL);
+	ok(res.r == ERR_OK && stats_of(rt).detach == 1 && !sim_device_chip(rt)->runtime,
+	   "-e: the run-time device detached and re-enumerated in DFU mode: %s", res.err.msg);
+	ok(stats_of(f4).dfu_requests == 0, "the DFU-mode device was not touched");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(17, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+
+	/* -t below the device's size: writes re-send the pointer for every block. */
+	run(sb, &res, "-a", "0", "-t", "1024", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
+	s = stats_of(f4);
+	ok(res.r == ERR_OK && mem_is(f4, FLASH, app, sizeof(app)),
+	   "-t 1024 -D: the image is in flash: %s", res.err.msg);
+	is_int(s.set_address, 6, "a pointer per 1 KiB block (the ROM counts in 2 KiB)");
+	run_free(&res);
+
+	/* A device left in dfuERROR by an earlier session is cleared first. */
+	{
+		size_t got = 0;
+
+		sim_device_control(f4, simbackend_now(sb), 0x21, 4, 0, 0, NULL, 0, &got);
+	}
+	ok(sim_device_state(f4) == 10, "(device put in dfuERROR by a stray CLRSTATUS)");
+	s = stats_of(f4);
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_OK && stats_of(f4).clrstatus == s.clrstatus + 1,
+	   "the next download clears it with CLRSTATUS and succeeds: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(13, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+	{
+		uint8_t *junk = malloc(MiB);
+
+		if (junk != NULL) {
+			fill_pattern(junk, MiB, 111);
+			sim_device_load(f4, FLASH, junk, MiB);
+			free(junk);
+		}
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000:mass-erase:force", "-D", path_of("m.bin"), NULL);
+	s = stats_of(f4);
+	ok(res.r == ERR_OK && s.mass_erase == 1 && s.erase == 0,
+	   "-s 0x08000000:mass-erase:force -D: one mass erase, no page erase: %s", res.err.msg);
+	ok(mem_is(f4, FLASH, app, sizeof(app)) &&
+		   mem_all(f4, FLASH + sizeof(app), 0xFF, MiB - sizeof(app)),
+	   "the image, and blank flash everywhere else");
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(11, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("m.bin"), NULL);
+	s = stats_of(f4);
+	ok(res.r == ERR_OK && s.erase == 0 && mem_is(f4, FLASH, app, sizeof(app)),
+	   "--diff on a blank device: no erase, the image written: %s", res.err.msg);
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", "0x080FFF00:512", "-U", path_of("past.bin"), NULL);
+	ok(res.r == ERR_USAGE && contains(res.err.msg, "not readable") &&
+		   contains(res.err.msg, ":force") && !file_exists("past.bin"),
+	   "an upload running past the flash is refused: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	s = stats_of(f4);
+	run(sb, &res, "-a", "0", "-s", "0x080FF000", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_DATA && contains(res.err.msg, "outside the memory") &&
+		   stats_of(f4).dnload == s.dnload,
+	   "a download running past the flash is refused before any DNLOAD: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("missing.bin"), NULL);
+	ok(res.r == ERR_NOINPUT && stats_of(f4).dfu_requests == s.dfu_requests,
+	   "a missing file: ERR_NOINPUT, the device untouched: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-Z", "4096", "-U", path_of("z.bin"), NULL);
+	file = read_file("z.bin", &len);
+	ok(res.r == ERR_OK && file != NULL && len == 4096 && memcmp(file, app, 4096) == 0,
+	   "-Z 4096 -U: 4096 bytes (%zu): %s", len, res.err.msg);
+	free(file);
+	run_free(&res);
+
+	run(sb, &res, "-a", "Flash", "-U", path_of("noalt.bin"), NULL);
+	ok(res.r == ERR_USAGE && contains(res.err.msg, "no alternate setting named \"Flash\""),
+	   "-a with an unknown name: \"%s\"", res.err.msg);
+	run_free(&res);
+
+	sim_device_set_faults(f4, &(struct sim_faults){ .vanish_on_leave_getstatus = true });
+	run(sb, &res, "-a", "0", "-s", "0x08000000:leave", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_OK && sim_device_gone(f4) && contains(res.out, "The device left DFU mode"),
+	   "a device vanishing at the leave GETSTATUS: success: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(2, "setup failed");
+		return;
+	}
+	f4 = simbackend_device(sb, 0);
+	simbackend_set_open_error(sb, 0, ERR_ACCESS,
+				  "cannot open /dev/bus/usb/001/002: permission denied");
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
+	ok(res.r == ERR_ACCESS && contains(res.err.msg, "permission denied"),
+	   "a device that cannot be opened: ERR_ACCESS: \"%s\"", res.err.msg);
+	is_int(stats_of(f4).dfu_requests, 0, "no DFU request reached it");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+/* ---- output files, target order, reset alone, strict timing ---------------------- */
+
+/* An upload gets the permissions any new file gets (umask), as dfu-util's does. */
+static void check_upload_mode(struct simbackend *sb)
+{
+	struct stat st;
+	struct run res;
+#ifndef _WIN32
+	mode_t old = umask(022);
+#endif
+
+	run(sb, &res, "-a", "0", "-s", "0x08000000:256", "-U", path_of("mode.bin"), NULL);
+#ifdef _WIN32
+	ok(res.r == ERR_OK && stat(path_of("mode.bin"), &st) == 0, "upload to mode.bin");
+	skip(1, "mode.bin's mode bits: Windows files have no POSIX mode (nor umask)");
+#else
+	umask(old);
+	ok(res.r == ERR_OK && stat(path_of("mode.bin"), &st) == 0, "upload to mode.bin");
+	ok((st.st_mode & 0777) == 0644,
+	   "mode.bin is 0644 under umask 022, not mkstemp's 0600 "
+	   "(it is 0%o)",
+	   (unsigned)(st.st_mode & 0777));
+#endif
+	run_free(&res);
+}
+
+static void test_more(void)
+{
+	static uint8_t app[4096];
+	static const uint8_t ob[16] = { 0xEC, 0xAA, 0x13, 0x55, 0xFF, 0xFF, 0xFF, 0x7F,
+					0xFF, 0x0F, 0x00, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF };
+	const struct elem app_el[] = { { FLASH, app, sizeof(app) } };
+	const struct elem ob_el[] = { { 0x1FFFC000, ob, sizeof(ob) } };
+	const struct tgt ob_first[] = { { 1, "Option Bytes", ob_el, 1 },
+					{ 0, "Internal Flash", app_el, 1 } };
+	struct simbackend *sb = bus("f4", NULL), *sb2;
+	struct simbackend_counts c;
+	struct sim_device *dev;
+	struct run res;
+
+	fill_pattern(app, sizeof(app), 120);
+	if (sb == NULL || !write_dfu("ob-first.dfu", ob_first, 2, 0x0483, 0xdf11)) {
+		skip(7, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	dev = simbackend_device(sb, 0);
+
+	check_upload_mode(sb);
+
+	/* -R alone: a USB reset of the one DFU device. */
+	run(sb, &res, "-R", NULL);
+	simbackend_counts(sb, &c);
+	ok(res.r == ERR_OK && c.resets == 1 && !sim_device_gone(dev),
+	   "-R alone resets the ROM (which stays in DFU mode): %s", res.err.msg);
+	run_free(&res);
+
+	/* -R where the driver can only reset pipes (WinUSB): no claim of a reset. */
+	simbackend_set_pipes_only_reset(sb, true);
+	run(sb, &res, "-R", NULL);
+	simbackend_set_pipes_only_reset(sb, false);
+	ok(res.r == ERR_OK && contains(res.errtxt, "the device was not reset") &&
+		   contains(res.errtxt, "replug it"),
+	   "-R on a pipes-only reset says what happened instead: %s", res.errtxt);
+	run_free(&res);
+
+	/* A device that holds early polls: the host is never early, nothing times out. */
+	sim_device_set_faults(dev, &(struct sim_faults){ .strict_timing = true });
+	run(sb, &res, "-a", "0", "-s", ":mass-erase:force", NULL);
+	ok(res.r == ERR_OK && stats_of(dev).early_polls == 0,
+	   "mass erase (16 s) on a strict-timing device: %s", res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	/* :leave after an upload (dfu-util honours it there too). */
+	sb2 = bus("f4", NULL);
+	if (sb2 != NULL) {
+		struct sim_device *d2 = simbackend_device(sb2, 0);
+		uint8_t *file;
+		size_t len = 0;
+
+		sim_device_load(d2, FLASH, app, sizeof(app));
+		run(sb2, &res, "-a", "0", "-s", "0x08000000:1024:leave", "-U", path_of("ul.bin"),
+		    NULL);
+		file = read_file("ul.bin", &len);
+		ok(res.r == ERR_OK && file != NULL && len == 1024 && memcmp(file, app, 1024) == 0,
+		   "-s 0x08000000:1024:leave -U: the upload is complete: %s", res.err.msg);
+		ok(sim_device_gone(d2) && stats_of(d2).leave == 1, "then the device left DFU mode");
+		free(file);
+		run_free(&res);
+		simbackend_free(sb2);
+	} else {
+		skip(2, "setup failed");
+	}
+
+	/* -w: the board is plugged in 1.2 s after the command started. */
+	sb2 = bus("f4", NULL);
+	if (sb2 != NULL) {
+		struct sim_device *d2 = simbackend_device(sb2, 0);
+
+		write_file("w.bin", app, sizeof(app));
+		simbackend_plug_at(sb2, 0, 1200000);
+		run(sb2, &res, "-w", "-a", "0", "-s", "0x08000000", "-D", path_of("w.bin"), NULL);
+		ok(res.r == ERR_OK && mem_is(d2, FLASH, app, sizeof(app)) &&
+			   simbackend_now(sb2) >= 1200000,
+		   "-w waits for the board, then flashes it: %s", res.err.msg);
+		ok(contains(res.out, "Waiting for a matching DFU device"), "saying so once");
+		run_free(&res);
+		simbackend_free(sb2);
+	} else {
+		skip(2, "setup failed");
+	}
+	sb2 = bus("f4", NULL);
+	if (sb2 != NULL) {
+		simbackend_plug_at(sb2, 0, 3000000);
+		run(sb2, &res, "--wait=1", "-a", "0", "-s", "0x08000000", "-D", path_of("w.bin"),
+		    NULL);
+		ok(res.r == ERR_NOTFOUND && simbackend_now(sb2) < 3000000,
+		   "--wait=1 gives up after 1 s: \"%s\"", res.err.msg);
+		run_free(&res);
+		simbackend_free(sb2);
+	} else {
+		skip(1, "setup failed");
+	}
+
+	/*
+	 * Option bytes first in the file, flash second, with :will-reset: the
+	 * device resets after the option bytes, so they must be written last.
+	 */
+	sb = bus("f4", NULL);
+	if (sb == NULL) {
+		skip(3, "setup failed");
+		return;
+	}
+	dev = simbackend_device(sb, 0);
+	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
+	ok(res.r == ERR_OK, "-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
+	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written too");
+	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "the option bytes are written");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+int main(void)
+{
+	if (!scratch_init("test-ops-commands"))
+		skip_all("cannot create a temporary directory");
+
+	test_commands();
+	test_runtime();
+	test_reset();
+	test_misc();
+	test_more();
+	remove_tmpdir();
+	return done_testing();
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TAP tests of device selection (-S, -p, -a by name, a run-time bystander)
+ * through opt_parse() and ops_run() against simulated devices on a virtual
+ * clock (ops-test.h), and of src/device.c's matching, DfuSe detection and
+ * descriptions.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops-test.h"
+#include "tap.h"
+
+/* An application with a DFU run-time interface that has nothing to do with the board. */
+static const struct sim_chip headset_chip = {
+	.name = "headset",
+	.description = "USB headset with a DFU run-time interface",
+	.idVendor = 0x1234,
+	.idProduct = 0x0001,
+	.bcdDevice = 0x0100,
+	.manufacturer = "Acme",
+	.product = "Headset",
+	.serial = "HS-1",
+	.bMaxPacketSize0 = 64,
+	.runtime = true,
+	.dfu_idProduct = 0x0002,
+	.dfu_chip = "f4",
+	.bmAttributes = 0x07,
+	.wDetachTimeOut = 1000,
+	.wTransferSize = 2048,
+	.bcdDFUVersion = 0x0110,
+	.nalts = 1,
+	.alt_names = { "Headset DFU" },
+};
+
+static void test_selection(void)
+{
+	static uint8_t app[2048];
+	struct simbackend *sb = simbackend_new();
+	struct sim_device *a, *b;
+	struct run res;
+	uint8_t *file;
+	size_t len = 0;
+
+	fill_pattern(app, sizeof(app), 90);
+	a = sb != NULL ? add_chip(sb, sim_chip_find("f4"), "AAA111") : NULL;
+	b = a != NULL ? add_chip(sb, sim_chip_find("f4"), "BBB222") : NULL;
+	if (b == NULL || !write_file("sel.bin", app, sizeof(app))) {
+		skip(9, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
+	is_int(res.r, ERR_USAGE, "two F4 boards: ambiguous");
+	ok(contains(res.err.msg, "AAA111") && contains(res.err.msg, "BBB222") &&
+		   contains(res.err.msg, "1-1") && contains(res.err.msg, "1-2"),
+	   "the error names both: \"%s\"", res.err.msg);
+	ok(contains(res.err.msg, "-S") && contains(res.err.msg, "-p"), "and suggests -S and -p");
+	ok(stats_of(a).dfu_requests == 0 && stats_of(b).dfu_requests == 0,
+	   "neither device was touched");
+	run_free(&res);
+
+	run(sb, &res, "-S", "BBB222", "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"),
+	    NULL);
+	is_int(res.r, ERR_OK, "-S BBB222 picks the second: %s", res.err.msg);
+	ok(mem_is(b, FLASH, app, sizeof(app)) && mem_all(a, FLASH, 0xFF, sizeof(app)),
+	   "only that one is flashed");
+	run_free(&res);
+
+	run(sb, &res, "-p", "1-1", "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
+	ok(res.r == ERR_OK && mem_is(a, FLASH, app, sizeof(app)), "-p 1-1 picks the first: %s",
+	   res.err.msg);
+	run_free(&res);
+	simbackend_free(sb);
+
+	/* An unrelated run-time interface next to one F4: no ambiguity. */
+	sb = simbackend_new();
+	a = sb != NULL ? add_chip(sb, &headset_chip, NULL) : NULL;
+	b = a != NULL ? add_chip(sb, sim_chip_find("f4"), NULL) : NULL;
+	if (b == NULL) {
+		skip(3, "setup failed");
+		simbackend_free(sb);
+		return;
+	}
+	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
+	ok(res.r == ERR_OK && mem_is(b, FLASH, app, sizeof(app)),
+	   "headset (run-time) + F4: the F4 is flashed: %s", res.err.msg);
+	ok(stats_of(a).detach == 0 && !sim_device_gone(a), "the headset was left alone");
+	run_free(&res);
+
+	/* -a by name: the option bytes, read back. */
+	run(sb, &res, "-a", "@Option Bytes  /0x1FFFC000/01*016 e", "-U", path_of("ob.bin"), NULL);
+	file = read_file("ob.bin", &len);
+	ok(res.r == ERR_OK && file != NULL && len == 16 && file[0] == 0xEC && file[1] == 0xAA,
+	   "-a \"@Option Bytes ...\" -U: the 16 option bytes (%zu): %s", len, res.err.msg);
+	free(file);
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+/* ---- device.c: matching, DfuSe detection, descriptions ----------------------- */
+
+struct match_row {
+	const char *args[4];
+	bool rt, dfu; /* does the run-time / the DFU-mode interface match? */
+};
+
+static const struct match_row match_rows[] = {
+	{ { NULL }, true, true },
+	{ { "-d", "0483:df11", NULL }, false, true },
+	{ { "-d", "0483:5740", NULL }, true, true },
+	{ { "-d", ",0483:df11", NULL }, false, true },
+	{ { "-d", "0483:5740,:df11", NULL }, true, true },
+	{ { "-d", "0483:5740,:1234", NULL }, true, false },
+	{ { "-d", "1234:*", NULL }, false, true },
+	{ { "-S", "X1", NULL }, true, true },
+	{ { "-S", "X1,Y2", NULL }, true, false },
+	{ { "-S", "Y2", NULL }, false, false },
+	{ { "-p", "1-2", NULL }, false, true },
+	{ { "-n", "5", NULL }, true, false },
+	{ { "-c", "1", NULL }, true, true },
+	{ { "-i", "1", NULL }, false, false },
+};
+
+static void test_device(void)
+{
+	struct dev_info rt, dfu;
+	char buf[400];
+
+	memset(&rt, 0, sizeof(rt));
+	rt.vid = 0x0483;
+	rt.pid = 0x5740;
+	rt.devnum = 5;
+	rt.cfg = 1;
+	rt.runtime = true;
+	snprintf(rt.path, sizeof(rt.path), "1-1");
+	snprintf(rt.serial, sizeof(rt.serial), "X1");
+	dfu = rt;
+	dfu.pid = 0xdf11;
+	dfu.devnum = 6;
+	dfu.runtime = false;
+	snprintf(dfu.path, sizeof(dfu.path), "1-2");
+	for (size_t i = 0; i < sizeof(match_rows) / sizeof(match_rows[0]); i++) {
+		const struct match_row *row = &match_rows[i];
+		char prog[] = "dfuse-util", list[] = "-l";
+		char *argv[6] = { prog, list, NULL, NULL, NULL, NULL };
+		char joined[64] = "";
+		struct opts o;
+		struct error err;
+		int argc = 2;
+
+		for (size_t k = 0; row->args[k] != NULL; k++) {
+			argv[argc++] = (char *)(uintptr_t)row->args[k];
+			snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), " %s",
+				 row->args[k]);
+		}
+		if (opt_parse(argc, argv, &o, &err) != ERR_OK) {
+			ok(false, "dev_matches -l%s: parses (%s)", joined, err.msg);
+			continue;
+		}
+		ok(dev_matches(&o, &rt) == row->rt && dev_matches(&o, &dfu) == row->dfu,
+		   "dev_matches -l%s: run-time %s, DFU-mode %s", joined,
+		   row->rt ? "matches" : "does not", row->dfu ? "matches" : "does not");
+	}
+
+	dfu.has_func = true;
+	dfu.func.bcdDFUVersion = 0x011A;
+	dfu.nalts = 1;
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A and a layout");
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "FLASH");
+	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A without layouts is plain DFU");
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
+	dfu.vid = 0x1eaf;
+	dfu.pid = 0x0003;
+	dfu.bcdDevice = 0x0200;
+	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk forces plain DFU 1.1");
+	dfu.bcdDevice = 0x0201;
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk keys on bcdDevice 0x0200");
+	dfu.func.bcdDFUVersion = 0x0110;
+	dfu.nalts = 1;
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "Application");
+	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: DFU 1.1 without layouts is plain DFU");
+	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
+	dfu.has_func = false;
+	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: no functional descriptor, but a layout name");
+	is_str(dev_describe(&rt, buf, sizeof(buf)),
+	       "[0483:5740] path=\"1-1\" devnum=5 serial=\"X1\" (run-time mode)",
+	       "dev_describe of a run-time interface");
+}
+
+int main(void)
+{
+	if (!scratch_init("test-ops-select"))
+		skip_all("cannot create a temporary directory");
+
+	test_selection();
+	test_device();
+	remove_tmpdir();
+	return done_testing();
+}
