@@ -341,16 +341,7 @@ enum sim_result model_dfuse_upload(struct sim_device *d, uint16_t wValue, uint8_
 		n = model_readable(d, base, wLength);
 		if (n == 0 && wLength > 0)
 			return model_fail_stall(d, S_ADDRESS, "not readable");
-		for (size_t done = 0; done < n;) {
-			uint32_t a = (uint32_t)(base + done);
-			const struct sim_sector *sec = model_alt_sector(&d->alts[d->alt], a);
-			size_t k = sec->size - (a - sec->addr);
-
-			if (k > n - done)
-				k = n - done;
-			memcpy(data + done, sec->mem + (a - sec->addr), k);
-			done += k;
-		}
+		model_alt_copy_out(&d->alts[d->alt], (uint32_t)base, data, n);
 		d->stats.bytes_read += n;
 	}
 	*actual = n;

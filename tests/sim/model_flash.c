@@ -306,6 +306,20 @@ size_t model_readable(const struct sim_device *d, uint64_t base, size_t len)
 	return done;
 }
 
+void model_alt_copy_out(const struct sim_alt *alt, uint32_t addr, uint8_t *data, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		uint32_t a = addr + (uint32_t)done;
+		const struct sim_sector *s = model_alt_sector(alt, a);
+		size_t n = s->size - (a - s->addr);
+
+		if (n > len - done)
+			n = len - done;
+		memcpy(data + done, s->mem + (a - s->addr), n);
+		done += n;
+	}
+}
+
 /* ---- test helpers ---- */
 
 /* Copies what of [@addr, @addr + @len) lies in @alt into its memory. */

@@ -103,16 +103,7 @@ static enum sim_result plain_upload(struct sim_device *d, uint16_t wValue, uint8
 	off = (uint64_t)wValue * d->plain_upload_len;
 	if (off < size)
 		n = size - off < wLength ? (size_t)(size - off) : wLength;
-	for (size_t done = 0; done < n;) {
-		uint32_t a = (uint32_t)(alt->sect[0].addr + off + done);
-		const struct sim_sector *sec = model_alt_sector(alt, a);
-		size_t k = sec->size - (a - sec->addr);
-
-		if (k > n - done)
-			k = n - done;
-		memcpy(data + done, sec->mem + (a - sec->addr), k);
-		done += k;
-	}
+	model_alt_copy_out(alt, (uint32_t)(alt->sect[0].addr + off), data, n);
 	d->stats.bytes_read += n;
 	*actual = n;
 	/* a short block ends the upload (DFU 1.1 section 6.2) */

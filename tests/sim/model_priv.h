@@ -179,6 +179,8 @@ enum sim_dfu_status model_write_block(struct sim_device *d, uint64_t base, const
 				      size_t len);
 /* Readable bytes from @base on in the selected alt, at most @len. */
 size_t model_readable(const struct sim_device *d, uint64_t base, size_t len);
+/* Copies @len bytes of @alt's memory from @addr on; every byte must lie in a sector of @alt. */
+void model_alt_copy_out(const struct sim_alt *alt, uint32_t addr, uint8_t *data, size_t len);
 
 /* ---- model_usb.c: descriptors and standard requests (USB 2.0 chapter 9) ---- */
 
