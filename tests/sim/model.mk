@@ -10,11 +10,12 @@ tests_sim_libsimmodel_a_SOURCES = \
 	tests/sim/chips.c \
 	tests/sim/memtransport.c tests/sim/memtransport.h
 
-# The model's own tests: its protocol, and its memory and DfuSe commands.
+# The model's own tests: its protocol, and its memory and DfuSe commands;
+# the log and the dumps go through the unit tests' scratch directory.
 check_PROGRAMS += tests/sim/test-model tests/sim/test-model-flash
 TESTS += tests/sim/test-model tests/sim/test-model-flash
 tests_sim_test_model_SOURCES = tests/sim/test-model.c tests/sim/test-model.h tests/unit/tap.h
-tests_sim_test_model_LDADD = tests/sim/libsimmodel.a
+tests_sim_test_model_LDADD = tests/sim/libsimmodel.a tests/unit/libscratch.a
 tests_sim_test_model_flash_SOURCES = tests/sim/test-model-flash.c tests/sim/test-model.h \
 	tests/unit/tap.h
-tests_sim_test_model_flash_LDADD = tests/sim/libsimmodel.a
+tests_sim_test_model_flash_LDADD = tests/sim/libsimmodel.a tests/unit/libscratch.a

@@ -11,9 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../unit/scratch.h"
 #include "../unit/tap.h"
 #include "model.h"
 #include "test-model.h"
@@ -288,67 +287,44 @@ static void test_upload_edges(void)
 	h_close(&h);
 }
 
-#ifdef TAP_NO_POSIX
-static void test_dump(void)
-{
-	skip(6, "the model dumps memory into a mkdtemp() directory: %s", TAP_NO_POSIX);
-}
-#else
+/* Is the file @path @size bytes long, with the @n bytes of @want at offset @at? */
 static bool file_is(const char *path, size_t size, size_t at, const uint8_t *want, size_t n)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t buf[256];
-	struct stat sb;
-	bool good;
+	size_t len = 0;
+	uint8_t *got = slurp_path(path, &len);
+	bool good = got != NULL && len == size && at + n <= len &&
+		    (n == 0 || memcmp(got + at, want, n) == 0);
 
-	if (!f)
-		return false;
-	good = fstat(fileno(f), &sb) == 0 && (size_t)sb.st_size == size;
-	if (good && n) {
-		good = fseek(f, (long)at, SEEK_SET) == 0 && fread(buf, 1, n, f) == n &&
-		       memcmp(buf, want, n) == 0;
-	}
-	fclose(f);
+	free(got);
 	return good;
 }
 
 static void test_dump(void)
 {
 	struct h h;
-	char dir[] = "/tmp/test-model-XXXXXX", path[128];
 	uint8_t img[256];
 	static const uint8_t ob[2] = { 0xEC, 0xAA };
-	static const char *const names[] = { "alt0-0x08000000.bin", "alt1-0x1fffc000.bin",
-					     "alt2-0x1fff7800.bin", "alt3-0xffff0000.bin" };
 
 	if (!h_open(&h, "f4"))
 		return;
-	if (!mkdtemp(dir)) {
-		skip(5, "mkdtemp failed");
+	if (tmpdir[0] == '\0') {
+		skip(5, "no scratch directory to dump into");
 		h_close(&h);
 		return;
 	}
 	pattern(img, sizeof(img), 9);
 	sim_device_load(h.d, 0x080E0000, img, sizeof(img));
-	is_int(sim_device_dump(h.d, dir), 0, "dump returns 0");
-	snprintf(path, sizeof(path), "%s/%s", dir, names[0]);
-	ok(file_is(path, 1u << 20, 0xE0000, img, sizeof(img)), "alt0: 1 MiB, image at 0xE0000");
-	snprintf(path, sizeof(path), "%s/%s", dir, names[1]);
-	ok(file_is(path, 16, 0, ob, 2), "alt1: 16 option bytes");
-	snprintf(path, sizeof(path), "%s/%s", dir, names[2]);
-	ok(file_is(path, 528, 0, NULL, 0), "alt2: OTP 512 + 16 merged in one file");
-	snprintf(path, sizeof(path), "%s/%s", dir, names[3]);
-	ok(file_is(path, 4, 0, (const uint8_t[]){ 0, 0, 0, 0 }, 4), "alt3: 4 zero bytes");
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	is_int(sim_device_dump(h.d, tmpdir), 0, "dump returns 0");
+	ok(file_is(path_of("alt0-0x08000000.bin"), 1u << 20, 0xE0000, img, sizeof(img)),
+	   "alt0: 1 MiB, image at 0xE0000");
+	ok(file_is(path_of("alt1-0x1fffc000.bin"), 16, 0, ob, 2), "alt1: 16 option bytes");
+	ok(file_is(path_of("alt2-0x1fff7800.bin"), 528, 0, NULL, 0),
+	   "alt2: OTP 512 + 16 merged in one file");
+	ok(file_is(path_of("alt3-0xffff0000.bin"), 4, 0, (const uint8_t[]){ 0, 0, 0, 0 }, 4),
+	   "alt3: 4 zero bytes");
 	ok(sim_device_dump(h.d, "/nonexistent/dir") == -1, "dump to a missing directory: -1");
 	h_close(&h);
 }
-
-#endif
 
 /* The model's own layout parser (independent of src/dfuse_mem.c) on good and bad rows. */
 static void test_layouts(void)
@@ -405,6 +381,9 @@ static void test_layouts(void)
 
 int main(void)
 {
+	/* The directory test_dump() dumps into. */
+	if (!scratch_init("test-model-flash"))
+		diag("no scratch directory: the dump skips");
 	test_round_trip();
 	test_unerased_write();
 	test_bad_addresses();
@@ -415,5 +394,6 @@ int main(void)
 	test_upload_edges();
 	test_dump();
 	test_layouts();
+	remove_tmpdir();
 	return done_testing();
 }

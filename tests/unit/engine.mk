@@ -8,15 +8,18 @@ TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
 	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
-ENGINE_TEST_LDADD = src/libdfuse.a tests/sim/libsimmodel.a
+ENGINE_TEST_LDADD = tests/unit/libscratch.a src/libdfuse.a tests/sim/libsimmodel.a
 
-# What the tests that run whole command lines share: the simulated bus, the
-# scratch directory and output capture (POSIX and Windows), run() itself,
-# and the test-ops-* helpers.
+# The scratch directory, output capture (POSIX and Windows) and the reading of
+# captured text: every engine test, and the model's own (tests/sim/model.mk).
+check_LIBRARIES += tests/unit/libscratch.a
+tests_unit_libscratch_a_SOURCES = tests/unit/scratch.c tests/unit/scratch.h
+
+# What the tests that run whole command lines share: the simulated bus,
+# run() itself, and the test-ops-* helpers.
 check_LIBRARIES += tests/unit/libopstest.a
 tests_unit_libopstest_a_SOURCES = tests/unit/simbackend.c tests/unit/simbackend.h \
-	tests/unit/scratch.c tests/unit/scratch.h tests/unit/oprun.c tests/unit/oprun.h \
-	tests/unit/ops-test.c tests/unit/ops-test.h
+	tests/unit/oprun.c tests/unit/oprun.h tests/unit/ops-test.c tests/unit/ops-test.h
 tests_unit_libopstest_a_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 OPS_TEST_LDADD = tests/unit/libopstest.a $(ENGINE_TEST_LDADD)
 

@@ -2,7 +2,8 @@
 /*
  * The fixture the protocol tests share: one simulated device behind the
  * in-memory transport (virtual clock, 200 us per transfer), and the DFU
- * interface over it. Header-only, like tap.h.
+ * interface over it. Header-only, like tap.h; contains() and the output
+ * capture come from scratch.h (tests/unit/libscratch.a).
  */
 #ifndef DFUSE_TEST_FIXTURE_H
 #define DFUSE_TEST_FIXTURE_H
@@ -13,6 +14,7 @@
 #include "dfu.h"
 #include "memtransport.h"
 #include "model.h"
+#include "scratch.h"
 
 struct fix {
 	struct sim_device *dev;
@@ -58,11 +60,6 @@ static inline struct sim_stats stats_of(const struct fix *f)
 
 	sim_device_stats(f->dev, &s);
 	return s;
-}
-
-static inline bool contains(const char *hay, const char *needle)
-{
-	return strstr(hay, needle) != NULL;
 }
 
 #endif

@@ -193,20 +193,6 @@ bool write_dfu(const char *name, const struct tgt *t, size_t nt, uint16_t vid, u
 	return good;
 }
 
-long leave_address(const char *log)
-{
-	const char *leave = log ? strstr(log, "EVENT leave") : NULL;
-	const char *p = log, *last = NULL;
-
-	if (leave == NULL)
-		return -1;
-	while ((p = strstr(p, "EVENT set-address addr=")) != NULL && p < leave) {
-		last = p;
-		p++;
-	}
-	return last ? strtol(last + strlen("EVENT set-address addr="), NULL, 16) : -1;
-}
-
 bool clean_protocol(struct sim_device *dev)
 {
 	struct sim_stats s = stats_of(dev);

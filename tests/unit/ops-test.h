@@ -65,7 +65,4 @@ uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid, s
 /* build_dfu() written to tmpdir/@name. Returns success. */
 bool write_dfu(const char *name, const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid);
 
-/* The last "EVENT set-address" before "EVENT leave" in a model log, or -1. */
-long leave_address(const char *log);
-
 #endif

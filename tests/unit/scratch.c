@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The scratch directory and output capture of the operation-level unit
- * tests (scratch.h): mkdtemp() and open_memstream() on POSIX; on Windows a
+ * The scratch directory, output capture and captured-text helpers of the
+ * unit tests (scratch.h): mkdtemp() and open_memstream() on POSIX; on Windows a
  * directory named after the process under the user's temporary directory
  * and real files read back, since the CRT has neither call (and tmpfile()
  * there wants the drive root, which needs administrator rights).
@@ -28,6 +28,21 @@ char tmpdir[256];
 bool contains(const char *hay, const char *needle)
 {
 	return hay != NULL && strstr(hay, needle) != NULL;
+}
+
+long leave_address(const char *log)
+{
+	static const char set_address[] = "EVENT set-address addr=";
+	const char *leave = log != NULL ? strstr(log, "EVENT leave") : NULL;
+	const char *p = log, *last = NULL;
+
+	if (leave == NULL)
+		return -1;
+	while ((p = strstr(p, set_address)) != NULL && p < leave) {
+		last = p;
+		p++;
+	}
+	return last != NULL ? strtol(last + strlen(set_address), NULL, 16) : -1;
 }
 
 const char *path_of(const char *name)
@@ -131,6 +146,9 @@ bool capture_open(struct capture *c)
 	static unsigned next;
 
 	memset(c, 0, sizeof(*c));
+	/* Without a scratch directory the name would land in the drive's root. */
+	if (tmpdir[0] == '\0')
+		return false;
 	snprintf(c->path, sizeof(c->path), "%s/capture-%u.txt", tmpdir, next++);
 	c->f = fopen(c->path, "w+b");
 	return c->f != NULL;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The scratch directory of the unit tests that drive whole operations
- * (test-ops-*, test-plain-ops, test-rack, test-compat): making it, file
- * names inside it, writing and reading files there, removing it all at the
- * end, and capturing what the code under test writes to a FILE *. Portable:
- * POSIX, and Windows (MinGW, run under wine), where it uses real files.
+ * The scratch directory of the unit tests (the engine's, and the device
+ * model's in tests/sim): making it, file names inside it, writing and
+ * reading files there, removing it all at the end, capturing what the code
+ * under test writes to a FILE *, and reading that text. Portable: POSIX,
+ * and Windows (MinGW, run under wine), where it uses real files.
  */
 #ifndef DFUSE_TESTS_SCRATCH_H
 #define DFUSE_TESTS_SCRATCH_H
@@ -41,6 +41,14 @@ uint8_t *slurp_path(const char *path, size_t *len);
 
 /* NULL-safe substring test for captured output. */
 bool contains(const char *hay, const char *needle);
+
+/*
+ * In a captured model log (sim_device_set_log; format: tests/sim/model_log.c),
+ * the address of the last "EVENT set-address" before the first "EVENT leave":
+ * where the pointer stood when the device was told to leave. -1 when there is
+ * no leave, no address before it, or no log (NULL).
+ */
+long leave_address(const char *log);
 
 /*
  * Output captured from code that writes to a FILE *: open it, hand @f over,

@@ -24,15 +24,6 @@ static struct tap_state tap_state;
 
 #define TAP_PRINTF(f, a) COMPAT_PRINTF(f, a)
 
-/*
- * Defined, as the reason to give, where POSIX-only calls that some tests use
- * directly (open_memstream, mkdtemp) are missing: those points skip there.
- * The tests that drive whole operations use scratch.h's portable versions.
- */
-#ifdef _WIN32
-#define TAP_NO_POSIX "needs POSIX calls Windows lacks (open_memstream, mkdtemp)"
-#endif
-
 /* Announce @n test points up front; otherwise done_testing() prints the plan. */
 static inline void plan(unsigned n)
 {
