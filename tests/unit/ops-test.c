@@ -110,6 +110,14 @@ struct simbackend *bus(const char *chip, ...)
 	return sb;
 }
 
+struct simbackend *bus_one(const char *chip, struct sim_device **dev)
+{
+	struct simbackend *sb = bus(chip, NULL);
+
+	*dev = sb != NULL ? simbackend_device(sb, 0) : NULL;
+	return sb;
+}
+
 struct sim_device *add_chip(struct simbackend *sb, const struct sim_chip *chip, const char *serial)
 {
 	struct sim_device *d = sim_device_new(chip, serial);
@@ -133,6 +141,19 @@ static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
+}
+
+void add_suffix(uint8_t *buf, size_t n, uint16_t vid, uint16_t pid, uint16_t bcdDFU)
+{
+	uint8_t *p = buf + n;
+
+	put16(p, 0xFFFF);
+	put16(p + 2, pid);
+	put16(p + 4, vid);
+	put16(p + 6, bcdDFU);
+	memcpy(p + 8, "UFD", 3);
+	p[11] = 16;
+	put32(p + 12, dfu_file_crc(buf, n + 12));
 }
 
 uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid, size_t *len)
@@ -172,13 +193,7 @@ uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid, s
 			p += 8 + t[i].e[k].len;
 		}
 	}
-	put16(p, 0xFFFF);
-	put16(p + 2, pid);
-	put16(p + 4, vid);
-	put16(p + 6, 0x011A);
-	memcpy(p + 8, "UFD", 3);
-	p[11] = 16;
-	put32(p + 12, dfu_file_crc(buf, size - 4));
+	add_suffix(buf, size - 16, vid, pid, 0x011A);
 	*len = size;
 	return buf;
 }

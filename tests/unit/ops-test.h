@@ -42,6 +42,8 @@ bool clean_protocol(struct sim_device *dev);
  * in, in order; NULL on failure. Free it with simbackend_free().
  */
 struct simbackend *bus(const char *chip, ...);
+/* A bus with one @chip plugged in, *@dev its device; NULL (*@dev NULL) on failure. */
+struct simbackend *bus_one(const char *chip, struct sim_device **dev);
 /* Plug a device of @chip (custom chips too) with @serial (NULL: the chip's) into @sb. */
 struct sim_device *add_chip(struct simbackend *sb, const struct sim_chip *chip, const char *serial);
 
@@ -59,6 +61,13 @@ struct tgt {
 	const struct elem *e;
 	size_t n;
 };
+
+/*
+ * Write the 16-byte DFU 1.1 suffix (appendix B) for @vid:@pid and @bcdDFU
+ * after the @n bytes at @buf, its CRC over those bytes and the suffix's own
+ * first 12; @buf must hold @n + 16 bytes.
+ */
+void add_suffix(uint8_t *buf, size_t n, uint16_t vid, uint16_t pid, uint16_t bcdDFU);
 
 /* A UM0391 DfuSe file with @nt targets and a suffix for @vid:@pid; malloc'd, size in @len. */
 uint8_t *build_dfu(const struct tgt *t, size_t nt, uint16_t vid, uint16_t pid, size_t *len);

@@ -14,12 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dfu_file.h"
+#include "ops-test.h"
 #include "ops.h"
 #include "options.h"
-#include "oprun.h"
-#include "scratch.h"
-#include "simbackend.h"
 #include "tap.h"
 
 /* The size of file @name, or -1 when it does not exist. */
@@ -54,82 +51,6 @@ static void fill(uint8_t *p, size_t n, uint32_t seed)
 	}
 }
 
-static bool mem_is(struct sim_device *dev, uint32_t addr, const uint8_t *want, size_t n)
-{
-	uint8_t *got = malloc(n);
-	bool same =
-		got != NULL && sim_device_read(dev, addr, got, n) == 0 && memcmp(got, want, n) == 0;
-
-	free(got);
-	return same;
-}
-
-static struct sim_stats stats_of(struct sim_device *dev)
-{
-	struct sim_stats s;
-
-	sim_device_stats(dev, &s);
-	return s;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-/* The 16-byte DFU 1.1 suffix (appendix B) for @vid:@pid after @n bytes at @buf. */
-static void add_suffix(uint8_t *buf, size_t n, uint16_t vid, uint16_t pid, uint16_t bcdDFU)
-{
-	uint8_t *p = buf + n;
-
-	put16(p, 0xFFFF);
-	put16(p + 2, pid);
-	put16(p + 4, vid);
-	put16(p + 6, bcdDFU);
-	memcpy(p + 8, "UFD", 3);
-	p[11] = 16;
-	put32(p + 12, dfu_file_crc(buf, n + 12));
-}
-
-/* A DfuSe file (UM0391) with one target of one element holding @n bytes at @addr. */
-static size_t build_dfuse(uint8_t *buf, const uint8_t *data, size_t n, uint32_t addr)
-{
-	size_t size = 11 + 274 + 8 + n + 16;
-
-	memset(buf, 0, size);
-	memcpy(buf, "DfuSe\x01", 6);
-	put32(buf + 6, (uint32_t)(size - 16));
-	buf[10] = 1;
-	memcpy(buf + 11, "Target", 6);
-	put32(buf + 11 + 266, (uint32_t)(8 + n));
-	put32(buf + 11 + 270, 1);
-	put32(buf + 285, addr);
-	put32(buf + 289, (uint32_t)n);
-	memcpy(buf + 293, data, n);
-	add_suffix(buf, size - 16, 0x1eaf, 0x0003, 0x011A);
-	return size;
-}
-
-static struct simbackend *bus(const char *chip, struct sim_device **dev)
-{
-	struct simbackend *sb = simbackend_new();
-
-	*dev = sb != NULL ? sim_device_new(sim_chip_find(chip), NULL) : NULL;
-	if (*dev == NULL || simbackend_add(sb, *dev) < 0) {
-		sim_device_free(*dev);
-		simbackend_free(sb);
-		return NULL;
-	}
-	return sb;
-}
-
 /* ---- the callers' command lines ------------------------------------------ */
 
 /* Klipper scripts/flash_usb.py and QMK's stm32duino rule: exit 0 is success. */
@@ -137,7 +58,7 @@ static void check_maple(size_t i, const char *who, const uint8_t *img, size_t n)
 {
 	struct simbackend_counts c;
 	struct sim_device *dev;
-	struct simbackend *sb = bus("maple", &dev);
+	struct simbackend *sb = bus_one("maple", &dev);
 	const char *file = path_of("maple.bin");
 	struct sim_stats s;
 	struct run res;
@@ -184,7 +105,7 @@ static void test_maple_pipes_only(void)
 {
 	static uint8_t img[5000];
 	struct sim_device *dev;
-	struct simbackend *sb = bus("maple", &dev);
+	struct simbackend *sb = bus_one("maple", &dev);
 	struct run res;
 
 	if (sb == NULL) {
@@ -208,17 +129,16 @@ static void test_maple_pipes_only(void)
 /* A raw image with a DFU suffix: stripped, checked against the device. */
 static void test_suffix_rules(void)
 {
-	static uint8_t img[3000 + 16], dfuse[4096];
+	static uint8_t img[3000 + 16];
 	uint8_t blank[16];
 	struct sim_device *dev;
 	struct simbackend *sb;
 	struct run res;
-	size_t n;
 
 	fill(img, 3000, 2);
 	add_suffix(img, 3000, 0x1eaf, 0x0003, 0x0100);
 	write_file("suffixed.bin", img, sizeof(img));
-	sb = bus("maple", &dev);
+	sb = bus_one("maple", &dev);
 	if (sb == NULL) {
 		skip(8, "cannot create the maple model");
 		return;
@@ -233,7 +153,7 @@ static void test_suffix_rules(void)
 
 	add_suffix(img, 3000, 0x0483, 0xdf11, 0x0100);
 	write_file("other.bin", img, sizeof(img));
-	sb = bus("maple", &dev);
+	sb = bus_one("maple", &dev);
 	if (sb == NULL) {
 		skip(6, "cannot create the maple model");
 		return;
@@ -251,8 +171,11 @@ static void test_suffix_rules(void)
 	   res.err.msg);
 	run_free(&res);
 
-	n = build_dfuse(dfuse, img, 1000, 0x08005000);
-	write_file("image.dfu", dfuse, n);
+	write_dfu("image.dfu",
+		  &(struct tgt){
+			  .e = &(struct elem){ .addr = 0x08005000, .data = img, .len = 1000 },
+			  .n = 1 },
+		  1, 0x1eaf, 0x0003);
 	run(sb, &res, "-a", "1", "-D", path_of("image.dfu"), NULL);
 	ok(res.r == ERR_DATA && contains(res.err.msg, "DfuSe .dfu file") &&
 		   contains(res.err.msg, "plain DFU"),
@@ -288,7 +211,7 @@ static void test_dfuse_address_on_plain(void)
 
 	fill(img, sizeof(img), 3);
 	write_file("pio.bin", img, sizeof(img));
-	sb = bus("tinyusb", &dev);
+	sb = bus_one("tinyusb", &dev);
 	if (sb == NULL) {
 		skip(10, "cannot create the tinyusb model");
 		return;
@@ -306,7 +229,7 @@ static void test_dfuse_address_on_plain(void)
 	simbackend_free(sb);
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		sb = bus("tinyusb", &dev);
+		sb = bus_one("tinyusb", &dev);
 		if (sb == NULL) {
 			skip(2, "cannot create the tinyusb model");
 			continue;
@@ -327,7 +250,7 @@ static void test_tinyusb_upload(void)
 	static uint8_t mem[65536];
 	struct simbackend_counts c0, c1;
 	struct sim_device *dev;
-	struct simbackend *sb = bus("tinyusb", &dev);
+	struct simbackend *sb = bus_one("tinyusb", &dev);
 	struct run res;
 
 	if (sb == NULL) {
@@ -381,7 +304,7 @@ static void test_runtime_switch(void)
 {
 	static uint8_t img[4000];
 	struct sim_device *dev;
-	struct simbackend *sb = bus("plain-rt", &dev);
+	struct simbackend *sb = bus_one("plain-rt", &dev);
 	struct run res;
 
 	if (sb == NULL) {
@@ -400,7 +323,7 @@ static void test_runtime_switch(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("plain-rt", &dev);
+	sb = bus_one("plain-rt", &dev);
 	if (sb == NULL) {
 		skip(1, "cannot create the plain-rt model");
 		return;
@@ -416,7 +339,7 @@ static void test_device_failure(void)
 {
 	static uint8_t img[500];
 	struct sim_device *dev;
-	struct simbackend *sb = bus("maple", &dev);
+	struct simbackend *sb = bus_one("maple", &dev);
 	struct run res;
 
 	if (sb == NULL) {
@@ -438,7 +361,7 @@ static void test_reset_and_wait(void)
 	static uint8_t img[640];
 	struct simbackend_counts c;
 	struct sim_device *dev;
-	struct simbackend *sb = bus("tinyusb", &dev);
+	struct simbackend *sb = bus_one("tinyusb", &dev);
 	struct run res;
 
 	if (sb == NULL) {
@@ -452,7 +375,7 @@ static void test_reset_and_wait(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("tinyusb", &dev);
+	sb = bus_one("tinyusb", &dev);
 	if (sb == NULL) {
 		skip(2, "cannot create the tinyusb model");
 		return;
