@@ -17,13 +17,23 @@
 #include "ops-test.h"
 #include "tap.h"
 
+/* A bus with one @chip, *@dev its device; NULL, after skipping @n points, on failure. */
+static struct simbackend *bus_or_skip(unsigned n, const char *chip, struct sim_device **dev)
+{
+	struct simbackend *sb = bus_one(chip, dev);
+
+	if (sb == NULL)
+		skip(n, "setup failed");
+	return sb;
+}
+
 /* ---- DfuSe command mode ------------------------------------------------------------ */
 
 static void test_commands(void)
 {
 	uint8_t *junk = malloc(MiB);
-	struct simbackend *sb = bus("f4", NULL);
 	struct sim_device *dev;
+	struct simbackend *sb = bus_one("f4", &dev);
 	struct run res;
 
 	if (junk == NULL || sb == NULL) {
@@ -33,7 +43,6 @@ static void test_commands(void)
 		return;
 	}
 	fill_pattern(junk, MiB, 40);
-	dev = simbackend_device(sb, 0);
 	sim_device_load(dev, FLASH, junk, MiB);
 	run(sb, &res, "-a", "0", "-s", ":mass-erase:force", NULL);
 	is_int(res.r, ERR_OK, "-a 0 -s :mass-erase:force: %s", res.err.msg);
@@ -47,13 +56,11 @@ static void test_commands(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("f4", NULL);
+	sb = bus_or_skip(5, "f4", &dev);
 	if (sb == NULL) {
-		skip(5, "setup failed");
 		free(junk);
 		return;
 	}
-	dev = simbackend_device(sb, 0);
 	sim_device_load(dev, FLASH, junk, MiB);
 	sim_device_set_faults(dev, &(struct sim_faults){ .read_protected = true });
 	run(sb, &res, "-a", "0", "-s", ":unprotect:force", NULL);
@@ -72,9 +79,9 @@ static void test_commands(void)
 static void test_runtime(void)
 {
 	static uint8_t app[8192];
-	struct simbackend *sb = bus("runtime", NULL);
-	struct simbackend_counts c;
 	struct sim_device *dev;
+	struct simbackend *sb = bus_one("runtime", &dev);
+	struct simbackend_counts c;
 	struct run res;
 
 	fill_pattern(app, sizeof(app), 70);
@@ -83,7 +90,6 @@ static void test_runtime(void)
 		simbackend_free(sb);
 		return;
 	}
-	dev = simbackend_device(sb, 0);
 	simbackend_set_reenum_delay(sb, 300000);
 	run(sb, &res, "-s", "0x08000000:leave", "-D", path_of("rt.bin"), NULL);
 	simbackend_counts(sb, &c);
@@ -100,11 +106,9 @@ static void test_runtime(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("runtime", NULL);
-	if (sb == NULL) {
-		skip(1, "setup failed");
+	sb = bus_or_skip(1, "runtime", &dev);
+	if (sb == NULL)
 		return;
-	}
 	simbackend_set_reenum_delay(sb, 8000000);
 	run(sb, &res, "-s", "0x08000000", "-D", path_of("rt.bin"), NULL);
 	ok(res.r == ERR_NOTFOUND &&
@@ -150,13 +154,9 @@ static void test_reset(void)
 	for (int gone = 0; gone < 2; gone++) {
 		struct sim_device *dev;
 
-		sb = bus("f4", NULL);
-		dev = sb != NULL ? simbackend_device(sb, 0) : NULL;
-		if (dev == NULL) {
-			skip(1, "setup failed");
-			simbackend_free(sb);
+		sb = bus_or_skip(1, "f4", &dev);
+		if (sb == NULL)
 			return;
-		}
 		sim_device_set_faults(dev, &(struct sim_faults){ .reset_fails = true,
 								 .reset_fails_gone = gone != 0 });
 		run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("r.bin"), "-R", NULL);
@@ -217,12 +217,9 @@ static void test_misc(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("f4", NULL);
-	if (sb == NULL) {
-		skip(17, "setup failed");
+	sb = bus_or_skip(17, "f4", &f4);
+	if (sb == NULL)
 		return;
-	}
-	f4 = simbackend_device(sb, 0);
 
 	/* -t below the device's size: writes re-send the pointer for every block. */
 	run(sb, &res, "-a", "0", "-t", "1024", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
@@ -246,12 +243,9 @@ static void test_misc(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("f4", NULL);
-	if (sb == NULL) {
-		skip(13, "setup failed");
+	sb = bus_or_skip(13, "f4", &f4);
+	if (sb == NULL)
 		return;
-	}
-	f4 = simbackend_device(sb, 0);
 	{
 		uint8_t *junk = malloc(MiB);
 
@@ -271,12 +265,9 @@ static void test_misc(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("f4", NULL);
-	if (sb == NULL) {
-		skip(11, "setup failed");
+	sb = bus_or_skip(11, "f4", &f4);
+	if (sb == NULL)
 		return;
-	}
-	f4 = simbackend_device(sb, 0);
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("m.bin"), NULL);
 	s = stats_of(f4);
 	ok(res.r == ERR_OK && s.erase == 0 && mem_is(f4, FLASH, app, sizeof(app)),
@@ -320,12 +311,9 @@ static void test_misc(void)
 	run_free(&res);
 	simbackend_free(sb);
 
-	sb = bus("f4", NULL);
-	if (sb == NULL) {
-		skip(2, "setup failed");
+	sb = bus_or_skip(2, "f4", &f4);
+	if (sb == NULL)
 		return;
-	}
-	f4 = simbackend_device(sb, 0);
 	simbackend_set_open_error(sb, 0, ERR_ACCESS,
 				  "cannot open /dev/bus/usb/001/002: permission denied");
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("m.bin"), NULL);
@@ -371,9 +359,9 @@ static void test_more(void)
 	const struct elem ob_el[] = { { 0x1FFFC000, ob, sizeof(ob) } };
 	const struct tgt ob_first[] = { { 1, "Option Bytes", ob_el, 1 },
 					{ 0, "Internal Flash", app_el, 1 } };
-	struct simbackend *sb = bus("f4", NULL), *sb2;
+	struct sim_device *dev, *d2;
+	struct simbackend *sb = bus_one("f4", &dev), *sb2;
 	struct simbackend_counts c;
-	struct sim_device *dev;
 	struct run res;
 
 	fill_pattern(app, sizeof(app), 120);
@@ -382,7 +370,6 @@ static void test_more(void)
 		simbackend_free(sb);
 		return;
 	}
-	dev = simbackend_device(sb, 0);
 
 	check_upload_mode(sb);
 
@@ -411,9 +398,8 @@ static void test_more(void)
 	simbackend_free(sb);
 
 	/* :leave after an upload (dfu-util honours it there too). */
-	sb2 = bus("f4", NULL);
+	sb2 = bus_one("f4", &d2);
 	if (sb2 != NULL) {
-		struct sim_device *d2 = simbackend_device(sb2, 0);
 		uint8_t *file;
 		size_t len = 0;
 
@@ -432,10 +418,8 @@ static void test_more(void)
 	}
 
 	/* -w: the board is plugged in 1.2 s after the command started. */
-	sb2 = bus("f4", NULL);
+	sb2 = bus_one("f4", &d2);
 	if (sb2 != NULL) {
-		struct sim_device *d2 = simbackend_device(sb2, 0);
-
 		write_file("w.bin", app, sizeof(app));
 		simbackend_plug_at(sb2, 0, 1200000);
 		run(sb2, &res, "-w", "-a", "0", "-s", "0x08000000", "-D", path_of("w.bin"), NULL);
@@ -465,12 +449,9 @@ static void test_more(void)
 	 * Option bytes first in the file, flash second, with :will-reset: the
 	 * device resets after the option bytes, so they must be written last.
 	 */
-	sb = bus("f4", NULL);
-	if (sb == NULL) {
-		skip(3, "setup failed");
+	sb = bus_or_skip(3, "f4", &dev);
+	if (sb == NULL)
 		return;
-	}
-	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
 	ok(res.r == ERR_OK, "-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
 	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written too");
