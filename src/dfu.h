@@ -148,6 +148,12 @@ struct dfu_if {
 	 */
 	bool block_failed;
 	uint32_t block_failed_at;
+	/*
+	 * dfuse_write(): the end of the part of its range the device has
+	 * confirmed (or that was skipped as blank), from @addr on; where it
+	 * failed, the address of the block that did not go through.
+	 */
+	uint64_t write_end;
 	/* The last read was refused for read protection (errVENDOR after a STALLed UPLOAD). */
 	bool read_protected;
 	/* Counters, for -v summaries and the benchmark. */

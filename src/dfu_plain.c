@@ -91,6 +91,7 @@ static int send_blocks(struct dfu_if *d, const uint8_t *data, size_t len, uint16
 		/* DFU 1.1 section 6.1.1: wBlockNum increments and wraps at 0xFFFF */
 		*block = (uint16_t)(*block + 1u);
 		res->blocks++;
+		res->bytes += n;
 		off += n;
 		if (p != NULL)
 			ui_progress_add(p, n);

@@ -35,6 +35,7 @@ struct dfu_plain_opts {
 struct dfu_plain_result {
 	enum dfu_plain_end end;
 	unsigned long blocks; /* data blocks sent and acknowledged */
+	size_t bytes;	      /* the data bytes of those blocks */
 	uint8_t final_state;  /* the last bState the device reported */
 };
 

@@ -345,6 +345,7 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 	int r;
 
 	d->block_failed = false;
+	d->write_end = addr;
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "write: transfer size is 0");
 	if ((uint64_t)addr + len > UINT64_C(0x100000000))
@@ -395,6 +396,7 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 		if (block != 0)
 			block++;
 		off += n;
+		d->write_end = (uint64_t)addr + off;
 		if (p != NULL)
 			ui_progress_add(p, n);
 	}

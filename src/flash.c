@@ -127,6 +127,7 @@ static int erase_sectors(struct session *op, const struct plan_alt *p, struct er
 			continue;
 		r = dfuse_erase_sector(&op->dfu, p->sectors[s].start, p->sectors[s].size, err);
 		if (r != ERR_OK) {
+			op->stats->erase_us += session_now_us(op) - t0;
 			ui_progress_end(&prog);
 			return r;
 		}
@@ -280,6 +281,18 @@ static int write_run(struct session *op, const struct plan_alt *p, uint64_t star
 	}
 	free(buf);
 	return r;
+}
+
+/* How much of @jb, from its start, was in place when its write failed. */
+static uint64_t confirmed_part(const struct session *op, const struct plan_job *jb)
+{
+	uint64_t end = op->dfu.write_end;
+
+	if (end <= jb->addr)
+		return 0;
+	if (end > (uint64_t)jb->addr + jb->len)
+		end = (uint64_t)jb->addr + jb->len;
+	return end - jb->addr;
 }
 
 /*
@@ -516,8 +529,12 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 	for (size_t j = 0; j < dl->njobs; j++) {
 		if (dl->jobs[j].alt_index != p->alt_index)
 			continue;
+		op->dfu.write_end = dl->jobs[j].addr;
 		r = write_job(op, p, &dl->jobs[j], plan_is_last_write(dl, p, j), &prog, err);
 		if (r != ERR_OK) {
+			/* The part of the piece the device confirmed: the report says how far it got. */
+			op->stats->bytes_written += confirmed_part(op, &dl->jobs[j]);
+			op->stats->write_us += session_now_us(op) - t0;
 			ui_progress_end(&prog);
 			return r;
 		}

@@ -116,10 +116,11 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 	r = dfu_plain_download(&s->dfu, data, len, &po, &p, &res, err);
 	ui_progress_end(&p);
 	s->stats->blocks_written += res.blocks;
+	/* What the device acknowledged, also when it failed later: the report says how far it got. */
+	s->stats->bytes_written += res.bytes;
 	s->stats->write_us += session_now_us(s) - t0;
 	if (r != ERR_OK)
 		return error_wrap(err, "download");
-	s->stats->bytes_written += len;
 	ui_debug(s->ui, 1, "%lu blocks; manifestation: %s (last state %s)", res.blocks,
 		 dfu_plain_end_str(res.end), dfu_state_str(res.final_state));
 	ui_info(s->ui, "Download done");

@@ -10,7 +10,7 @@
 
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not available (JSON checks)"
 
-plan 38
+plan 40
 
 SIZE=100000
 gen "$WORK/fw.bin" $SIZE 41
@@ -74,6 +74,18 @@ for n in 4 8; do
 		json $name "[(x['serial'], x['exit_code'], x['verified']) for x in d['devices']
 			if x['result'] == 'error'] == [('B$bad', 74, False)] and
 			'write' in [x for x in d['devices'] if x['serial'] == 'B$bad'][0]['error']"
+	# What B$bad took before it vanished: its error names the block that did
+	# not go through, its bytes_written the image's bytes up to there, and
+	# its flash holds exactly those.
+	written=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+b = [x for x in d["devices"] if x["serial"] == sys.argv[2]][0]
+at = int(b["error"].split("write 0x")[1][:8], 16) - 0x08000000
+print(b["bytes_written"] if b["bytes_written"] == at else -1)' "$WORK/$name.json" "B$bad" 2>/dev/null)
+	check "$n boards: B$bad's bytes_written ($written) is how far it got, and it holds them" \
+		eval '[ "${written:--1}" -gt 0 ] && [ "$written" -lt $SIZE ] &&
+			head -c "$written" "$(mem $name B$bad)" | cmp -s - "$WORK/fw.bin" -n "$written"'
 	check "$n boards: the document's own fields" \
 		json $name "d['tool'] == 'dfuse-util' and d['operation'] == 'download' and
 			d['file'].endswith('fw.bin') and d['exit_code'] == 74 and

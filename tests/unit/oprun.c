@@ -53,6 +53,7 @@ int run(struct simbackend *sb, struct run *res, ...)
 	ui.progress = run_mode.progress;
 	ui.stop = run_mode.stop;
 	res->r = opt_parse(argc, argv, &o, &res->err);
+	ui.verbose = o.verbose; /* as main() does */
 	if (res->r != ERR_OK) {
 		if (err.f != NULL)
 			fprintf(err.f, "(command line refused: %s)\n", res->err.msg);

@@ -353,6 +353,36 @@ static void test_device_failure(void)
 	   "Maple alt 0 (RAM): an error naming block 0, no success claimed: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
+
+	/* Gone in the middle of a download: the figures say how far it got. */
+	sb = bus_one("tinyusb", &dev);
+	if (sb == NULL) {
+		skip(2, "cannot create the tinyusb model");
+		return;
+	}
+	{
+		static uint8_t big[4096];
+		unsigned long long bytes;
+		unsigned long blocks;
+
+		fill(big, sizeof(big), 5);
+		write_file("gone.bin", big, sizeof(big));
+		sim_device_set_faults(dev, &(struct sim_faults){ .disconnect_after = 40 });
+		run(sb, &res, "-v", "-a", "0", "-D", path_of("gone.bin"), NULL);
+		ok(res.r == ERR_IO && !contains(res.out, "Download done"),
+		   "a plain device gone mid-download: an error, no success claimed: %s",
+		   res.err.msg);
+		bytes = res.st.bytes_written;
+		blocks = res.st.blocks_written;
+		ok(bytes > 0 && bytes < sizeof(big) && bytes == blocks * 64u &&
+			   mem_is(dev, 0, big, (size_t)bytes) && contains(res.out, "Write:  ") &&
+			   contains(res.out, " blocks sent)"),
+		   "a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+		   "counted, and -v says so",
+		   bytes, blocks);
+		run_free(&res);
+	}
+	simbackend_free(sb);
 }
 
 /* -R alone and -w with a plain device that is plugged in late. */

@@ -130,6 +130,27 @@ static void test_four_boards(void)
 	simbackend_free(sb);
 }
 
+/* The "bytes_written" of the JSON entry of @serial, or -1. */
+static long written_of(const char *json, const char *serial)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\"serial\": \"%s\"", serial);
+	p = json != NULL ? strstr(json, key) : NULL;
+	p = p != NULL ? strstr(p, "\"bytes_written\": ") : NULL;
+	return p != NULL ? strtol(p + strlen("\"bytes_written\": "), NULL, 10) : -1;
+}
+
+/* @d's flash holds the first @n bytes of the image. */
+static bool holds_prefix(const struct sim_device *d, long n)
+{
+	static uint8_t buf[IMAGE];
+
+	return n >= 0 && n <= (long)IMAGE && sim_device_read(d, FLASH, buf, (size_t)n) == 0 &&
+	       memcmp(buf, image, (size_t)n) == 0;
+}
+
 static void test_one_fails(void)
 {
 	struct simbackend *sb = simbackend_new();
@@ -150,6 +171,14 @@ static void test_one_fails(void)
 		   contains(json, "\"exit_code\": 74,\n      \"error\": \"download:"),
 	   "one disconnect: the JSON names the failed board and its error");
 	ok(contains(json, "\"exit_code\": 74\n}"), "one disconnect: the JSON's exit code is 74");
+	{
+		long n = written_of(json, "S2");
+
+		ok(n > 0 && n < (long)IMAGE && n % 2048 == 0 && holds_prefix(b, n),
+		   "one disconnect: the failed board's bytes_written (%ld) is what it holds", n);
+		ok(written_of(json, "S1") == (long)IMAGE && written_of(json, "S3") == (long)IMAGE,
+		   "one disconnect: the others' bytes_written is the whole image");
+	}
 	free(json);
 	run_free(&res);
 	simbackend_free(sb);
