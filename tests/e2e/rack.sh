@@ -164,7 +164,14 @@ while [ ! -s "$WORK/int.pid" ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-sleep 0.5
+# Both boards at work: each has had a DNLOAD (the simulator's log is written
+# line by line); 10 s at most, however loaded the machine.
+i=0
+while ! { grep -q '^C1: .* DNLOAD' "$WORK/int.log" && grep -q '^C2: .* DNLOAD' "$WORK/int.log"; } \
+	2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -INT "$(cat "$WORK/int.pid")"
 wait $int_job
 rc=$?

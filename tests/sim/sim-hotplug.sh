@@ -9,11 +9,21 @@
 
 plan 13
 
+# For sh -c: list quietly until a DFU-mode device shows up (10 s at most: a
+# loaded machine may take longer than the re-enumeration delay to plug it
+# back), then list once more for the record.
+relisted='i=0
+while [ $i -lt 100 ] && ! dfu-util -l 2>/dev/null | grep -q "^Found DFU"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+dfu-util -l'
+
 # Detach, list while it is away, list after it is back (300 ms later).
 "$SIM" --time-scale "$SCALE" --device runtime --serial HOT1 --reenumerate-after 300 \
 	--stats "$WORK/re.stats" -- sh -c '
 	dfu-util -l; echo "== detach"; dfu-util -e; echo "== rc=$?"
-	dfu-util -l; echo "== later"; sleep 0.6; dfu-util -l' >"$WORK/re.out" 2>&1
+	dfu-util -l; echo "== later"; '"$relisted" >"$WORK/re.out" 2>&1
 check "re-enumeration: the runner exits 0" [ $? -eq 0 ]
 sed -n '1,/^== detach/p' "$WORK/re.out" >"$WORK/re.before"
 sed -n '/^== rc=/,/^== later/p' "$WORK/re.out" >"$WORK/re.away"
@@ -29,7 +39,7 @@ check "the model saw one DETACH" [ "$(stat_get "$WORK/re.stats" HOT1.detach)" = 
 
 # --dfu-serial: the DFU-mode device reports another serial.
 "$SIM" --time-scale "$SCALE" --device runtime --serial APP7 --dfu-serial BOOT7 \
-	--reenumerate-after 50 -- sh -c 'dfu-util -e; sleep 0.3; dfu-util -l' >"$WORK/ds.out" 2>&1
+	--reenumerate-after 50 -- sh -c 'dfu-util -e; '"$relisted" >"$WORK/ds.out" 2>&1
 check "--dfu-serial: the re-enumerated device has the new serial" \
 	[ "$(grep -c 'Found DFU: \[0483:df11\].*serial="BOOT7"' "$WORK/ds.out")" -eq 4 ]
 
@@ -44,7 +54,7 @@ good=false
 check "appear-after 500: dfu-util -w waits and uploads (exit 0, 4096 bytes)" $good
 check "appear-after 500: it took at least 500 ms ($ms ms)" [ "$ms" -ge 500 ]
 # dfu-util 0.11 lists at once with -w -l (the wait loop is after the list mode's exit).
-"$SIM" --appear-after 300 -- sh -c 'dfu-util -w -l; sleep 0.5; dfu-util -l' \
+"$SIM" --appear-after 300 -- sh -c 'dfu-util -w -l; '"$relisted" \
 	>"$WORK/wl.out" 2>&1
 check "appear-after 300: dfu-util -w -l does not wait, a later -l sees it" \
 	[ "$(grep -c '^Found' "$WORK/wl.out")" -eq 4 ]
