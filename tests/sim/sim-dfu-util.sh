@@ -15,8 +15,8 @@ run() {
 	name=$1
 	shift
 	rm -rf "$WORK/$name.dump"
-	"$SIM" --time-scale "$SCALE" --stats "$WORK/$name.stats" --log "$WORK/$name.log" \
-		--dump "$WORK/$name.dump" "$@" >"$WORK/$name.out" 2>&1
+	sim_run "$WORK/$name.out" --time-scale "$SCALE" --stats "$WORK/$name.stats" \
+		--log "$WORK/$name.log" --dump "$WORK/$name.dump" "$@"
 	rc=$?
 	[ "$rc" -eq 0 ] || diag "$name: exit $rc: $(grep 'dfu-util:' "$WORK/$name.out" | tail -n 2)"
 }

@@ -20,10 +20,10 @@ done
 dfu-util -l'
 
 # Detach, list while it is away, list after it is back (300 ms later).
-"$SIM" --time-scale "$SCALE" --device runtime --serial HOT1 --reenumerate-after 300 \
-	--stats "$WORK/re.stats" -- sh -c '
+sim_run "$WORK/re.out" --time-scale "$SCALE" --device runtime --serial HOT1 \
+	--reenumerate-after 300 --stats "$WORK/re.stats" -- sh -c '
 	dfu-util -l; echo "== detach"; dfu-util -e; echo "== rc=$?"
-	dfu-util -l; echo "== later"; '"$relisted" >"$WORK/re.out" 2>&1
+	dfu-util -l; echo "== later"; '"$relisted"
 check "re-enumeration: the runner exits 0" [ $? -eq 0 ]
 sed -n '1,/^== detach/p' "$WORK/re.out" >"$WORK/re.before"
 sed -n '/^== rc=/,/^== later/p' "$WORK/re.out" >"$WORK/re.away"
@@ -34,19 +34,21 @@ check "dfu-util -e detaches it and exits 0" grep -q '^== rc=0' "$WORK/re.away"
 check "while away: dfu-util -l finds nothing" [ "$(grep -c '^Found' "$WORK/re.away")" -eq 0 ]
 n=$(grep -c 'Found DFU: \[0483:df11\].*path="1-1".*serial="HOT1"' "$WORK/re.after")
 check "after 300 ms: back in DFU mode as 0483:df11 with its serial, four alts" [ "$n" -eq 4 ]
+[ "$n" -eq 4 ] || diag <"$WORK/re.out"
 check "after: on a new device number" grep -q 'Found DFU: .*devnum=3,' "$WORK/re.after"
 check "the model saw one DETACH" [ "$(stat_get "$WORK/re.stats" HOT1.detach)" = 1 ]
 
 # --dfu-serial: the DFU-mode device reports another serial.
-"$SIM" --time-scale "$SCALE" --device runtime --serial APP7 --dfu-serial BOOT7 \
-	--reenumerate-after 50 -- sh -c 'dfu-util -e; '"$relisted" >"$WORK/ds.out" 2>&1
-check "--dfu-serial: the re-enumerated device has the new serial" \
-	[ "$(grep -c 'Found DFU: \[0483:df11\].*serial="BOOT7"' "$WORK/ds.out")" -eq 4 ]
+sim_run "$WORK/ds.out" --time-scale "$SCALE" --device runtime --serial APP7 \
+	--dfu-serial BOOT7 --reenumerate-after 50 -- sh -c 'dfu-util -e; '"$relisted"
+n=$(grep -c 'Found DFU: \[0483:df11\].*serial="BOOT7"' "$WORK/ds.out")
+check "--dfu-serial: the re-enumerated device has the new serial" [ "$n" -eq 4 ]
+[ "$n" -eq 4 ] || diag <"$WORK/ds.out"
 
 # A device that appears 500 ms after the command started: dfu-util -w waits for it.
 start=$(date +%s%N)
-"$SIM" --time-scale "$SCALE" --appear-after 500 -- \
-	dfu-util -w -a 0 -s 0x08000000:4096 -U "$WORK/late.bin" >"$WORK/late.out" 2>&1
+sim_run "$WORK/late.out" --time-scale "$SCALE" --appear-after 500 -- \
+	dfu-util -w -a 0 -s 0x08000000:4096 -U "$WORK/late.bin"
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 good=false
@@ -54,17 +56,16 @@ good=false
 check "appear-after 500: dfu-util -w waits and uploads (exit 0, 4096 bytes)" $good
 check "appear-after 500: it took at least 500 ms ($ms ms)" [ "$ms" -ge 500 ]
 # dfu-util 0.11 lists at once with -w -l (the wait loop is after the list mode's exit).
-"$SIM" --appear-after 300 -- sh -c 'dfu-util -w -l; '"$relisted" \
-	>"$WORK/wl.out" 2>&1
+sim_run "$WORK/wl.out" --appear-after 300 -- sh -c 'dfu-util -w -l; '"$relisted"
 check "appear-after 300: dfu-util -w -l does not wait, a later -l sees it" \
 	[ "$(grep -c '^Found' "$WORK/wl.out")" -eq 4 ]
 
 # Leave: the device goes off the bus; a second dfu-util no longer finds it; and
 # the testbed directory is gone when the runner exits.
 random "$WORK/img.bin" 4096
-"$SIM" --time-scale "$SCALE" -- sh -c 'echo "dir=$UMOCKDEV_DIR";
+sim_run "$WORK/lv.out" --time-scale "$SCALE" -- sh -c 'echo "dir=$UMOCKDEV_DIR";
 	dfu-util -a 0 -s 0x08000000:leave -D "$1"; echo "== rc=$?"; dfu-util -l' sh \
-	"$WORK/img.bin" >"$WORK/lv.out" 2>&1
+	"$WORK/img.bin"
 dir=$(sed -n 's/^dir=//p' "$WORK/lv.out")
 good=false
 grep -q '^== rc=0' "$WORK/lv.out" && [ "$(grep -c '^Found' "$WORK/lv.out")" -eq 0 ] && good=true

@@ -12,6 +12,23 @@ tap_cleanup='rm -rf "$WORK"'
 # Poll timeouts at 1/100 of the chips' own: each dfu-util run stays well under a second.
 SCALE=0.01
 
+# sim_run OUT ARGS...: "$SIM" ARGS with stdout and stderr in OUT, its exit
+# status returned. Run once more when umockdev's uevent sender failed at a
+# plug or unplug ("uevent_sender ... Connection refused", a umockdev 0.17
+# race that kills the runner), as tests/e2e/lib.sh's sim() does.
+sim_run() {
+	sim_out=$1
+	shift
+	"$SIM" "$@" >"$sim_out" 2>&1
+	sim_rc=$?
+	if [ "$sim_rc" -ne 0 ] && grep -q 'uevent_sender.*Connection refused' "$sim_out"; then
+		diag "umockdev's uevent sender failed (exit $sim_rc); running it again"
+		"$SIM" "$@" >"$sim_out" 2>&1
+		sim_rc=$?
+	fi
+	return "$sim_rc"
+}
+
 # stat_get FILE KEY: the value of KEY in a --stats file (empty if absent).
 stat_get() {
 	sed -n "s/^$2=//p" "$1"
