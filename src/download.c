@@ -123,19 +123,17 @@ static bool suffix_matches_half(const struct dfu_file_suffix *s, const struct op
 	       (id->any_pid || s->idProduct == 0xFFFF || s->idProduct == id->pid);
 }
 
-int download_check_suffix(struct session *op, const struct download_input *in, struct error *err)
+void download_check_suffix(struct session *op, const struct download_input *in)
 {
 	const struct opts *o = op->o;
 	const struct image *img = &in->img;
 
-	(void)err;
 	/* With -d, download_check_ids() held the file to it before any request. */
 	if (img->suffix.present && !o->id_runtime.given && !o->id_dfu.given &&
 	    !suffix_matches(&img->suffix, op->info.vid, op->info.pid) &&
 	    !(op->from_runtime && suffix_matches(&img->suffix, op->rt_vid, op->rt_pid)))
 		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", in->path,
 			img->suffix.idVendor, img->suffix.idProduct, op->info.vid, op->info.pid);
-	return ERR_OK;
 }
 
 int download_check_ids(const struct session *op, const struct download_input *in, struct error *err)
@@ -334,9 +332,7 @@ int download_jobs(struct session *op, const struct download_input *in, struct pl
 	const struct image *img = &in->img;
 	int only = -1, r;
 
-	r = download_check_suffix(op, in, err);
-	if (r != ERR_OK)
-		return r;
+	download_check_suffix(op, in);
 	if (!img->addressed)
 		return jobs_raw(op, in, p, err);
 	r = session_alt_from_option(op, &only, err);

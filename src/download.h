@@ -40,10 +40,9 @@ void download_input_free(struct download_input *in);
 /*
  * After the device is found: without -d, a DFU suffix for neither the
  * selected device nor the run-time device it was reached from is a warning
- * (with -d, download_check_ids() already held the file to it). Returns
- * ERR_OK.
+ * (with -d, download_check_ids() already held the file to it).
  */
-int download_check_suffix(struct session *s, const struct download_input *in, struct error *err);
+void download_check_suffix(struct session *s, const struct download_input *in);
 
 /*
  * The file's DFU suffix against -d, before any request: with -d, the file

@@ -9,6 +9,11 @@
 #include "dfu_plain.h"
 #include "outfile.h"
 
+/* What a platform whose driver resets only the pipes (WinUSB) leaves to do. */
+#define PIPES_ONLY                                                                                 \
+	"this platform's driver cannot reset the device (only its pipes): replug it to start the " \
+	"firmware"
+
 bool plain_is_plain(const struct session *s)
 {
 	return !dev_is_dfuse(&s->info);
@@ -87,9 +92,7 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 				 "plain DFU 1.1 device; give it the raw image",
 				 in->path, image_format_title(img->format), s->info.vid,
 				 s->info.pid);
-	r = download_check_suffix(s, in, err);
-	if (r != ERR_OK)
-		return error_wrap(err, "download");
+	download_check_suffix(s, in);
 	if (img->npieces == 0 || img->pieces[0].len == 0)
 		return error_set(err, ERR_DATA, "download: %s holds no data", in->path);
 	data = img->pieces[0].data;
@@ -137,9 +140,7 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 		ui_info(s->ui, "The device reset and left the bus: it runs the new firmware");
 		break;
 	case DFU_PLAIN_END_NOT_RESET:
-		ui_warn(s->ui,
-			"the firmware is written, but this platform's driver cannot reset the "
-			"device (only its pipes): replug it to start the firmware");
+		ui_warn(s->ui, "the firmware is written, but " PIPES_ONLY);
 		break;
 	}
 	return ERR_OK;
@@ -153,10 +154,7 @@ static int reset_now(struct session *s, const char *what, struct error *err)
 	ui_info(s->ui, "Resetting the device so it runs its firmware (:leave on plain DFU)");
 	t = s->dfu.tr.ops->reset(s->dfu.tr.ctx);
 	if (t == TR_PIPES_RESET) {
-		ui_warn(s->ui,
-			"%s: this platform's driver cannot reset the device (only its "
-			"pipes): replug it to start the firmware",
-			what);
+		ui_warn(s->ui, "%s: " PIPES_ONLY, what);
 		return ERR_OK;
 	}
 	/* a device that re-enumerates reports the old handle gone: that is the point */

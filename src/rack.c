@@ -52,11 +52,6 @@ static uint64_t now_us(const struct rack *k)
 	return k->be.ops->now_us(k->be.ctx);
 }
 
-static int scan(const struct rack *k, struct dev_info **list, size_t *n, struct error *err)
-{
-	return dev_scan(k->be, list, n, err);
-}
-
 /*
  * Run-time interfaces are common on hardware that is no board of the rack
  * (audio interfaces, receivers): detaching all of them because no filter was
@@ -99,7 +94,7 @@ static int collect(struct rack *k, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0, other = 0, rt_unnamed = 0;
-	int r = scan(k, &list, &n, err);
+	int r = dev_scan(k->be, &list, &n, err);
 
 	if (r != ERR_OK)
 		return r;
@@ -230,7 +225,7 @@ static int detach_all(struct rack *k, struct error *err)
 	while (waiting > 0) {
 		struct dev_info *list = NULL;
 		size_t n = 0;
-		int r = scan(k, &list, &n, err);
+		int r = dev_scan(k->be, &list, &n, err);
 
 		if (r != ERR_OK)
 			return r;
@@ -488,7 +483,7 @@ static int list_run(struct rack *k, struct error *err)
 	ops_session_init(&s, k->o, k->be, &k->hui, &st);
 	r = ops_session_run(&s, NULL, err);
 	if (r == ERR_OK)
-		r = scan(k, &list, &n, err);
+		r = dev_scan(k->be, &list, &n, err);
 	if (r == ERR_OK) {
 		k->b = calloc(n ? n : 1, sizeof(*k->b));
 		if (k->b == NULL)

@@ -95,12 +95,6 @@ static void append_candidates(char *buf, size_t len, const struct dev_info *list
 	}
 }
 
-/* Scan the bus; the list comes in a stable order (bus, then device number). */
-static int scan(struct session *op, struct dev_info **list, size_t *n, struct error *err)
-{
-	return dev_scan(op->be, list, n, err);
-}
-
 /* Take the one candidate of @n at @idx, or say why there is not exactly one. */
 static int choose(struct session *op, const struct dev_info *list, const size_t *idx, size_t n,
 		  const char *kind, struct error *err)
@@ -205,7 +199,7 @@ static int scan_and_pick(struct session *op, bool prefer_runtime, struct error *
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
-	int r = scan(op, &list, &n, err);
+	int r = dev_scan(op->be, &list, &n, err);
 
 	if (r != ERR_OK)
 		return r;
@@ -298,7 +292,7 @@ static int wait_for_dfu_mode(struct session *op, struct error *err)
 	for (;;) {
 		struct dev_info *list = NULL;
 		size_t n = 0, found = SIZE_MAX, nfound = 0;
-		int r = scan(op, &list, &n, err);
+		int r = dev_scan(op->be, &list, &n, err);
 
 		if (r != ERR_OK)
 			return r;
@@ -385,7 +379,7 @@ int select_list(struct session *op, struct error *err)
 
 	/* With -w, list as soon as a matching device is there (dfu-util ignores -w here). */
 	for (;;) {
-		r = scan(op, &list, &n, err);
+		r = dev_scan(op->be, &list, &n, err);
 		if (r != ERR_OK)
 			return r;
 		if (!op->o->wait || count_matching(op, list, n) > 0)

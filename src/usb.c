@@ -457,17 +457,17 @@ static libusb_context *new_context(int verbose, int *r)
 }
 
 /*
- * @dev (from the scan) as seen by @c, a context of its own, found by its
- * bus position; referenced, or NULL when that context does not list it.
+ * The device of @info as a context of its own, @c, lists it (by its bus
+ * position); referenced, or NULL when @c does not list it.
  */
-static libusb_device *same_device_in(libusb_context *c, libusb_device *dev)
+static libusb_device *device_in(libusb_context *c, const struct dev_info *info)
 {
 	libusb_device **list = NULL, *found = NULL;
 	ssize_t n = libusb_get_device_list(c, &list);
 
 	for (ssize_t i = 0; i < n && found == NULL; i++) {
-		if (libusb_get_bus_number(list[i]) == libusb_get_bus_number(dev) &&
-		    libusb_get_device_address(list[i]) == libusb_get_device_address(dev))
+		if (libusb_get_bus_number(list[i]) == info->busnum &&
+		    libusb_get_device_address(list[i]) == info->devnum)
 			found = libusb_ref_device(list[i]);
 	}
 	if (n >= 0)
@@ -480,39 +480,35 @@ static int be_open(void *ctx, const struct dev_info *info, uint8_t alt, struct t
 {
 	struct usb_backend *ub = ctx;
 	struct usb_handle *uh;
-	libusb_device *dev = find_device(ub, info);
+	libusb_context *own = NULL;
+	libusb_device *dev;
 	struct transport mine;
 	int r;
 
-	if (dev == NULL)
+	if (ub->own_contexts) {
+		own = new_context(ub->verbose, &r);
+		if (own == NULL)
+			return error_set(err, ERR_IO, "cannot initialise libusb: %s",
+					 libusb_strerror((enum libusb_error)r));
+		dev = device_in(own, info);
+	} else {
+		dev = find_device(ub, info);
+	}
+	if (dev == NULL) {
+		if (own != NULL)
+			libusb_exit(own);
 		return error_set(err, ERR_NOTFOUND, "device is no longer present");
+	}
 	uh = calloc(1, sizeof(*uh));
 	if (uh == NULL) {
 		libusb_unref_device(dev);
+		if (own != NULL)
+			libusb_exit(own);
 		return error_set(err, ERR_NOMEM, "out of memory");
 	}
 	uh->claimed = -1;
-	uh->ctx = ub->ctx;
-	if (ub->own_contexts) {
-		libusb_device *mine_dev;
-
-		uh->ctx = new_context(ub->verbose, &r);
-		if (uh->ctx == NULL) {
-			libusb_unref_device(dev);
-			free(uh);
-			return error_set(err, ERR_IO, "cannot initialise libusb: %s",
-					 libusb_strerror((enum libusb_error)r));
-		}
-		uh->own_ctx = true;
-		mine_dev = same_device_in(uh->ctx, dev);
-		libusb_unref_device(dev);
-		if (mine_dev == NULL) {
-			libusb_exit(uh->ctx);
-			free(uh);
-			return error_set(err, ERR_NOTFOUND, "device is no longer present");
-		}
-		dev = mine_dev;
-	}
+	uh->ctx = own != NULL ? own : ub->ctx;
+	uh->own_ctx = own != NULL;
 	r = libusb_open(dev, &uh->handle);
 	if (r < 0) {
 		struct dev_info tmp;

@@ -11,7 +11,6 @@ Usage: callers.py CALLER ARGS...; exit status 0 when the caller would report
 success, 1 when it would report failure (after printing its message), 2 for
 a make recipe that failed (make's own status).
 """
-import os
 import re
 import subprocess
 import sys
@@ -68,6 +67,16 @@ def zephyr_ensure(cmd, pattern):
     return True
 
 
+def zephyr_missing(cmd, pattern):
+    """What both runners do before flashing: ensure_device() at create(),
+    find_device() again in do_run(). The failure to report, or None."""
+    if not zephyr_ensure(cmd, pattern):
+        return "board never appeared"
+    if not zephyr_find(cmd, pattern):
+        return "RuntimeError: device not found"
+    return None
+
+
 def zephyr_dfu(pid, alt, img, address, modifiers):
     """Zephyr scripts/west_commands/runners/dfu.py with --dfuse: the command
     starts [dfu-util, "-d,VID:PID"] (one argument); create() runs
@@ -76,10 +85,9 @@ def zephyr_dfu(pid, alt, img, address, modifiers):
     cmd = ["dfu-util", "-d,{}".format(pid)]
     pattern = ", alt={},".format(int(alt))
     try:
-        if not zephyr_ensure(cmd, pattern):
-            return fail("board never appeared")
-        if not zephyr_find(cmd, pattern):
-            return fail("RuntimeError: device not found")
+        missing = zephyr_missing(cmd, pattern)
+        if missing:
+            return fail(missing)
         run = list(cmd) + ["-s", hex(int(address, 0)) + ":" + modifiers, "-a", alt, "-D", img]
         subprocess.check_call(run)
     except subprocess.CalledProcessError as e:
@@ -96,10 +104,9 @@ def zephyr_rtsflash(dev_id, alt, img):
     cmd = ["dfu-util", "-d {}".format(dev_id)]
     pattern = ", alt={},".format(int(alt))
     try:
-        if not zephyr_ensure(cmd, pattern):
-            return fail("board never appeared")
-        if not zephyr_find(cmd, pattern):
-            return fail("RuntimeError: device not found")
+        missing = zephyr_missing(cmd, pattern)
+        if missing:
+            return fail(missing)
         try:
             subprocess.check_call(["dfu-suffix", "-c", img], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)

@@ -29,14 +29,10 @@ static long file_size(const char *name)
 
 static bool file_is(const char *name, const uint8_t *want, size_t n)
 {
-	FILE *f = fopen(path_of(name), "rb");
-	uint8_t *got = malloc(n + 1);
-	bool same = false;
+	size_t len;
+	uint8_t *got = read_file(name, &len);
+	bool same = got != NULL && len == n && memcmp(got, want, n) == 0;
 
-	if (f != NULL && got != NULL)
-		same = fread(got, 1, n + 1, f) == n && memcmp(got, want, n) == 0;
-	if (f != NULL)
-		fclose(f);
 	free(got);
 	return same;
 }

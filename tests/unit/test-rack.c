@@ -70,12 +70,30 @@ static struct sim_device *add(struct simbackend *sb, const char *chip, const cha
 	return d;
 }
 
-static bool holds_image(const struct sim_device *d)
+/* The "bytes_written" of the JSON entry of @serial, or -1. */
+static long written_of(const char *json, const char *serial)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\"serial\": \"%s\"", serial);
+	p = json != NULL ? strstr(json, key) : NULL;
+	p = p != NULL ? strstr(p, "\"bytes_written\": ") : NULL;
+	return p != NULL ? strtol(p + strlen("\"bytes_written\": "), NULL, 10) : -1;
+}
+
+/* @d's flash holds the first @n bytes of the image. */
+static bool holds_prefix(const struct sim_device *d, long n)
 {
 	static uint8_t buf[IMAGE];
 
-	return d != NULL && sim_device_read(d, FLASH, buf, sizeof(buf)) == 0 &&
-	       memcmp(buf, image, sizeof(buf)) == 0;
+	return n >= 0 && n <= (long)IMAGE && sim_device_read(d, FLASH, buf, (size_t)n) == 0 &&
+	       memcmp(buf, image, (size_t)n) == 0;
+}
+
+static bool holds_image(const struct sim_device *d)
+{
+	return d != NULL && holds_prefix(d, (long)IMAGE);
 }
 
 /* Every line of @text either starts with a board prefix or is the summary table's. */
@@ -128,27 +146,6 @@ static void test_four_boards(void)
 	free(json);
 	run_free(&res);
 	simbackend_free(sb);
-}
-
-/* The "bytes_written" of the JSON entry of @serial, or -1. */
-static long written_of(const char *json, const char *serial)
-{
-	char key[64];
-	const char *p;
-
-	snprintf(key, sizeof(key), "\"serial\": \"%s\"", serial);
-	p = json != NULL ? strstr(json, key) : NULL;
-	p = p != NULL ? strstr(p, "\"bytes_written\": ") : NULL;
-	return p != NULL ? strtol(p + strlen("\"bytes_written\": "), NULL, 10) : -1;
-}
-
-/* @d's flash holds the first @n bytes of the image. */
-static bool holds_prefix(const struct sim_device *d, long n)
-{
-	static uint8_t buf[IMAGE];
-
-	return n >= 0 && n <= (long)IMAGE && sim_device_read(d, FLASH, buf, (size_t)n) == 0 &&
-	       memcmp(buf, image, (size_t)n) == 0;
 }
 
 static void test_one_fails(void)
