@@ -229,26 +229,60 @@ static void warn_if_slow(struct dfu_if *d, uint64_t start, unsigned polls, uint3
 		(double)took_us / 1e6, polls, at, announced_ms);
 }
 
+static bool fast_active(const struct dfu_if *d)
+{
+	return d->fast.on && !d->fast.off;
+}
+
+/*
+ * A STALLed GETSTATUS while waiting: STM32L4 ROMs STALL it while an erase
+ * runs, so it counts as "still busy" a few times. Under :fast it also ends
+ * fast polling for the session (the device may punish early polls) and the
+ * next poll waits for the time the device announced. Returns the time to
+ * poll again, or 0 when the stall is the end of the wait.
+ */
+static uint64_t stalled_poll(struct dfu_if *d, unsigned *stalls, uint64_t answered,
+			     uint64_t announced_end)
+{
+	unsigned limit = d->fast.on && d->limits.busy_stall_retries > DFU_FAST_STALLS
+				 ? DFU_FAST_STALLS
+				 : d->limits.busy_stall_retries;
+
+	if (d->last_tr != TR_STALL || *stalls >= limit)
+		return 0;
+	(*stalls)++;
+	if (fast_active(d))
+		ui_debug(d->ui, 1,
+			 "-s :fast: the device STALLed an early poll; waiting the "
+			 "times it announces from now on");
+	if (d->fast.on) {
+		d->fast.off = d->fast.stalled = d->fast.request_stalled = true;
+		if (announced_end > answered)
+			return announced_end;
+	}
+	return answered + DFU_STALL_RETRY_MS * 1000;
+}
+
 /* The polling of dfu_wait_done(); *@first_ms: the first bwPollTimeout announced. */
 static int wait_loop(struct dfu_if *d, struct dfu_status *st, uint64_t start, uint32_t *first_ms,
 		     struct error *err)
 {
 	uint64_t budget_us = (uint64_t)d->limits.max_busy_ms * 1000;
-	unsigned stalls = 0;
+	uint64_t announced_end = 0, backoff = DFU_FAST_FLOOR_US;
+	unsigned stalls = 0, busy = 0;
 
 	for (unsigned polls = 0; polls < d->limits.max_polls; polls++) {
-		uint64_t answered, wait_us;
+		uint64_t answered, wait_us, again;
 		int r = dfu_get_status(d, st, err);
 
+		d->polls++;
 		answered = d->tr.ops->now_us(d->tr.ctx);
 		if (r != ERR_OK) {
-			/* STM32L4 ROMs STALL GETSTATUS while an erase runs: retry a few times. */
-			if (d->last_tr == TR_STALL && stalls < d->limits.busy_stall_retries) {
-				stalls++;
-				sleep_until(d, answered + DFU_STALL_RETRY_MS * 1000);
-				continue;
-			}
-			return r;
+			again = stalled_poll(d, &stalls, answered, announced_end);
+			if (again == 0)
+				return r;
+			sleep_until(d, again);
+			continue;
 		}
 		d->last_answers++;
 		if (st->bStatus != DFU_STATUS_OK || st->bState == DFU_STATE_ERROR)
@@ -261,6 +295,10 @@ static int wait_loop(struct dfu_if *d, struct dfu_status *st, uint64_t start, ui
 					 dfu_state_str(st->bState));
 		if (d->last_answers == 1)
 			*first_ms = st->bwPollTimeout;
+		if (++busy == 1) {
+			announced_end = answered + poll_wait_us(d, st);
+			d->announced_us += poll_wait_us(d, st);
+		}
 		/* A ROM known to stay busy after the work is done (quirk): stop early. */
 		if (d->stuck_after_ms > 0 && st->bState == DFU_STATE_DNBUSY &&
 		    answered - start > ((uint64_t)*first_ms + d->stuck_after_ms) * 1000u) {
@@ -269,7 +307,9 @@ static int wait_loop(struct dfu_if *d, struct dfu_status *st, uint64_t start, ui
 					 "device still in dfuDNBUSY %u ms after the %u ms it announced",
 					 d->stuck_after_ms, *first_ms);
 		}
-		wait_us = poll_wait_us(d, st);
+		wait_us = fast_active(d) ? dfu_fast_pause(busy, answered, announced_end,
+							  poll_wait_us(d, st), &backoff)
+					 : poll_wait_us(d, st);
 		if (answered + wait_us - start > budget_us)
 			return error_set(err, ERR_IO, "device still busy after %u s (state %s)",
 					 d->limits.max_busy_ms / 1000, dfu_state_str(st->bState));
@@ -287,7 +327,9 @@ int dfu_wait_done(struct dfu_if *d, struct dfu_status *st, struct error *err)
 
 	d->last_answers = 0;
 	d->stuck = false;
+	d->fast.request_stalled = false;
 	r = wait_loop(d, st, start, &first_ms, err);
+	d->busy_us += d->tr.ops->now_us(d->tr.ctx) - start;
 	warn_if_slow(d, start, d->last_answers, first_ms);
 	return r;
 }

@@ -42,13 +42,30 @@ static int command(struct dfu_if *d, const uint8_t *cmd, uint16_t len, uint32_t 
 {
 	int r;
 
-	memset(st, 0, sizeof(*st));
-	r = dfu_dnload(d, 0, cmd, len, err);
-	if (r != ERR_OK)
-		return r;
-	d->expect_busy_ms = expect_ms;
-	r = dfu_wait_done(d, st, err);
-	d->expect_busy_ms = 0;
+	for (int attempt = 0;; attempt++) {
+		memset(st, 0, sizeof(*st));
+		r = dfu_dnload(d, 0, cmd, len, err);
+		if (r != ERR_OK)
+			return r;
+		d->expect_busy_ms = expect_ms;
+		r = dfu_wait_done(d, st, err);
+		d->expect_busy_ms = 0;
+		/*
+		 * -s :fast: a ROM that STALLed an early poll may have dropped
+		 * the command (dfuERROR). Polling is slow again now: clear the
+		 * error and send the command once more (each is idempotent).
+		 */
+		if (r == ERR_OK || attempt > 0 || !d->fast.request_stalled ||
+		    dfu_last_transport(d) != TR_OK)
+			break;
+		ui_debug(d->ui, 1,
+			 "-s :fast: the command failed after a STALLed poll (%s); "
+			 "sending it again",
+			 err != NULL ? err->msg : "");
+		r = dfu_make_idle(d, err);
+		if (r != ERR_OK)
+			return r;
+	}
 	add_hint(r, st, err);
 	return r;
 }

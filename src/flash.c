@@ -259,7 +259,8 @@ static int write_run(struct session *op, const struct plan_alt *p, uint64_t star
 		r = dfuse_write(&op->dfu, (uint32_t)from, src + (from - start),
 				(size_t)(end - from), wo, prog, &part, err);
 		*sent += part;
-		if (r == ERR_OK || !retry || !op->dfu.block_failed)
+		/* -s :fast: a block whose poll was STALLed is recovered the same way. */
+		if (r == ERR_OK || !(retry || op->dfu.fast.stalled) || !op->dfu.block_failed)
 			break;
 		if (op->dfu.block_failed_at != last_failed) {
 			last_failed = op->dfu.block_failed_at;

@@ -15,7 +15,7 @@ src_libdfuse_a_SOURCES = \
 	src/elf.c src/elf.h src/image.c src/image.h src/image_write.c src/image_write.h \
 	src/quirks.c src/quirks.h \
 	src/convert.c src/convert.h \
-	src/dfu.c src/dfu.h \
+	src/dfu.c src/dfu.h src/dfu_fast.c \
 	src/dfu_plain.c src/dfu_plain.h \
 	src/plain.c src/plain.h \
 	src/dfuse.c src/dfuse.h \

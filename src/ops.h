@@ -22,6 +22,9 @@ struct ops_stats {
 	unsigned long long bytes_read;
 	unsigned long alts_verified; /* --verify compared every byte of this many alts */
 	uint64_t erase_us, write_us, verify_us, read_us;
+	unsigned long polls;	 /* GETSTATUS sent while the device worked (-s :fast: more) */
+	uint64_t device_busy_us; /* how long the device's work really took, as polled */
+	uint64_t announced_us;	 /* how long the device announced it would take */
 };
 
 /*

@@ -118,6 +118,7 @@ static bool opt_dfuse_modifier(struct opt_dfuse *d, const char *f, size_t n)
 		{ "mass-erase", offsetof(struct opt_dfuse, mass_erase) },
 		{ "will-reset", offsetof(struct opt_dfuse, will_reset) },
 		{ "force", offsetof(struct opt_dfuse, force) },
+		{ "fast", offsetof(struct opt_dfuse, fast) },
 	};
 
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
@@ -203,7 +204,7 @@ int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err)
 		if (!opt_dfuse_modifier(d, f, n))
 			return error_set(err, ERR_USAGE,
 					 "unknown modifier '%.*s' (expected leave, unprotect, "
-					 "mass-erase, will-reset, force or a length)",
+					 "mass-erase, will-reset, force, fast or a length)",
 					 (int)(n > OPT_ECHO ? OPT_ECHO : n), f);
 	}
 	if (d->unprotect && d->mass_erase)

@@ -162,6 +162,8 @@ const char opt_usage_text[] =
 	"                            (needs force)\n"
 	"        will-reset          the device is expected to reset (option bytes)\n"
 	"        force               skip safety checks; needed by mass-erase, unprotect\n"
+	"        fast                poll a busy device at once, not after the time it\n"
+	"                            announces (slow-announcing ROMs such as the F7's)\n"
 	"  --verify                  After -D, read the memory back and compare\n"
 	"                            (dfuse-util)\n"
 	"  --diff                    With -D, write only the sectors that differ\n"

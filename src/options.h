@@ -58,6 +58,7 @@ struct opt_dfuse {
 	bool has_length;
 	uint32_t length; /* > 0 */
 	bool leave, unprotect, mass_erase, will_reset, force;
+	bool fast; /* poll a busy device at once instead of sleeping bwPollTimeout */
 };
 
 struct opts {

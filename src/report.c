@@ -90,6 +90,7 @@ static void device(struct json *j, const struct report_device *d)
 	json_member_uint(j, "sectors_skipped", s->sectors_skipped);
 	json_member_bool(j, "verified", d->code == ERR_OK && s->alts_verified > 0);
 	json_member_uint(j, "requests", s->requests);
+	json_member_uint(j, "polls", s->polls);
 	json_key(j, "seconds");
 	json_object_begin(j);
 	seconds(j, "erase", s->erase_us);
@@ -97,6 +98,8 @@ static void device(struct json *j, const struct report_device *d)
 	seconds(j, "verify", s->verify_us);
 	seconds(j, "read", s->read_us);
 	seconds(j, "total", d->total_us);
+	seconds(j, "device_busy", s->device_busy_us);
+	seconds(j, "announced", s->announced_us);
 	json_object_end(j);
 	json_object_end(j);
 }

@@ -44,8 +44,12 @@ static uint16_t transfer_size(struct session *op)
 void session_close(struct session *op)
 {
 	if (op->opened) {
-		if (op->stats != NULL)
+		if (op->stats != NULL) {
 			op->stats->requests += op->dfu.requests;
+			op->stats->polls += op->dfu.polls;
+			op->stats->device_busy_us += op->dfu.busy_us;
+			op->stats->announced_us += op->dfu.announced_us;
+		}
 		op->be.ops->close(op->be.ctx, &op->dfu.tr);
 	}
 	op->opened = false;
@@ -80,6 +84,7 @@ int session_open_alt(struct session *op, int index, struct error *err)
 	op->dfu.pointer_per_block =
 		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
 	op->dfu.leave_no_status = (op->quirks.flags & QUIRK_LEAVE_NO_STATUS) != 0;
+	op->dfu.fast.on = op->o->dfuse.fast;
 	if (op->o->has_usb_timeout)
 		op->dfu.limits.request_timeout_ms = op->o->usb_timeout_ms;
 	if (op->o->has_poll_timeout_max)

@@ -89,7 +89,8 @@ print(b["bytes_written"] if b["bytes_written"] == at else -1)' "$WORK/$name.json
 	check "$n boards: the document's own fields" \
 		json $name "d['tool'] == 'dfuse-util' and d['operation'] == 'download' and
 			d['file'].endswith('fw.bin') and d['exit_code'] == 74 and
-			all(set(x['seconds']) == {'erase', 'write', 'verify', 'read', 'total'}
+			all(set(x['seconds']) == {'erase', 'write', 'verify', 'read', 'total',
+						 'device_busy', 'announced'}
 			    and x['requests'] > 0 for x in d['devices'])"
 	check "$n boards: every line names its board" prefixed $name
 	check "$n boards: one error line naming B$bad" \

@@ -92,6 +92,8 @@ static inline size_t describe_dfuse(char *buf, size_t size, size_t len, const st
 		len = put(buf, size, len, " s.will-reset");
 	if (d->force)
 		len = put(buf, size, len, " s.force");
+	if (d->fast)
+		len = put(buf, size, len, " s.fast");
 	return len;
 }
 

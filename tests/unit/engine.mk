@@ -2,9 +2,9 @@
 # Unit tests of the host engine (dfu.c, dfu_plain.c, dfuse.c, ops.c, device.c, plan.c);
 # all but test-plan run against the simulated bootloaders on a virtual clock.
 
-check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
+check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfu-fast tests/unit/test-dfuse tests/unit/test-plan \
 	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
-TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
+TESTS += tests/unit/test-dfu tests/unit/test-dfu-fast tests/unit/test-dfuse tests/unit/test-plan \
 	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
@@ -26,6 +26,10 @@ OPS_TEST_LDADD = tests/unit/libopstest.a $(ENGINE_TEST_LDADD)
 tests_unit_test_dfu_SOURCES = tests/unit/test-dfu.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_dfu_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_dfu_LDADD = $(ENGINE_TEST_LDADD)
+
+tests_unit_test_dfu_fast_SOURCES = tests/unit/test-dfu-fast.c tests/unit/tap.h tests/unit/fixture.h
+tests_unit_test_dfu_fast_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_dfu_fast_LDADD = $(ENGINE_TEST_LDADD)
 
 tests_unit_test_dfuse_SOURCES = tests/unit/test-dfuse.c tests/unit/tap.h tests/unit/fixture.h
 tests_unit_test_dfuse_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)

@@ -114,6 +114,9 @@ static const struct dfuse_row dfuse_rows[] = {
 	{ ":mass-erase:force", "s.mass-erase s.force", NULL },
 	{ ":force:mass-erase", "s.mass-erase s.force", NULL },
 	{ ":unprotect:force", "s.unprotect s.force", NULL },
+	{ "0x08000000:fast", "s.addr=0x08000000 s.fast !s.leave", NULL },
+	{ "0x08000000:fast:leave:1024", "s.len=1024 s.leave s.fast", NULL },
+	{ ":leave:fast", "s.leave s.fast !s.addr", NULL },
 	{ "0x08000000:leave:unprotect:force:will-reset:1",
 	  "s.leave s.unprotect s.force s.will-reset s.len=1", NULL },
 	{ "0xFFFFFFFF:1", "s.addr=0xFFFFFFFF s.len=1", NULL },
@@ -129,9 +132,11 @@ static const struct dfuse_row dfuse_rows[] = {
 	{ ":0x100000000", NULL, "length 0x100000000 out of range" },
 	{ "", NULL, "empty argument" },
 	{ "0x08000000:f", NULL,
-	  "unknown modifier 'f' (expected leave, unprotect, mass-erase, will-reset, force or a "
-	  "length)" },
+	  "unknown modifier 'f' (expected leave, unprotect, mass-erase, will-reset, force, fast "
+	  "or a length)" },
 	{ "0x08000000:lea", NULL, "unknown modifier 'lea'" },
+	{ "0x08000000:fas", NULL, "unknown modifier 'fas'" },
+	{ "0x08000000:fastx", NULL, "unknown modifier 'fastx'" },
 	{ "0x08000000:leavex", NULL, "unknown modifier 'leavex'" },
 	{ "0x08000000:LEAVE", NULL, "unknown modifier 'LEAVE'" },
 	{ "0x08000000:mass", NULL, "unknown modifier 'mass'" },

@@ -357,7 +357,7 @@ static void check_exact_messages(void)
 	} rows[] = {
 		{ { "-s", "0x08000000:f", "-D", "fw.bin" },
 		  "-s 0x08000000:f: unknown modifier 'f' (expected leave, unprotect, mass-erase, "
-		  "will-reset, force or a length)" },
+		  "will-reset, force, fast or a length)" },
 		{ { "-a", "300", "-l" }, "-a: alternate setting 300 out of range (0..255)" },
 		{ { "--alt", "300", "-l" }, "--alt: alternate setting 300 out of range (0..255)" },
 		{ { "-s", "08000000:leave" },
