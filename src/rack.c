@@ -64,10 +64,16 @@ static bool runtime_named(const struct opts *o)
 	       o->has_path || o->has_devnum;
 }
 
+/* A serial that names a device: a device without one is listed as "UNKNOWN", as dfu-util does. */
+static bool serial_usable(const char *s)
+{
+	return s[0] != '\0' && strcmp(s, "UNKNOWN") != 0;
+}
+
 static void set_prefix(struct board *b)
 {
 	snprintf(b->prefix, sizeof(b->prefix), "[%s %s] ", b->s.info.path,
-		 b->s.info.serial[0] != '\0' ? b->s.info.serial : "-");
+		 serial_usable(b->s.info.serial) ? b->s.info.serial : "-");
 	b->ui.prefix = b->prefix;
 }
 
@@ -142,6 +148,42 @@ static int collect(struct rack *k, struct error *err)
 	return error_set(err, ERR_NOTFOUND, "no DFU capable USB device found");
 }
 
+/*
+ * Boards that report one serial cannot be told apart by it: STM32F0/F3
+ * ROMs give every part FFFFFFFEFFFF. Say so, naming them, before any board
+ * is read or written; they are followed and named by path.
+ */
+static void name_clashes(const struct rack *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		const char *serial = k->b[i].s.info.serial;
+		char paths[200];
+		size_t used = 0, count = 1;
+		bool first = true;
+
+		if (!serial_usable(serial))
+			continue;
+		for (size_t j = 0; j < k->n && first; j++)
+			first = j >= i || strcmp(k->b[j].s.info.serial, serial) != 0;
+		if (!first)
+			continue; /* named with the first board of that serial */
+		used = (size_t)snprintf(paths, sizeof(paths), "%s", k->b[i].s.info.path);
+		for (size_t j = i + 1; j < k->n; j++) {
+			if (strcmp(k->b[j].s.info.serial, serial) != 0)
+				continue;
+			count++;
+			if (used < sizeof(paths))
+				used += (size_t)snprintf(paths + used, sizeof(paths) - used, ", %s",
+							 k->b[j].s.info.path);
+		}
+		if (count > 1)
+			ui_warn(&k->hui,
+				"%zu boards report the same serial %s (at %s): they are told apart "
+				"by their USB path only, so keep them on the same ports",
+				count, serial, paths);
+	}
+}
+
 static void board_fail(struct board *b, int r)
 {
 	b->r = r;
@@ -157,11 +199,6 @@ static bool taken(const struct rack *k, const struct dev_info *d)
 		    same_device(&k->b[i].s.info, d))
 			return true;
 	return false;
-}
-
-static bool serial_usable(const char *s)
-{
-	return s[0] != '\0' && strcmp(s, "UNKNOWN") != 0;
 }
 
 /* One scan: give each following board its DFU-mode self, by path first, then serial. */
@@ -555,6 +592,7 @@ int rack_run(const struct opts *o, struct dev_backend be, const struct ui *ui, s
 	if (r != ERR_OK)
 		goto report;
 	ui_info(&k.hui, "Running on %zu board%s", k.n, k.n == 1 ? "" : "s");
+	name_clashes(&k);
 	/* On a terminal each board gets a status line, redrawn in place. */
 	if (k.hui.progress && k.hui.out == ui->out) {
 		table = ui_table_new(k.hui.out, k.n);
