@@ -53,6 +53,7 @@ enum opt_key {
 	OPT_KEY_UPLOAD_SIZE = 'Z',
 	OPT_KEY_DOWNLOAD = 'D',
 	OPT_KEY_RESET = 'R',
+	OPT_KEY_QUIT = 'Q',
 	OPT_KEY_WAIT = 'w',
 	OPT_KEY_DFUSE = 's',
 	OPT_KEY_VERIFY = 256,
@@ -94,6 +95,7 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_KEY_UPLOAD_SIZE, "upload-size", OPT_ARG_REQUIRED },
 	{ OPT_KEY_DOWNLOAD, "download", OPT_ARG_REQUIRED },
 	{ OPT_KEY_RESET, "reset", OPT_ARG_NONE },
+	{ OPT_KEY_QUIT, "start-firmware", OPT_ARG_NONE },
 	{ OPT_KEY_WAIT, "wait", OPT_ARG_OPTIONAL_EQ },
 	{ OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED },
 	{ OPT_KEY_VERIFY, "verify", OPT_ARG_NONE },
@@ -150,6 +152,8 @@ const char opt_usage_text[] =
 	"                            gives none (dfuse-util)\n"
 	"  -D --download FILE        Write FILE into the device memory\n"
 	"  -R --reset                Reset the USB device when done\n"
+	"  -Q --start-firmware       After -D or -U, make the device leave DFU mode and\n"
+	"                            start its firmware (Arduino's dfu-util -Q)\n"
 	"  -w --wait[=SECONDS]       Wait for the device to appear (=SECONDS: a limit,\n"
 	"                            dfuse-util)\n"
 	"  -s --dfuse-address ADDRESS[:LENGTH][:MODIFIER]...\n"
@@ -314,6 +318,9 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 			o->has_upload_size = true;
 			o->upload_size = (uint32_t)v;
 		}
+		break;
+	case OPT_KEY_QUIT:
+		o->quit = true;
 		break;
 	case OPT_KEY_RESET:
 		o->reset = true;
@@ -524,8 +531,8 @@ static int opt_finish_offline(struct opts *o, const struct opt_walk *w, struct e
 		other = "-l";
 	else if (o->detach || w->detach_delay)
 		other = "-e or -E";
-	else if (o->reset)
-		other = "-R";
+	else if (o->reset || o->quit)
+		other = o->reset ? "-R" : "-Q";
 	else if (o->wait)
 		other = "-w";
 	else if (o->has_upload_size)
@@ -598,8 +605,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 			other = "-D";
 		else if (o->detach)
 			other = "-e";
-		else if (o->reset)
-			other = "-R";
+		else if (o->reset || o->quit)
+			other = o->reset ? "-R" : "-Q";
 		else if (d->given)
 			other = "-s";
 		if (other != NULL)
@@ -609,6 +616,11 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 	}
 	if (o->has_upload_size && !w->upload)
 		return error_set(err, ERR_USAGE, "-Z only applies to -U");
+	/* Arduino's -Q: after the operation, start the firmware (a leave, see ops.c). */
+	if (o->quit && !w->upload && !w->download)
+		return error_set(err, ERR_USAGE, "-Q only applies to -D and -U");
+	if (o->quit)
+		o->dfuse.leave = true;
 	if (o->verify && !w->download)
 		return error_set(err, ERR_USAGE, "--verify only applies to -D");
 	if (o->diff && !w->download)

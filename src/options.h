@@ -93,6 +93,7 @@ struct opts {
 	bool has_wait_timeout;
 	unsigned wait_timeout_s;
 	bool reset; /* -R */
+	bool quit;  /* -Q (Arduino's dfu-util): leave DFU mode after -D or -U */
 	/* dfuse-util additions */
 	bool verify;  /* --verify */
 	bool diff;    /* --diff */

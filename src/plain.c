@@ -151,7 +151,7 @@ static int reset_now(struct session *s, const char *what, struct error *err)
 {
 	int t;
 
-	ui_info(s->ui, "Resetting the device so it runs its firmware (:leave on plain DFU)");
+	ui_info(s->ui, "Resetting the device so it runs its firmware (:leave or -Q on plain DFU)");
 	t = s->dfu.tr.ops->reset(s->dfu.tr.ctx);
 	if (t == TR_PIPES_RESET) {
 		ui_warn(s->ui, "%s: " PIPES_ONLY, what);

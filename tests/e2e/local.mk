@@ -21,7 +21,8 @@ e2e_tests = \
 	tests/e2e/callers.sh \
 	tests/e2e/nostrings.sh \
 	tests/e2e/fast.sh \
-	tests/e2e/family.sh
+	tests/e2e/family.sh \
+	tests/e2e/quit.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests) tests/e2e/callers.py
 dist_noinst_DATA += tests/e2e/lib.sh
