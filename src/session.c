@@ -239,18 +239,15 @@ static int alt_for_address(struct session *op, uint32_t addr)
 void session_hint_alt(struct session *op, uint32_t addr, struct error *err)
 {
 	int i = alt_for_address(op, addr);
-	size_t used;
 
 	if (err == NULL)
 		return;
-	used = strlen(err->msg);
 	if (i >= 0)
-		snprintf(err->msg + used, sizeof(err->msg) - used,
-			 "; 0x%08x is in alt %u: use -a %u (\"%s\")", addr, op->info.alts[i].alt,
-			 op->info.alts[i].alt, session_layout_quiet(op, i)->name);
+		error_append(err, "; 0x%08x is in alt %u: use -a %u (\"%s\")", addr,
+			     op->info.alts[i].alt, op->info.alts[i].alt,
+			     session_layout_quiet(op, i)->name);
 	else
-		snprintf(err->msg + used, sizeof(err->msg) - used,
-			 "; no alt of this device holds 0x%08x", addr);
+		error_append(err, "; no alt of this device holds 0x%08x", addr);
 }
 
 /*
