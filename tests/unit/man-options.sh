@@ -60,7 +60,7 @@ sed -n -e 's/^\.It Fl Fl \([a-z][a-z-]*\).*/- \1/p' \
 	-e 's/^\.It Fl \([A-Za-z]\)$/\1 -/p' "$tmp/items" >"$tmp/documented"
 while read -r short long; do
 	grep -qx -e "$short $long" "$tmp/opts"
-	ok $? "the page's -$short --$long is an option --help lists"
+	is $? 0 "the page's -$short --$long is an option --help lists"
 done <"$tmp/documented"
 
 while read -r mod; do
