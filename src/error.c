@@ -38,6 +38,23 @@ int error_wrap(struct error *err, const char *fmt, ...)
 	return err->code;
 }
 
+int error_append(struct error *err, const char *fmt, ...)
+{
+	size_t used;
+	va_list ap;
+
+	if (err == NULL)
+		return ERR_IO;
+	used = strnlen(err->msg, ERROR_MSG_MAX - 1);
+	if (used + 2 < ERROR_MSG_MAX) {
+		err->msg[used++] = ' ';
+		va_start(ap, fmt);
+		vsnprintf(err->msg + used, ERROR_MSG_MAX - used, fmt, ap);
+		va_end(ap);
+	}
+	return err->code;
+}
+
 int error_exit_code(enum error_code code)
 {
 	switch (code) {

@@ -45,6 +45,13 @@ int error_set(struct error *err, enum error_code code, const char *fmt, ...) COM
  */
 int error_wrap(struct error *err, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 
+/*
+ * Append " <context>" to the message already in @err, keeping its code
+ * (cut short when the line is full). Returns err->code (ERR_IO when @err
+ * is NULL).
+ */
+int error_append(struct error *err, const char *fmt, ...) COMPAT_PRINTF(2, 3);
+
 /* Exit status for @code (sysexits values, see dfuse-util(1) EXIT STATUS). */
 int error_exit_code(enum error_code code);
 
