@@ -74,7 +74,7 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		r = error_set(err, ERR_NOMEM, "out of memory");
 	for (size_t s = 0, end; s < p->nsectors && r == ERR_OK; s = end) {
 		uint64_t start = p->sectors[s].start, stop;
-		size_t got = 0;
+		uint64_t got = 0;
 
 		for (end = s + 1; end < p->nsectors &&
 				  p->sectors[end].start == (uint64_t)p->sectors[end - 1].start +
@@ -90,8 +90,8 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		}
 		c.sector = s;
 		c.filled = 0;
-		r = dfuse_read_stream(&op->dfu, (uint32_t)start, (size_t)(stop - start), diff_sink,
-				      &c, &got, NULL, err);
+		r = dfuse_read_stream(&op->dfu, (uint32_t)start, stop - start, diff_sink, &c, &got,
+				      NULL, err);
 		*not_allowed = r != ERR_OK && op->dfu.read_protected;
 		if (r == ERR_OK && got != stop - start)
 			r = error_set(err, ERR_PROTOCOL, "short read at 0x%08llx",
@@ -391,17 +391,18 @@ static int verify_alt(struct session *op, const struct plan *dl, const struct pl
 		for (size_t i = 0; i < jb->len; i++)
 			if (buf[i] != jb->data[i]) {
 				r = error_set(err, ERR_VERIFY,
-					      "verify: 0x%08zx holds 0x%02x, the image has 0x%02x",
-					      (size_t)jb->addr + i, buf[i], jb->data[i]);
+					      "verify: 0x%08llx holds 0x%02x, the image has 0x%02x",
+					      (unsigned long long)jb->addr + i, buf[i],
+					      jb->data[i]);
 				break;
 			}
 		op->stats->bytes_read += got;
+		if (r == ERR_OK)
+			op->stats->alt_verified[p->alt_index] += got;
 	}
 	free(buf);
 	ui_progress_end(&prog);
 	op->stats->verify_us += session_now_us(op) - t0;
-	if (r == ERR_OK)
-		op->stats->alts_verified++;
 	return r;
 }
 
@@ -534,16 +535,25 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 		if (r != ERR_OK) {
 			/* The part of the piece the device confirmed: the report says how far it got. */
 			op->stats->bytes_written += confirmed_part(op, &dl->jobs[j]);
+			op->stats->alt_written[p->alt_index] += confirmed_part(op, &dl->jobs[j]);
 			op->stats->write_us += session_now_us(op) - t0;
 			ui_progress_end(&prog);
 			return r;
 		}
 		op->stats->bytes_written += dl->jobs[j].len;
+		op->stats->alt_written[p->alt_index] += dl->jobs[j].len;
 	}
 	ui_progress_end(&prog);
 	op->stats->write_us += session_now_us(op) - t0;
-	if (p->may_reset)
-		return ERR_OK; /* the device may be resetting: nothing more to ask it */
+	if (p->may_reset) {
+		/* the device may be resetting: nothing more to ask it */
+		if (o->verify)
+			ui_warn(op->ui,
+				"--verify: alt %u \"%s\" is not read back: the device may reset "
+				"once it is written",
+				p->alt, p->layout.name);
+		return ERR_OK;
+	}
 	if (o->verify)
 		return verify_alt(op, dl, p, err);
 	return ERR_OK;
