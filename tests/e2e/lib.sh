@@ -153,3 +153,13 @@ erased() {
 	sed -n 's/.*EVENT erase addr=\(0x[0-9a-f]*\).*/\1/p' "$WORK/$1.log" | tr '\n' ' ' |
 		sed 's/ $//'
 }
+
+# json NAME PYTHON-EXPRESSION: true when the expression holds for the document d
+# of that run's report (NAME.json), parsed by python3.
+json() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = eval("(" + sys.argv[2] + ")")
+sys.exit(0 if ok else 1)' "$WORK/$1.json" "$2"
+}
