@@ -12,6 +12,7 @@
 #include "download.h"
 #include "dfuse.h"
 #include "dfuse_mem.h"
+#include "optbytes.h"
 #include "plain.h"
 #include "plan.h"
 #include "select.h"
@@ -576,6 +577,32 @@ int flash_leave(struct session *op, bool has_addr, uint32_t addr, struct error *
 	return ERR_OK;
 }
 
+/*
+ * Say what a download writes into option bytes when the user may not have
+ * meant it: a file for several alts given without -a, or level 2 under
+ * :force. One line per option-byte alt (issue 19).
+ */
+static void note_option_bytes(const struct session *op, const char *path, const struct plan *dl)
+{
+	bool several = dl->nalts > 1 && !op->o->has_alt;
+
+	for (size_t i = 0; i < dl->nalts; i++) {
+		struct optbytes_write w;
+		char what[400];
+
+		if (!plan_is_option_bytes(&dl->alts[i].layout))
+			continue;
+		optbytes_inspect(dl, &dl->alts[i], &w);
+		if (w.has_rdp && w.rdp == OPTBYTES_RDP_LEVEL2)
+			ui_warn(op->ui,
+				"%s sets read protection level 2 (:force), irreversibly: %s", path,
+				optbytes_describe(&w, what, sizeof(what)));
+		else if (several)
+			ui_warn(op->ui, "%s also writes option bytes: %s", path,
+				optbytes_describe(&w, what, sizeof(what)));
+	}
+}
+
 /* plan_layout_fn over the selected device: its alts' layout strings. */
 static int layout_of(void *ctx, int alt_index, uint8_t *alt, struct dfuse_mem_layout *l,
 		     struct error *err)
@@ -603,6 +630,11 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 		r = plan_build(&dl, &po, layout_of, op, err);
 	if (r != ERR_OK && dl.outside)
 		session_hint_alt(op, dl.outside_addr, err);
+	/* Read protection level 2 is refused here, before any request (issue 19). */
+	if (r == ERR_OK)
+		r = optbytes_check(&dl, o->dfuse.force, err);
+	if (r == ERR_OK)
+		note_option_bytes(op, in->path, &dl);
 	for (size_t i = 0; i < dl.nalts && r == ERR_OK; i++)
 		r = run_plan(op, &dl, &dl.alts[i], err);
 	if (r != ERR_OK || o->dry_run) {
