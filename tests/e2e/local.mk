@@ -19,6 +19,7 @@ e2e_tests = \
 	tests/e2e/rack.sh \
 	tests/e2e/faults.sh \
 	tests/e2e/devtrust.sh \
+	tests/e2e/optbytes.sh \
 	tests/e2e/callers.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests) tests/e2e/callers.py
