@@ -167,7 +167,7 @@ const char opt_usage_text[] =
 	"  --diff                    With -D, write only the sectors that differ\n"
 	"                            (dfuse-util)\n"
 	"  --dry-run                 With -D, print the plan (erase, write, --diff) and\n"
-	"                            write nothing (dfuse-util)\n"
+	"                            write nothing, -R included (dfuse-util)\n"
 	"  --all                     Operate on every matching device at once (-D, -U,\n"
 	"                            -s commands, -e, -R); -U's FILE must contain\n"
 	"                            {serial} or {path} (dfuse-util)\n"
