@@ -248,8 +248,9 @@ static int explain(const struct session *s, int r, struct error *err)
 
 	if (r == ERR_OK || r == ERR_INTERRUPTED)
 		return r;
-	return error_append(err, "(driven as plain DFU: %s)",
-			    dev_plain_reason(&s->info, why, sizeof(why)));
+	error_append(err, " (driven as plain DFU: %s)",
+		     dev_plain_reason(&s->info, why, sizeof(why)));
+	return r;
 }
 
 int plain_download(struct session *s, const struct download_input *in, struct error *err)
