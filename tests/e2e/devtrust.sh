@@ -10,7 +10,7 @@
 command -v objcopy >/dev/null 2>&1 || skip_all "objcopy (binutils) not installed"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not available (JSON checks)"
 
-plan 14
+plan 22
 
 gen "$WORK/app.bin" 4096 70
 
@@ -21,9 +21,9 @@ sim big --device f7 --alt-name '0=@Internal Flash /0x00000000/04*1024Mg' -- \
 	"$DFUSE" -a 0 -U "$WORK/big.bin"
 check "4. region ending at 4 GiB: the full 4294967296 bytes are asked for" \
 	grep -q '^Reading 4294967296 bytes from 0x00000000' "$WORK/big.out"
-check "4. the device refuses the read: exit 76, one error line, no 'Upload done'" \
-	eval '[ "$rc" -eq 76 ] && one_error big "upload: read 0x00000000" &&
-		! grep -q "Upload done" "$WORK/big.out"'
+is "$rc" 76 "4. the device refuses the read: exit 76"
+check "4. one error line, no 'Upload done'" \
+	eval 'one_error big "upload: read 0x00000000" && ! grep -q "Upload done" "$WORK/big.out"'
 check "4. nothing read: no output file" [ ! -e "$WORK/big.bin" ]
 
 # 9. Flash plus option bytes with --verify: the option bytes are not read
@@ -35,8 +35,9 @@ objcopy -I binary -O ihex --change-addresses 0x1FFFC000 "$WORK/ob.bin" "$WORK/ob
 { grep -v '^:00000001FF' "$WORK/ob.hex"; cat "$WORK/app.hex"; } >"$WORK/both.hex"
 sim ver9 -- "$DFUSE" --verify --json "$WORK/ver9.json" -D "$WORK/both.hex"
 [ "$rc" -eq 0 ] || show ver9
-check "9. flash + option bytes with --verify: exit 0, both alts written" \
-	eval '[ "$rc" -eq 0 ] && same_at "$(mem ver9)" 0 "$WORK/app.bin" &&
+is "$rc" 0 "9. flash + option bytes with --verify: exit 0"
+check "9. both alts written" \
+	eval 'same_at "$(mem ver9)" 0 "$WORK/app.bin" &&
 		cmp -s "$WORK/ob.bin" "$(mem ver9 "" 1 0x1fffc000)"'
 check "9. the report says verified: false (16 of 4112 bytes never compared)" \
 	json ver9 'd["devices"][0]["verified"] is False and d["devices"][0]["bytes_written"] == 4112'
@@ -47,30 +48,34 @@ check "9. a warning says the option bytes were not read back" \
 	grep -q '^dfuse-util: warning: --verify: alt 1 "Option Bytes *" is not read back' \
 	"$WORK/ver9.err"
 sim ver9f -- "$DFUSE" --verify --json "$WORK/ver9f.json" -D "$WORK/app.hex"
-check "9. the flash alone with --verify: verified: true, 4096 of 4096 bytes per alt" \
-	eval '[ "$rc" -eq 0 ] && json ver9f "d[\"devices\"][0][\"verified\"] is True and
-		d[\"devices\"][0][\"alts\"][0][\"bytes_verified\"] == 4096"'
+is "$rc" 0 "9. the flash alone with --verify: exit 0"
+check "9. the flash alone: verified: true, 4096 of 4096 bytes per alt" \
+	json ver9f 'd["devices"][0]["verified"] is True and
+		d["devices"][0]["alts"][0]["bytes_verified"] == 4096'
 
 # 13. --dry-run -R: the plan is printed, and the device is not reset.
 sim dr13 -- "$DFUSE" -a 0 -s 0x08000000 --dry-run -R -D "$WORK/app.bin"
 [ "$rc" -eq 0 ] || show dr13
-check "13. --dry-run -R: exit 0, says the device was not reset" \
-	eval '[ "$rc" -eq 0 ] && grep -q "^Dry run: the device was not reset (-R)$" "$WORK/dr13.out"'
+is "$rc" 0 "13. --dry-run -R: exit 0"
+check "13. --dry-run -R: says the device was not reset" \
+	grep -q "^Dry run: the device was not reset (-R)$" "$WORK/dr13.out"
 check "13. --dry-run -R: no USB reset, no DNLOAD" \
-	eval '! grep -q "EVENT reset" "$WORK/dr13.log" && is dr13 dnload 0'
+	eval '! grep -q "EVENT reset" "$WORK/dr13.log" && stat_is dr13 dnload 0'
 sim dr13p --device maple -- "$DFUSE" -a 1 --dry-run -R -D "$WORK/app.bin"
-check "13. --dry-run -R on plain DFU: exit 0, no USB reset, no DNLOAD" \
-	eval '[ "$rc" -eq 0 ] && ! grep -q "EVENT reset" "$WORK/dr13p.log" && is dr13p dnload 0'
+is "$rc" 0 "13. --dry-run -R on plain DFU: exit 0"
+check "13. --dry-run -R on plain DFU: no USB reset, no DNLOAD" \
+	eval '! grep -q "EVENT reset" "$WORK/dr13p.log" && stat_is dr13p dnload 0'
 
 # 14. A DfuSe ROM with ST's IDs that looks like plain DFU: the error says why.
 sim pl14a --dfu10-descriptor -- "$DFUSE" -D "$WORK/app.bin"
-check "14. 7-byte functional descriptor: exit 76, the error names it" \
-	eval '[ "$rc" -eq 76 ] &&
-		one_error pl14a "\(driven as plain DFU: functional descriptor is DFU 1\.0, 7 bytes\)$"'
+is "$rc" 76 "14. 7-byte functional descriptor: exit 76"
+check "14. 7-byte functional descriptor: the error names it" \
+	one_error pl14a "\(driven as plain DFU: functional descriptor is DFU 1\.0, 7 bytes\)$"
 sim pl14b --device f7 --alt-name '0=Internal Flash' -- "$DFUSE" -D "$WORK/app.bin"
-check "14. alt name without '@': exit 76, the error names the alt and its name" \
-	eval '[ "$rc" -eq 76 ] &&
-		one_error pl14b "\(driven as plain DFU: alt 0 name \"Internal Flash\" has no memory layout"'
+is "$rc" 76 "14. alt name without '@': exit 76"
+check "14. alt name without '@': the error names the alt and its name" \
+	one_error pl14b '\(driven as plain DFU: alt 0 name "Internal Flash" has no memory layout'
 sim pl14c --device f7 --alt-name '0=' -- "$DFUSE" -D "$WORK/app.bin"
-check "14. empty alt name: exit 76, the error says the name is empty" \
-	eval '[ "$rc" -eq 76 ] && one_error pl14c "\(driven as plain DFU: alt 0 has an empty name"'
+is "$rc" 76 "14. empty alt name: exit 76"
+check "14. empty alt name: the error says the name is empty" \
+	one_error pl14c "\(driven as plain DFU: alt 0 has an empty name"
