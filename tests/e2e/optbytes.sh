@@ -14,14 +14,6 @@ plan 17
 gen "$WORK/app.bin" 4096 80
 objcopy -I binary -O ihex --change-addresses 0x08000000 "$WORK/app.bin" "$WORK/app.hex"
 
-# hexfile NAME ADDR BYTES: an Intel HEX of the flash image plus the option
-# bytes BYTES (printf octal escapes) at ADDR, in $WORK/NAME.hex.
-hexfile() {
-	printf "$3" >"$WORK/$1.ob"
-	objcopy -I binary -O ihex --change-addresses "$2" "$WORK/$1.ob" "$WORK/$1.obhex"
-	{ grep -v '^:00000001FF' "$WORK/$1.obhex"; cat "$WORK/app.hex"; } >"$WORK/$1.hex"
-}
-
 # F4: USER 0xEC, RDP 0xCC (level 2) at 0x1FFFC001, complements, no WRP.
 hexfile lock 0x1FFFC000 '\354\314\023\063\377\377\377\377\377\017\000\360\377\377\377\377'
 sim l2 -- "$DFUSE" -D "$WORK/lock.hex"
@@ -52,8 +44,7 @@ sim two -- "$DFUSE" -D "$WORK/both.hex"
 [ "$rc" -eq 0 ] || show two
 is "$rc" 0 "flash + option bytes (RDP 0xAA) without -a: exit 0"
 check "flash + option bytes (RDP 0xAA) without -a: both written" \
-	eval 'same_at "$(mem two)" 0 "$WORK/app.bin" &&
-		cmp -s "$WORK/both.ob" "$(mem two "" 1 0x1fffc000)"'
+	hex_written two both
 check "without -a: one line naming the option bytes written, RDP and its level" \
 	one_error two 'warning: .*both.hex also writes option bytes: alt 1 "Option Bytes *", 16 bytes from 0x1fffc000: RDP 0xaa at 0x1fffc001, read protection level 0$'
 sim one -- "$DFUSE" -a 1 -D "$WORK/both.obhex"
