@@ -81,12 +81,17 @@ static void device(struct json *j, const struct report_device *d)
 	snprintf(hex, sizeof(hex), "%04x", i->pid);
 	json_member_string(j, "pid", hex);
 	json_member_string(j, "serial", i->serial);
+	json_member_string(j, "serial_string",
+			   dev_string_state(i->serial_absent, i->serial_unreadable));
 	json_key(j, "alts");
 	json_array_begin(j);
 	for (size_t a = 0; a < i->nalts; a++) {
 		json_object_begin(j);
 		json_member_uint(j, "alt", i->alts[a].alt);
 		json_member_string(j, "name", i->alts[a].name);
+		json_member_string(j, "name_string",
+				   dev_string_state(i->alts[a].name_absent,
+						    i->alts[a].name_unread));
 		json_member_uint(j, "bytes_written", a < DEV_MAX_ALTS ? s->alt_written[a] : 0);
 		json_member_uint(j, "bytes_verified", a < DEV_MAX_ALTS ? s->alt_verified[a] : 0);
 		json_object_end(j);

@@ -178,3 +178,15 @@ hexfile() {
 hex_written() {
 	same_at "$(mem "$1")" 0 "$WORK/app.bin" && cmp -s "$WORK/$2.ob" "$(mem "$1" "" 1 0x1fffc000)"
 }
+
+# check_eq DESCRIPTION GOT WANT: ok when the two strings are equal; on a
+# failure both are shown.
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $2"
+		diag "want: $3"
+	fi
+}
