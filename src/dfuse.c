@@ -37,12 +37,31 @@ static void add_hint(int r, const struct dfu_status *st, struct error *err)
 }
 
 /* DNLOAD block 0 carrying @cmd, then wait for the device to finish it. */
+/*
+ * -s :fast: did the request fail (@r) because a ROM that STALLed an early
+ * poll went to dfuERROR? Then clear the error (polling is slow from now on)
+ * and return true, for the caller to redo or check what the request did.
+ */
+static bool fast_recover(struct dfu_if *d, int r, struct error *err)
+{
+	if (r == ERR_OK || !d->fast.request_stalled || dfu_last_transport(d) != TR_OK)
+		return false;
+	ui_debug(d->ui, 1, "-s :fast: the request failed after a STALLed poll (%s); recovering",
+		 err != NULL ? err->msg : "");
+	return dfu_make_idle(d, err) == ERR_OK;
+}
+
+/*
+ * DNLOAD block 0 carrying @cmd, then wait for the device to finish it. With
+ * @resend, a command lost to a STALLed :fast poll is sent once more (every
+ * DfuSe command is idempotent).
+ */
 static int command(struct dfu_if *d, const uint8_t *cmd, uint16_t len, uint32_t expect_ms,
-		   struct dfu_status *st, struct error *err)
+		   bool resend, struct dfu_status *st, struct error *err)
 {
 	int r;
 
-	for (int attempt = 0;; attempt++) {
+	for (int attempt = 0; attempt < 2; attempt++) {
 		memset(st, 0, sizeof(*st));
 		r = dfu_dnload(d, 0, cmd, len, err);
 		if (r != ERR_OK)
@@ -50,21 +69,8 @@ static int command(struct dfu_if *d, const uint8_t *cmd, uint16_t len, uint32_t 
 		d->expect_busy_ms = expect_ms;
 		r = dfu_wait_done(d, st, err);
 		d->expect_busy_ms = 0;
-		/*
-		 * -s :fast: a ROM that STALLed an early poll may have dropped
-		 * the command (dfuERROR). Polling is slow again now: clear the
-		 * error and send the command once more (each is idempotent).
-		 */
-		if (r == ERR_OK || attempt > 0 || !d->fast.request_stalled ||
-		    dfu_last_transport(d) != TR_OK)
+		if (attempt > 0 || !resend || !fast_recover(d, r, err))
 			break;
-		ui_debug(d->ui, 1,
-			 "-s :fast: the command failed after a STALLed poll (%s); "
-			 "sending it again",
-			 err != NULL ? err->msg : "");
-		r = dfu_make_idle(d, err);
-		if (r != ERR_OK)
-			return r;
 	}
 	add_hint(r, st, err);
 	return r;
@@ -79,7 +85,7 @@ static void put_le32(uint8_t *p, uint32_t v)
 }
 
 static int address_command(struct dfu_if *d, uint8_t code, uint32_t addr, uint32_t expect_ms,
-			   struct error *err)
+			   bool resend, struct error *err)
 {
 	uint8_t cmd[5];
 	struct dfu_status st;
@@ -89,14 +95,14 @@ static int address_command(struct dfu_if *d, uint8_t code, uint32_t addr, uint32
 	put_le32(cmd + 1, addr);
 	d->op_addr = addr;
 	d->op_has_addr = true;
-	r = command(d, cmd, sizeof(cmd), expect_ms, &st, err);
+	r = command(d, cmd, sizeof(cmd), expect_ms, resend, &st, err);
 	d->op_has_addr = false;
 	return r;
 }
 
 int dfuse_set_address(struct dfu_if *d, uint32_t addr, struct error *err)
 {
-	int r = address_command(d, DFUSE_CMD_SET_ADDRESS, addr, 0, err);
+	int r = address_command(d, DFUSE_CMD_SET_ADDRESS, addr, 0, true, err);
 
 	if (r != ERR_OK)
 		return error_wrap(err, "set address 0x%08x", addr);
@@ -111,7 +117,7 @@ uint32_t dfuse_erase_budget_ms(uint32_t size)
 
 int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct error *err)
 {
-	int r = address_command(d, DFUSE_CMD_ERASE, addr, expect_ms, err);
+	int r = address_command(d, DFUSE_CMD_ERASE, addr, expect_ms, true, err);
 
 	if (r != ERR_OK)
 		return error_wrap(err, "erase 0x%08x", addr);
@@ -125,11 +131,26 @@ int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct erro
  * sector counts as erased only when it reads blank; reading it sends the
  * address pointer again, as the ROM needs.
  */
+/* Read the sector [@start, +@size): *@blank when all of it reads 0xFF. */
+static int sector_blank(struct dfu_if *d, uint32_t start, uint32_t size, bool *blank,
+			struct error *err)
+{
+	uint8_t *buf = malloc(size ? size : 1);
+	size_t got = 0;
+	int r;
+
+	if (buf == NULL)
+		return error_set(err, ERR_NOMEM, "out of memory");
+	r = dfuse_read(d, start, buf, size, &got, NULL, err);
+	*blank = r == ERR_OK && got == size && dfuse_mem_is_blank(buf, size);
+	free(buf);
+	return r;
+}
+
 static int recover_stuck_erase(struct dfu_if *d, uint32_t start, uint32_t size, struct error *err)
 {
 	struct dfu_status st;
-	uint8_t *buf;
-	size_t got = 0;
+	bool blank = false;
 	int r;
 
 	ui_debug(d->ui, 1, "erase 0x%08x: the device stays dfuDNBUSY; clearing its status", start);
@@ -147,14 +168,10 @@ static int recover_stuck_erase(struct dfu_if *d, uint32_t start, uint32_t size, 
 		return error_set(err, ERR_PROTOCOL,
 				 "the device stays dfuDNBUSY, and CLRSTATUS leaves it in %s (%s)",
 				 dfu_state_str(st.bState), dfu_status_str(st.bStatus));
-	buf = malloc(size ? size : 1);
-	if (buf == NULL)
-		return error_set(err, ERR_NOMEM, "out of memory");
-	r = dfuse_read(d, start, buf, size, &got, NULL, err);
-	if (r == ERR_OK && (got != size || !dfuse_mem_is_blank(buf, size)))
+	r = sector_blank(d, start, size, &blank, err);
+	if (r == ERR_OK && !blank)
 		r = error_set(err, ERR_PROTOCOL,
 			      "the device stayed dfuDNBUSY, and the sector does not read blank");
-	free(buf);
 	if (r == ERR_OK)
 		ui_debug(d->ui, 1, "erase 0x%08x: recovered, the sector reads blank", start);
 	return r;
@@ -162,10 +179,18 @@ static int recover_stuck_erase(struct dfu_if *d, uint32_t start, uint32_t size, 
 
 int dfuse_erase_sector(struct dfu_if *d, uint32_t start, uint32_t size, struct error *err)
 {
-	int r = address_command(d, DFUSE_CMD_ERASE, start, dfuse_erase_budget_ms(size), err);
+	uint32_t budget = dfuse_erase_budget_ms(size);
+	int r = address_command(d, DFUSE_CMD_ERASE, start, budget, false, err);
+	bool blank = false;
 
 	if (r != ERR_OK && d->stuck && dfu_has_quirk(d, QUIRK_STUCK_BUSY))
 		r = recover_stuck_erase(d, start, size, err);
+	/* :fast: a sector that already reads blank was erased; else erase it again. */
+	if (r != ERR_OK && fast_recover(d, r, err)) {
+		r = sector_blank(d, start, size, &blank, err);
+		if (r == ERR_OK && !blank)
+			r = address_command(d, DFUSE_CMD_ERASE, start, budget, false, err);
+	}
 	if (r != ERR_OK)
 		return error_wrap(err, "erase 0x%08x", start);
 	return ERR_OK;
@@ -181,7 +206,7 @@ static int whole_flash_command(struct dfu_if *d, uint8_t code, struct dfu_status
 
 	if (d->limits.max_busy_ms < DFUSE_MASS_ERASE_MS * 2)
 		d->limits.max_busy_ms = DFUSE_MASS_ERASE_MS * 2;
-	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, st, err);
+	r = command(d, cmd, sizeof(cmd), DFUSE_MASS_ERASE_MS, true, st, err);
 	d->limits = saved;
 	return r;
 }

@@ -11,7 +11,7 @@
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-plan 16
+plan 17
 
 # jget NAME KEY: a field of the first device of that run's --json report.
 jget() {
@@ -66,6 +66,8 @@ is "$(grep -c 'early-poll stall' "$WORK/f7e.log") $(st f7e early_polls)" \
 	"1 1" "STALLed early poll: the device STALLed once, then no poll was early again"
 check "-v says the session went back to the announced times" \
 	grep -q ':fast: the device STALLed an early poll' "$WORK/f7e.err"
+is "$(st f7e erase)" 4 \
+	"the erase in flight read back blank instead of being sent again: 4 erases, 4 sectors"
 
 # 3. A device that answers dfuDNBUSY again (5 more times per request).
 sim f4r --device f4 --busy-repeat 5 -- "$DFUSE" -a 0 -s 0x08000000:fast -D "$WORK/img.bin"
