@@ -164,9 +164,10 @@ run() {
 		"$(stat_get "$d/stats" elapsed_ms)" >&2
 }
 
-# same SCENARIO: do both tools leave the same memory? (every alt of the device)
+# same SCENARIO [OTHER]: do dfuse-util and OTHER (default dfu-util) leave the
+# same memory? (every alt of the device)
 same() {
-	if diff -r "$out/$1/dfuse-util/dump" "$out/$1/dfu-util/dump" >/dev/null 2>&1; then
+	if diff -r "$out/$1/dfuse-util/dump" "$out/$1/${2:-dfu-util}/dump" >/dev/null 2>&1; then
 		printf '%s\tyes\n' "$1" >>"$out/same.tsv"
 	else
 		printf '%s\tNO\n' "$1" >>"$out/same.tsv"
@@ -253,6 +254,22 @@ if want f7-full; then
 	run f7-full dfu-util f7 "" "$ref" -a 0 -s $A -D "$img/full.bin"
 	same f7-full
 fi
+# -s :fast (issue 20): against dfu-util 0.11 without it; then on an F7 that
+# STALLs a poll sent before its time and on one that answers dfuDNBUSY three
+# more times, each against dfuse-util without :fast ("dfuse-slow").
+if want f7-fast; then
+	run f7-fast dfuse-util f7 "" "$ours" -a 0 -s $A:fast -D "$img/full.bin"
+	run f7-fast dfu-util f7 "" "$ref" -a 0 -s $A -D "$img/full.bin"
+	same f7-fast
+fi
+for sc in f7-stall f7-repeat; do
+	want $sc || continue
+	faults=--stall-early
+	[ $sc = f7-repeat ] && faults="--busy-repeat 3"
+	run $sc dfuse-util f7 "$faults" "$ours" -a 0 -s $A:fast -D "$img/full.bin"
+	run $sc dfuse-slow f7 "$faults" "$ours" -a 0 -s $A -D "$img/full.bin"
+	same $sc dfuse-slow
+done
 total=$(($(date +%s) - start))
 
 # ---- the table ----
@@ -275,7 +292,7 @@ BEGIN {
 	if ($3 != 0)
 		tool = tool "!" $3
 	wall = $4 / 1000; wait = $7 / 1e6
-	if ($2 == "dfu-util") {
+	if ($2 == "dfu-util" || ($2 == "dfuse-slow" && !(sc in rw))) {
 		rw[sc] = wall; rr[sc] = $5
 	}
 	row[NR] = $0
@@ -306,11 +323,26 @@ END {
 # Poll lateness of dfuse-util pooled over every scenario: one median, not the
 # worst of per-scenario medians (an upload has a single busy wait).
 # shellcheck disable=SC2046 # three numbers, split on purpose
-set -- $(samples "$out"/*/dfuse-util/log | summary)
+# :fast polls early on purpose: its scenarios are left out.
+set -- $(for f in "$out"/*/dfuse-util/log; do
+	case $f in */f7-fast/* | */f7-stall/* | */f7-repeat/*) ;; *) cat "$f" ;; esac
+done | samples | summary)
 echo
 awk -F '\t' -v pooled_n="$1" -v pooled_med="$2" -v pooled_max="$3" '
 { w[$1 "/" $2] = $4; q[$1 "/" $2] = $5; rc[$1 "/" $2] = $3
-  e[$2] += $8; if ($9 > 0) { lm[$1 "/" $2] = $10; lx[$1 "/" $2] = $11 } }
+  if ($1 !~ /^f7-(fast|stall|repeat)$/) e[$2] += $8  # :fast polls early on purpose
+  if ($9 > 0) { lm[$1 "/" $2] = $10; lx[$1 "/" $2] = $11 } }
+# :fast against dfuse-util without it on the same faulty device: no slower.
+function slow(sc, label,   a, b, r) {
+	a = sc "/dfuse-util"; b = sc "/dfuse-slow"
+	if (!(a in w) || !(b in w) || w[b] == 0) {
+		printf "target %-34s not run\n", label
+		return
+	}
+	r = w[a] / w[b]
+	printf "target %-34s %.3f of without (limit 1.00): %s\n", label, r,
+		(r <= 1.00 && rc[a] == 0) ? "met" : "NOT MET"
+}
 function ratio(sc, what, lim, label,   a, b, r) {
 	a = sc "/dfuse-util"; b = sc "/dfu-util"
 	if (!(a in w) || !(b in w) || w[b] == 0) {
@@ -329,6 +361,10 @@ END {
 	ratio("f4-same", "t", 0.05, "--diff unchanged 1 MiB, time")
 	ratio("f4-chg16k", "t", 0.08, "--diff 4 KiB in a 16 KiB sector")
 	ratio("f4-chg128k", "t", 0.20, "--diff 4 KiB in a 128 KiB sector")
+	ratio("f7-fast", "t", 0.30, "F7 1 MiB, :fast vs dfu-util, time")
+	ratio("f7-full", "t", 1.00, "F7 1 MiB without :fast, time")
+	slow("f7-stall", "F7 STALLing early polls, :fast")
+	slow("f7-repeat", "F7 repeating dfuDNBUSY, :fast")
 	if (("f4-verify/dfuse-util" in w) && ("f4-full/dfuse-util" in w)) {
 		r = w["f4-verify/dfuse-util"] / w["f4-full/dfuse-util"] - 1
 		printf "target %-34s %+.1f%% (limit +10%%): %s\n", "--verify overhead on F4 full",
