@@ -637,6 +637,12 @@ int flash_download_input(struct session *op, const struct download_input *in, st
 		r = download_check_address(op, in, err);
 	if (r == ERR_OK)
 		r = select_enter_dfu(op, err);
+	/* --verify and --diff read the device back: not from one that cannot upload. */
+	if (r == ERR_OK && (op->o->verify || op->o->diff) && !dev_can_upload(&op->info))
+		return error_set(err, ERR_USAGE,
+				 "download: %s reads the device back, and it cannot upload (its DFU "
+				 "functional descriptor clears bitCanUpload); nothing was sent",
+				 op->o->verify ? "--verify" : "--diff");
 	if (r == ERR_OK && plain_is_plain(op))
 		return plain_download(op, in, err); /* names its own step */
 	if (r == ERR_OK)

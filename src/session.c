@@ -249,6 +249,10 @@ static void print_device(struct session *op)
 	ui_info(op->ui, "Device [%04x:%04x] ver=%04x path=\"%s\" serial=\"%s\", transfer size %u",
 		op->info.vid, op->info.pid, op->info.bcdDevice, op->info.path, op->info.serial,
 		op->dfu.transfer_size);
+	if (op->info.serial_absent || op->info.serial_unreadable)
+		ui_debug(op->ui, 1, "serial \"UNKNOWN\": %s",
+			 op->info.serial_absent ? "the device has no serial number string"
+						: "the device did not deliver its serial number");
 }
 
 /* Open the device on @index and bring it to dfuIDLE. */

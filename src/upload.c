@@ -131,6 +131,10 @@ int upload_run(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return r;
 	r = select_dfu_device(op, err);
+	if (r == ERR_OK && !dev_can_upload(&op->info))
+		return error_set(err, ERR_USAGE,
+				 "upload: the device cannot upload (its DFU functional descriptor "
+				 "clears bitCanUpload); nothing was sent");
 	if (r == ERR_OK && plain_is_plain(op))
 		return plain_upload(op, err);
 	if (r == ERR_OK)

@@ -153,3 +153,15 @@ erased() {
 	sed -n 's/.*EVENT erase addr=\(0x[0-9a-f]*\).*/\1/p' "$WORK/$1.log" | tr '\n' ' ' |
 		sed 's/ $//'
 }
+
+# check_eq DESCRIPTION GOT WANT: ok when the two strings are equal; on a
+# failure both are shown.
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $2"
+		diag "want: $3"
+	fi
+}

@@ -59,9 +59,9 @@ got_want "dfuse-sim -- dfu-util -l lists the default board (f4, its 4 alts)" \
 rc=$?
 got_want "--list-profiles names every built-in profile" \
 	"$(grep -c '^[a-z0-9-]*	[0-9a-f]\{4\}:[0-9a-f]\{4\}  ' profiles.out)/$rc" \
-	"$(grep -c '^		\.name = "' "$top_srcdir/tests/sim/chips.c")/0"
+	"$(cat "$top_srcdir"/tests/sim/chips*.c | grep -c '^		\.name = "')/0"
 check "--list-profiles shows layouts, timings and quirks" \
-	grep -q 'alt 0: @Internal Flash  /0x08000000/04\*016Kg,01\*064Kg,07\*128Kg' profiles.out
+	grep -q 'alt 0: "@Internal Flash  /0x08000000/04\*016Kg,01\*064Kg,07\*128Kg"' profiles.out
 check "... and the quirks of a plain DFU profile" grep -q 'DETACH in DFU mode is refused' profiles.out
 
 # The issue's profile, as written, with a layout of its own.

@@ -42,6 +42,8 @@ const struct sim_fault_row sim_fault_rows[] = {
 	ROW_NUM("flash-word", flash_word, 256,
 		"a block loses its last partial N-byte flash word (STM32H5/H7)"),
 	ROW_NUM("busy-repeat", busy_repeat, 100000, "N more busy GETSTATUS after each busy period"),
+	ROW_FLAG("stall-early", stall_early,
+		 "a GETSTATUS sent before bwPollTimeout is STALLed (dfuERROR)"),
 	ROW_FLAG("leave-stall-reset", leave_stall_reset,
 		 "the leave request STALLs and the device resets at once"),
 	ROW_FLAG("leave-status-stall", leave_status_stall,

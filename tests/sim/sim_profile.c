@@ -92,6 +92,7 @@ static const struct num_key chip_nums[] = {
 static const struct num_key timing_nums[] = {
 	{ "command_ms", offsetof(struct sim_timing, cmd_ms), 4, 0, 600000 },
 	{ "write_ms", offsetof(struct sim_timing, write_ms), 4, 0, 600000 },
+	{ "write_real_ms", offsetof(struct sim_timing, write_real_ms), 4, 0, 600000 },
 	{ "erase_ms_per_16k", offsetof(struct sim_timing, erase_ms_per_16k), 4, 0, 600000 },
 	{ "erase_min_ms", offsetof(struct sim_timing, erase_min_ms), 4, 0, 600000 },
 	{ "mass_erase_ms", offsetof(struct sim_timing, mass_erase_ms), 4, 0, 600000 },
@@ -125,7 +126,8 @@ static bool read_timings(struct reader *r, const struct sj_node *obj)
 	if (obj->type != SJ_OBJECT)
 		return bad(r, "timings", "expected an object");
 	for (const struct sj_node *c = sj_first(r->doc, obj); c != NULL; c = sj_next(r->doc, c)) {
-		const struct num_key *k = find_num(timing_nums, 6, c->key);
+		const struct num_key *k =
+			find_num(timing_nums, sizeof(timing_nums) / sizeof(timing_nums[0]), c->key);
 		uint64_t v;
 
 		snprintf(field, sizeof(field), "timings.%.40s", c->key);

@@ -129,6 +129,9 @@ static void list_quirks(FILE *f, const struct sim_chip *c)
 		fputc('\n', f);
 }
 
+/* A string of the device quoted, or "none" when it has none. */
+#define Q(s) (s) != NULL ? "\"" : "", (s) != NULL ? (s) : "none", (s) != NULL ? "\"" : ""
+
 static void list_one(FILE *f, const struct sim_chip *c)
 {
 	const struct sim_timing *t = &c->timing;
@@ -139,10 +142,10 @@ static void list_one(FILE *f, const struct sim_chip *c)
 		: c->plain ? "plain DFU 1.1"
 			   : "DfuSe",
 		c->bcdDevice, c->bcdDFUVersion, c->bmAttributes, c->wTransferSize);
-	fprintf(f, "    strings: \"%s\", \"%s\", serial \"%s\"\n", c->manufacturer, c->product,
-		c->serial);
+	fprintf(f, "    strings: %s%s%s, %s%s%s, serial %s%s%s\n", Q(c->manufacturer),
+		Q(c->product), Q(c->serial));
 	for (size_t i = 0; i < c->nalts; i++) {
-		fprintf(f, "    alt %zu: %s\n", i, c->alt_names[i]);
+		fprintf(f, "    alt %zu: %s%s%s\n", i, Q(c->alt_names[i]));
 		if (c->real_layouts[i] != NULL)
 			fprintf(f, "      memory: %s\n", c->real_layouts[i]);
 		if (c->plain && c->plain_mem[i] != NULL && *c->plain_mem[i] != '\0')
@@ -159,6 +162,6 @@ static void list_one(FILE *f, const struct sim_chip *c)
 
 void sim_list_profiles(FILE *f)
 {
-	for (const struct sim_chip *c = sim_chips; c->name != NULL; c++)
+	for (const struct sim_chip *c = sim_chip_next(NULL); c != NULL; c = sim_chip_next(c))
 		list_one(f, c);
 }
