@@ -90,14 +90,12 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
 	return buf;
 }
 
-bool dev_is_dfuse(const struct dev_info *d)
+bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q)
 {
-	struct dfu_quirks q;
 	bool layouts = false;
 
 	/* dfu-util's quirks force some devices that claim more to plain DFU 1.1 */
-	if (quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q) &&
-	    (q.flags & QUIRK_FORCE_DFU11))
+	if (q->flags & QUIRK_FORCE_DFU11)
 		return false;
 	/* A name that could not be read may have been a layout: its read is what failed. */
 	for (size_t i = 0; i < d->nalts; i++)

@@ -114,7 +114,7 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
  * together with alt names that are layouts, unless a quirk forces plain
  * DFU 1.1. Everything else is driven as plain DFU 1.1.
  */
-bool dev_is_dfuse(const struct dev_info *d);
+bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q);
 
 /*
  * The text of a string descriptor (USB 2.0 9.6.7: bLength, bDescriptorType 3,

@@ -102,8 +102,7 @@ static int choose(struct session *op, const struct dev_info *list, const size_t 
 	char msg[ERROR_MSG_MAX];
 
 	if (n == 1) {
-		op->info = list[idx[0]];
-		session_apply_quirks(op);
+		session_select(op, &list[idx[0]]);
 		if (op->info.open_error != ERR_OK)
 			return error_set(err, (enum error_code)op->info.open_error, "%s",
 					 op->info.open_msg);
@@ -308,8 +307,7 @@ static int wait_for_dfu_mode(struct session *op, struct error *err)
 				 "%zu DFU interface%s, %zu in DFU mode matching", n,
 				 n == 1 ? "" : "s", nfound);
 		if (found != SIZE_MAX && (nfound == 1 || strcmp(list[found].path, rt.path) == 0)) {
-			op->info = list[found];
-			session_apply_quirks(op);
+			session_select(op, &list[found]);
 			free(list);
 			if (op->info.open_error != ERR_OK)
 				return error_set(err, (enum error_code)op->info.open_error, "%s",
