@@ -125,7 +125,7 @@ static void usage(FILE *f)
 	      "given before the first --profile apply to every device):\n"
 	      "  --profile NAME|FILE.json  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
 	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
-	      "  --no-access  --time-scale X  --fault SPEC\n"
+	      "  --no-access  --time-scale X  --alt-name N=STRING  --fault SPEC\n"
 	      "Faults (SPEC: NAME[=VALUE] or fail@N[:KIND][:acted], comma-separated;\n"
 	      "each NAME is also an option --NAME [VALUE]):\n",
 	      f);
@@ -204,6 +204,16 @@ static bool device_option(struct sim_runner *r, const char *o, const char *v)
 		c->appear_after_ms = (unsigned)sim_parse_num(o, v, 600000);
 	} else if (strcmp(o, "--reenumerate-after") == 0) {
 		c->reenumerate_after_ms = (int)sim_parse_num(o, v, 600000);
+	} else if (strcmp(o, "--alt-name") == 0) {
+		/* N=STRING: alt N's iInterface string, its memory unchanged */
+		const char *eq = strchr(v, '=');
+		char num[8];
+
+		if (eq == NULL || eq == v || (size_t)(eq - v) >= sizeof(num))
+			sim_die_setup("--alt-name %s: expected N=STRING", v);
+		memcpy(num, v, (size_t)(eq - v));
+		num[eq - v] = '\0';
+		c->faults.alt_name[sim_parse_num(o, num, SIM_MAX_ALTS - 1)] = eq + 1;
 	} else if (strcmp(o, "--fault") == 0) {
 		if (!sim_faults_parse(v, &c->faults, err, sizeof(err)))
 			sim_die_setup("--fault %s: %s", v, err);

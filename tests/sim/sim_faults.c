@@ -56,6 +56,8 @@ const struct sim_fault_row sim_fault_rows[] = {
 	{ "fail-kind", SIM_FAULT_KIND, offsetof(struct sim_faults, fail_kind), 0,
 	  "how it fails: nodev, stall, timeout or io (default nodev)" },
 	ROW_FLAG("fail-acted", fail_acted, "the device acted on it, only the answer was lost"),
+	ROW_FLAG("dfu10-descriptor", func_dfu10,
+		 "the functional descriptor in its 7-byte DFU 1.0 form"),
 	ROW_FLAG("serial-8bit", serial_8bit,
 		 "the serial string in 8-bit characters (GD32VF103 ROM)"),
 	{ NULL, SIM_FAULT_FLAG, 0, 0, NULL },
