@@ -153,3 +153,12 @@ erased() {
 	sed -n 's/.*EVENT erase addr=\(0x[0-9a-f]*\).*/\1/p' "$WORK/$1.log" | tr '\n' ' ' |
 		sed 's/ $//'
 }
+
+# json_holds FILE PYTHON-EXPRESSION: the JSON document d in FILE satisfies the
+# expression (python3).
+json_holds() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
+}
