@@ -52,10 +52,16 @@ static const char *not_regular(const struct stat *sb)
 	if (S_ISLNK(sb->st_mode))
 		return "a symbolic link (not followed)";
 #endif
-	if (S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode))
+	if (S_ISCHR(sb->st_mode))
 		return "a device node";
+#ifdef S_ISBLK
+	if (S_ISBLK(sb->st_mode))
+		return "a device node";
+#endif
+#ifdef S_ISFIFO
 	if (S_ISFIFO(sb->st_mode))
 		return "a FIFO";
+#endif
 #ifdef S_ISSOCK
 	if (S_ISSOCK(sb->st_mode))
 		return "a socket";
