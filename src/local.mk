@@ -8,9 +8,12 @@ src_libdfuse_a_SOURCES = \
 	src/transport.c src/transport.h \
 	src/ui.c src/ui.h \
 	src/options.c src/options.h src/opt_values.c src/opt_values.h \
+	src/opt_usage.c src/opt_usage.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \
-	src/image.c src/image.h src/image_write.c src/ihex.c src/srec.c src/elf.c \
+	src/image_pieces.c src/image_pieces.h src/image_out.c src/image_out.h \
+	src/image_rec.c src/image_rec.h src/ihex.c src/ihex.h src/srec.c src/srec.h \
+	src/elf.c src/elf.h src/image.c src/image.h src/image_write.c src/image_write.h \
 	src/quirks.c src/quirks.h \
 	src/convert.c src/convert.h \
 	src/dfu.c src/dfu.h \

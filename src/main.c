@@ -16,6 +16,7 @@
 #include "convert.h"
 #include "error.h"
 #include "ops.h"
+#include "opt_usage.h"
 #include "options.h"
 #include "outpath.h"
 #include "rack.h"
@@ -210,7 +211,10 @@ int main(int argc, char **argv)
 	if (r != ERR_OK) {
 		json_ok = json_usable(argc, argv, o.json_file);
 	} else if (o.mode == OPT_MODE_HELP) {
-		fputs(opt_usage_text, stdout);
+		char usage[OPT_USAGE_MAX];
+
+		opt_usage(usage, sizeof(usage));
+		fputs(usage, stdout);
 	} else if (o.mode == OPT_MODE_VERSION) {
 		printf("dfuse-util %s\n", PACKAGE_VERSION);
 	} else {

@@ -16,7 +16,7 @@
 
 bool plain_is_plain(const struct session *s)
 {
-	return !dev_is_dfuse(&s->info);
+	return !dev_is_dfuse(&s->info, &s->quirks);
 }
 
 /* What of -s and the dfuse-util additions a plain device cannot do: refused up front. */
@@ -66,9 +66,9 @@ static void quirk_note(const struct session *s)
 {
 	char buf[64];
 
-	if (s->dfu.quirks.flags != 0)
+	if (s->quirks.flags != 0)
 		ui_debug(s->ui, 1, "quirks for [%04x:%04x] ver=%04x: %s", s->info.vid, s->info.pid,
-			 s->info.bcdDevice, quirks_describe(s->dfu.quirks.flags, buf, sizeof(buf)));
+			 s->info.bcdDevice, quirks_describe(s->quirks.flags, buf, sizeof(buf)));
 }
 
 int plain_download(struct session *s, const struct download_input *in, struct error *err)
@@ -132,11 +132,11 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 		ui_info(s->ui, "The device is back in dfuIDLE (manifestation tolerant)");
 		break;
 	case DFU_PLAIN_END_RESET:
-		s->gone = true; /* reset already: -R has nothing left to do */
+		session_gone(s); /* reset already: -R has nothing left to do */
 		ui_info(s->ui, "The device was reset after manifestation");
 		break;
 	case DFU_PLAIN_END_GONE:
-		s->gone = true;
+		session_gone(s);
 		ui_info(s->ui, "The device reset and left the bus: it runs the new firmware");
 		break;
 	case DFU_PLAIN_END_NOT_RESET:
@@ -160,7 +160,7 @@ static int reset_now(struct session *s, const char *what, struct error *err)
 	/* a device that re-enumerates reports the old handle gone: that is the point */
 	if (t != TR_OK && t != TR_NODEV)
 		return error_set(err, ERR_IO, "%s: reset: %s", what, transport_status_str(t));
-	s->gone = true;
+	session_gone(s);
 	return ERR_OK;
 }
 

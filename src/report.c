@@ -64,12 +64,17 @@ static void device(struct json *j, const struct report_device *d, int signo)
 	snprintf(hex, sizeof(hex), "%04x", i->pid);
 	json_member_string(j, "pid", hex);
 	json_member_string(j, "serial", i->serial);
+	json_member_string(j, "serial_string",
+			   dev_string_state(i->serial_absent, i->serial_unreadable));
 	json_key(j, "alts");
 	json_array_begin(j);
 	for (size_t a = 0; a < i->nalts; a++) {
 		json_object_begin(j);
 		json_member_uint(j, "alt", i->alts[a].alt);
 		json_member_string(j, "name", i->alts[a].name);
+		json_member_string(j, "name_string",
+				   dev_string_state(i->alts[a].name_absent,
+						    i->alts[a].name_unread));
 		json_object_end(j);
 	}
 	json_array_end(j);

@@ -14,6 +14,7 @@
 #include "dfuse_mem.h"
 #include "flash.h"
 #include "image.h"
+#include "image_write.h"
 #include "outfile.h"
 #include "plain.h"
 #include "plan.h"
@@ -100,7 +101,7 @@ static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t ad
 	int r;
 
 	ui_progress_begin(&p, op->ui, "Reading", len);
-	r = dfuse_read_stream(&op->dfu, addr, len, to_sink, k, &got, &p, err);
+	r = dfuse_read_stream(&op->dfu, addr, len, to_sink, k, &got, NULL, &p, err);
 	ui_progress_end(&p);
 	if (r == ERR_OK && got < len)
 		r = error_set(err, ERR_PROTOCOL,
@@ -114,7 +115,7 @@ static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t ad
 int upload_run(struct session *op, struct error *err)
 {
 	const struct opts *o = op->o;
-	struct dfuse_mem_layout l;
+	const struct dfuse_mem_layout *l = NULL;
 	struct outfile f;
 	struct upload_sink k = { .f = &f };
 	enum image_format fmt;
@@ -130,26 +131,30 @@ int upload_run(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return r;
 	r = select_dfu_device(op, err);
+	if (r == ERR_OK && !dev_can_upload(&op->info))
+		return error_set(err, ERR_USAGE,
+				 "upload: the device cannot upload (its DFU functional descriptor "
+				 "clears bitCanUpload); nothing was sent");
 	if (r == ERR_OK && plain_is_plain(op))
 		return plain_upload(op, err);
 	if (r == ERR_OK)
 		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
 	if (r == ERR_OK)
-		r = session_parse_layout(op, index, &l, err);
+		r = session_layout(op, index, &l, err);
 	if (r != ERR_OK)
 		return error_wrap(err, "upload");
-	addr = o->dfuse.has_address ? o->dfuse.address : l.segments[0].start;
+	addr = o->dfuse.has_address ? o->dfuse.address : l->segments[0].start;
 	if (o->dfuse.has_length) {
 		len = o->dfuse.length;
 	} else if (o->has_upload_size) {
 		len = o->upload_size;
 	} else {
-		uint64_t end = dfuse_mem_contiguous_end(&l, addr);
+		uint64_t end = dfuse_mem_contiguous_end(l, addr);
 
 		if (end == 0) {
 			error_set(err, ERR_USAGE, "upload: 0x%08x is outside alt %u \"%s\" (%s)",
-				  addr, op->info.alts[index].alt, l.name,
-				  plan_ranges(&l, ranges, sizeof(ranges)));
+				  addr, op->info.alts[index].alt, l->name,
+				  plan_ranges(l, ranges, sizeof(ranges)));
 			session_hint_alt(op, addr, err);
 			return ERR_USAGE;
 		}
@@ -160,13 +165,13 @@ int upload_run(struct session *op, struct error *err)
 	if ((uint64_t)addr + len > UINT64_C(0x100000000))
 		return error_set(err, ERR_USAGE, "upload: 0x%08x + %u bytes runs past 4 GiB", addr,
 				 len);
-	if (!o->dfuse.force && !dfuse_mem_check(&l, addr, (uint64_t)addr + len, DFUSE_MEM_READABLE,
+	if (!o->dfuse.force && !dfuse_mem_check(l, addr, (uint64_t)addr + len, DFUSE_MEM_READABLE,
 						&bad_start, &bad_end))
 		return error_set(err, ERR_USAGE,
 				 "upload: 0x%08llx-0x%08llx of \"%s\" is not readable by its layout; "
 				 "add :force to try anyway",
 				 (unsigned long long)bad_start, (unsigned long long)bad_end - 1,
-				 l.name);
+				 l->name);
 	if (fmt != IMAGE_FORMAT_BIN) {
 		if (len > DFU_FILE_MAX_SIZE)
 			return error_set(err, ERR_USAGE,
@@ -187,7 +192,7 @@ int upload_run(struct session *op, struct error *err)
 		op->info.alts[index].alt, op->info.alts[index].name);
 	r = upload_to_sink(op, &k, addr, len, err);
 	if (r == ERR_OK && k.mem != NULL)
-		r = write_image(op, index, &l, fmt, addr, &k, &f, err);
+		r = write_image(op, index, l, fmt, addr, &k, &f, err);
 	if (r == ERR_OK)
 		r = outfile_commit(&f, err);
 	outfile_abort(&f);

@@ -55,8 +55,8 @@ st() {
 	fi
 }
 
-# is NAME KEY VALUE [LABEL]: whether that counter has that value.
-is() {
+# stat_is NAME KEY VALUE [LABEL]: whether that counter has that value.
+stat_is() {
 	[ "$(st "$1" "$2" "${4:-}")" = "$3" ]
 }
 
@@ -75,8 +75,8 @@ mem() {
 # clean NAME [LABEL]: the host waited as told, never wrote unerased flash and
 # never sent a request the state forbids.
 clean() {
-	is "$1" early_polls 0 "${2:-}" && is "$1" unerased_writes 0 "${2:-}" &&
-		is "$1" forbidden 0 "${2:-}"
+	stat_is "$1" early_polls 0 "${2:-}" && stat_is "$1" unerased_writes 0 "${2:-}" &&
+		stat_is "$1" forbidden 0 "${2:-}"
 }
 
 # gen FILE BYTES SEED: deterministic bytes without long runs of one value
@@ -161,4 +161,16 @@ json_holds() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
+}
+
+# check_eq DESCRIPTION GOT WANT: ok when the two strings are equal; on a
+# failure both are shown.
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $2"
+		diag "want: $3"
+	fi
 }

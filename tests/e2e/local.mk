@@ -19,6 +19,7 @@ e2e_tests = \
 	tests/e2e/rack.sh \
 	tests/e2e/faults.sh \
 	tests/e2e/callers.sh \
+	tests/e2e/nostrings.sh \
 	tests/e2e/outputs.sh \
 	tests/e2e/signals.sh \
 	tests/e2e/strings.sh

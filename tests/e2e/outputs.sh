@@ -19,7 +19,7 @@ FLASH="-a 0 -s 0x08000000"
 
 # untouched NAME: the run sent the device no DFU request at all.
 untouched() {
-	is "$1" dfu_requests 0
+	stat_is "$1" dfu_requests 0
 }
 
 # refused NAME ERE: exit 73, one line matching ERE, no DFU request sent.
@@ -81,7 +81,7 @@ sim rack_json --device f4 --serial B1 --device f4 --serial B2 -- \
 	"$DFUSE" --all -s 0x08000000:4096 -U "$WORK/rack/{serial}.bin" --json "$WORK/rack/B1.bin"
 check "--all -U whose name for one board is --json's file: that board refused (73)" \
 	eval '[ "$rc" -eq 73 ] && grep -q "B1.bin is also the file of --json" "$WORK/rack_json.err" &&
-		is rack_json dfu_requests 0 B1'
+		stat_is rack_json dfu_requests 0 B1'
 check "--all -U and --json on one file: the file is the report, not B1's data" \
 	json_holds "$WORK/rack/B1.bin" "d['exit_code'] == 73 and
 		[x['result'] for x in d['devices']] == ['error', 'ok']"

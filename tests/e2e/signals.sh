@@ -96,4 +96,4 @@ fi
 sim noin -- sh -c 'exec "$0" -a 0 -s 0x08000000 -D - <&-' "$DFUSE"
 check "-D - with stdin closed: exit 66, one line saying standard input is closed" \
 	eval '[ "$rc" -eq 66 ] && one_error noin "standard input is closed" || { show noin; false; }'
-check "-D - with stdin closed: the device saw no DFU request" is noin dfu_requests 0
+is "$(st noin dfu_requests)" 0 "-D - with stdin closed: the device saw no DFU request"

@@ -125,6 +125,7 @@ static void usage(FILE *f)
 	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written\n"
 	      "  --stall-data-partial  --stall-data-repeat  --flash-word N\n"
 	      "  --busy-repeat N  --leave-stall-reset  --leave-status-stall  --unprotect-hang\n"
+	      "  --stall-early\n"
 	      "  --fail-at N  --fail-kind nodev|stall|timeout|io  --fail-acted\n"
 	      "Global: --dump DIR  --log FILE  --stats FILE\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
@@ -133,7 +134,7 @@ static void usage(FILE *f)
 
 static void list_chips(void)
 {
-	for (const struct sim_chip *c = sim_chips; c->name != NULL; c++)
+	for (const struct sim_chip *c = sim_chip_next(NULL); c != NULL; c = sim_chip_next(c))
 		printf("%-10s %04x:%04x  %s\n", c->name, c->idVendor, c->idProduct, c->description);
 }
 
@@ -233,6 +234,9 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			takes = false;
 		} else if (strcmp(o, "--unprotect-hang") == 0) {
 			cur_cfg(r)->faults.unprotect_hang = true;
+			takes = false;
+		} else if (strcmp(o, "--stall-early") == 0) {
+			cur_cfg(r)->faults.stall_early = true;
 			takes = false;
 		} else if (strcmp(o, "--fail-acted") == 0) {
 			cur_cfg(r)->faults.fail_acted = true;

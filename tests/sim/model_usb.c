@@ -31,9 +31,10 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 	put_le16(p + 8, c->idVendor);
 	put_le16(p + 10, d->idProduct);
 	put_le16(p + 12, c->bcdDevice);
-	p[14] = 1;
-	p[15] = 2;
-	p[16] = 3;
+	/* A string the chip lacks has index 0 (OpenPCD, LPC-Link: no strings at all). */
+	p[14] = c->manufacturer != NULL ? 1 : 0;
+	p[15] = c->product != NULL ? 2 : 0;
+	p[16] = d->serial[0] != '\0' ? 3 : 0;
 	p[17] = 1;
 	p += 18;
 
@@ -57,7 +58,7 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 		p[5] = 0xFE;
 		p[6] = 0x01;
 		p[7] = c->runtime ? 0x01 : 0x02;
-		p[8] = (uint8_t)(4 + i);
+		p[8] = c->alt_names[i] != NULL ? (uint8_t)(4 + i) : 0;
 		p += 9;
 	}
 
