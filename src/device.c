@@ -109,6 +109,35 @@ bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q)
 	return layouts && (!d->has_func || d->func.bcdDFUVersion == 0x011A);
 }
 
+const char *dev_plain_reason(const struct dev_info *d, char *buf, size_t len)
+{
+	struct dfu_quirks q;
+	bool layouts = false;
+
+	if (quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q) &&
+	    (q.flags & QUIRK_FORCE_DFU11)) {
+		snprintf(buf, len, "a quirk of [%04x:%04x] forces DFU 1.1", d->vid, d->pid);
+		return buf;
+	}
+	for (size_t i = 0; i < d->nalts; i++)
+		if (d->alts[i].name[0] == '@' || d->alts[i].name_unread)
+			layouts = true;
+	if (layouts && d->has_func && d->func.bLength == 7)
+		snprintf(buf, len, "functional descriptor is DFU 1.0, 7 bytes");
+	else if (layouts && d->has_func)
+		snprintf(buf, len,
+			 "functional descriptor says bcdDFUVersion 0x%04x, not DfuSe's 0x011a",
+			 d->func.bcdDFUVersion);
+	else if (d->nalts == 0)
+		snprintf(buf, len, "no alternate setting");
+	else if (d->alts[0].name[0] == '\0')
+		snprintf(buf, len, "alt %u has an empty name, no memory layout", d->alts[0].alt);
+	else
+		snprintf(buf, len, "alt %u name \"%.64s\" has no memory layout (no '@')",
+			 d->alts[0].alt, d->alts[0].name);
+	return buf;
+}
+
 const char *dev_describe(const struct dev_info *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "[%04x:%04x] path=\"%s\" devnum=%u serial=\"%s\"%s", d->vid, d->pid,

@@ -117,6 +117,13 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
 bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q);
 
 /*
+ * Why dev_is_dfuse(@d) is false, as a phrase naming the descriptor field or
+ * the alt name that decided it ("functional descriptor is DFU 1.0, 7
+ * bytes"), into @buf; returns @buf.
+ */
+const char *dev_plain_reason(const struct dev_info *d, char *buf, size_t len);
+
+/*
  * The text of a string descriptor (USB 2.0 9.6.7: bLength, bDescriptorType 3,
  * then UTF-16LE code units) of @len bytes, as UTF-8 into @out (NUL-terminated,
  * cut at a character boundary to fit @size > 0). A bLength beyond the @len

@@ -401,11 +401,11 @@ static void stall_reason(struct dfu_if *d, bool *refused, struct error *err)
 		  dfu_state_str(st.bState), status_hint(st.bStatus));
 }
 
-int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink sink, void *ctx,
-		      size_t *got, bool *refused, struct ui_progress *p, struct error *err)
+int dfuse_read_stream(struct dfu_if *d, uint32_t addr, uint64_t len, dfuse_sink sink, void *ctx,
+		      uint64_t *got, bool *refused, struct ui_progress *p, struct error *err)
 {
 	size_t xfer = d->transfer_size;
-	size_t off = 0;
+	uint64_t off = 0;
 	uint8_t *block_buf;
 	bool local_refused = false;
 	int r = ERR_OK;
@@ -431,18 +431,18 @@ int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink si
 		if (r == ERR_OK)
 			r = dfu_abort(d, err);
 		if (r != ERR_OK) {
-			error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+			error_wrap(err, "read 0x%08llx", (unsigned long long)(addr + off));
 			break;
 		}
 		while (off < len && block <= 0xFFFF) {
-			size_t want = len - off < xfer ? len - off : xfer;
+			size_t want = len - off < xfer ? (size_t)(len - off) : xfer;
 			size_t n = 0;
 
 			r = dfu_upload(d, (uint16_t)block, block_buf, (uint16_t)want, &n, err);
 			if (r != ERR_OK && dfu_last_transport(d) == TR_STALL)
 				stall_reason(d, refused, err);
 			if (r != ERR_OK) {
-				error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+				error_wrap(err, "read 0x%08llx", (unsigned long long)(addr + off));
 				break;
 			}
 			r = sink(ctx, block_buf, n, err);
@@ -489,6 +489,9 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 	       struct ui_progress *p, struct error *err)
 {
 	struct memory_sink m = { .buf = buf, .off = 0 };
+	uint64_t n = 0;
+	int r = dfuse_read_stream(d, addr, len, to_memory, &m, &n, NULL, p, err);
 
-	return dfuse_read_stream(d, addr, len, to_memory, &m, got, NULL, p, err);
+	*got = (size_t)n; /* at most @len */
+	return r;
 }

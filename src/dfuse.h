@@ -110,13 +110,14 @@ typedef int (*dfuse_sink)(void *ctx, const uint8_t *data, size_t n, struct error
  * Read @len bytes at @addr and hand them to @sink block by block, with one
  * Set Address Pointer for the whole range (again only when wBlockNum would
  * wrap, or per block when d->pointer_per_block). *@got = bytes delivered;
- * fewer than @len means the device ended the upload early. On success the
- * device is left in dfuIDLE. *@refused (may be NULL) tells whether a
- * failure was the device refusing the read for read protection (errVENDOR
- * after a STALLed UPLOAD).
+ * fewer than @len means the device ended the upload early. @len is 64-bit:
+ * a region ending at 4 GiB is 2^32 bytes long. On success the device is
+ * left in dfuIDLE. *@refused (may be NULL) tells whether a failure was the
+ * device refusing the read for read protection (errVENDOR after a STALLed
+ * UPLOAD).
  */
-int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink sink, void *ctx,
-		      size_t *got, bool *refused, struct ui_progress *p, struct error *err);
+int dfuse_read_stream(struct dfu_if *d, uint32_t addr, uint64_t len, dfuse_sink sink, void *ctx,
+		      uint64_t *got, bool *refused, struct ui_progress *p, struct error *err);
 
 /*
  * Read @len bytes at @addr into @buf (Set Address Pointer, ABORT, UPLOAD

@@ -12,6 +12,7 @@
 #include "download.h"
 #include "dfuse.h"
 #include "dfuse_mem.h"
+#include "optbytes.h"
 #include "plain.h"
 #include "plan.h"
 #include "select.h"
@@ -74,7 +75,7 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		r = error_set(err, ERR_NOMEM, "out of memory");
 	for (size_t s = 0, end; s < p->nsectors && r == ERR_OK; s = end) {
 		uint64_t start = p->sectors[s].start, stop;
-		size_t got = 0;
+		uint64_t got = 0;
 		bool refused = false;
 
 		for (end = s + 1; end < p->nsectors &&
@@ -91,8 +92,8 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		}
 		c.sector = s;
 		c.filled = 0;
-		r = dfuse_read_stream(&op->dfu, (uint32_t)start, (size_t)(stop - start), diff_sink,
-				      &c, &got, &refused, NULL, err);
+		r = dfuse_read_stream(&op->dfu, (uint32_t)start, stop - start, diff_sink, &c, &got,
+				      &refused, NULL, err);
 		*not_allowed = r != ERR_OK && refused;
 		if (r == ERR_OK && got != stop - start)
 			r = error_set(err, ERR_PROTOCOL, "short read at 0x%08llx",
@@ -395,17 +396,18 @@ static int verify_alt(struct session *op, const struct plan *dl, const struct pl
 		for (size_t i = 0; i < jb->len; i++)
 			if (buf[i] != jb->data[i]) {
 				r = error_set(err, ERR_VERIFY,
-					      "verify: 0x%08zx holds 0x%02x, the image has 0x%02x",
-					      (size_t)jb->addr + i, buf[i], jb->data[i]);
+					      "verify: 0x%08llx holds 0x%02x, the image has 0x%02x",
+					      (unsigned long long)jb->addr + i, buf[i],
+					      jb->data[i]);
 				break;
 			}
 		op->stats->bytes_read += got;
+		if (r == ERR_OK)
+			op->stats->alt_verified[p->alt_index] += got;
 	}
 	free(buf);
 	ui_progress_end(&prog);
 	op->stats->verify_us += session_now_us(op) - t0;
-	if (r == ERR_OK)
-		op->stats->alts_verified++;
 	return r;
 }
 
@@ -539,16 +541,25 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 		if (r != ERR_OK) {
 			/* The part of the piece the device confirmed: the report says how far it got. */
 			op->stats->bytes_written += confirmed_part(&dl->jobs[j], done);
+			op->stats->alt_written[p->alt_index] += confirmed_part(&dl->jobs[j], done);
 			op->stats->write_us += session_now_us(op) - t0;
 			ui_progress_end(&prog);
 			return r;
 		}
 		op->stats->bytes_written += dl->jobs[j].len;
+		op->stats->alt_written[p->alt_index] += dl->jobs[j].len;
 	}
 	ui_progress_end(&prog);
 	op->stats->write_us += session_now_us(op) - t0;
-	if (p->may_reset)
-		return ERR_OK; /* the device may be resetting: nothing more to ask it */
+	if (p->may_reset) {
+		/* the device may be resetting: nothing more to ask it */
+		if (o->verify)
+			ui_warn(op->ui,
+				"--verify: alt %u \"%s\" is not read back: the device may reset "
+				"once it is written",
+				p->alt, p->layout.name);
+		return ERR_OK;
+	}
 	if (o->verify)
 		return verify_alt(op, dl, p, err);
 	return ERR_OK;
@@ -569,6 +580,32 @@ int flash_leave(struct session *op, bool has_addr, uint32_t addr, struct error *
 	session_gone(op);
 	ui_info(op->ui, gone ? "The device left DFU mode" : "The device is leaving DFU mode");
 	return ERR_OK;
+}
+
+/*
+ * Say what a download writes into option bytes when the user may not have
+ * meant it: a file for several alts given without -a, or level 2 under
+ * :force. One line per option-byte alt (issue 19).
+ */
+static void note_option_bytes(const struct session *op, const char *path, const struct plan *dl)
+{
+	bool several = dl->nalts > 1 && !op->o->has_alt;
+
+	for (size_t i = 0; i < dl->nalts; i++) {
+		struct optbytes_write w;
+		char what[400];
+
+		if (!plan_is_option_bytes(&dl->alts[i].layout))
+			continue;
+		optbytes_inspect(dl, &dl->alts[i], &w);
+		if (w.has_rdp && w.rdp == OPTBYTES_RDP_LEVEL2)
+			ui_warn(op->ui,
+				"%s sets read protection level 2 (:force), irreversibly: %s", path,
+				optbytes_describe(&w, what, sizeof(what)));
+		else if (several)
+			ui_warn(op->ui, "%s also writes option bytes: %s", path,
+				optbytes_describe(&w, what, sizeof(what)));
+	}
 }
 
 /* plan_layout_fn over the selected device: its alts' layout strings. */
@@ -602,6 +639,11 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 		r = plan_build(&dl, &po, layout_of, op, err);
 	if (r != ERR_OK && dl.outside)
 		session_hint_alt(op, dl.outside_addr, err);
+	/* Read protection level 2 is refused here, before any request (issue 19). */
+	if (r == ERR_OK)
+		r = optbytes_check(&dl, o->dfuse.force, err);
+	if (r == ERR_OK)
+		note_option_bytes(op, in->path, &dl);
 	for (size_t i = 0; i < dl.nalts && r == ERR_OK; i++)
 		r = run_plan(op, &dl, &dl.alts[i], err);
 	if (r != ERR_OK || o->dry_run) {

@@ -26,6 +26,7 @@ src_libdfuse_a_SOURCES = \
 	src/outfile.c src/outfile.h \
 	src/upload.c src/upload.h \
 	src/plan.c src/plan.h \
+	src/optbytes.c src/optbytes.h \
 	src/download.c src/download.h \
 	src/flash.c src/flash.h \
 	src/json.c src/json.h \

@@ -202,7 +202,9 @@ int ops_session_run(struct session *s, const struct download_input *in, struct e
 		r = error_set(err, ERR_USAGE, "no operation given (try -h)");
 		break;
 	}
-	if (r == ERR_OK && o->reset)
+	if (r == ERR_OK && o->reset && o->dry_run)
+		ui_info(op->ui, "Dry run: the device was not reset (-R)");
+	else if (r == ERR_OK && o->reset)
 		r = reset_device(op, err);
 	session_close(op);
 	print_stats(op);

@@ -177,7 +177,7 @@ static const struct opt_def opt_defs[] = {
 		  "With -D, write only the sectors that differ\n(dfuse-util)"),
 	  .sets = OPT_AT(diff) },
 	{ OPT_ROW(OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE, NULL,
-		  "With -D, print the plan (erase, write, --diff) and\nwrite nothing (dfuse-util)"),
+		  "With -D, print the plan (erase, write, --diff) and\nwrite nothing, -R included (dfuse-util)"),
 	  .sets = OPT_AT(dry_run) },
 	{ OPT_ROW(OPT_KEY_ALL, "all", OPT_ARG_NONE, NULL,
 		  "Operate on every matching device at once (-D, -U,\n-s commands, -e, -R); -U's FILE must "

@@ -71,7 +71,7 @@ static void quirk_note(const struct session *s)
 			 s->info.bcdDevice, quirks_describe(s->quirks.flags, buf, sizeof(buf)));
 }
 
-int plain_download(struct session *s, const struct download_input *in, struct error *err)
+static int download_body(struct session *s, const struct download_input *in, struct error *err)
 {
 	const struct image *img = &in->img;
 	const struct opts *o = s->o;
@@ -121,6 +121,7 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 	s->stats->blocks_written += res.blocks;
 	/* What the device acknowledged, also when it failed later: the report says how far it got. */
 	s->stats->bytes_written += res.bytes;
+	s->stats->alt_written[index] += res.bytes;
 	s->stats->write_us += session_now_us(s) - t0;
 	if (r != ERR_OK)
 		return error_wrap(err, "download");
@@ -167,7 +168,7 @@ static int to_file(void *ctx, const uint8_t *data, size_t n, struct error *err)
 	return outfile_write(ctx, data, n, err);
 }
 
-int plain_upload(struct session *s, struct error *err)
+static int upload_body(struct session *s, struct error *err)
 {
 	const struct opts *o = s->o;
 	struct outfile f;
@@ -208,6 +209,9 @@ int plain_upload(struct session *s, struct error *err)
 	ui_progress_end(&p);
 	s->stats->bytes_read += got;
 	s->stats->read_us += session_now_us(s) - t0;
+	/* Nothing read is never an upload done: no empty file is left as if it were. */
+	if (r == ERR_OK && got == 0)
+		r = error_set(err, ERR_PROTOCOL, "the device sent no data (0 bytes)");
 	if (r == ERR_OK)
 		r = outfile_commit(&f, err);
 	outfile_abort(&f);
@@ -217,7 +221,7 @@ int plain_upload(struct session *s, struct error *err)
 	return o->dfuse.leave ? reset_now(s, "leave", err) : ERR_OK;
 }
 
-int plain_command(struct session *s, struct error *err)
+static int command_body(struct session *s, struct error *err)
 {
 	int index, r = check_options(s, "-s", err);
 
@@ -229,4 +233,35 @@ int plain_command(struct session *s, struct error *err)
 	if (r != ERR_OK)
 		return error_wrap(err, "leave");
 	return reset_now(s, "leave", err);
+}
+
+/*
+ * Any error on a device driven as plain DFU says why it was taken so: a
+ * device with ST's IDs whose ROM stalls a plain download otherwise fails
+ * with no hint that its descriptor or its alt name decided it (issue 19).
+ */
+static int explain(const struct session *s, int r, struct error *err)
+{
+	char why[128];
+
+	if (r == ERR_OK || r == ERR_INTERRUPTED)
+		return r;
+	error_append(err, " (driven as plain DFU: %s)",
+		     dev_plain_reason(&s->info, why, sizeof(why)));
+	return r;
+}
+
+int plain_download(struct session *s, const struct download_input *in, struct error *err)
+{
+	return explain(s, download_body(s, in, err), err);
+}
+
+int plain_upload(struct session *s, struct error *err)
+{
+	return explain(s, upload_body(s, err), err);
+}
+
+int plain_command(struct session *s, struct error *err)
+{
+	return explain(s, command_body(s, err), err);
 }

@@ -30,7 +30,12 @@ struct ops_stats {
 	unsigned long blocks_written;
 	unsigned long long bytes_written;
 	unsigned long long bytes_read;
-	unsigned long alts_verified; /* --verify compared every byte of this many alts */
+	/*
+	 * Per alt (index into the device's alts): bytes written, and of them
+	 * the bytes --verify read back and compared. The report's "verified"
+	 * is true only when every alt's written bytes were all compared.
+	 */
+	unsigned long long alt_written[DEV_MAX_ALTS], alt_verified[DEV_MAX_ALTS];
 	uint64_t erase_us, write_us, verify_us, read_us;
 };
 

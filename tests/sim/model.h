@@ -159,6 +159,18 @@ struct sim_faults {
 	bool fail_acted;
 	bool serial_8bit; /* the serial string as 8-bit characters, bLength counting bytes
 			     (the GD32VF103 ROM, 28e9:0189, sends "3CBJ" so) */
+	/*
+	 * Strings and descriptors that make a DfuSe ROM look like plain DFU
+	 * (issue 19, case 14). func_dfu10: the functional descriptor in its
+	 * 7-byte DFU 1.0 form: DFU 1.0 defines bLength 7, and DFU 1.1 (section
+	 * 4.1.3) appended bcdDFUVersion, making it 9. alt_name[i]: what alt
+	 * i's iInterface string says instead of the chip's layout (NULL: the
+	 * chip's), e.g. a name with no '@' (AN3156 section 2: the layout string
+	 * starts with '@'), or a region that ends at 4 GiB; its memory stays
+	 * the chip's.
+	 */
+	bool func_dfu10;
+	const char *alt_name[SIM_MAX_ALTS];
 };
 
 enum sim_result {
