@@ -84,5 +84,5 @@ check ":leave -D app.bin: the pointer is set to 0x08004000 for the leave" \
 	[ "$(grep 'EVENT set-address\|EVENT leave' "$WORK/leave.log" | tail -n 2 | head -n 1 |
 		sed 's/.*addr=//')" = 0x08004000 ]
 check ":leave -D app.bin: one leave, host behaved" eval 'stat_is leave leave 1 && clean leave'
-check ":leave -D app.bin: stdout says it left DFU mode" \
-	grep -Eq 'left DFU mode|leaving DFU mode' "$WORK/leave.out"
+check ":leave -D app.bin: stdout says the device is leaving DFU mode" \
+	grep -Fqx 'The device is leaving DFU mode' "$WORK/leave.out"
