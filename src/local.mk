@@ -13,6 +13,7 @@ src_libdfuse_a_SOURCES = \
 	src/image.c src/image.h src/image_write.c src/ihex.c src/srec.c src/elf.c \
 	src/quirks.c src/quirks.h \
 	src/convert.c src/convert.h \
+	src/frontend.c src/frontend.h src/fe_suffix.c src/fe_prefix.c src/fe_pack.c \
 	src/dfu.c src/dfu.h \
 	src/dfu_plain.c src/dfu_plain.h \
 	src/plain.c src/plain.h \
