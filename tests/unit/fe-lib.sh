@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the front-end tests (dfu-suffix, dfu-prefix, dfuse-pack): the
 # dfuse-util binary called by those names through symbolic links, and a

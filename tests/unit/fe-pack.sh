@@ -138,7 +138,7 @@ if have_debian dfuse-pack; then
 	(cd "$tmp/dg" && "$tmp/ours/dfuse-pack" -d dump.dfu) >"$tmp/dump.out" 2>&1
 	got=$?
 	if [ "$got" = "$want" ] && diff -r "$tmp/dw" "$tmp/dg" >"$tmp/diff" 2>&1; then
-		ok "-d dumps the same element files (exit $got; $(ls "$tmp/dg" | wc -l) files)"
+		ok "-d dumps the same element files (exit $got; $(find "$tmp/dg" -type f | wc -l) files)"
 	else
 		not_ok "-d dumps the same element files"
 		diag "got exit $got, want $want; differences:"

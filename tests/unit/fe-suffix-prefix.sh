@@ -113,16 +113,15 @@ fi
 cp "$f" "$tmp/mode.bin"
 chmod 640 "$tmp/mode.bin"
 "$tmp/ours/dfu-suffix" -a "$tmp/mode.bin" >/dev/null 2>&1
-mode=$(ls -l "$tmp/mode.bin" | cut -c1-10)
-if [ "$mode" = "-rw-r-----" ]; then ok "-a keeps the file's mode"; else
+if [ -n "$(find "$tmp/mode.bin" -perm 640)" ]; then ok "-a keeps the file's mode"; else
 	not_ok "-a keeps the file's mode"
-	diag "got $mode, want -rw-r-----"
+	diag "got $(find "$tmp/mode.bin" -printf '%m'), want 640"
 fi
 # No temporary file is left beside it.
-left=$(ls "$tmp" | grep -c '^mode\.bin\.')
-if [ "$left" = 0 ]; then ok "no temporary file left"; else
+left=$(find "$tmp" -maxdepth 1 -name 'mode.bin?*')
+if [ -z "$left" ]; then ok "no temporary file left"; else
 	not_ok "no temporary file left"
-	diag "got: $(ls "$tmp")"
+	diag "got: $left"
 fi
 
 # Called by any other name, the binary is dfuse-util.
