@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "download.h"
+#include "image_write.h"
 #include "outfile.h"
 
 /* -s ADDRESS places a raw image (download_load() refused it for any other). */

@@ -32,11 +32,8 @@ static const char *status_hint(uint8_t status)
 /* After a wait that ended in dfuERROR, say what the status usually means. */
 static void add_hint(int r, const struct dfu_status *st, struct error *err)
 {
-	if (r == ERR_PROTOCOL && st->bState == DFU_STATE_ERROR && err != NULL) {
-		size_t used = strlen(err->msg);
-
-		snprintf(err->msg + used, sizeof(err->msg) - used, "%s", status_hint(st->bStatus));
-	}
+	if (r == ERR_PROTOCOL && st->bState == DFU_STATE_ERROR)
+		error_append(err, "%s", status_hint(st->bStatus));
 }
 
 /* DNLOAD block 0 carrying @cmd, then wait for the device to finish it. */
@@ -184,13 +181,7 @@ int dfuse_mass_erase(struct dfu_if *d, struct error *err)
 /* Append "; @what@state" to the message in @err (after its cause), keeping its code. */
 static void append(struct error *err, const char *what, const char *state)
 {
-	size_t used;
-
-	if (err == NULL)
-		return;
-	used = strlen(err->msg);
-	snprintf(err->msg + used, sizeof(err->msg) - used, "; %s%s%s%s", what,
-		 *state ? " (state " : "", state, *state ? ")" : "");
+	error_append(err, "; %s%s%s%s", what, *state ? " (state " : "", state, *state ? ")" : "");
 }
 
 /*

@@ -5,9 +5,11 @@
  * address p_paddr, the load address in flash (for .data it differs from the
  * run address p_vaddr in RAM). ELF32 and ELF64, either byte order. Pure.
  */
-#include "image.h"
+#include "elf.h"
 
 #include <string.h>
+
+#include "image_rec.h"
 
 #define FOUR_GIB ((uint64_t)1 << 32)
 

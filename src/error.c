@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,23 +20,65 @@ int error_set(struct error *err, enum error_code code, const char *fmt, ...)
 	return code;
 }
 
+/* Copy what fits of @n bytes of @s into @line after @used bytes; returns the new length. */
+static size_t put(char *line, size_t used, const char *s, size_t n)
+{
+	size_t room = ERROR_MSG_MAX - 1 - used;
+
+	if (n > room)
+		n = room;
+	memcpy(line + used, s, n);
+	return used + n;
+}
+
+/*
+ * The one place a message grows: @ap formatted by @fmt goes before the message
+ * in @err (with ": " between) when @before, else right after it. The line is
+ * cut at ERROR_MSG_MAX - 1 characters from its end, so the outer context
+ * survives and nothing is written past either buffer.
+ */
+static COMPAT_PRINTF(3, 0) void add_context(struct error *err, bool before, const char *fmt,
+					    va_list ap)
+{
+	char ctx[ERROR_MSG_MAX];
+	char line[ERROR_MSG_MAX];
+	size_t cause = strnlen(err->msg, ERROR_MSG_MAX - 1);
+	size_t used;
+
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	if (before) {
+		used = put(line, 0, ctx, strlen(ctx));
+		used = put(line, used, ": ", 2);
+		used = put(line, used, err->msg, cause);
+	} else {
+		used = put(line, 0, err->msg, cause);
+		used = put(line, used, ctx, strlen(ctx));
+	}
+	line[used] = '\0';
+	memcpy(err->msg, line, used + 1);
+}
+
 int error_wrap(struct error *err, const char *fmt, ...)
 {
-	char line[2 * ERROR_MSG_MAX];
-	size_t used;
 	va_list ap;
 
 	if (err == NULL)
 		return ERR_IO;
 	va_start(ap, fmt);
-	vsnprintf(line, ERROR_MSG_MAX, fmt, ap);
+	add_context(err, true, fmt, ap);
 	va_end(ap);
-	used = strlen(line);
-	memcpy(line + used, ": ", 2);
-	memcpy(line + used + 2, err->msg, strnlen(err->msg, ERROR_MSG_MAX - 1) + 1);
-	line[ERROR_MSG_MAX - 1] = '\0'; /* keep the outer context when it must be cut */
-	memcpy(err->msg, line, ERROR_MSG_MAX);
 	return err->code;
+}
+
+void error_append(struct error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	add_context(err, false, fmt, ap);
+	va_end(ap);
 }
 
 int error_exit_code(enum error_code code)

@@ -45,6 +45,14 @@ int error_set(struct error *err, enum error_code code, const char *fmt, ...) COM
  */
 int error_wrap(struct error *err, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 
+/*
+ * Append the formatted text right after the message already in @err (a hint
+ * about its cause: write the separator, e.g. "; ", into @fmt), keeping its
+ * code. error_wrap and this are the only ways to add context: both cut the
+ * line at ERROR_MSG_MAX - 1 characters. @err may be NULL (nothing happens).
+ */
+void error_append(struct error *err, const char *fmt, ...) COMPAT_PRINTF(2, 3);
+
 /* Exit status for @code (sysexits values, see dfuse-util(1) EXIT STATUS). */
 int error_exit_code(enum error_code code);
 

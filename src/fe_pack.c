@@ -12,6 +12,7 @@
 
 #include "frontend.h"
 #include "image.h"
+#include "image_rec.h"
 #include "options.h"
 #include "outfile.h"
 

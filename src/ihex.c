@@ -4,10 +4,12 @@
  * 1988): record types 00-05, read into image records and written back from
  * pieces. Pure: bytes in, bytes out.
  */
-#include "image.h"
+#include "ihex.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "image_rec.h"
 
 /* The longest record: count, 2 address bytes, type, 255 data bytes, checksum. */
 #define IHEX_RECORD_MAX (1 + 2 + 1 + 255 + 1)

@@ -10,7 +10,9 @@ src_libdfuse_a_SOURCES = \
 	src/options.c src/options.h src/opt_values.c src/opt_values.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \
-	src/image.c src/image.h src/image_write.c src/ihex.c src/srec.c src/elf.c \
+	src/image_pieces.c src/image_pieces.h src/image_out.c src/image_out.h \
+	src/image_rec.c src/image_rec.h src/ihex.c src/ihex.h src/srec.c src/srec.h \
+	src/elf.c src/elf.h src/image.c src/image.h src/image_write.c src/image_write.h \
 	src/quirks.c src/quirks.h \
 	src/convert.c src/convert.h \
 	src/frontend.c src/frontend.h src/fe_suffix.c src/fe_prefix.c src/fe_pack.c \

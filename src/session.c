@@ -196,19 +196,15 @@ void session_hint_alt(const struct session *op, uint32_t addr, struct error *err
 {
 	int i = alt_for_address(op, addr);
 	struct dfuse_mem_layout l;
-	size_t used;
 
 	if (err == NULL)
 		return;
-	used = strlen(err->msg);
 	if (i >= 0 && dfuse_mem_parse(op->info.alts[i].name, strlen(op->info.alts[i].name), &l,
 				      NULL) == ERR_OK)
-		snprintf(err->msg + used, sizeof(err->msg) - used,
-			 "; 0x%08x is in alt %u: use -a %u (\"%s\")", addr, op->info.alts[i].alt,
-			 op->info.alts[i].alt, l.name);
+		error_append(err, "; 0x%08x is in alt %u: use -a %u (\"%s\")", addr,
+			     op->info.alts[i].alt, op->info.alts[i].alt, l.name);
 	else
-		snprintf(err->msg + used, sizeof(err->msg) - used,
-			 "; no alt of this device holds 0x%08x", addr);
+		error_append(err, "; no alt of this device holds 0x%08x", addr);
 }
 
 static int alt_for_address(const struct session *op, uint32_t addr)

@@ -5,10 +5,12 @@
  * file must hold a count or a termination record, so that a cut one is
  * noticed). Read into image records and written back from pieces. Pure.
  */
-#include "image.h"
+#include "srec.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "image_rec.h"
 
 /* The longest record: the count byte and the 255 bytes it counts. */
 #define SREC_RECORD_MAX 256

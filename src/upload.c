@@ -14,6 +14,7 @@
 #include "dfuse_mem.h"
 #include "flash.h"
 #include "image.h"
+#include "image_write.h"
 #include "outfile.h"
 #include "plain.h"
 #include "plan.h"

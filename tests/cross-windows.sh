@@ -210,7 +210,7 @@ tap_run() { # name, log, wine arguments...
 }
 
 step "wine: unit tests"
-export top_srcdir="$src" top_builddir="$dir" SHARED_DIR="$src/../shared"
+export top_srcdir="$src" top_builddir="$dir"
 for t in "$dir"/tests/*/test-*.exe; do
 	[ -f "$t" ] || continue
 	tap_run "${t#"$dir"/}" "${t%.exe}.wine.log" "$t"

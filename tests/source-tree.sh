@@ -19,8 +19,4 @@ source_tree() {
 		echo "make distdir in $src failed" >&2
 		return 1
 	fi
-	# The tests look for the shared fixtures beside the source tree.
-	if [ -d "$src/../shared" ]; then
-		ln -sfn "$(cd "$src/../shared" && pwd)" "$build_root/shared"
-	fi
 }

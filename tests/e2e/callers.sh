@@ -92,7 +92,7 @@ for t in ours debian; do
 		eval '! grep -q "not 1-4 hex digits\|Invalid\|exited 64.*-l" "$WORK/rts.$t.err" &&
 			grep -q "exited 64" "$WORK/rts.$t.err"'
 	check "zephyr rtsflash ($t): raw image without -s refused (exit 64), nothing written" \
-		eval '[ "$rc" -eq 1 ] && is rts.$t dnload 0 && blank "$(mem rts.$t)" 0 $FLASH'
+		eval '[ "$rc" -eq 1 ] && stat_is rts.$t dnload 0 && blank "$(mem rts.$t)" 0 $FLASH'
 done
 check "zephyr rtsflash (dfuse-util): the refusal names the exact -s" \
 	grep -q 'add -s 0x08000000 (the start of alt 0 "Internal Flash")' "$WORK/rts.ours.err"
@@ -126,7 +126,7 @@ for t in ours debian; do
 	check "qmk gd32v SERIAL=3CBJ ($t): make succeeds" [ "$rc" -eq 0 ]
 	check "qmk gd32v SERIAL=3CBJ ($t): the image went to 3CBJ only" \
 		eval 'holds gd.$t 0 "$WORK/app.bin" 3CBJ && blank "$(mem gd.$t 3C8J)" 0 $FLASH &&
-			is gd.$t dnload 0 3C8J'
+			stat_is gd.$t dnload 0 3C8J'
 done
 sim gdl $GD -- "$DFUSE" -l
 check "gd32v: -l prints serial=\"3CBJ\" (8-bit serial decoded), exit 0" \
@@ -139,7 +139,7 @@ check "gd32v: -l prints serial=\"3CBJ\" (8-bit serial decoded), exit 0" \
 for t in ours debian; do
 	run qf $t -- qmk-flashers 0483 df11 "$WORK/app.bin"
 	check "qmk flashers.py ($t): image at 0x08000000, left DFU mode" \
-		eval 'image_only qf.$t "$WORK/app.bin" && is qf.$t leave 1'
+		eval 'image_only qf.$t "$WORK/app.bin" && stat_is qf.$t leave 1'
 done
 
 # 7. PlatformIO platform-ststm32: the suffix carries the application's IDs
@@ -154,7 +154,7 @@ for t in ours debian; do
 	cp "$WORK/app.bin" "$WORK/piort.$t.bin"
 	run piort $t --device pio-app -- platformio "$WORK/piort.$t.bin"
 	check "platformio, board running 1209:6665 ($t): detached once, upload succeeds" \
-		eval '[ "$rc" -eq 0 ] && is piort.$t detach 1 && image_only piort.$t "$WORK/app.bin"'
+		eval '[ "$rc" -eq 0 ] && stat_is piort.$t detach 1 && image_only piort.$t "$WORK/app.bin"'
 done
 # A file for neither half of -d is refused before the running board hears anything.
 cp "$WORK/app.bin" "$WORK/other.bin"
@@ -162,7 +162,7 @@ dfu-suffix -v 0x1234 -p 0x5678 -a "$WORK/other.bin" >/dev/null
 sim pioref --device pio-app -- "$DFUSE" -d 0x1209:0x6665,0x0483:0xDF11 -a 0 \
 	-s 0x08000000:leave -D "$WORK/other.bin"
 check "platformio-style -d with a file for 1234:5678: exit 65 before any request (no detach)" \
-	eval '[ "$rc" -eq 65 ] && is pioref detach 0 && is pioref dfu_requests 0 &&
+	eval '[ "$rc" -eq 65 ] && stat_is pioref detach 0 && stat_is pioref dfu_requests 0 &&
 		one_error pioref "1234:5678.*-d 1209:6665,0483:df11"'
 
 # 8. particle-cli src/lib/dfu.js on a Photon: list (Found DFU lines, the
@@ -180,7 +180,7 @@ for t in ours debian; do
 		"$WORK/key.$t.der"
 	check "particle key read -s 34:612 -U ($t): 612 bytes from DCT offset 34" \
 		eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/key.$t.der" "$WORK/key.want" &&
-			is pkey.$t bytes_written 0'
+			stat_is pkey.$t bytes_written 0'
 done
 
 # 9. MicroPython ports/stm32 `make deploy`: dfu-util -a 0 -d 0483:df11 -D
@@ -206,7 +206,7 @@ for t in ours debian; do
 		make "dfu-util -a 0 -d 0483:df11 -D $WORK/app.bin"
 	check "micropython raw .bin without -s ($t): make fails (exit 64), mboot intact" \
 		eval '[ "$rc" -eq 2 ] && grep -q "Error 64" "$WORK/mpraw.$t.err" &&
-			holds mpraw.$t 0 "$WORK/mboot.bin" && is mpraw.$t dnload 0'
+			holds mpraw.$t 0 "$WORK/mboot.bin" && stat_is mpraw.$t dnload 0'
 done
 
 # 10. Betaflight `make dfu_flash`: dfu-util -a 0 -D obj/betaflight.dfu -s :leave
@@ -216,33 +216,33 @@ dfuse-pack -b "0x08000000:$WORK/app.bin" "$WORK/bf.dfu" >/dev/null
 for t in ours debian; do
 	run bf $t -- make "dfu-util -a 0 -D $WORK/bf.dfu -s :leave"
 	check "betaflight dfu_flash ($t): exit 0, image at 0x08000000, left DFU mode" \
-		eval '[ "$rc" -eq 0 ] && image_only bf.$t "$WORK/app.bin" && is bf.$t leave 1'
+		eval '[ "$rc" -eq 0 ] && image_only bf.$t "$WORK/app.bin" && stat_is bf.$t leave 1'
 done
 run bfbt ours --device apple-bt --device f4 -- make "dfu-util -a 0 -D $WORK/bf.dfu -s :leave"
 check "betaflight with a Mac's Bluetooth controller (dfuse-util): exit 0, flashed, BT untouched" \
-	eval '[ "$rc" -eq 0 ] && is bfbt.ours detach 0 APPLEBT && is bfbt.ours dfu_requests 0 APPLEBT &&
+	eval '[ "$rc" -eq 0 ] && stat_is bfbt.ours detach 0 APPLEBT && stat_is bfbt.ours dfu_requests 0 APPLEBT &&
 		holds bfbt.ours 0 "$WORK/app.bin" 336F38743037'
 run bfbt1 ours --device apple-bt -- make "dfu-util -a 0 -D $WORK/bf.dfu -s :leave"
 check "only the Bluetooth controller (dfuse-util): exit 74, it is sent nothing, -d named" \
-	eval '[ "$rc" -eq 2 ] && is bfbt1.ours dfu_requests 0 &&
+	eval '[ "$rc" -eq 2 ] && stat_is bfbt1.ours dfu_requests 0 &&
 		grep -q "Apple Bluetooth controller.*not detached; -d 05ac:8290 selects it" "$WORK/bfbt1.ours.err"'
 run bfbt debian --device apple-bt --device f4 -- \
 		make "dfu-util -a 0 -D $WORK/bf.dfu -s :leave"
 # dfu-util takes the IDs of the file's suffix as -d when none is given.
 check "betaflight with a Mac's Bluetooth controller (dfu-util): exit 0, flashed, BT untouched" \
-	eval '[ "$rc" -eq 0 ] && is bfbt.debian detach 0 APPLEBT &&
+	eval '[ "$rc" -eq 0 ] && stat_is bfbt.debian detach 0 APPLEBT &&
 		holds bfbt.debian 0 "$WORK/app.bin" 336F38743037'
 run bfbt1 debian --device apple-bt -- make "dfu-util -a 0 -D $WORK/bf.dfu -s :leave"
 check "only the Bluetooth controller (dfu-util): exit 74, it is not detached" \
-	eval '[ "$rc" -eq 2 ] && is bfbt1.debian detach 0'
+	eval '[ "$rc" -eq 2 ] && stat_is bfbt1.debian detach 0'
 # A raw image has no IDs to go by: with no -d, dfu-util detaches the bystander
 # and flashes whatever comes back; dfuse-util sends it nothing.
 run bt ours --device apple-bt -- make "dfu-util -a 0 -s 0x08000000:leave -D $WORK/app.bin"
 check "raw image, only the Bluetooth controller (dfuse-util): exit 74, not one request to it" \
-	eval '[ "$rc" -eq 2 ] && grep -q "Error 74" "$WORK/bt.ours.err" && is bt.ours dfu_requests 0'
+	eval '[ "$rc" -eq 2 ] && grep -q "Error 74" "$WORK/bt.ours.err" && stat_is bt.ours dfu_requests 0'
 run bt debian --device apple-bt -- make "dfu-util -a 0 -s 0x08000000:leave -D $WORK/app.bin"
 check "raw image, only the Bluetooth controller (dfu-util): known failure: detached and written" \
-	eval 'is bt.debian detach 1 && ! is bt.debian dnload 0'
+	eval 'stat_is bt.debian detach 1 && ! stat_is bt.debian dnload 0'
 
 # 11. libDaisy core/Makefile program-dfu: dfu-util -a 0 -s ADDR:leave -D
 #     build/x.bin -d ,0483:df11; 0x08000000 on the H7 ROM (APP_TYPE

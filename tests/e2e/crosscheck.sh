@@ -73,7 +73,7 @@ if command -v dfuse-pack >/dev/null 2>&1; then
 	check ".dfu download: that flash holds the three elements, 0xFF elsewhere" \
 		cmp -s "$WORK/want.bin" "$(mem dfu-new)"
 	check ".dfu download: dfuse-util erased each sector once" \
-		is dfu-new erases_per_sector_max 1
+		stat_is dfu-new erases_per_sector_max 1
 else
 	for t in exit same memory erase; do
 		skip ".dfu download: $t" "dfuse-pack not available"
@@ -87,7 +87,7 @@ check "1 MiB: the same flash after dfuse-util and after dfu-util" \
 	cmp -s "$(mem big-new)" "$(mem big-ref)"
 check "1 MiB: that flash is the image" cmp -s "$WORK/pattern.bin" "$(mem big-new)"
 check "1 MiB: dfuse-util erased the 12 sectors once each, one pointer for the run" \
-	eval 'is big-new erase 12 && is big-new erases_per_sector_max 1 && is big-new set_address 1'
+	eval 'stat_is big-new erase 12 && stat_is big-new erases_per_sector_max 1 && stat_is big-new set_address 1'
 check "1 MiB: both behaved (no early poll, no unerased write)" \
 	eval 'clean big-new && clean big-ref'
 diag "1 MiB on the F4: dfuse-util $(st big-new dfu_requests) DFU requests" \

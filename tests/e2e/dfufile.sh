@@ -32,7 +32,7 @@ sim otherd -- "$DFUSE" -d 0483:df11 -a 0 -D "$WORK/other.dfu"
 check "suffix for 1234:5678 with -d 0483:df11: exit 65, one line naming both IDs" \
 	eval '[ "$rc" -eq 65 ] && one_error otherd "1234:5678.*0483:df11"'
 check "suffix for 1234:5678 with -d 0483:df11: nothing sent to the device" \
-	eval 'is otherd dnload 0 && blank "$(mem otherd)" 0 $FLASH'
+	eval 'stat_is otherd dnload 0 && blank "$(mem otherd)" 0 $FLASH'
 check "suffix for 1234:5678 with -d: the line names the step (dfuse-util: download: ...)" \
 	grep -q "^dfuse-util: download: " "$WORK/otherd.err"
 sim otherf -- "$DFUSE" -d 0483:df11 -a 0 -s :force -D "$WORK/other.dfu"
@@ -50,7 +50,7 @@ check "suffix ffff:ffff with -d: exit 0, flashed, no warning" \
 pack alt5.dfu -b "0x08000000@5:$WORK/e.bin"
 sim alt5 -- "$DFUSE" -D "$WORK/alt5.dfu"
 check "target for alt 5 (device has 4): exit 65, one line naming alt 5, nothing sent" \
-	eval '[ "$rc" -eq 65 ] && one_error alt5 "alt 5" && is alt5 dnload 0'
+	eval '[ "$rc" -eq 65 ] && one_error alt5 "alt 5" && stat_is alt5 dnload 0'
 pack mixed.dfu -b "0x08000000@0:$WORK/e.bin" -b "0x08010000@5:$WORK/e.bin"
 sim mixed -- "$DFUSE" -s :force -D "$WORK/mixed.dfu"
 check "alt 0 + alt 5 with :force: exit 0, alt 0 flashed, a warning names alt 5" \
@@ -63,7 +63,7 @@ cp "$WORK/any.dfu" "$WORK/crc.dfu"
 printf '\000\000' | dd of="$WORK/crc.dfu" bs=1 seek=$((size - 4)) conv=notrunc status=none
 sim crc -- "$DFUSE" -a 0 -D "$WORK/crc.dfu"
 check "wrong CRC: exit 65 before the device is opened" \
-	eval '[ "$rc" -eq 65 ] && one_error crc CRC && is crc requests 0'
+	eval '[ "$rc" -eq 65 ] && one_error crc CRC && stat_is crc requests 0'
 sim crcf -- "$DFUSE" -a 0 -s :force -D "$WORK/crc.dfu"
 check "wrong CRC with :force: exit 0, flashed, one warning about the CRC" \
 	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/want.bin" "$(mem crcf)" &&
@@ -74,7 +74,7 @@ cp "$WORK/e.bin" "$WORK/suffixed.bin"
 dfu-suffix -v 0483 -p df11 -a "$WORK/suffixed.bin" >"$WORK/suffix.out" 2>&1
 sim sfx -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/suffixed.bin"
 check "raw image with a DFU suffix: exit 0, only the payload flashed" \
-	eval 'quiet_ok sfx && cmp -s "$WORK/want.bin" "$(mem sfx)" && is sfx bytes_written 5000'
+	eval 'quiet_ok sfx && cmp -s "$WORK/want.bin" "$(mem sfx)" && stat_is sfx bytes_written 5000'
 if command -v dfu-util >/dev/null 2>&1; then
 	sim sfxref -- dfu-util -a 0 -s 0x08000000 -D "$WORK/suffixed.bin"
 	check "raw image with a DFU suffix: dfu-util leaves the same flash" \

@@ -21,14 +21,14 @@ sim span --load "$WORK/pattern.bin@0x08000000" -- \
 check "16/64/128 KiB span: exit 0, nothing on stderr" quiet_ok span
 check "16/64/128 KiB span: sectors 3, 4 and 5 erased, in order, nothing else" \
 	[ "$(erased span)" = "0x0800c000 0x08010000 0x08020000" ]
-check "16/64/128 KiB span: no sector erased twice" is span erases_per_sector_max 1
+check "16/64/128 KiB span: no sector erased twice" stat_is span erases_per_sector_max 1
 cp "$WORK/pattern.bin" "$WORK/want.bin"
 erase_range "$WORK/want.bin" 49152 $((262144 - 49152))
 put "$WORK/want.bin" 57344 "$WORK/span.bin"
 check "16/64/128 KiB span: the image, sectors 3-5 blank around it, the pattern elsewhere" \
 	cmp -s "$WORK/want.bin" "$(mem span)"
 check "16/64/128 KiB span: one Set Address Pointer, host behaved" \
-	eval 'is span set_address 1 && clean span'
+	eval 'stat_is span set_address 1 && clean span'
 
 # 2. A .dfu whose elements share sector 0 and come out of address order.
 if command -v dfuse-pack >/dev/null 2>&1; then
@@ -44,7 +44,7 @@ if command -v dfuse-pack >/dev/null 2>&1; then
 	check "shared-sector .dfu: exit 0, nothing on stderr" quiet_ok shared
 	check "shared-sector .dfu: sectors 0, 1 and 5 erased once each, in address order" \
 		eval '[ "$(erased shared)" = "0x08000000 0x08004000 0x08020000" ] &&
-			is shared erases_per_sector_max 1'
+			stat_is shared erases_per_sector_max 1'
 	cp "$WORK/pattern.bin" "$WORK/want.bin"
 	erase_range "$WORK/want.bin" 0 32768
 	erase_range "$WORK/want.bin" 131072 131072
@@ -97,7 +97,7 @@ check "raw, no -a, 0x1fff7800: exit 0 and stdout names alt 2" \
 	eval '[ "$rc" -eq 0 ] && grep -q "alt 2" "$WORK/otp.out"'
 check "raw, no -a, 0x1fff7800: the bytes are in the OTP alt, flash untouched" \
 	eval 'same_at "$(mem otp "" 2 0x1fff7800)" 0 "$WORK/otp.bin" &&
-		blank "$(mem otp)" 0 $FLASH && is otp erase 0'
+		blank "$(mem otp)" 0 $FLASH && stat_is otp erase 0'
 gen "$WORK/small.bin" 9000 29
 sim noalt -- "$DFUSE" -s 0x08008000 -D "$WORK/small.bin"
 check "raw, no -a, 0x08008000: exit 0, written to the flash alt" \
@@ -128,7 +128,7 @@ check "h7: flash holds the image, 0xFF elsewhere; host behaved" \
 	eval 'cmp -s "$WORK/want.bin" "$(mem h7)" && clean h7'
 check "h7: 1024-byte blocks (293 of them) under one pointer" \
 	eval '[ "$(grep -c "EVENT write addr=.* len=1024" "$WORK/h7.log")" -eq 292 ] &&
-		is h7 dnload $((1 + 3 + 293)) && is h7 set_address 1'
+		stat_is h7 dnload $((1 + 3 + 293)) && stat_is h7 set_address 1'
 
 # GD32: another VID:PID, 2 KiB pages, 100 ms polls for everything.
 gen "$WORK/gd.bin" 10000 32
@@ -161,8 +161,8 @@ check "--stall-busy 2: exit 0, nothing on stderr" quiet_ok stall
 check "--stall-busy 2: the device did STALL GETSTATUS during the erase" \
 	log_after stall "EVENT erase" "GETSTATUS .*-> STALL"
 check "--stall-busy 2: memory right, three erases, host behaved" \
-	eval 'cmp -s "$WORK/want.bin" "$(mem stall)" && is stall erase 3 &&
-		is stall early_polls 0 && is stall unerased_writes 0'
+	eval 'cmp -s "$WORK/want.bin" "$(mem stall)" && stat_is stall erase 3 &&
+		stat_is stall early_polls 0 && stat_is stall unerased_writes 0'
 
 # The device is gone when the host asks for the status after the leave request.
 sim van --vanish-on-leave -- "$DFUSE" -a 0 -s 0x08000000:leave -D "$WORK/img.bin"
@@ -176,7 +176,7 @@ sim ver -- "$DFUSE" -a 0 -s 0x08000000 --verify -D "$WORK/img.bin"
 [ "$rc" -eq 0 ] || show ver
 check "--verify: exit 0, nothing on stderr" quiet_ok ver
 check "--verify: the whole image read back after writing" \
-	eval 'is ver bytes_read 40000 && log_after ver "EVENT write" "UPLOAD"'
+	eval 'stat_is ver bytes_read 40000 && log_after ver "EVENT write" "UPLOAD"'
 check "--verify: memory right" cmp -s "$WORK/want.bin" "$(mem ver)"
 
 # --diff on a device that already holds the image: nothing erased or written.
@@ -185,8 +185,8 @@ sim same --load "$WORK/want.bin@0x08000000" -- \
 [ "$rc" -eq 0 ] || show same
 check "--diff, unchanged image: exit 0, nothing on stderr" quiet_ok same
 check "--diff, unchanged image: zero erases, zero bytes written" \
-	eval 'is same erase 0 && is same bytes_written 0 && is same mass_erase 0 &&
-		is same dnload "$(st same set_address)"'
+	eval 'stat_is same erase 0 && stat_is same bytes_written 0 && stat_is same mass_erase 0 &&
+		stat_is same dnload "$(st same set_address)"'
 check "--diff, unchanged image: memory identical" cmp -s "$WORK/want.bin" "$(mem same)"
 
 # --diff with one changed sector: only that one is erased and written.
@@ -199,6 +199,6 @@ sim diff1 --load "$WORK/want.bin@0x08000000" -- \
 [ "$rc" -eq 0 ] || show diff1
 check "--diff, one sector changed: exit 0" [ "$rc" -eq 0 ]
 check "--diff, one sector changed: only sector 1 erased and rewritten" \
-	eval '[ "$(erased diff1)" = 0x08004000 ] && is diff1 bytes_written 16384'
+	eval '[ "$(erased diff1)" = 0x08004000 ] && stat_is diff1 bytes_written 16384'
 check "--diff, one sector changed: memory is the new image; host behaved" \
 	eval 'cmp -s "$WORK/want2.bin" "$(mem diff1)" && clean diff1'

@@ -22,7 +22,7 @@ check "dry run: the piece to write" \
 	grep -q '^  write   0x08000000-0x08018fff (102400 bytes)$' "$WORK/dry.out"
 check "dry run: says that nothing was written" \
 	grep -q '^Dry run: nothing was erased or written$' "$WORK/dry.out"
-check "dry run: no DNLOAD at all, no erase" eval 'is dry dnload 0 && is dry erase 0'
+check "dry run: no DNLOAD at all, no erase" eval 'stat_is dry dnload 0 && stat_is dry erase 0'
 check "dry run: the memory is untouched" cmp -s "$WORK/pattern.bin" "$(mem dry)"
 
 # 2. --diff --dry-run: the device is read, the plan says what differs.
@@ -42,7 +42,7 @@ check "--diff --dry-run: sectors 0-3 unchanged, sector 4 (64 KiB) to erase" \
 		"$WORK/ddiff.out" &&
 	grep -q "^  sectors 0x08010000-0x0801ffff (1, 65536 bytes): erase$" "$WORK/ddiff.out"'
 check "--diff --dry-run: only reads (Set Address Pointer and UPLOAD), no erase, no data" \
-	eval 'is ddiff erase 0 && is ddiff bytes_written 0 &&
+	eval 'stat_is ddiff erase 0 && stat_is ddiff bytes_written 0 &&
 		[ "$(st ddiff dnload)" = "$(st ddiff set_address)" ] && [ "$(st ddiff upload)" -gt 0 ]'
 check "--diff --dry-run: the memory is untouched" cmp -s "$WORK/flashed.bin" "$(mem ddiff)"
 
@@ -50,4 +50,4 @@ check "--diff --dry-run: the memory is untouched" cmp -s "$WORK/flashed.bin" "$(
 sim dprot --device protboot -- "$DFUSE" -a 0 -s 0x08000000 --dry-run -D "$WORK/app.bin"
 check "dry run into the read-only bootloader: exit 64, one line naming the range" \
 	eval '[ "$rc" -eq 64 ] && one_error dprot "0x08000000-0x0800ffff .*write-protected"'
-check "dry run into the read-only bootloader: no DNLOAD" is dprot dnload 0
+check "dry run into the read-only bootloader: no DNLOAD" stat_is dprot dnload 0

@@ -63,7 +63,7 @@ check "5. --diff whose read fails: exit 74, one line naming the step, not a full
 	eval '[ "$rc" -eq 74 ] && one_error df5 "diff: comparing alt 0 .*nothing of it erased" &&
 		! grep -q "in full" "$WORK/df5.out"'
 check "5. nothing erased or written: the flash is as it was" \
-	eval 'is df5 erase 0 && cmp -s "$WORK/pattern.bin" "$(mem df5)"'
+	eval 'stat_is df5 erase 0 && cmp -s "$WORK/pattern.bin" "$(mem df5)"'
 sim df5p --read-protected -- "$DFUSE" -a 0 -s 0x08000000 --diff -D "$WORK/app.bin"
 check "5. --diff on a read-protected device still falls back to a full flash" \
 	grep -q "flashing in full" "$WORK/df5p.out"
@@ -79,7 +79,7 @@ T1=$(now_ms)
 check "6. H7 stuck-busy erase: exit 0 in $((T1 - T0)) ms (well under a request's 120 s)" \
 	eval '[ "$rc" -eq 0 ] && [ $((T1 - T0)) -lt 30000 ]'
 check "6. two CLRSTATUS, no forbidden request, the image in flash" \
-	eval 'is h76 clrstatus 2 && is h76 forbidden 0 &&
+	eval 'stat_is h76 clrstatus 2 && stat_is h76 forbidden 0 &&
 		same_at "$(mem h76)" 1048576 "$WORK/h7.bin"'
 
 # Case 9: H5/H7 ROMs drop a final partial flash word; a 1000-byte image
@@ -116,7 +116,7 @@ done
 # f7_clean: each of the three runs behaved (no forbidden request, no unerased write).
 f7_clean() {
 	for h in lost written partial; do
-		is "f7$h" forbidden 0 && is "f7$h" unerased_writes 0 || return 1
+		stat_is "f7$h" forbidden 0 && stat_is "f7$h" unerased_writes 0 || return 1
 	done
 }
 check "7. a STALLed block, lost / written / half written: recovered, host behaved" \
@@ -126,8 +126,8 @@ check "7. each time the flash holds the whole image" \
 		same_at "$(mem f7written)" 0 "$WORK/f411.bin" &&
 		same_at "$(mem f7partial)" 0 "$WORK/f411.bin"'
 check "7. only the half-written block's sector was erased twice" \
-	eval 'is f7lost erases_per_sector_max 1 && is f7written erases_per_sector_max 1 &&
-		is f7partial erases_per_sector_max 2'
+	eval 'stat_is f7lost erases_per_sector_max 1 && stat_is f7written erases_per_sector_max 1 &&
+		stat_is f7partial erases_per_sector_max 2'
 sim f7stop --device f411 --stall-data-block 30 --stall-data-repeat -- \
 	"$DFUSE" -a 0 -s 0x08000000 -D "$WORK/f411.bin"
 check "7. a block refused three times: exit 76, naming it and --diff" \
@@ -155,7 +155,7 @@ check "8. GD32VF103: the rest of the flash is untouched" \
 gen "$WORK/gd20k.bin" 20480 64
 sim gd8s --device gd32vf103 --serial '3?4J' -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/gd20k.bin"
 check "8. GD32VF103 with 16 KiB (serial 3?4J): 20 KiB refused before any write" \
-	eval '[ "$rc" -ne 0 ] && one_error gd8s "outside the memory" && is gd8s dnload 0'
+	eval '[ "$rc" -ne 0 ] && one_error gd8s "outside the memory" && stat_is gd8s dnload 0'
 
 # Case 11: an address outside the chosen alt names the alt's range and the
 # alt that holds it (or that none does); an output path that cannot be
@@ -171,12 +171,12 @@ check "11. address in no alt: the line says so" \
 ln -s "$WORK/no/such/dir/out.bin" "$WORK/dangling"
 sim m11s -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/dangling"
 check "11. upload to a dangling symlink: exit 73 before any request, saying what it is" \
-	eval '[ "$rc" -eq 73 ] && is m11s requests 0 &&
+	eval '[ "$rc" -eq 73 ] && stat_is m11s requests 0 &&
 		one_error m11s "dangling is a symbolic link to nothing"'
 mkdir "$WORK/outdir"
 sim m11d -- "$DFUSE" -a 0 -s 0x08000000:4096 -U "$WORK/outdir"
 check "11. upload to a directory: exit 73 before any request, saying it is one" \
-	eval '[ "$rc" -eq 73 ] && is m11d requests 0 && one_error m11d "outdir is a directory"'
+	eval '[ "$rc" -eq 73 ] && stat_is m11d requests 0 && one_error m11d "outdir is a directory"'
 
 # No false success: every request from the command on fails in turn, by
 # disconnect, STALL or I/O error, before or after the device acted; exit 0

@@ -25,7 +25,7 @@ for f in hex srec; do
 	check "-D app.$f: the flash holds the image, erased elsewhere" \
 		cmp -s "$WORK/want.bin" "$(mem "$f")"
 	check "-D app.$f: 5 sectors erased once, host behaved" \
-		eval 'is "$f" erase 5 && is "$f" erases_per_sector_max 1 && clean "$f"'
+		eval 'stat_is "$f" erase 5 && stat_is "$f" erases_per_sector_max 1 && clean "$f"'
 done
 if command -v dfu-util >/dev/null 2>&1; then
 	sim ref -- dfu-util -a 0 -s 0x08000000 -D "$WORK/app.bin"
@@ -79,7 +79,7 @@ check "flash + option bytes HEX: says the device may reset" \
 sim only -- "$DFUSE" -a 0 -D "$WORK/both.hex"
 check "-a 0 with option bytes in the HEX: exit 64 naming the alt, no DNLOAD" \
 	eval '[ "$rc" -eq 64 ] && one_error only "0x1fffc000-0x1fffc00f of the image belongs to alt 1" &&
-		is only dnload 0'
+		stat_is only dnload 0'
 sim onlyf -- "$DFUSE" -a 0 -s :force -D "$WORK/both.hex"
 check "-a 0 -s :force: exit 0, the option bytes skipped with a warning" \
 	eval '[ "$rc" -eq 0 ] && grep -q "warning: skipping 0x1fffc000-0x1fffc00f" "$WORK/onlyf.err" &&
@@ -91,25 +91,25 @@ sim ram -- "$DFUSE" -D "$WORK/ram.hex"
 check "a piece in no memory of the device: exit 65 naming it and the alts, no DNLOAD" \
 	eval '[ "$rc" -eq 65 ] &&
 		one_error ram "0x20000000-0x2000000f of the image is in no memory of the device \(alt 0 0x08000000-0x080fffff" &&
-		is ram dnload 0'
+		stat_is ram dnload 0'
 sed '3s/..$/00/' "$WORK/app.hex" >"$WORK/badsum.hex"
 sim badsum -- "$DFUSE" -D "$WORK/badsum.hex"
 check "a bad HEX checksum: exit 65 naming line 3, no USB request at all" \
-	eval '[ "$rc" -eq 65 ] && one_error badsum "line 3" && is badsum dfu_requests 0'
+	eval '[ "$rc" -eq 65 ] && one_error badsum "line 3" && stat_is badsum dfu_requests 0'
 objcopy -I binary -O ihex --change-addresses 0x08001000 "$WORK/ob.bin" "$WORK/over.hex"
 { grep -v '^:00000001FF' "$WORK/over.hex"; cat "$WORK/app.hex"; } >"$WORK/overlap.hex"
 sim overlap -- "$DFUSE" -D "$WORK/overlap.hex"
 check "overlapping HEX records: exit 65 naming both lines, no USB request" \
 	eval '[ "$rc" -eq 65 ] && one_error overlap "line [0-9]+.*line [0-9]+" &&
-		is overlap dfu_requests 0'
+		stat_is overlap dfu_requests 0'
 head -n 20 "$WORK/app.srec" >"$WORK/short.srec"
 sim short -- "$DFUSE" -D "$WORK/short.srec"
 check "a truncated S-record file: exit 65, no USB request" \
-	eval '[ "$rc" -eq 65 ] && one_error short "S-record" && is short dfu_requests 0'
+	eval '[ "$rc" -eq 65 ] && one_error short "S-record" && stat_is short dfu_requests 0'
 sim addr -- "$DFUSE" -s 0x08000000 -D "$WORK/app.hex"
 check "-s ADDRESS with a HEX file: exit 64, the file carries its addresses" \
 	eval '[ "$rc" -eq 64 ] && one_error addr "Intel HEX file and carries its own addresses" &&
-		is addr dfu_requests 0'
+		stat_is addr dfu_requests 0'
 cp "$WORK/app.hex" "$WORK/named.bin"
 sim named -- "$DFUSE" -D "$WORK/named.bin"
 check "a HEX file named .bin: read as HEX, with a warning about the name" \
@@ -146,5 +146,5 @@ check "-U .hex: dfuse-util restores the memory from it" \
 	eval 'quiet_ok restore3 && cmp -s "$WORK/restored.bin" "$(mem restore3)"'
 sim upelf -- "$DFUSE" -a 0 -s 0x08000000:1024 -U "$WORK/backup.elf"
 check "-U .elf: exit 64 before the device is read, no file" \
-	eval '[ "$rc" -eq 64 ] && one_error upelf "cannot be written as ELF" && is upelf upload 0 &&
+	eval '[ "$rc" -eq 64 ] && one_error upelf "cannot be written as ELF" && stat_is upelf upload 0 &&
 		[ ! -e "$WORK/backup.elf" ]'

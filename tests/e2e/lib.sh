@@ -55,8 +55,8 @@ st() {
 	fi
 }
 
-# is NAME KEY VALUE [LABEL]: whether that counter has that value.
-is() {
+# stat_is NAME KEY VALUE [LABEL]: whether that counter has that value.
+stat_is() {
 	[ "$(st "$1" "$2" "${4:-}")" = "$3" ]
 }
 
@@ -75,8 +75,8 @@ mem() {
 # clean NAME [LABEL]: the host waited as told, never wrote unerased flash and
 # never sent a request the state forbids.
 clean() {
-	is "$1" early_polls 0 "${2:-}" && is "$1" unerased_writes 0 "${2:-}" &&
-		is "$1" forbidden 0 "${2:-}"
+	stat_is "$1" early_polls 0 "${2:-}" && stat_is "$1" unerased_writes 0 "${2:-}" &&
+		stat_is "$1" forbidden 0 "${2:-}"
 }
 
 # gen FILE BYTES SEED: deterministic bytes without long runs of one value

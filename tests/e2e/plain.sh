@@ -38,9 +38,9 @@ check "Klipper: alt 2 flash holds the image, 0xFF after it" cmp -s "$WORK/maple-
 check "Klipper: wait-reset, then the reset after which the Maple left the bus" \
 	eval 'log_after kl "state=dfuMANIFEST-WAIT-RESET" "EVENT reset gone"'
 check "Klipper: 30 data blocks and the zero-length one, no DETACH, nothing forbidden" \
-	eval 'is kl dnload 31 && is kl detach 0 && is kl forbidden 0 && is kl early_polls 0'
+	eval 'stat_is kl dnload 31 && stat_is kl detach 0 && stat_is kl forbidden 0 && stat_is kl early_polls 0'
 check "Klipper: GETSTATUS once at the start, once per block, once for manifestation" \
-	is kl getstatus 32
+	stat_is kl getstatus 32
 check "Klipper: the output says the device left the bus" grep -q "left the bus" "$WORK/kl.out"
 maple kl0 dfu-util -d ,1eaf:0003 -R -a 2 -D "$WORK/klipper.bin"
 check "Klipper line under dfu-util 0.11: exit 74 although the flash is right" \
@@ -82,16 +82,16 @@ dfuse-pack -b "0x08002000:$WORK/klipper.bin" -D 0x1eaf:0x0003 "$WORK/k.dfu" >/de
 	{ echo "dfuse-pack failed" >&2; exit 1; }
 maple dfuse "$DFUSE" -a 2 -D "$WORK/k.dfu"
 check "a DfuSe .dfu file on the Maple: exit 65, one line naming the mismatch, nothing sent" \
-	eval '[ "$rc" -eq 65 ] && one_error dfuse "DfuSe .dfu file.*plain DFU 1.1" && is dfuse dnload 0'
+	eval '[ "$rc" -eq 65 ] && one_error dfuse "DfuSe .dfu file.*plain DFU 1.1" && stat_is dfuse dnload 0'
 maple me "$DFUSE" -a 2 -s 0x08002000:mass-erase:force -D "$WORK/klipper.bin"
 check "-s :mass-erase on a plain device: exit 64 before any DFU request" \
-	eval '[ "$rc" -eq 64 ] && one_error me "mass-erase is DfuSe only" && is me dfu_requests 0'
+	eval '[ "$rc" -eq 64 ] && one_error me "mass-erase is DfuSe only" && stat_is me dfu_requests 0'
 maple ram "$DFUSE" -a 0 -D "$WORK/klipper.bin"
 check "Maple alt 0 (RAM): exit 76 naming block 0, no success claimed" \
 	eval '[ "$rc" -eq 76 ] && one_error ram "block 0" && ! grep -q "Download done" "$WORK/ram.out"'
 maple det "$DFUSE" -e
 check "-e on the Maple (already in DFU mode): exit 0 and no DETACH, which it refuses" \
-	eval '[ "$rc" -eq 0 ] && is det detach 0'
+	eval '[ "$rc" -eq 0 ] && stat_is det detach 0'
 
 # 6. PlatformIO's generic dfu upload: a suffix added by
 #    dfu-suffix -v VID -p PID -d 0xffff -a, then
@@ -114,7 +114,7 @@ check "PlatformIO: :leave reset the device after it returned to dfuIDLE" \
 sim pl0 --device tinyusb -- dfu-util -d 0xcafe:0x4000 -a 0 -s 0x08000000:leave -D "$WORK/firmware.bin"
 check "the same line under dfu-util 0.11: exit 74, no memory layout, nothing written" \
 	eval '[ "$rc" -eq 74 ] && grep -q "Failed to parse memory layout" "$WORK/pl0.err" &&
-		is pl0 dnload 0'
+		stat_is pl0 dnload 0'
 
 # 7. TinyUSB: dfu-util -d cafe:4000 -a 0 -D fw.bin, -U, -Z.
 sim td --device tinyusb -- "$DFUSE" -d cafe:4000 -a 0 -D "$WORK/fw.bin"
@@ -122,7 +122,7 @@ sim td --device tinyusb -- "$DFUSE" -d cafe:4000 -a 0 -D "$WORK/fw.bin"
 check "TinyUSB -D: exit 0, nothing on stderr" quiet_ok td
 check "TinyUSB -D: FLASH holds the image" cmp -s "$WORK/tiny-want.bin" "$(mem td "" 0 0x00000000)"
 check "TinyUSB -D: 79 blocks of 64 bytes and the zero-length one, host behaved" \
-	eval 'is td dnload 80 && clean td'
+	eval 'stat_is td dnload 80 && clean td'
 check "TinyUSB -D: manifestation tolerant, the device stays on the bus in dfuIDLE" \
 	eval '! grep -q "EVENT gone\|EVENT reset" "$WORK/td.log" &&
 		tail -n 1 "$WORK/td.log" | grep -q "state=dfuIDLE"'
@@ -132,13 +132,13 @@ check "TinyUSB -D under dfu-util 0.11: exit 0, the same memory" \
 gen "$WORK/ee.bin" 1000 13
 sim tu --device tinyusb --load "$WORK/ee.bin@0x00100000" -- "$DFUSE" -d cafe:4000 -a 1 -U "$WORK/ee-up.bin"
 check "TinyUSB -U EEPROM: exit 0, 1000 bytes up to the short block, equal" \
-	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/ee.bin" "$WORK/ee-up.bin" && is tu upload 16'
+	eval '[ "$rc" -eq 0 ] && cmp -s "$WORK/ee.bin" "$WORK/ee-up.bin" && stat_is tu upload 16'
 sim tu0 --device tinyusb --load "$WORK/ee.bin@0x00100000" -- dfu-util -d cafe:4000 -a 1 -U "$WORK/ee-up0.bin"
 check "TinyUSB -U under dfu-util 0.11: the same 1000 bytes" cmp -s "$WORK/ee.bin" "$WORK/ee-up0.bin"
 sim tz --device tinyusb --load "$WORK/fw.bin@0" -- "$DFUSE" -d cafe:4000 -a 0 -Z 300 -U "$WORK/z.bin"
 check "TinyUSB -Z 300: exactly 300 bytes, equal to the memory, upload ended by ABORT" \
 	eval '[ "$rc" -eq 0 ] && [ "$(wc -c <"$WORK/z.bin")" -eq 300 ] &&
-		head -c 300 "$WORK/fw.bin" | cmp -s - "$WORK/z.bin" && is tz abort 1 && is tz upload 5'
+		head -c 300 "$WORK/fw.bin" | cmp -s - "$WORK/z.bin" && stat_is tz abort 1 && stat_is tz upload 5'
 sim tz0 --device tinyusb --load "$WORK/fw.bin@0" -- dfu-util -d cafe:4000 -a 0 -Z 300 -U "$WORK/z0.bin"
 check "dfu-util 0.11 takes -Z as an expectation: it reads the whole 64 KiB and warns" \
 	eval '[ "$rc" -eq 0 ] && [ "$(wc -c <"$WORK/z0.bin")" -eq 65536 ] &&
@@ -157,7 +157,7 @@ check "run-time 1209:0001 -> plain DFU 1209:0002: exit 0, nothing on stderr" qui
 check "run-time switch: the bootloader's flash holds the image" \
 	cmp -s "$WORK/boot-want.bin" "$(mem rt "" 0 0x08004000)"
 check "run-time switch: detach, re-enumeration, download, wait-reset, reset, gone, in order" \
-	eval 'is rt detach 1 && log_after rt "EVENT reset reenumerate" "EVENT write" &&
+	eval 'stat_is rt detach 1 && log_after rt "EVENT reset reenumerate" "EVENT write" &&
 		log_after rt "state=dfuMANIFEST-WAIT-RESET" "EVENT reset gone" && clean rt'
 sim rt0 --device plain-rt -- dfu-util -d 1209:0001,1209:0002 -D "$WORK/app.bin"
 check "the same switch under dfu-util 0.11: exit 74 at the final reset, flash right" \

@@ -19,7 +19,7 @@ check "read-only region: refused as a usage error (exit 64)" [ "$rc" -eq 64 ]
 check "read-only region: one line naming the range and the first writeable address" \
 	one_error ro '0x08000000-0x08000fff.*write-protected.*0x08010000'
 check "read-only region: nothing sent to the device (no DNLOAD at all)" \
-	eval 'is ro dnload 0 && is ro dfu_requests 0'
+	eval 'stat_is ro dnload 0 && stat_is ro dfu_requests 0'
 check "read-only region: the bootloader bytes are unchanged" \
 	same_at "$(mem ro)" 0 "$WORK/boot.bin"
 
@@ -38,23 +38,23 @@ sim me --load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :mass-erase
 check "-s :mass-erase without force: exit 64, one line asking for force" \
 	eval '[ "$rc" -eq 64 ] && one_error me "force"'
 check "-s :mass-erase without force: the device was never opened, flash intact" \
-	eval 'is me requests 0 && cmp -s "$WORK/pattern.bin" "$(mem me)"'
+	eval 'stat_is me requests 0 && cmp -s "$WORK/pattern.bin" "$(mem me)"'
 sim mef --load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :mass-erase:force
 [ "$rc" -eq 0 ] || show mef
 check "-s :mass-erase:force: exit 0, nothing on stderr" quiet_ok mef
 check "-s :mass-erase:force: one mass erase, flash all 0xFF" \
-	eval 'is mef mass_erase 1 && blank "$(mem mef)" 0 $FLASH'
+	eval 'stat_is mef mass_erase 1 && blank "$(mem mef)" 0 $FLASH'
 
 # 3. Read protection.
 sim unp --read-protected --load "$WORK/pattern.bin@0x08000000" -- "$DFUSE" -s :unprotect
 check "-s :unprotect without force: exit 64, never opened" \
-	eval '[ "$rc" -eq 64 ] && is unp requests 0 && one_error unp force'
+	eval '[ "$rc" -eq 64 ] && stat_is unp requests 0 && one_error unp force'
 sim unpf --read-protected --load "$WORK/pattern.bin@0x08000000" -- \
 	"$DFUSE" -s :unprotect:force
 [ "$rc" -eq 0 ] || show unpf
 check "-s :unprotect:force: exit 0, nothing on stderr" quiet_ok unpf
 check "-s :unprotect:force: one read unprotect, then the device is gone" \
-	eval 'is unpf unprotect 1 && log_after unpf "EVENT unprotect" "EVENT gone"'
+	eval 'stat_is unpf unprotect 1 && log_after unpf "EVENT unprotect" "EVENT gone"'
 check "-s :unprotect:force: the flash is erased" blank "$(mem unpf)" 0 $FLASH
 check "-s :unprotect:force: stdout reports the reset" grep -q 'reset' "$WORK/unpf.out"
 

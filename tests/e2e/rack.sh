@@ -147,7 +147,7 @@ sim by --device f4 --serial F1 --device runtime --serial R9 -- \
 	"$DFUSE" --all -s 0x08000000 -D "$WORK/fw.bin"
 check "no filter: only the DFU-mode board runs" \
 	eval '[ "$rc" -eq 0 ] && grep -q "^1 board: 1 ok" "$WORK/by.out"'
-check "no filter: the run-time device saw no DETACH" is by detach 0 R9
+check "no filter: the run-time device saw no DETACH" stat_is by detach 0 R9
 
 # Ctrl-C: SIGINT while two boards are busy (their own timings, so it lands
 # inside the work); each board's current request completes, none starts.
@@ -182,7 +182,7 @@ check "Ctrl-C: the JSON is complete and says both boards were interrupted" \
 		d['exit_code'] == 130"
 check "Ctrl-C: one line saying so" one_error int "2 of 2 boards failed or were interrupted"
 check "Ctrl-C: neither board holds the image; neither saw a forbidden request" \
-	eval '! holds int C1 && ! holds int C2 && is int forbidden 0 C1 && is int forbidden 0 C2'
+	eval '! holds int C1 && ! holds int C2 && stat_is int forbidden 0 C1 && stat_is int forbidden 0 C2'
 
 # -l --json: the listing as usual, and the document of every device.
 sim list --device f4 --serial L1 --device f4 --serial L2 -- \

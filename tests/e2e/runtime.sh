@@ -26,11 +26,11 @@ sim det --device runtime --serial RTE2E -- "$DFUSE" -e
 [ "$rc" -eq 0 ] || show det
 check "-e: exit 0, nothing on stderr" quiet_ok det
 check "-e: one DETACH, then the reset that re-enumerates the device" \
-	eval 'is det detach 1 && log_after det "^[0-9]* DETACH .* -> OK" "EVENT reset reenumerate"'
-check "-e: nothing written" is det dnload 0
+	eval 'stat_is det detach 1 && log_after det "^[0-9]* DETACH .* -> OK" "EVENT reset reenumerate"'
+check "-e: nothing written" stat_is det dnload 0
 sim det2 -- "$DFUSE" -e
 check "-e on a device already in DFU mode: exit 0, says so, no DETACH" \
-	eval 'quiet_ok det2 && grep -q "already in DFU mode" "$WORK/det2.out" && is det2 detach 0'
+	eval 'quiet_ok det2 && grep -q "already in DFU mode" "$WORK/det2.out" && stat_is det2 detach 0'
 
 # 2. A download to a run-time device: detach, wait, flash, leave.
 timed auto --device runtime --serial RTE2E --reenumerate-after 300 -- \
@@ -43,7 +43,7 @@ check "run-time download: memory holds the image, 0xFF elsewhere" \
 check "run-time download: detach, re-enumeration, then leave and gone, in order" \
 	eval 'log_after auto "EVENT reset reenumerate" "EVENT erase" &&
 		log_after auto "EVENT write" "EVENT leave" &&
-		log_after auto "EVENT leave" "EVENT gone" && is auto detach 1'
+		log_after auto "EVENT leave" "EVENT gone" && stat_is auto detach 1'
 check "run-time download: host behaved" clean auto
 check "run-time download: it waited for the device (>= 300 ms)" [ "$ms" -ge 300 ]
 check "run-time download: it went on as the device came back (< 4 s, not a fixed 5 s)" \
@@ -56,7 +56,7 @@ check "-E 1, device back only after 3 s: exit 74" [ "$rc" -eq 74 ]
 check "-E 1: one line saying it did not reappear within 1 s" \
 	one_error late "did not reappear.*1 s"
 check "-E 1: gave up after about 1 s (< 4 s)" eval '[ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ]'
-check "-E 1: nothing was written" is late bytes_written 0
+check "-E 1: nothing was written" stat_is late bytes_written 0
 
 # 3. -w: wait for a device that appears after 500 ms.
 timed wdl --appear-after 500 -- "$DFUSE" -w -a 0 -s 0x08000000 -D "$WORK/img.bin"
@@ -76,7 +76,7 @@ check "-w -l: waits for the device, then lists it" \
 # image without -s is then refused, naming the -s that writes at the start).
 timed wlong --appear-after 300 -- "$DFUSE" --wait -D "$WORK/img.bin"
 check "--wait -D img.bin: waited for the device, then exit 64 naming -s, nothing written" \
-	eval '[ "$rc" -eq 64 ] && [ "$ms" -ge 300 ] && is wlong dnload 0 &&
+	eval '[ "$rc" -eq 64 ] && [ "$ms" -ge 300 ] && stat_is wlong dnload 0 &&
 		one_error wlong "add -s 0x08000000 \\(the start of alt 0 \"Internal Flash\"\\)"'
 timed wto --appear-after 60000 -- "$DFUSE" --wait=1 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "--wait=1 with no device: exit 74 after about 1 s, one line" \
@@ -91,7 +91,7 @@ check "-R after a download: memory right, then one USB reset" \
 	eval 'cmp -s "$WORK/want.bin" "$(mem rst)" && log_after rst "EVENT write" "EVENT reset"'
 sim rstl -- "$DFUSE" -a 0 -s 0x08000000:leave -D "$WORK/img.bin" -R
 check "-R after :leave (the device is gone): exit 0, no warning" \
-	eval 'quiet_ok rstl && is rstl leave 1'
+	eval 'quiet_ok rstl && stat_is rstl leave 1'
 sim rsta -- "$DFUSE" -R
 check "-R alone on a DfuSe ROM: exit 0, no warning, one reset" \
 	eval 'quiet_ok rsta && grep -q "EVENT reset" "$WORK/rsta.log"'

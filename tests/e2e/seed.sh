@@ -22,8 +22,8 @@ if command -v dfuse-pack >/dev/null 2>&1 &&
 	check "-a 0 -D image.dfu: flash holds the element, 0xFF elsewhere" \
 		cmp -s "$WORK/want.bin" "$(mem dfu)"
 	check "-a 0 -D image.dfu: the four 16 KiB sectors erased once each" \
-		eval 'is dfu erase 4 && is dfu erases_per_sector_max 1'
-	check "-a 0 -D image.dfu: one Set Address Pointer for the one run" is dfu set_address 1
+		eval 'stat_is dfu erase 4 && stat_is dfu erases_per_sector_max 1'
+	check "-a 0 -D image.dfu: one Set Address Pointer for the one run" stat_is dfu set_address 1
 	check "-a 0 -D image.dfu: host waited as told, wrote only erased flash" clean dfu
 else
 	for t in exit memory erase pointer clean; do
@@ -32,27 +32,21 @@ else
 fi
 
 # The same command with a DfuSe file this project did not write.
-MBOOT="${SHARED_DIR:-}/fixtures/mboot-f413.dfu"
-if [ -n "${SHARED_DIR:-}" ] && [ -f "$MBOOT" ]; then
-	# DfuSe prefix (11) + target prefix (274) + element header (8), then the data.
-	tail -c +294 "$MBOOT" | head -c 32752 >"$WORK/mboot.bin"
-	sim mboot -- "$DFUSE" -a 0 -D "$MBOOT"
-	[ "$rc" -eq 0 ] || show mboot
-	check "mboot-f413.dfu: exit 0, nothing on stderr" quiet_ok mboot
-	blank_file "$WORK/want.bin" $FLASH
-	put "$WORK/want.bin" 32768 "$WORK/mboot.bin"
-	check "mboot-f413.dfu: 32752 bytes at 0x08008000, 0xFF elsewhere" \
-		cmp -s "$WORK/want.bin" "$(mem mboot)"
-	check "mboot-f413.dfu: sectors 2 and 3 erased, once each" \
-		eval 'is mboot erase 2 && is mboot erases_per_sector_max 1'
-	check "mboot-f413.dfu: the log erases 0x08008000 and 0x0800c000 only" \
-		[ "$(erased mboot)" = "0x08008000 0x0800c000" ]
-	check "mboot-f413.dfu: host behaved" clean mboot
-else
-	for t in exit memory erase log clean; do
-		skip "mboot-f413.dfu: $t" "SHARED_DIR/fixtures/mboot-f413.dfu not present"
-	done
-fi
+MBOOT=$top_srcdir/tests/fixtures/mboot-f413.dfu
+# DfuSe prefix (11) + target prefix (274) + element header (8), then the data.
+tail -c +294 "$MBOOT" | head -c 32752 >"$WORK/mboot.bin"
+sim mboot -- "$DFUSE" -a 0 -D "$MBOOT"
+[ "$rc" -eq 0 ] || show mboot
+check "mboot-f413.dfu: exit 0, nothing on stderr" quiet_ok mboot
+blank_file "$WORK/want.bin" $FLASH
+put "$WORK/want.bin" 32768 "$WORK/mboot.bin"
+check "mboot-f413.dfu: 32752 bytes at 0x08008000, 0xFF elsewhere" \
+	cmp -s "$WORK/want.bin" "$(mem mboot)"
+check "mboot-f413.dfu: sectors 2 and 3 erased, once each" \
+	eval 'stat_is mboot erase 2 && stat_is mboot erases_per_sector_max 1'
+is "$(erased mboot)" "0x08008000 0x0800c000" \
+	"mboot-f413.dfu: the log erases 0x08008000 and 0x0800c000 only"
+check "mboot-f413.dfu: host behaved" clean mboot
 
 # 2. -a 0 -s 0x08000000:1024 -U readout.bin against preloaded memory.
 gen "$WORK/pre.bin" 65536 2
@@ -64,9 +58,9 @@ check "-U readout.bin: exit 0, nothing on stderr" quiet_ok up
 head -c 1024 "$WORK/pre.bin" >"$WORK/pre1k.bin"
 check "-U readout.bin: the file holds the first 1024 preloaded bytes" \
 	cmp -s "$WORK/pre1k.bin" "$WORK/up/readout.bin"
-check "-U readout.bin: exactly 1024 bytes read from the device" is up bytes_read 1024
+check "-U readout.bin: exactly 1024 bytes read from the device" stat_is up bytes_read 1024
 check "-U readout.bin: nothing erased or written" \
-	eval 'is up erase 0 && is up bytes_written 0 && is up mass_erase 0'
+	eval 'stat_is up erase 0 && stat_is up bytes_written 0 && stat_is up mass_erase 0'
 check "-U readout.bin: no temporary file left beside it" \
 	[ "$(ls -A "$WORK/up")" = readout.bin ]
 check "-U readout.bin: the device memory is unchanged" same_at "$(mem up)" 0 "$WORK/pre.bin"
@@ -89,6 +83,6 @@ check ":leave -D app.bin: the log shows the leave, then the device gone" \
 check ":leave -D app.bin: the pointer is set to 0x08004000 for the leave" \
 	[ "$(grep 'EVENT set-address\|EVENT leave' "$WORK/leave.log" | tail -n 2 | head -n 1 |
 		sed 's/.*addr=//')" = 0x08004000 ]
-check ":leave -D app.bin: one leave, host behaved" eval 'is leave leave 1 && clean leave'
+check ":leave -D app.bin: one leave, host behaved" eval 'stat_is leave leave 1 && clean leave'
 check ":leave -D app.bin: stdout says it left DFU mode" \
 	grep -Eq 'left DFU mode|leaving DFU mode' "$WORK/leave.out"

@@ -26,7 +26,7 @@ only_on() {
 	same_at "$(mem "$1" "$2")" 0 "$WORK/img.bin" &&
 		same_at "$(mem "$1" $only_other)" 0 "$WORK/pre.bin" &&
 		blank "$(mem "$1" $only_other)" 4096 $((FLASH - 4096)) &&
-		is "$1" dnload 0 $only_other && is "$1" detach 0 RUN333
+		stat_is "$1" dnload 0 $only_other && stat_is "$1" detach 0 RUN333
 }
 
 # 1. -l lists every alt of both boards and the run-time device.
@@ -43,8 +43,8 @@ line='Found Runtime: [0483:5740] ver=0200, devnum=11, cfg=1, intf=0, path="1-3",
 line="$line name=\"DFU runtime\", serial=\"RUN333\""
 check "-l: the run-time device's line" grep -qxF "$line" "$WORK/list.out"
 check "-l: nothing was sent to any device beyond descriptors" \
-	eval 'is list dfu_requests 0 AAA111 && is list dfu_requests 0 BBB222 &&
-		is list dfu_requests 0 RUN333'
+	eval 'stat_is list dfu_requests 0 AAA111 && stat_is list dfu_requests 0 BBB222 &&
+		stat_is list dfu_requests 0 RUN333'
 
 # 2. Without a choice: an error naming both boards and how to choose.
 # shellcheck disable=SC2086
@@ -54,12 +54,12 @@ check "two boards, no -S: one line naming both serials and suggesting -S and -p"
 	eval 'one_error amb "AAA111" && grep -q BBB222 "$WORK/amb.err" &&
 		grep -q -- "-S" "$WORK/amb.err" && grep -q -- "-p" "$WORK/amb.err"'
 check "two boards, no -S: neither board received a DFU request" \
-	eval 'is amb dfu_requests 0 AAA111 && is amb dfu_requests 0 BBB222'
+	eval 'stat_is amb dfu_requests 0 AAA111 && stat_is amb dfu_requests 0 BBB222'
 # shellcheck disable=SC2086
 sim ambd $THREE -- "$DFUSE" -d 0483:df11 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "-d 0483:df11 alone: still ambiguous (exit 64), nothing written" \
 	eval '[ "$rc" -eq 64 ] && one_error ambd "AAA111.*BBB222|BBB222.*AAA111" &&
-		is ambd dnload 0 AAA111 && is ambd dnload 0 BBB222'
+		stat_is ambd dnload 0 AAA111 && stat_is ambd dnload 0 BBB222'
 
 # 3. Each selection option picks one board.
 # pick NAME LABEL OPTIONS...: download with those options; the image must land on LABEL.
@@ -85,7 +85,7 @@ pick sel-dS BBB222 -d 0483:df11 -S BBB222
 # shellcheck disable=SC2086
 sim sel-i1 $THREE -- "$DFUSE" -S AAA111 -i 1 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "-i 1 (no such interface): exit 74, nothing written" \
-	eval '[ "$rc" -eq 74 ] && is sel-i1 dnload 0 AAA111'
+	eval '[ "$rc" -eq 74 ] && stat_is sel-i1 dnload 0 AAA111'
 # shellcheck disable=SC2086
 sim sel-px $THREE -- "$DFUSE" -p 1-9 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "-p 1-9 (no such path): exit 74, one line" \
@@ -97,8 +97,8 @@ sim pair --device f4 --serial ONLYF4 --device runtime --serial OTHERAPP -- \
 [ "$rc" -eq 0 ] || show pair
 check "one board + a run-time device: exit 0, nothing on stderr" quiet_ok pair
 check "one board + a run-time device: the board flashed, the other never detached" \
-	eval 'same_at "$(mem pair ONLYF4)" 0 "$WORK/img.bin" && is pair detach 0 OTHERAPP &&
-		is pair dfu_requests 0 OTHERAPP'
+	eval 'same_at "$(mem pair ONLYF4)" 0 "$WORK/img.bin" && stat_is pair detach 0 OTHERAPP &&
+		stat_is pair dfu_requests 0 OTHERAPP'
 
 # 5. -a by name, for a download and an upload of a whole alt.
 sim name -- "$DFUSE" -a "$F4_FLASH" -s 0x08000000 -D "$WORK/img.bin"

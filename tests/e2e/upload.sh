@@ -26,7 +26,7 @@ tail -c +$((0x5000 + 1)) "$WORK/pattern.bin" | head -c 10000 >"$WORK/mid.want"
 check "-s 0x08005000:10000 -U: exit 0, the 10000 bytes from there" \
 	eval 'quiet_ok mid && cmp -s "$WORK/mid.want" "$WORK/mid.bin"'
 check "-s 0x08005000:10000 -U: nothing erased or written on the device" \
-	eval 'is mid erase 0 && is mid bytes_written 0 && is mid bytes_read 10000 && clean mid'
+	eval 'stat_is mid erase 0 && stat_is mid bytes_written 0 && stat_is mid bytes_read 10000 && clean mid'
 
 # 2. ADDR alone: to the end of the contiguous region, the size printed.
 # shellcheck disable=SC2086

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "image_write.h"
 
 /* Round trips only for images up to this size, to keep executions fast. */
 #define FUZZ_IMAGE_ROUND_TRIP_MAX (256u * 1024)

@@ -13,6 +13,9 @@
 
 FUZZ_COMPILE_OPTS = $(AM_CFLAGS) -fsanitize=fuzzer
 FUZZ_LINK_OPTS = $(AM_LDFLAGS) -fsanitize=fuzzer
+# The image model, its readers and writers, which several targets reach.
+FUZZ_IMAGE_SOURCES = src/image_pieces.c src/image_rec.c src/image_out.c src/ihex.c src/srec.c \
+	src/elf.c src/dfu_file.c src/image.c src/image_write.c
 
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/dfuse-mem.dict tests/fuzz/dfu-file.dict
 dist_noinst_SCRIPTS += tests/fuzz/run-fuzzers.sh
@@ -51,7 +54,7 @@ if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-options
 tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/opt_values.c \
 	src/error.c \
-	src/image.c src/image_write.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
+	$(FUZZ_IMAGE_SOURCES)
 tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_options_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
@@ -67,7 +70,7 @@ noinst_PROGRAMS += tests/fuzz/fuzz-device
 tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plain.c src/dfuse.c \
 	src/dfuse_mem.c src/error.c src/transport.c src/ui.c src/device.c src/options.c \
 	src/opt_values.c \
-	src/quirks.c src/image.c src/image_write.c src/dfu_file.c src/ihex.c src/srec.c src/elf.c
+	src/quirks.c $(FUZZ_IMAGE_SOURCES)
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
@@ -81,8 +84,7 @@ tests_fuzz_replay_ihex_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-ihex
 tests_fuzz_fuzz_ihex_SOURCES = tests/fuzz/fuzz-ihex.c tests/fuzz/fuzz-image.h \
-	src/image.c src/image_write.c \
-	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
+	$(FUZZ_IMAGE_SOURCES) src/error.c
 tests_fuzz_fuzz_ihex_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_ihex_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
@@ -96,8 +98,7 @@ tests_fuzz_replay_srec_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-srec
 tests_fuzz_fuzz_srec_SOURCES = tests/fuzz/fuzz-srec.c tests/fuzz/fuzz-image.h \
-	src/image.c src/image_write.c \
-	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
+	$(FUZZ_IMAGE_SOURCES) src/error.c
 tests_fuzz_fuzz_srec_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_srec_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
@@ -111,8 +112,7 @@ tests_fuzz_replay_elf_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-elf
 tests_fuzz_fuzz_elf_SOURCES = tests/fuzz/fuzz-elf.c tests/fuzz/fuzz-image.h \
-	src/image.c src/image_write.c \
-	src/dfu_file.c src/ihex.c src/srec.c src/elf.c src/error.c
+	$(FUZZ_IMAGE_SOURCES) src/error.c
 tests_fuzz_fuzz_elf_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_elf_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# A tiny TAP producer for shell tests: source it, then call plan, ok/not_ok or
-# check, diag, skip_all. Counts the tests and fails the script if the number
-# run differs from the plan. Set tap_cleanup to a command run at exit.
+# The one TAP producer of the shell tests: source it, announce the count with
+# plan (or end with done_testing), then call ok/not_ok, is, check, skip, diag
+# or skip_all. Counts the tests and fails the script if any failed or the
+# number run differs from the plan. Set tap_cleanup to a command run at exit.
 
 tap_cleanup=
 tap_planned=0
@@ -32,6 +33,7 @@ diag() {
 	fi
 }
 
+# ok DESCRIPTION / not_ok DESCRIPTION: a passed / failed test.
 ok() {
 	tap_run=$((tap_run + 1))
 	echo "ok $tap_run - $*"
@@ -49,6 +51,19 @@ skip() {
 	echo "ok $tap_run - $1 # SKIP $2"
 }
 
+# is GOT WANT DESCRIPTION: ok if the strings GOT and WANT are equal; shows
+# both, line by line, when they differ. Returns non-zero then.
+is() {
+	if [ "$1" = "$2" ]; then
+		ok "$3"
+	else
+		not_ok "$3"
+		printf '%s\n' "$1" | sed "s/^/#          got: /"
+		printf '%s\n' "$2" | sed "s/^/#     expected: /"
+		return 1
+	fi
+}
+
 # check DESCRIPTION COMMAND [ARGS...]: ok if COMMAND succeeds.
 check() {
 	tap_desc=$1
@@ -58,6 +73,14 @@ check() {
 	else
 		not_ok "$tap_desc"
 	fi
+}
+
+# done_testing: for a script that does not know its count up front: prints the
+# plan as the number run so far, then ends the script as tap_finish does.
+done_testing() {
+	tap_planned=$tap_run
+	echo "1..$tap_run"
+	tap_finish
 }
 
 tap_finish() {

@@ -4,30 +4,17 @@
 # and dfu-suffix (package dfu-util) generate .dfu/.bin files at run time, and
 # dfu-file-dump must find exactly what they were asked to write. TAP output.
 
-dump="${top_builddir:-.}/tests/unit/dfu-file-dump"
-n=0
-failed=0
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+. "$top_srcdir/tests/sim/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+dump=$top_builddir/tests/unit/dfu-file-dump
 
 for tool in dfuse-pack dfu-suffix python3; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP $tool not installed (Debian package dfu-util / python3)"
-		exit 0
-	fi
+	command -v "$tool" >/dev/null 2>&1 ||
+		skip_all "$tool not installed (Debian package dfu-util / python3)"
 done
-if [ ! -x "$dump" ]; then
-	echo "1..0 # SKIP $dump not built"
-	exit 0
-fi
+[ -x "$dump" ] || skip_all "$dump not built"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dfu-interop.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -49,9 +36,9 @@ print("0x%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$tmp/$1"
 # expect_same WHAT: compare $tmp/want with $tmp/got (only lines the generator controls).
 expect_same() {
 	if cmp -s "$tmp/want" "$tmp/got"; then
-		ok 0 "$1"
+		ok "$1"
 	else
-		ok 1 "$1"
+		not_ok "$1"
 		diff "$tmp/want" "$tmp/got" | sed 's/^/# /'
 	fi
 }
@@ -65,20 +52,20 @@ gen e.bin 1 5
 if dfuse-pack -D 0x0483:0xdf11 -b 0x08000000:"$tmp/a.bin" -b 0x08004000:"$tmp/b.bin" \
 	-b 0x1FFFC000@1:"$tmp/c.bin" -b 0x20000000@3:"$tmp/d.bin" -b 0x08100000:"$tmp/e.bin" \
 	"$tmp/multi.dfu" >"$tmp/pack.log" 2>&1; then
-	ok 0 "dfuse-pack wrote a multi-target file"
+	ok "dfuse-pack wrote a multi-target file"
 else
-	ok 1 "dfuse-pack wrote a multi-target file"
+	not_ok "dfuse-pack wrote a multi-target file"
 	sed 's/^/# /' "$tmp/pack.log"
 fi
 "$dump" "$tmp/multi.dfu" >"$tmp/out"
-ok $? "dfu-file-dump parses the dfuse-pack file"
+is $? 0 "dfu-file-dump parses the dfuse-pack file"
 sed 's/^/# /' "$tmp/out"
 grep -q '^format dfuse$' "$tmp/out"
-ok $? "format is DfuSe"
+is $? 0 "format is DfuSe"
 grep -q '^suffix .*idProduct 0xdf11 idVendor 0x0483 bcdDFU 0x011a crc ok$' "$tmp/out"
-ok $? "suffix 0483:df11, bcdDFU 0x011a, CRC ok"
+is $? 0 "suffix 0483:df11, bcdDFU 0x011a, CRC ok"
 grep -q '^warnings 0x0 trailing 0$' "$tmp/out"
-ok $? "no warnings"
+is $? 0 "no warnings"
 # dfuse-pack starts a new target whenever the alt changes, so the last alt-0
 # binary lands in a second alt-0 target (allowed: it overlaps nothing).
 {
@@ -97,23 +84,23 @@ sed -n -e 's/^target [0-9]* \(alt [0-9]*\) .* \(elements [0-9]*\)$/\1 \2/p' \
 	"$tmp/out" >"$tmp/got"
 expect_same "targets, addresses, sizes and data match what dfuse-pack was given"
 dfu-suffix -c "$tmp/multi.dfu" >/dev/null 2>&1
-ok $? "dfu-suffix -c accepts the DfuSe file we accept"
+is $? 0 "dfu-suffix -c accepts the DfuSe file we accept"
 
 # Overlapping binaries: dfuse-pack writes them, we refuse them, naming both.
 dfuse-pack -b 0x08000000:"$tmp/a.bin" -b 0x08000100:"$tmp/b.bin" "$tmp/overlap.dfu" \
 	>/dev/null 2>&1
 if "$dump" "$tmp/overlap.dfu" >"$tmp/out"; then st=1; else st=0; fi
 grep -q 'element 2 .* overlaps target 1: element 1' "$tmp/out" || st=1
-ok $st "overlapping elements from dfuse-pack refused"
+is $st 0 "overlapping elements from dfuse-pack refused"
 sed 's/^/# /' "$tmp/out"
 
 # 2. A raw image with a suffix added by dfu-suffix.
 gen fw.bin 5000 6
 cp "$tmp/fw.bin" "$tmp/raw.bin"
 dfu-suffix -a "$tmp/raw.bin" -v 0483 -p df11 >/dev/null 2>&1
-ok $? "dfu-suffix -a added a suffix"
+is $? 0 "dfu-suffix -a added a suffix"
 "$dump" "$tmp/raw.bin" >"$tmp/out"
-ok $? "dfu-file-dump parses the suffixed raw file"
+is $? 0 "dfu-file-dump parses the suffixed raw file"
 sed 's/^/# /' "$tmp/out"
 {
 	echo "format raw"
@@ -124,48 +111,43 @@ sed 's/^/# /' "$tmp/out"
 cp "$tmp/out" "$tmp/got"
 expect_same "raw payload is the original file, suffix fields as requested"
 dfu-suffix -c "$tmp/raw.bin" >/dev/null 2>&1
-ok $? "dfu-suffix -c accepts the raw file we accept"
+is $? 0 "dfu-suffix -c accepts the raw file we accept"
 
 # 3. The same image with its suffix removed again: a plain raw file.
 cp "$tmp/raw.bin" "$tmp/stripped.bin"
 dfu-suffix -D "$tmp/stripped.bin" >/dev/null 2>&1
 "$dump" "$tmp/stripped.bin" >"$tmp/out"
 grep -q '^suffix none$' "$tmp/out" && grep -q "^payload size 5000 crc32 $(crc fw.bin)$" "$tmp/out"
-ok $? "suffix removed by dfu-suffix -D: raw, same payload"
+is $? 0 "suffix removed by dfu-suffix -D: raw, same payload"
 
 # 4. A corrupted byte: both tools refuse the CRC, ours names it.
 cp "$tmp/raw.bin" "$tmp/bad.bin"
 printf '\377' | dd of="$tmp/bad.bin" bs=1 seek=100 conv=notrunc 2>/dev/null
 if "$dump" "$tmp/bad.bin" >"$tmp/out"; then st=1; else st=0; fi
 grep -q 'CRC mismatch' "$tmp/out" || st=1
-ok $st "corrupted raw file refused for its CRC"
+is $st 0 "corrupted raw file refused for its CRC"
 if dfu-suffix -c "$tmp/bad.bin" >/dev/null 2>&1; then st=1; else st=0; fi
-ok $st "dfu-suffix -c refuses it too"
+is $st 0 "dfu-suffix -c refuses it too"
 "$dump" "$tmp/bad.bin" force >"$tmp/out"
-ok $? "accepted with force"
+is $? 0 "accepted with force"
 
 # 5. A raw file whose suffix claims DfuSe: refused unless forced.
 cp "$tmp/fw.bin" "$tmp/claims.bin"
 dfu-suffix -a "$tmp/claims.bin" -v 0483 -p df11 -S 0x011a >/dev/null 2>&1
 if "$dump" "$tmp/claims.bin" >"$tmp/out"; then st=1; else st=0; fi
 grep -q 'suffix says DfuSe but the file has no DfuSe prefix' "$tmp/out" || st=1
-ok $st "raw file with a DfuSe suffix refused"
+is $st 0 "raw file with a DfuSe suffix refused"
 "$dump" "$tmp/claims.bin" force >"$tmp/out" &&
 	grep -q "^payload size 5000 crc32 $(crc fw.bin)$" "$tmp/out"
-ok $? "accepted with force, payload intact"
+is $? 0 "accepted with force, payload intact"
 
-# 6. The real file from the shared fixtures, when present.
-fixture="${SHARED_DIR:-}/fixtures/mboot-f413.dfu"
-if [ -n "${SHARED_DIR:-}" ] && [ -r "$fixture" ]; then
-	dfu-suffix -c "$fixture" >/dev/null 2>&1
-	ok $? "dfu-suffix -c accepts mboot-f413.dfu"
-	"$dump" "$fixture" >"$tmp/out" &&
-		grep -q '^element 0.0 address 0x08008000 size 32752 ' "$tmp/out"
-	ok $? "dfu-file-dump agrees on mboot-f413.dfu"
-else
-	n=$((n + 1)); echo "ok $n # SKIP shared fixtures not found"
-	n=$((n + 1)); echo "ok $n # SKIP shared fixtures not found"
-fi
+# 6. A real file written by another tool (MicroPython's mboot for an F413).
+fixture=$top_srcdir/tests/fixtures/mboot-f413.dfu
+dfu-suffix -c "$fixture" >/dev/null 2>&1
+is $? 0 "dfu-suffix -c accepts mboot-f413.dfu"
+"$dump" "$fixture" >"$tmp/out"
+is $? 0 "dfu-file-dump parses mboot-f413.dfu"
+is "$(sed -n 's/^\(element 0\.0 address 0x[0-9a-f]* size [0-9]*\) .*/\1/p' "$tmp/out")" \
+	"element 0.0 address 0x08008000 size 32752" "dfu-file-dump agrees on mboot-f413.dfu"
 
-echo "1..$n"
-[ "$failed" = 0 ]
+done_testing

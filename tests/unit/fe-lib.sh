@@ -14,8 +14,8 @@ bin=$(cd "$top_builddir" && pwd)/dfuse-util
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/frontends.XXXXXX") || exit 1
 # shellcheck disable=SC2034,SC2016 # tap.sh runs it at exit
 tap_cleanup='rm -rf "$tmp"'
-# The plan comes last (the count follows the inputs); cleanup and the count
-# check run at exit all the same.
+# The plan comes last (done_testing: the count follows the inputs); a script
+# that stops before it still cleans up and fails.
 trap tap_finish EXIT
 mkdir "$tmp/ours" "$tmp/want" "$tmp/got"
 for name in dfu-suffix dfu-prefix dfuse-pack; do

@@ -179,4 +179,4 @@ else
 	diag <"$tmp/info"
 fi
 
-plan "$tap_run"
+done_testing

@@ -135,4 +135,4 @@ case $out in
 	;;
 esac
 
-plan "$tap_run"
+done_testing

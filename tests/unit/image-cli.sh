@@ -5,30 +5,14 @@
 # (never replace, nothing left behind), and HEX/SREC cross-checked against
 # Debian's srec_cat (package srecord) and .dfu against dfu-suffix. TAP output.
 
-bin="${top_builddir:-.}/dfuse-util"
-fix="${top_srcdir:-.}/tests/fixtures"
-n=0
-failed=0
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+. "$top_srcdir/tests/sim/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+bin=$top_builddir/dfuse-util
+fix=$top_srcdir/tests/fixtures
 
-skip() {
-	n=$((n + 1))
-	echo "ok $n # SKIP $1"
-}
-
-if [ ! -x "$bin" ]; then
-	echo "1..0 # SKIP $bin not built"
-	exit 0
-fi
+[ -x "$bin" ] || skip_all "$bin not built"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/image-cli.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -40,20 +24,15 @@ run() {
 	shift 2
 	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
 	got=$?
-	if [ "$got" = "$want" ]; then
-		ok 0 "$what (exit $got)"
-	else
-		ok 1 "$what (exit $got, expected $want)"
-		sed 's/^/# /' "$tmp/err"
-	fi
+	is "$got" "$want" "$what (exit $want)" || sed 's/^/# /' "$tmp/err"
 }
 
 # has FILE TEXT WHAT: FILE ($tmp/out or $tmp/err) contains TEXT.
 has() {
 	if grep -F -q -- "$2" "$1"; then
-		ok 0 "$3"
+		ok "$3"
 	else
-		ok 1 "$3: '$2' not in:"
+		not_ok "$3: '$2' not in:"
 		sed 's/^/# /' "$1"
 	fi
 }
@@ -65,7 +44,7 @@ only_files() {
 	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
 	got=$(ls "$tmp/w" | sort | tr '\n' ' ')
 	[ "$want" = "$got" ]
-	ok $? "$what: files are '$want' (got '$got')"
+	is $? 0 "$what: files are '$want' (got '$got')"
 }
 
 mkdir "$tmp/w"
@@ -112,7 +91,7 @@ run 0 "--convert HEX to .dfu" --convert "$tmp/w/a.dfu" -D "$tmp/w/a.hex" -d 0483
 run 0 "--convert .dfu to SREC" --convert "$tmp/w/a.srec" -D "$tmp/w/a.dfu"
 run 0 "--convert SREC to BIN" --convert "$tmp/w/a.bin" -D "$tmp/w/a.srec"
 cmp -s "$tmp/w/a.bin" "$fix/cortex-m/fw.bin"
-ok $? "ELF -> HEX -> .dfu -> SREC -> BIN gives objcopy's fw.bin"
+is $? 0 "ELF -> HEX -> .dfu -> SREC -> BIN gives objcopy's fw.bin"
 run 0 "--convert BIN placed by -s to SREC" --convert "$tmp/w/b.srec" -D "$tmp/w/a.bin" \
 	-s 0x08000000
 run 0 "--info of the .dfu written" --info "$tmp/w/a.dfu"
@@ -121,14 +100,14 @@ has "$tmp/out" "VID 0x0483, PID 0xdf11" ".dfu: suffix IDs from -d"
 run 0 "--convert --out-format names the format" --convert "$tmp/w/c.out" -D "$tmp/w/a.dfu" \
 	--out-format srec
 cmp -s "$tmp/w/c.out" "$tmp/w/a.srec"
-ok $? "... the same S-records as through .dfu"
+is $? 0 "... the same S-records as through .dfu"
 only_files "after the conversions" fw.elf a.hex a.dfu a.srec a.bin b.srec c.out
 
 # 4. Output rules: never replace, nothing left behind, usage errors before reading.
 cp "$tmp/w/a.srec" "$tmp/keep"
 run 73 "--convert onto an existing file" --convert "$tmp/w/a.srec" -D "$tmp/w/a.hex"
 cmp -s "$tmp/keep" "$tmp/w/a.srec"
-ok $? "... which is left as it was"
+is $? 0 "... which is left as it was"
 run 65 "--convert a bad input" --convert "$tmp/w/bad.dfu" -D "$tmp/bad.hex"
 run 64 "--convert a raw input to HEX without -s" --convert "$tmp/w/d.hex" -D "$tmp/w/a.bin"
 has "$tmp/err" "give its address with -s ADDRESS" "... says what is missing"
@@ -150,10 +129,10 @@ only_files "after the failures" fw.elf a.hex a.dfu a.srec a.bin b.srec c.out
 if command -v srec_cat >/dev/null 2>&1; then
 	srec_cat "$tmp/w/a.hex" -intel -offset -0x08000000 -o "$tmp/sc.bin" -binary
 	cmp -s "$tmp/sc.bin" "$fix/cortex-m/fw.bin"
-	ok $? "srec_cat reads our HEX as fw.bin"
+	is $? 0 "srec_cat reads our HEX as fw.bin"
 	srec_cat "$tmp/w/a.srec" -motorola -offset -0x08000000 -o "$tmp/sc2.bin" -binary
 	cmp -s "$tmp/sc2.bin" "$fix/cortex-m/fw.bin"
-	ok $? "srec_cat reads our SREC as fw.bin"
+	is $? 0 "srec_cat reads our SREC as fw.bin"
 	# A file srec_cat writes, with records of 32 bytes and a gap, back through us.
 	srec_cat "$fix/cortex-m/fw.bin" -binary -offset 0x08000000 \
 		"$fix/cortex-m/fw.bin" -binary -offset 0x08010000 \
@@ -164,21 +143,21 @@ if command -v srec_cat >/dev/null 2>&1; then
 	run 0 "--convert srec_cat's SREC to HEX" --convert "$tmp/w2.hex" -D "$tmp/sc.srec"
 	srec_cat "$tmp/w2.hex" -intel -o "$tmp/sc3.hex" -intel -obs=32
 	cmp -s "$tmp/sc3.hex" "$tmp/sc.hex"
-	ok $? "... and srec_cat sees the same data in our HEX"
+	is $? 0 "... and srec_cat sees the same data in our HEX"
 	run 65 "a gapped image cannot be a .bin" --convert "$tmp/w3.bin" -D "$tmp/sc.hex"
 	has "$tmp/err" "gaps are never filled" "... says why"
 else
 	for i in 1 2 3 4 5 6 7 8; do
-		skip "srec_cat not installed (Debian package srecord)"
+		skip "srec_cat cross-check $i" "srec_cat not installed (Debian package srecord)"
 	done
 fi
 if command -v dfu-suffix >/dev/null 2>&1; then
 	dfu-suffix -c "$tmp/w/a.dfu" >"$tmp/suffix" 2>&1
-	ok $? "dfu-suffix -c accepts our .dfu"
+	is $? 0 "dfu-suffix -c accepts our .dfu"
 	has "$tmp/suffix" "0483" "... and reads its vendor ID"
 else
-	skip "dfu-suffix not installed (Debian package dfu-util)"
-	skip "dfu-suffix not installed (Debian package dfu-util)"
+	skip "dfu-suffix -c accepts our .dfu" "dfu-suffix not installed (Debian package dfu-util)"
+	skip "... and reads its vendor ID" "dfu-suffix not installed (Debian package dfu-util)"
 fi
 
 # 6. No USB: libusb is never initialised (it would open /dev/bus/usb or
@@ -189,15 +168,14 @@ if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null;
 	strace -f -e trace=open,openat,socket -o "$tmp/trace2" \
 		"$bin" --convert "$tmp/w/nousb.hex" -D "$fix/cortex-m/fw.elf" >/dev/null 2>&1
 	! grep -E '/dev/bus/usb|/sys/bus/usb|AF_NETLINK' "$tmp/trace" "$tmp/trace2" >"$tmp/usb"
-	ok $? "--info and --convert touch no USB device node and open no hotplug socket"
+	is $? 0 "--info and --convert touch no USB device node and open no hotplug socket"
 	sed 's/^/# /' "$tmp/usb"
 	strace -f -e trace=open,openat,socket -o "$tmp/trace3" "$bin" -l >/dev/null 2>&1
 	grep -q -E '/dev/bus/usb|/sys/bus/usb|AF_NETLINK' "$tmp/trace3"
-	ok $? "... while -l does (the check above can fail)"
+	is $? 0 "... while -l does (the check above can fail)"
 else
-	skip "strace not installed or not permitted"
-	skip "strace not installed or not permitted"
+	skip "--info and --convert touch no USB device" "strace not installed or not permitted"
+	skip "... while -l does" "strace not installed or not permitted"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

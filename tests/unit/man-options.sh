@@ -4,25 +4,14 @@
 # modifier that `dfuse-util --help` lists has its entry in the man page, and
 # the page formats without warnings. TAP output.
 
-bin="${top_builddir:-.}/dfuse-util"
-page="${top_srcdir:-.}/doc/dfuse-util.1"
-n=0
-failed=0
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+. "$top_srcdir/tests/sim/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+bin=$top_builddir/dfuse-util
+page=$top_srcdir/doc/dfuse-util.1
 
-if [ ! -x "$bin" ]; then
-	echo "1..0 # SKIP $bin not built"
-	exit 0
-fi
+[ -x "$bin" ] || skip_all "$bin not built"
 if [ ! -r "$page" ]; then
 	echo "Bail out! $page is missing"
 	exit 1
@@ -32,7 +21,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/man-options.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 "$bin" --help >"$tmp/help" 2>"$tmp/help.err"
-ok $? "dfuse-util --help exits 0"
+is $? 0 "dfuse-util --help exits 0"
 
 # Option lines: "  -x --long ..." or, without a short letter, "  --long ...".
 # Each row written to opts is "SHORT LONG", with "-" for no short letter.
@@ -44,10 +33,10 @@ sed -n 's/^        \([a-z][a-z-]*\)  .*/\1/p' "$tmp/help" >"$tmp/mods"
 
 count=$(wc -l <"$tmp/opts")
 [ "$count" -ge 20 ]
-ok $? "the help text lists $count options (at least 20 expected)"
+is $? 0 "the help text lists $count options (at least 20 expected)"
 count=$(wc -l <"$tmp/mods")
 [ "$count" -ge 5 ]
-ok $? "the help text lists $count -s modifiers (at least 5 expected)"
+is $? 0 "the help text lists $count -s modifiers (at least 5 expected)"
 
 # The .It lines of the page, the only place an option is documented.
 grep '^\.It ' "$page" >"$tmp/items"
@@ -55,18 +44,18 @@ grep '^\.It ' "$page" >"$tmp/items"
 while read -r short long; do
 	if [ "$short" = "-" ]; then
 		grep -q "^\.It Fl Fl $long\( \|$\)" "$tmp/items"
-		ok $? "--$long has an .It Fl Fl $long entry"
+		is $? 0 "--$long has an .It Fl Fl $long entry"
 	else
 		# The entry documents both spellings: ".It Fl x ... , Fl Fl long".
 		grep "^\.It Fl $short\( \|$\)" "$tmp/items" |
 			grep -q "Fl Fl $long\( \|$\)"
-		ok $? "-$short and --$long share an .It entry"
+		is $? 0 "-$short and --$long share an .It entry"
 	fi
 done <"$tmp/opts"
 
 while read -r mod; do
 	grep -q "^\.It Cm $mod$" "$tmp/items"
-	ok $? "modifier $mod has an .It Cm $mod entry"
+	is $? 0 "modifier $mod has an .It Cm $mod entry"
 done <"$tmp/mods"
 
 # The page itself formats cleanly: mandoc's linter if installed, else groff
@@ -75,18 +64,16 @@ if command -v mandoc >/dev/null 2>&1; then
 	mandoc -Tlint -Wwarning "$page" >"$tmp/lint" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] && [ ! -s "$tmp/lint" ]
-	ok $? "mandoc -Tlint reports no warnings"
+	is $? 0 "mandoc -Tlint reports no warnings"
 	sed 's/^/# /' "$tmp/lint"
 elif command -v groff >/dev/null 2>&1; then
 	groff -mandoc -ww -z "$page" >"$tmp/lint" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] && [ ! -s "$tmp/lint" ]
-	ok $? "groff -mandoc -ww reports no warnings"
+	is $? 0 "groff -mandoc -ww reports no warnings"
 	sed 's/^/# /' "$tmp/lint"
 else
-	n=$((n + 1))
-	echo "ok $n # SKIP neither mandoc nor groff is installed to lint the page"
+	skip "the page lints cleanly" "neither mandoc nor groff is installed to lint the page"
 fi
 
-echo "1..$n"
-[ "$failed" = 0 ]
+done_testing

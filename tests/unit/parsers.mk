@@ -29,7 +29,8 @@ tests_unit_dfu_file_dump_LDADD = src/libdfuse.a
 
 dist_noinst_SCRIPTS += tests/unit/dfu-file-interop.sh
 
-# The image model and its readers and writers (image.c, ihex.c, srec.c, elf.c).
+# The image model and its readers and writers (image_pieces.c, image_rec.c, image.c,
+# ihex.c, srec.c, elf.c).
 check_PROGRAMS += tests/unit/test-image
 TESTS += tests/unit/test-image
 tests_unit_test_image_SOURCES = tests/unit/test-image.c tests/unit/tap.h

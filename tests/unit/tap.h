@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A tiny header-only TAP producer for the C test programs: plan, ok, is_int,
- * is_str, diag, skip, skip_all, done_testing. Output goes to stdout only.
+ * A tiny header-only TAP producer for the C test programs: plan, ok, diag,
+ * skip, skip_all, done_testing, and the comparisons that show got and want on
+ * failure: is_int, isnt_int, is_hex, cmp_int, is_ptr, is_str, is_substr,
+ * isnt_substr, is_mem. Output goes to stdout only.
  */
 #ifndef DFUSE_TESTS_TAP_H
 #define DFUSE_TESTS_TAP_H
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,19 +73,21 @@ static inline TAP_PRINTF(4, 5) bool tap_ok_at(bool pass, const char *file, int l
 	return pass;
 }
 
-static inline TAP_PRINTF(5, 6) bool tap_is_int_at(long long got, long long want, const char *file,
-						  int line, const char *fmt, ...)
+/* Prints @s after @label, each further line of it indented to match; "NULL" for NULL. */
+static inline void tap_show(const char *label, const char *s)
 {
-	va_list ap;
-	bool pass = got == want;
-
-	va_start(ap, fmt);
-	tap_vresult(pass, file, line, fmt, ap);
-	va_end(ap);
-	if (!pass)
-		printf("#          got: %lld (0x%llx)\n#     expected: %lld (0x%llx)\n", got,
-		       (unsigned long long)got, want, (unsigned long long)want);
-	return pass;
+	fputs(label, stdout);
+	if (s == NULL) {
+		fputs("NULL\n", stdout);
+		return;
+	}
+	fputc('\'', stdout);
+	for (; *s != '\0'; s++) {
+		fputc(*s, stdout);
+		if (*s == '\n' && s[1] != '\0')
+			fputs("#                ", stdout);
+	}
+	fputs("'\n", stdout);
 }
 
 static inline TAP_PRINTF(5, 6) bool tap_is_str_at(const char *got, const char *want,
@@ -98,10 +103,104 @@ static inline TAP_PRINTF(5, 6) bool tap_is_str_at(const char *got, const char *w
 	va_start(ap, fmt);
 	tap_vresult(pass, file, line, fmt, ap);
 	va_end(ap);
+	if (!pass) {
+		tap_show("#          got: ", got);
+		tap_show("#     expected: ", want);
+	}
+	return pass;
+}
+
+static inline TAP_PRINTF(6, 7) bool tap_cmp_int_at(long long got, const char *op, long long want,
+						   const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	bool pass = false;
+
+	if (strcmp(op, "==") == 0)
+		pass = got == want;
+	else if (strcmp(op, "!=") == 0)
+		pass = got != want;
+	else if (strcmp(op, "<") == 0)
+		pass = got < want;
+	else if (strcmp(op, "<=") == 0)
+		pass = got <= want;
+	else if (strcmp(op, ">") == 0)
+		pass = got > want;
+	else if (strcmp(op, ">=") == 0)
+		pass = got >= want;
+	va_start(ap, fmt);
+	tap_vresult(pass, file, line, fmt, ap);
+	va_end(ap);
 	if (!pass)
-		printf("#          got: %s%s%s\n#     expected: %s%s%s\n", got ? "'" : "",
-		       got ? got : "NULL", got ? "'" : "", want ? "'" : "", want ? want : "NULL",
-		       want ? "'" : "");
+		printf("#          got: %lld (0x%llx)\n#     expected: %s%s%lld (0x%llx)\n", got,
+		       (unsigned long long)got, strcmp(op, "==") == 0 ? "" : op,
+		       strcmp(op, "==") == 0 ? "" : " ", want, (unsigned long long)want);
+	return pass;
+}
+
+/* Unsigned values and addresses (pointers pass through uintptr_t), shown in hex. */
+static inline TAP_PRINTF(5, 6) bool tap_is_hex_at(unsigned long long got, unsigned long long want,
+						  const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	bool pass = got == want;
+
+	va_start(ap, fmt);
+	tap_vresult(pass, file, line, fmt, ap);
+	va_end(ap);
+	if (!pass)
+		printf("#          got: 0x%llx\n#     expected: 0x%llx\n", got, want);
+	return pass;
+}
+
+static inline TAP_PRINTF(6, 7) bool tap_substr_at(const char *got, const char *want, bool in,
+						  const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	bool pass = got != NULL && want != NULL && (strstr(got, want) != NULL) == in;
+
+	va_start(ap, fmt);
+	tap_vresult(pass, file, line, fmt, ap);
+	va_end(ap);
+	if (!pass) {
+		tap_show("#          got: ", got);
+		tap_show(in ? "#     contains: " : "# not contains: ", want);
+	}
+	return pass;
+}
+
+static inline TAP_PRINTF(6, 7) bool tap_is_mem_at(const void *got, const void *want, size_t len,
+						  const char *file, int line, const char *fmt, ...)
+{
+	const uint8_t *g = got;
+	const uint8_t *w = want;
+	va_list ap;
+	size_t at = 0;
+	bool pass;
+
+	if (g == NULL || w == NULL)
+		pass = len == 0;
+	else {
+		while (at < len && g[at] == w[at])
+			at++;
+		pass = at == len;
+	}
+	va_start(ap, fmt);
+	tap_vresult(pass, file, line, fmt, ap);
+	va_end(ap);
+	if (!pass && (g == NULL || w == NULL)) {
+		printf("#          got: %s\n#     expected: %s (%zu bytes)\n", g ? "bytes" : "NULL",
+		       w ? "bytes" : "NULL", len);
+	} else if (!pass) {
+		printf("#     first difference at offset %zu of %zu\n", at, len);
+		fputs("#          got:", stdout);
+		for (size_t i = at; i < len && i < at + 16; i++)
+			printf(" %02x", g[i]);
+		fputs("\n#     expected:", stdout);
+		for (size_t i = at; i < len && i < at + 16; i++)
+			printf(" %02x", w[i]);
+		fputc('\n', stdout);
+	}
 	return pass;
 }
 
@@ -109,9 +208,35 @@ static inline TAP_PRINTF(5, 6) bool tap_is_str_at(const char *got, const char *w
 #define ok(cond, ...) tap_ok_at(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 /* is_int(got, want, fmt, ...): integers compared as long long; shows both on failure. */
 #define is_int(got, want, ...)                                                                     \
-	tap_is_int_at((long long)(got), (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
+	tap_cmp_int_at((long long)(got), "==", (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
 /* is_str(got, want, fmt, ...): strcmp() == 0 (two NULLs are equal); shows both on failure. */
 #define is_str(got, want, ...) tap_is_str_at((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+
+/* isnt_int(got, unwanted, fmt, ...): passes when they differ; shows both otherwise. */
+#define isnt_int(got, unwanted, ...)                                                               \
+	tap_cmp_int_at((long long)(got), "!=", (long long)(unwanted), __FILE__, __LINE__,          \
+		       __VA_ARGS__)
+/* cmp_int(got, op, want, fmt, ...): got op want, op one of == != < <= > >= (each
+ * side evaluated once); shows both and the operator on failure. */
+#define cmp_int(got, op, want, ...)                                                                \
+	tap_cmp_int_at((long long)(got), #op, (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
+/* is_hex(got, want, fmt, ...): unsigned integers (IDs, flags, bytes), shown in hex. */
+#define is_hex(got, want, ...)                                                                     \
+	tap_is_hex_at((unsigned long long)(got), (unsigned long long)(want), __FILE__, __LINE__,   \
+		      __VA_ARGS__)
+/* is_ptr(got, want, fmt, ...): the same pointer (or both NULL). */
+#define is_ptr(got, want, ...)                                                                     \
+	tap_is_hex_at((uintptr_t)(const void *)(got), (uintptr_t)(const void *)(want), __FILE__,   \
+		      __LINE__, __VA_ARGS__)
+/* is_substr(got, part, fmt, ...): @part occurs in @got (a NULL @got fails); shows both. */
+#define is_substr(got, part, ...)                                                                  \
+	tap_substr_at((got), (part), true, __FILE__, __LINE__, __VA_ARGS__)
+/* isnt_substr(got, part, fmt, ...): @got is a string without @part. */
+#define isnt_substr(got, part, ...)                                                                \
+	tap_substr_at((got), (part), false, __FILE__, __LINE__, __VA_ARGS__)
+/* is_mem(got, want, len, fmt, ...): @len equal bytes; shows the first difference. */
+#define is_mem(got, want, len, ...)                                                                \
+	tap_is_mem_at((got), (want), (len), __FILE__, __LINE__, __VA_ARGS__)
 
 /* Record @n test points as skipped, with a reason. */
 static inline TAP_PRINTF(2, 3) void skip(unsigned n, const char *fmt, ...)

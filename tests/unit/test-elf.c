@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elf.h"
 #include "image.h"
 #include "tap.h"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "image_write.h"
 #include "tap.h"
 
 struct spec_piece {
