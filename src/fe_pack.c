@@ -14,7 +14,6 @@
 #include "image.h"
 #include "image_rec.h"
 #include "options.h"
-#include "outfile.h"
 
 /* dfuse-pack exits 1 on every error but a malformed command line (2). */
 #define PACK_FAIL  1
@@ -279,7 +278,6 @@ static int pack_build(struct pack *p, struct error *err)
 
 static int pack_write(struct pack *p, struct error *err)
 {
-	struct outfile out = { .fd = -1 };
 	uint8_t *buf;
 	size_t len;
 	/* dfuse-pack writes bcdDevice 0 and counts the suffix in DFUImageSize */
@@ -288,13 +286,7 @@ static int pack_write(struct pack *p, struct error *err)
 
 	if (rc != ERR_OK)
 		return rc;
-	rc = outfile_open(&out, p->out, err);
-	if (rc == ERR_OK)
-		rc = outfile_write(&out, buf, len, err);
-	if (rc == ERR_OK)
-		rc = outfile_commit_replace(&out, err);
-	else
-		outfile_abort(&out);
+	rc = fe_replace(p->out, buf, len, false, err);
 	free(buf);
 	return rc;
 }
@@ -345,20 +337,13 @@ static int pack_show(struct pack *p, struct error *err)
 		for (size_t e = 0; e < tg->nelements && rc == ERR_OK; e++) {
 			const struct dfu_file_element *el = &tg->elements[e];
 			char path[4096];
-			struct outfile out = { .fd = -1 };
 
 			printf("  %zu: address 0x%08x, %u bytes\n", e, (unsigned)el->address,
 			       (unsigned)el->size);
 			if (!p->dump)
 				continue;
 			snprintf(path, sizeof(path), "%s.target%zu.image%zu.bin", p->out, t, e);
-			rc = outfile_open(&out, path, err);
-			if (rc == ERR_OK)
-				rc = outfile_write(&out, el->data, el->size, err);
-			if (rc == ERR_OK)
-				rc = outfile_commit_replace(&out, err);
-			else
-				outfile_abort(&out);
+			rc = fe_replace(path, el->data, el->size, false, err);
 			if (rc == ERR_OK)
 				printf("    written to %s\n", path);
 		}

@@ -10,17 +10,6 @@
 #include "frontend.h"
 #include "options.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
-#endif
-
-enum fe_prefix_mode {
-	PREFIX_NONE,
-	PREFIX_ADD,
-	PREFIX_CHECK,
-	PREFIX_DELETE,
-};
-
 static const struct fe_opt prefix_opts[] = {
 	{ 'h', "help", false },	     { 'V', "version", false },
 	{ 'c', "check", true },	     { 'a', "add", true },
@@ -42,8 +31,7 @@ static const char prefix_usage[] =
 	"The same program as dfuse-util, called by this name; see dfuse-util(1).\n";
 
 struct fe_prefix_args {
-	enum fe_prefix_mode mode;
-	const char *file;
+	struct fe_common cm;		/* -a, -c, -D FILE */
 	enum dfu_file_prefix_type type; /* the last of -s, -T and -L */
 	uint32_t address;
 };
@@ -53,26 +41,20 @@ static int prefix_args(int argc, char **argv, struct fe_prefix_args *a, struct e
 {
 	struct fe_walk w;
 	const char *arg;
-	uint64_t v;
+	uint64_t v = 0;
 	char c;
 	int r, rc = ERR_OK;
 
 	memset(a, 0, sizeof(*a));
 	fe_walk_init(&w, argc, argv);
 	while ((r = fe_walk_next(&w, prefix_opts, &c, &arg, err)) > 0) {
+		int taken = fe_common_option("dfu-prefix", prefix_usage, c, arg, &a->cm);
+
+		if (taken < 0)
+			return -1;
+		if (taken > 0)
+			continue;
 		switch (c) {
-		case 'h':
-			fputs(prefix_usage, stdout);
-			return -1;
-		case 'V':
-			printf("dfu-prefix (dfuse-util) %s\n", PACKAGE_VERSION);
-			return -1;
-		case 'c':
-		case 'a':
-		case 'D':
-			a->file = arg;
-			a->mode = c == 'a' ? PREFIX_ADD : c == 'c' ? PREFIX_CHECK : PREFIX_DELETE;
-			break;
 		case 's':
 			rc = opt_strtonum(arg, 0, UINT32_MAX, "Stellaris address", &v, err);
 			a->address = (uint32_t)v;
@@ -84,20 +66,14 @@ static int prefix_args(int argc, char **argv, struct fe_prefix_args *a, struct e
 		case 'L':
 			a->type = DFU_FILE_PREFIX_LPC;
 			break;
-		default:
-			fprintf(stderr, "dfu-prefix: ignoring the extra argument '%s'\n", arg);
-			break;
 		}
 		if (rc != ERR_OK)
 			return rc;
 	}
-	if (r < 0)
-		return err->code;
-	if (a->file == NULL)
-		return error_set(err, ERR_USAGE, "no file given: -a, -c or -D FILE (-h for help)");
-	if (a->mode == PREFIX_ADD && a->type == DFU_FILE_PREFIX_NONE)
-		return error_set(err, ERR_USAGE, "-a needs the prefix type: -s ADDRESS or -L");
-	return ERR_OK;
+	rc = fe_common_end(r, &a->cm, err);
+	if (rc == ERR_OK && a->cm.mode == FE_MODE_ADD && a->type == DFU_FILE_PREFIX_NONE)
+		rc = error_set(err, ERR_USAGE, "-a needs the prefix type: -s ADDRESS or -L");
+	return rc;
 }
 
 static const char *prefix_name(enum dfu_file_prefix_type type)
@@ -117,30 +93,30 @@ static int prefix_run(const struct fe_prefix_args *a, struct error *err)
 {
 	const struct dfu_file_suffix *keep;
 	struct fe_file f;
-	int rc = fe_file_load(&f, a->file, err);
+	int rc = fe_file_load(&f, a->cm.file, err);
 
 	if (rc != ERR_OK)
 		return rc;
 	keep = f.has_suffix ? &f.suffix : NULL;
-	if (a->mode == PREFIX_ADD && f.prefix.type != DFU_FILE_PREFIX_NONE)
+	if (a->cm.mode == FE_MODE_ADD && f.prefix.type != DFU_FILE_PREFIX_NONE)
 		rc = error_set(err, ERR_DATA, "%s already has %s prefix; delete it first (-D)",
-			       a->file, prefix_name(f.prefix.type));
-	else if (a->mode == PREFIX_DELETE && f.prefix.type == DFU_FILE_PREFIX_NONE)
-		rc = error_set(err, ERR_DATA, "%s has no prefix to delete", a->file);
-	else if (a->mode == PREFIX_CHECK)
+			       a->cm.file, prefix_name(f.prefix.type));
+	else if (a->cm.mode == FE_MODE_DELETE && f.prefix.type == DFU_FILE_PREFIX_NONE)
+		rc = error_set(err, ERR_DATA, "%s has no prefix to delete", a->cm.file);
+	else if (a->cm.mode == FE_MODE_CHECK)
 		fe_file_show(&f, stdout);
-	if (rc == ERR_OK && a->mode != PREFIX_ADD && a->type != DFU_FILE_PREFIX_NONE &&
+	if (rc == ERR_OK && a->cm.mode != FE_MODE_ADD && a->type != DFU_FILE_PREFIX_NONE &&
 	    f.prefix.type != a->type)
-		rc = error_set(err, ERR_DATA, "%s has %s prefix (asked for %s prefix)", a->file,
+		rc = error_set(err, ERR_DATA, "%s has %s prefix (asked for %s prefix)", a->cm.file,
 			       prefix_name(f.prefix.type), prefix_name(a->type));
-	if (rc == ERR_OK && a->mode == PREFIX_ADD) {
+	if (rc == ERR_OK && a->cm.mode == FE_MODE_ADD) {
 		rc = fe_file_store(&f, a->type, a->address, keep, err);
 		if (rc == ERR_OK)
-			printf("Added %s prefix to %s\n", prefix_name(a->type), a->file);
-	} else if (rc == ERR_OK && a->mode == PREFIX_DELETE) {
+			printf("Added %s prefix to %s\n", prefix_name(a->type), a->cm.file);
+	} else if (rc == ERR_OK && a->cm.mode == FE_MODE_DELETE) {
 		rc = fe_file_store(&f, DFU_FILE_PREFIX_NONE, 0, keep, err);
 		if (rc == ERR_OK)
-			printf("Deleted the prefix of %s\n", a->file);
+			printf("Deleted the prefix of %s\n", a->cm.file);
 	}
 	fe_file_free(&f);
 	return rc;
@@ -152,11 +128,7 @@ int fe_prefix_main(int argc, char **argv)
 	struct fe_prefix_args a;
 	int rc = prefix_args(argc, argv, &a, &err);
 
-	if (rc < 0)
-		return 0;
 	if (rc == ERR_OK)
 		rc = prefix_run(&a, &err);
-	if (rc != ERR_OK)
-		return fe_fail("dfu-prefix", error_exit_code((enum error_code)rc), &err);
-	return 0;
+	return fe_exit("dfu-prefix", rc, &err);
 }

@@ -9,17 +9,6 @@
 
 #include "frontend.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
-#endif
-
-enum fe_suffix_mode {
-	SUFFIX_NONE,
-	SUFFIX_ADD,
-	SUFFIX_CHECK,
-	SUFFIX_DELETE,
-};
-
 static const struct fe_opt suffix_opts[] = {
 	{ 'h', "help", false }, { 'V', "version", false }, { 'c', "check", true },
 	{ 'a', "add", true },	{ 'D', "delete", true },   { 'p', "pid", true },
@@ -41,8 +30,7 @@ static const char suffix_usage[] =
 	"The same program as dfuse-util, called by this name; see dfuse-util(1).\n";
 
 struct fe_suffix_args {
-	enum fe_suffix_mode mode;
-	const char *file;
+	struct fe_common cm;	    /* -a, -c, -D FILE */
 	struct dfu_file_suffix ids; /* -v -p -d -S */
 };
 
@@ -59,20 +47,13 @@ static int suffix_args(int argc, char **argv, struct fe_suffix_args *a, struct e
 	a->ids.bcdDFU = 0x0100; /* DFU 1.0, as dfu-util writes by default */
 	fe_walk_init(&w, argc, argv);
 	while ((r = fe_walk_next(&w, suffix_opts, &c, &arg, err)) > 0) {
+		int taken = fe_common_option("dfu-suffix", suffix_usage, c, arg, &a->cm);
+
+		if (taken < 0)
+			return -1;
+		if (taken > 0)
+			continue;
 		switch (c) {
-		case 'h':
-			fputs(suffix_usage, stdout);
-			return -1;
-		case 'V':
-			printf("dfu-suffix (dfuse-util) %s\n", PACKAGE_VERSION);
-			return -1;
-		case 'c':
-		case 'a':
-		case 'D':
-			/* dfu-util keeps the last of -a, -c and -D */
-			a->file = arg;
-			a->mode = c == 'a' ? SUFFIX_ADD : c == 'c' ? SUFFIX_CHECK : SUFFIX_DELETE;
-			break;
 		case 'p':
 			rc = fe_hex16(arg, "product ID", &a->ids.idProduct, err);
 			break;
@@ -89,56 +70,48 @@ static int suffix_args(int argc, char **argv, struct fe_suffix_args *a, struct e
 					       "DFU specification %04x: only 0100 and 011a are known",
 					       a->ids.bcdDFU);
 			break;
-		default:
-			/* an operand: dfu-util ignores it, and so do we, saying so */
-			fprintf(stderr, "dfu-suffix: ignoring the extra argument '%s'\n", arg);
-			break;
 		}
 		if (rc != ERR_OK)
 			return rc;
 	}
-	if (r < 0)
-		return err->code;
-	if (a->file == NULL)
-		return error_set(err, ERR_USAGE, "no file given: -a, -c or -D FILE (-h for help)");
-	return ERR_OK;
+	return fe_common_end(r, &a->cm, err);
 }
 
 static int suffix_run(const struct fe_suffix_args *a, struct error *err)
 {
 	struct fe_file f;
-	int rc = fe_file_load(&f, a->file, err);
+	int rc = fe_file_load(&f, a->cm.file, err);
 
 	if (rc != ERR_OK)
 		return rc;
-	switch (a->mode) {
-	case SUFFIX_ADD:
+	switch (a->cm.mode) {
+	case FE_MODE_ADD:
 		if (f.has_suffix) {
 			rc = error_set(err, ERR_DATA,
 				       "%s already has a DFU suffix; delete it first (-D)",
-				       a->file);
+				       a->cm.file);
 			break;
 		}
 		/* A prefix stays, rebuilt as dfu-util rebuilds it. */
 		rc = fe_file_store(&f, f.prefix.type, f.prefix.address, &a->ids, err);
 		if (rc == ERR_OK)
-			printf("Added a DFU suffix to %s\n", a->file);
+			printf("Added a DFU suffix to %s\n", a->cm.file);
 		break;
-	case SUFFIX_CHECK:
-	case SUFFIX_DELETE:
+	case FE_MODE_CHECK:
+	case FE_MODE_DELETE:
 		if (!f.has_suffix) {
-			rc = error_set(err, ERR_DATA, "%s: %s", a->file, f.no_suffix_why);
+			rc = error_set(err, ERR_DATA, "%s: %s", a->cm.file, f.no_suffix_why);
 			break;
 		}
-		if (a->mode == SUFFIX_CHECK) {
+		if (a->cm.mode == FE_MODE_CHECK) {
 			fe_file_show(&f, stdout);
 			break;
 		}
 		rc = fe_file_store(&f, f.prefix.type, f.prefix.address, NULL, err);
 		if (rc == ERR_OK)
-			printf("Deleted the DFU suffix of %s\n", a->file);
+			printf("Deleted the DFU suffix of %s\n", a->cm.file);
 		break;
-	case SUFFIX_NONE:
+	case FE_MODE_NONE:
 		rc = error_set(err, ERR_USAGE, "no file given: -a, -c or -D FILE");
 		break;
 	}
@@ -152,11 +125,7 @@ int fe_suffix_main(int argc, char **argv)
 	struct fe_suffix_args a;
 	int rc = suffix_args(argc, argv, &a, &err);
 
-	if (rc < 0)
-		return 0;
 	if (rc == ERR_OK)
 		rc = suffix_run(&a, &err);
-	if (rc != ERR_OK)
-		return fe_fail("dfu-suffix", error_exit_code((enum error_code)rc), &err);
-	return 0;
+	return fe_exit("dfu-suffix", rc, &err);
 }

@@ -15,6 +15,10 @@
 #include "options.h"
 #include "outfile.h"
 
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
 enum fe_name fe_name_of(const char *argv0)
 {
 	static const struct {
@@ -195,8 +199,6 @@ int fe_file_store(const struct fe_file *f, enum dfu_file_prefix_type type, uint3
 	size_t plen = fe_file_payload(f, true, &payload), n, total;
 	/* dfu-util 0.11: the LPC size counts the file as read, old prefix included */
 	size_t count = type == DFU_FILE_PREFIX_LPC ? f->len - f->suffix_len : plen;
-	struct outfile out = { .fd = -1 };
-	struct stat st;
 	uint8_t *buf;
 	int rc;
 
@@ -213,17 +215,26 @@ int fe_file_store(const struct fe_file *f, enum dfu_file_prefix_type type, uint3
 	if (suffix != NULL)
 		dfu_file_put_suffix(buf, n + plen, suffix->bcdDevice, suffix->idProduct,
 				    suffix->idVendor, suffix->bcdDFU);
-	rc = outfile_open(&out, f->path, err);
-	/* The rewritten file keeps the old one's permissions, as an in-place write would. */
-	if (rc == ERR_OK && stat(f->path, &st) == 0)
+	rc = fe_replace(f->path, buf, total, true, err);
+	free(buf);
+	return rc;
+}
+
+int fe_replace(const char *path, const uint8_t *buf, size_t len, bool keep_mode, struct error *err)
+{
+	struct outfile out = { .fd = -1 };
+	struct stat st;
+	int rc = outfile_open(&out, path, err);
+
+	/* A rewritten file keeps the old one's permissions, as an in-place write would. */
+	if (rc == ERR_OK && keep_mode && stat(path, &st) == 0)
 		(void)fchmod(out.fd, (int)(st.st_mode & 07777));
 	if (rc == ERR_OK)
-		rc = outfile_write(&out, buf, total, err);
+		rc = outfile_write(&out, buf, len, err);
 	if (rc == ERR_OK)
 		rc = outfile_commit_replace(&out, err);
 	else
 		outfile_abort(&out);
-	free(buf);
 	return rc;
 }
 
@@ -257,6 +268,46 @@ int fe_hex16(const char *s, const char *what, uint16_t *out, struct error *err)
 	if (opt_hex16(s, strlen(s), out))
 		return ERR_OK;
 	return error_set(err, ERR_USAGE, "%s '%.80s' is not 1-4 hex digits", what, s);
+}
+
+int fe_common_option(const char *name, const char *usage, char c, const char *arg,
+		     struct fe_common *cm)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage, stdout);
+		return -1;
+	case 'V':
+		printf("%s (dfuse-util) %s\n", name, PACKAGE_VERSION);
+		return -1;
+	case 'a':
+	case 'c':
+	case 'D':
+		cm->file = arg;
+		cm->mode = c == 'a' ? FE_MODE_ADD : c == 'c' ? FE_MODE_CHECK : FE_MODE_DELETE;
+		return 1;
+	case 0:
+		fprintf(stderr, "%s: ignoring the extra argument '%s'\n", name, arg);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int fe_common_end(int r, const struct fe_common *cm, struct error *err)
+{
+	if (r < 0)
+		return err->code;
+	if (cm->file == NULL)
+		return error_set(err, ERR_USAGE, "no file given: -a, -c or -D FILE (-h for help)");
+	return ERR_OK;
+}
+
+int fe_exit(const char *name, int rc, const struct error *err)
+{
+	if (rc <= 0)
+		return 0;
+	return fe_fail(name, error_exit_code((enum error_code)rc), err);
 }
 
 int fe_fail(const char *name, int code, const struct error *err)

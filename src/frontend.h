@@ -65,6 +65,40 @@ void fe_walk_init(struct fe_walk *w, int argc, char **argv);
 int fe_walk_next(struct fe_walk *w, const struct fe_opt *opts, char *letter, const char **arg,
 		 struct error *err);
 
+/* What dfu-suffix and dfu-prefix share on the command line. */
+enum fe_mode {
+	FE_MODE_NONE,
+	FE_MODE_ADD,   /* -a FILE */
+	FE_MODE_CHECK, /* -c FILE */
+	FE_MODE_DELETE /* -D FILE */
+};
+
+struct fe_common {
+	enum fe_mode mode; /* the last of -a, -c and -D, as in dfu-util */
+	const char *file;
+};
+
+/*
+ * Take option @c (value @arg) if it is one both share: -h and -V (print
+ * @usage or @name's version), -a/-c/-D, or an operand (ignored with a
+ * warning, as dfu-util ignores it). Returns 1 when taken, 0 when not, -1
+ * after -h or -V (exit 0).
+ */
+int fe_common_option(const char *name, const char *usage, char c, const char *arg,
+		     struct fe_common *cm);
+
+/* After the walk (@r its last return): ERR_OK, or ERR_USAGE (no file, a bad option). */
+int fe_common_end(int r, const struct fe_common *cm, struct error *err);
+
+/* The exit status for @rc (negative: -h/-V answered, 0), printing @err as "NAME: ...". */
+int fe_exit(const char *name, int rc, const struct error *err);
+
+/*
+ * Write @len bytes at @buf to @path through a temporary file renamed over
+ * it (replacing it); with @keep_mode, with the permissions @path had.
+ */
+int fe_replace(const char *path, const uint8_t *buf, size_t len, bool keep_mode, struct error *err);
+
 /* A file as dfu-suffix and dfu-prefix see it. */
 struct fe_file {
 	const char *path;
