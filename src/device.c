@@ -23,7 +23,8 @@ bool dev_matches(const struct opts *o, const struct dev_info *d)
 		return false;
 	if (o->has_devnum && o->devnum != d->devnum)
 		return false;
-	if (o->has_cfg && o->cfg != d->cfg)
+	/* dfu-util takes -c 0 (an unconfigured device) as any configuration */
+	if (o->has_cfg && o->cfg != 0 && o->cfg != d->cfg)
 		return false;
 	if (o->has_intf && o->intf != d->intf)
 		return false;
@@ -81,7 +82,7 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
 		snprintf(buf, len, "path %s is not -p %s", d->path, o->path);
 	} else if (o->has_devnum && o->devnum != d->devnum) {
 		snprintf(buf, len, "devnum %u is not -n %u", d->devnum, o->devnum);
-	} else if (o->has_cfg && o->cfg != d->cfg) {
+	} else if (o->has_cfg && o->cfg != 0 && o->cfg != d->cfg) {
 		snprintf(buf, len, "configuration %u is not -c %u", d->cfg, o->cfg);
 	} else if (o->has_intf && o->intf != d->intf) {
 		snprintf(buf, len, "interface %u is not -i %u", d->intf, o->intf);
@@ -89,14 +90,12 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
 	return buf;
 }
 
-bool dev_is_dfuse(const struct dev_info *d)
+bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q)
 {
-	struct dfu_quirks q;
 	bool layouts = false;
 
 	/* dfu-util's quirks force some devices that claim more to plain DFU 1.1 */
-	if (quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q) &&
-	    (q.flags & QUIRK_FORCE_DFU11))
+	if (q->flags & QUIRK_FORCE_DFU11)
 		return false;
 	/* A name that could not be read may have been a layout: its read is what failed. */
 	for (size_t i = 0; i < d->nalts; i++)
@@ -108,6 +107,35 @@ bool dev_is_dfuse(const struct dev_info *d)
 	 * its names alone. Everything else is plain DFU 1.1.
 	 */
 	return layouts && (!d->has_func || d->func.bcdDFUVersion == 0x011A);
+}
+
+const char *dev_plain_reason(const struct dev_info *d, char *buf, size_t len)
+{
+	struct dfu_quirks q;
+	bool layouts = false;
+
+	if (quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q) &&
+	    (q.flags & QUIRK_FORCE_DFU11)) {
+		snprintf(buf, len, "a quirk of [%04x:%04x] forces DFU 1.1", d->vid, d->pid);
+		return buf;
+	}
+	for (size_t i = 0; i < d->nalts; i++)
+		if (d->alts[i].name[0] == '@' || d->alts[i].name_unread)
+			layouts = true;
+	if (layouts && d->has_func && d->func.bLength == 7)
+		snprintf(buf, len, "functional descriptor is DFU 1.0, 7 bytes");
+	else if (layouts && d->has_func)
+		snprintf(buf, len,
+			 "functional descriptor says bcdDFUVersion 0x%04x, not DfuSe's 0x011a",
+			 d->func.bcdDFUVersion);
+	else if (d->nalts == 0)
+		snprintf(buf, len, "no alternate setting");
+	else if (d->alts[0].name[0] == '\0')
+		snprintf(buf, len, "alt %u has an empty name, no memory layout", d->alts[0].alt);
+	else
+		snprintf(buf, len, "alt %u name \"%.64s\" has no memory layout (no '@')",
+			 d->alts[0].alt, d->alts[0].name);
+	return buf;
 }
 
 const char *dev_describe(const struct dev_info *d, char *buf, size_t len)
@@ -224,4 +252,14 @@ int dev_scan(struct dev_backend be, struct dev_info **list, size_t *n, struct er
 	if (r == ERR_OK && *n > 1)
 		qsort(*list, *n, sizeof(**list), by_bus_position);
 	return r;
+}
+
+bool dev_can_upload(const struct dev_info *d)
+{
+	return !d->has_func || (d->func.bmAttributes & DFU_ATTR_CAN_UPLOAD) != 0;
+}
+
+const char *dev_string_state(bool absent, bool unread)
+{
+	return absent ? "absent" : unread ? "unread" : "read";
 }

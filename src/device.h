@@ -20,23 +20,30 @@
 
 struct dev_alt {
 	uint8_t alt;
-	char name[256];	  /* iInterface string; "UNKNOWN" when it could not be read */
+	/* iInterface string; "UNKNOWN" (as dfu-util lists it) when absent or unread */
+	char name[256];
 	bool name_unread; /* the device did not deliver that string (name is then "UNKNOWN") */
+	bool name_absent; /* iInterface is 0: the device has no such string */
 };
 
 /* One DFU interface (class FE, subclass 01) of one device on the bus. */
 struct dev_info {
 	uint16_t vid, pid, bcdDevice;
 	uint8_t busnum, devnum;
-	char path[64];	  /* "BUS-PORT.PORT..." */
-	char serial[256]; /* "UNKNOWN" when unreadable, "" when the device has none */
+	char path[64]; /* "BUS-PORT.PORT..." */
+	/*
+	 * "UNKNOWN" when the device has none (iSerialNumber 0) or it could not
+	 * be read, as dfu-util 0.11 lists it and matches -S against it.
+	 */
+	char serial[256];
 	char product[256];
 	/* The device has the string but it could not be read (the text is "UNKNOWN"). */
 	bool serial_unreadable, product_unreadable;
-	uint8_t cfg;   /* bConfigurationValue */
-	uint8_t intf;  /* bInterfaceNumber */
-	bool runtime;  /* bInterfaceProtocol 1: application with a DFU run-time interface */
-	bool has_func; /* a DFU functional descriptor was found */
+	bool serial_absent; /* iSerialNumber is 0: the device has no serial string */
+	uint8_t cfg;	    /* bConfigurationValue */
+	uint8_t intf;	    /* bInterfaceNumber */
+	bool runtime;	    /* bInterfaceProtocol 1: application with a DFU run-time interface */
+	bool has_func;	    /* a DFU functional descriptor was found */
 	struct dfu_func_desc func;
 	uint8_t bMaxPacketSize0;
 	size_t nalts;
@@ -107,7 +114,14 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
  * together with alt names that are layouts, unless a quirk forces plain
  * DFU 1.1. Everything else is driven as plain DFU 1.1.
  */
-bool dev_is_dfuse(const struct dev_info *d);
+bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q);
+
+/*
+ * Why dev_is_dfuse(@d) is false, as a phrase naming the descriptor field or
+ * the alt name that decided it ("functional descriptor is DFU 1.0, 7
+ * bytes"), into @buf; returns @buf.
+ */
+const char *dev_plain_reason(const struct dev_info *d, char *buf, size_t len);
 
 /*
  * The text of a string descriptor (USB 2.0 9.6.7: bLength, bDescriptorType 3,
@@ -123,6 +137,20 @@ bool dev_is_dfuse(const struct dev_info *d);
  * with "" in @out, when @desc is not a string descriptor.
  */
 bool dev_string_decode(const uint8_t *desc, size_t len, char *out, size_t size);
+
+/*
+ * May @d be read (DFU 1.1 4.1.3, bitCanUpload)? A device whose functional
+ * descriptor clears the bit (LPC-Link, Black Magic Probe's DFU) STALLs
+ * every UPLOAD; one without a functional descriptor is given the benefit.
+ */
+bool dev_can_upload(const struct dev_info *d);
+
+/*
+ * What became of a string the listing shows as "UNKNOWN", for -v and
+ * --json: "absent" (string index 0: the device has none), "unread" (it
+ * has one but did not deliver it) or "read".
+ */
+const char *dev_string_state(bool absent, bool unread);
 
 /* "[0483:df11] path=1-1 serial=..." for messages, into @buf; returns @buf. */
 const char *dev_describe(const struct dev_info *d, char *buf, size_t len);

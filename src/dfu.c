@@ -61,6 +61,11 @@ int dfu_last_transport(const struct dfu_if *d)
 	return d->last_tr;
 }
 
+bool dfu_has_quirk(const struct dfu_if *d, unsigned flags)
+{
+	return d->quirks != NULL && (d->quirks->flags & flags) == flags;
+}
+
 /* One class request; maps transport failures to an error naming the request. */
 static int request(struct dfu_if *d, uint8_t type, uint8_t req, uint16_t value, uint8_t *data,
 		   uint16_t len, unsigned timeout_ms, size_t *actual, struct error *err)
@@ -186,8 +191,8 @@ static uint64_t poll_wait_us(const struct dfu_if *d, const struct dfu_status *st
 {
 	uint32_t ms = st->bwPollTimeout;
 
-	if (d->quirks.flags & QUIRK_POLL_TIMEOUT)
-		ms = d->quirks.poll_timeout_ms;
+	if (dfu_has_quirk(d, QUIRK_POLL_TIMEOUT))
+		ms = d->quirks->poll_timeout_ms;
 	if (ms > d->limits.max_poll_ms)
 		ms = d->limits.max_poll_ms;
 	return (uint64_t)ms * 1000;
@@ -234,6 +239,8 @@ static int wait_loop(struct dfu_if *d, struct dfu_status *st, uint64_t start, ui
 		     struct error *err)
 {
 	uint64_t budget_us = (uint64_t)d->limits.max_busy_ms * 1000;
+	/* STM32H743 rev V: a device still dfuDNBUSY this long after its announced time is stuck. */
+	uint32_t stuck_ms = dfu_has_quirk(d, QUIRK_STUCK_BUSY) ? d->quirks->stuck_after_ms : 0;
 	unsigned stalls = 0;
 
 	for (unsigned polls = 0; polls < d->limits.max_polls; polls++) {
@@ -262,12 +269,12 @@ static int wait_loop(struct dfu_if *d, struct dfu_status *st, uint64_t start, ui
 		if (d->last_answers == 1)
 			*first_ms = st->bwPollTimeout;
 		/* A ROM known to stay busy after the work is done (quirk): stop early. */
-		if (d->stuck_after_ms > 0 && st->bState == DFU_STATE_DNBUSY &&
-		    answered - start > ((uint64_t)*first_ms + d->stuck_after_ms) * 1000u) {
+		if (stuck_ms > 0 && st->bState == DFU_STATE_DNBUSY &&
+		    answered - start > ((uint64_t)*first_ms + stuck_ms) * 1000u) {
 			d->stuck = true;
 			return error_set(err, ERR_IO,
 					 "device still in dfuDNBUSY %u ms after the %u ms it announced",
-					 d->stuck_after_ms, *first_ms);
+					 stuck_ms, *first_ms);
 		}
 		wait_us = poll_wait_us(d, st);
 		if (answered + wait_us - start > budget_us)

@@ -114,8 +114,11 @@ struct dfu_if {
 	uint16_t transfer_size;
 	struct dfu_limits limits;
 	const struct ui *ui;
-	/* The device's quirks (quirks_lookup() when it is opened; zero by dfu_if_init()). */
-	struct dfu_quirks quirks;
+	/*
+	 * The device's quirks, looked up once when it was selected and owned by
+	 * whoever selected it (the session); NULL (dfu_if_init()) for none.
+	 */
+	const struct dfu_quirks *quirks;
 	/* Timeout for the next GETSTATUS when its answer may come late (e.g. an erase). */
 	uint32_t expect_busy_ms;
 	/*
@@ -124,8 +127,6 @@ struct dfu_if {
 	 * needs its own Set Address Pointer (reads; writes use pointer_per_chunk).
 	 */
 	bool pointer_per_block;
-	/* Quirk: the device resets at leave without answering the GETSTATUS (GD32VF103). */
-	bool leave_no_status;
 	/* Transport status of the last failed request (TR_OK if none). */
 	int last_tr;
 	/* GETSTATUS answers the last dfu_wait_done() received (the device had seen the request). */
@@ -135,33 +136,16 @@ struct dfu_if {
 	bool op_has_addr;
 	bool busy_warned; /* that warning was given (once per interface) */
 	/*
-	 * Quirk (STM32H743 rev V erases above 1 MiB): a device still dfuDNBUSY
-	 * this long after its announced time is stuck, not working; 0 = off.
-	 * dfu_wait_done() then fails with @stuck set, for the caller to recover.
+	 * dfu_wait_done() gave up on a device still dfuDNBUSY long after its
+	 * announced time (QUIRK_STUCK_BUSY), for the caller to recover.
 	 */
-	uint32_t stuck_after_ms;
 	bool stuck;
-	/*
-	 * dfuse_write() failed on the data block at block_failed_at (its
-	 * DNLOAD or the wait after it; not a device that is gone), so that a
-	 * caller may recover that block (quirk).
-	 */
-	bool block_failed;
-	uint32_t block_failed_at;
-	/*
-	 * dfuse_write(): the end of the part of its range the device has
-	 * confirmed (or that was skipped as blank), from @addr on; where it
-	 * failed, the address of the block that did not go through.
-	 */
-	uint64_t write_end;
-	/* The last read was refused for read protection (errVENDOR after a STALLed UPLOAD). */
-	bool read_protected;
 	/* Counters, for -v summaries and the benchmark. */
 	unsigned long requests;
 	uint64_t waited_us;
 };
 
-/* Initialise @d over @tr for interface @intf with the default limits. */
+/* Initialise @d over @tr for interface @intf with the default limits and no quirks. */
 void dfu_if_init(struct dfu_if *d, struct transport tr, uint8_t intf, uint16_t transfer_size,
 		 const struct ui *ui);
 
@@ -183,6 +167,9 @@ int dfu_abort(struct dfu_if *d, struct error *err);
 
 /* The transport status of the last failed request (TR_OK if none failed). */
 int dfu_last_transport(const struct dfu_if *d);
+
+/* Does the device have every quirk in @flags (QUIRK_*)? False without quirks. */
+bool dfu_has_quirk(const struct dfu_if *d, unsigned flags);
 
 /*
  * After a DNLOAD: poll GETSTATUS, sleeping exactly bwPollTimeout between

@@ -134,7 +134,7 @@ static int recover_stuck_erase(struct dfu_if *d, uint32_t start, uint32_t size, 
 	if (buf == NULL)
 		return error_set(err, ERR_NOMEM, "out of memory");
 	r = dfuse_read(d, start, buf, size, &got, NULL, err);
-	if (r == ERR_OK && (got != size || !dfuse_is_blank(buf, size)))
+	if (r == ERR_OK && (got != size || !dfuse_mem_is_blank(buf, size)))
 		r = error_set(err, ERR_PROTOCOL,
 			      "the device stayed dfuDNBUSY, and the sector does not read blank");
 	free(buf);
@@ -147,7 +147,7 @@ int dfuse_erase_sector(struct dfu_if *d, uint32_t start, uint32_t size, struct e
 {
 	int r = address_command(d, DFUSE_CMD_ERASE, start, dfuse_erase_budget_ms(size), err);
 
-	if (r != ERR_OK && d->stuck && d->stuck_after_ms > 0)
+	if (r != ERR_OK && d->stuck && dfu_has_quirk(d, QUIRK_STUCK_BUSY))
 		r = recover_stuck_erase(d, start, size, err);
 	if (r != ERR_OK)
 		return error_wrap(err, "erase 0x%08x", start);
@@ -293,7 +293,7 @@ int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, stru
 		r = settle(d, r, dfu_last_transport(d) != TR_NODEV, gone, err);
 		return r == ERR_OK ? ERR_OK : error_wrap(err, "leave");
 	}
-	if (d->leave_no_status) {
+	if (dfu_has_quirk(d, QUIRK_LEAVE_NO_STATUS)) {
 		/* GD32VF103: it resets without answering; no need to wait long for that. */
 		unsigned saved = d->limits.request_timeout_ms;
 
@@ -316,27 +316,21 @@ int dfuse_leave(struct dfu_if *d, bool has_addr, uint32_t addr, bool *gone, stru
 	return ERR_OK;
 }
 
-bool dfuse_is_blank(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != 0xFF)
-			return false;
-	return true;
-}
-
 int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len,
-		const struct dfuse_write_opts *wo, struct ui_progress *p, unsigned long *sent,
-		struct error *err)
+		const struct dfuse_write_opts *wo, struct ui_progress *p,
+		struct dfuse_write_result *res, struct error *err)
 {
 	size_t xfer = d->transfer_size;
 	size_t off = 0;
 	uint32_t pointer = addr;
 	unsigned block = 0; /* 0: the pointer must be (re)sent */
-	unsigned long count = 0;
+	struct dfuse_write_result local;
 	int r;
 
-	d->block_failed = false;
-	d->write_end = addr;
+	if (res == NULL)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	res->end = addr;
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "write: transfer size is 0");
 	if ((uint64_t)addr + len > UINT64_C(0x100000000))
@@ -351,7 +345,7 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 		 * A blank block is not sent: its block number is simply skipped, and
 		 * while no pointer is pending none is sent until real data comes.
 		 */
-		if (!(wo->skip_blank && dfuse_is_blank(data + off, n))) {
+		if (!(wo->skip_blank && dfuse_mem_is_blank(data + off, n))) {
 			if (block == 0 || block > 0xFFFF || wo->pointer_per_chunk) {
 				r = dfuse_set_address(d, at, err);
 				if (r != ERR_OK)
@@ -375,19 +369,17 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
 			}
 			d->op_has_addr = false;
 			if (r != ERR_OK) {
-				d->block_failed = dfu_last_transport(d) != TR_NODEV;
-				d->block_failed_at = at;
+				res->block_failed = dfu_last_transport(d) != TR_NODEV;
+				res->block_failed_at = at;
 				return error_wrap(err, "write 0x%08x (%zu bytes at pointer 0x%08x)",
 						  at, n, pointer);
 			}
-			count++;
-			if (sent != NULL)
-				*sent = count;
+			res->sent++;
 		}
 		if (block != 0)
 			block++;
 		off += n;
-		d->write_end = (uint64_t)addr + off;
+		res->end = (uint64_t)addr + off;
 		if (p != NULL)
 			ui_progress_add(p, n);
 	}
@@ -398,27 +390,30 @@ int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len
  * A STALLed request left the device in dfuERROR: ask it why, so that e.g.
  * read protection (errVENDOR) is named instead of a bare "stalled".
  */
-static void stall_reason(struct dfu_if *d, struct error *err)
+static void stall_reason(struct dfu_if *d, bool *refused, struct error *err)
 {
 	struct dfu_status st;
 
 	if (err == NULL || dfu_get_status(d, &st, NULL) != ERR_OK || st.bStatus == DFU_STATUS_OK)
 		return;
-	d->read_protected = st.bStatus == DFU_STATUS_ERR_VENDOR;
+	*refused = st.bStatus == DFU_STATUS_ERR_VENDOR;
 	error_set(err, ERR_PROTOCOL, "device reported %s (state %s)%s", dfu_status_str(st.bStatus),
 		  dfu_state_str(st.bState), status_hint(st.bStatus));
 }
 
-int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink sink, void *ctx,
-		      size_t *got, struct ui_progress *p, struct error *err)
+int dfuse_read_stream(struct dfu_if *d, uint32_t addr, uint64_t len, dfuse_sink sink, void *ctx,
+		      uint64_t *got, bool *refused, struct ui_progress *p, struct error *err)
 {
 	size_t xfer = d->transfer_size;
-	size_t off = 0;
+	uint64_t off = 0;
 	uint8_t *block_buf;
+	bool local_refused = false;
 	int r = ERR_OK;
 
 	*got = 0;
-	d->read_protected = false;
+	if (refused == NULL)
+		refused = &local_refused;
+	*refused = false;
 	if (xfer == 0)
 		return error_set(err, ERR_USAGE, "read: transfer size is 0");
 	block_buf = malloc(xfer);
@@ -436,18 +431,18 @@ int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink si
 		if (r == ERR_OK)
 			r = dfu_abort(d, err);
 		if (r != ERR_OK) {
-			error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+			error_wrap(err, "read 0x%08llx", (unsigned long long)(addr + off));
 			break;
 		}
 		while (off < len && block <= 0xFFFF) {
-			size_t want = len - off < xfer ? len - off : xfer;
+			size_t want = len - off < xfer ? (size_t)(len - off) : xfer;
 			size_t n = 0;
 
 			r = dfu_upload(d, (uint16_t)block, block_buf, (uint16_t)want, &n, err);
 			if (r != ERR_OK && dfu_last_transport(d) == TR_STALL)
-				stall_reason(d, err);
+				stall_reason(d, refused, err);
 			if (r != ERR_OK) {
-				error_wrap(err, "read 0x%08zx", (size_t)addr + off);
+				error_wrap(err, "read 0x%08llx", (unsigned long long)(addr + off));
 				break;
 			}
 			r = sink(ctx, block_buf, n, err);
@@ -494,70 +489,9 @@ int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t
 	       struct ui_progress *p, struct error *err)
 {
 	struct memory_sink m = { .buf = buf, .off = 0 };
+	uint64_t n = 0;
+	int r = dfuse_read_stream(d, addr, len, to_memory, &m, &n, NULL, p, err);
 
-	return dfuse_read_stream(d, addr, len, to_memory, &m, got, p, err);
-}
-
-static int sector_cmp(const void *a, const void *b)
-{
-	const struct dfuse_sector *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans,
-		     size_t nspans, struct dfuse_sector **out, size_t *n, struct error *err)
-{
-	struct dfuse_sector *v = NULL;
-	size_t cap = 0, count = 0;
-
-	*out = NULL;
-	*n = 0;
-	for (size_t i = 0; i < nspans; i++) {
-		uint64_t a = spans[i].start;
-		uint64_t end = a + spans[i].len;
-
-		while (a < end) {
-			uint32_t sstart, ssize;
-			const struct dfuse_mem_segment *seg =
-				dfuse_mem_sector(l, (uint32_t)a, &sstart, &ssize);
-
-			if (seg == NULL) {
-				free(v);
-				return error_set(err, ERR_DATA,
-						 "address 0x%08llx is outside the memory layout of "
-						 "\"%s\"",
-						 (unsigned long long)a, l->name);
-			}
-			if (seg->mode & DFUSE_MEM_ERASABLE) {
-				if (count == cap) {
-					size_t ncap = cap ? cap * 2 : 16;
-					struct dfuse_sector *nv = realloc(v, ncap * sizeof(*v));
-
-					if (nv == NULL) {
-						free(v);
-						return error_set(err, ERR_NOMEM, "out of memory");
-					}
-					v = nv;
-					cap = ncap;
-				}
-				v[count].start = sstart;
-				v[count].size = ssize;
-				count++;
-			}
-			a = (uint64_t)sstart + ssize;
-		}
-	}
-	if (count > 1) {
-		size_t w = 1;
-
-		qsort(v, count, sizeof(*v), sector_cmp);
-		for (size_t i = 1; i < count; i++)
-			if (v[i].start != v[w - 1].start)
-				v[w++] = v[i];
-		count = w;
-	}
-	*out = v;
-	*n = count;
-	return ERR_OK;
+	*got = (size_t)n; /* at most @len */
+	return r;
 }

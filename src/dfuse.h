@@ -39,7 +39,7 @@ int dfuse_set_address(struct dfu_if *d, uint32_t addr, struct error *err);
 int dfuse_erase(struct dfu_if *d, uint32_t addr, uint32_t expect_ms, struct error *err);
 /*
  * Erase the sector of @size bytes at @start with the time it may take. With
- * d->stuck_after_ms (the H7 quirk), a device that stays dfuDNBUSY past it
+ * the H7 quirk (QUIRK_STUCK_BUSY), a device that stays dfuDNBUSY past it
  * is brought back with two CLRSTATUS, and the erase counts as done only
  * when the sector then reads blank.
  */
@@ -73,6 +73,23 @@ struct dfuse_write_opts {
 				   transfer error after the last block is confirmed as for leave */
 };
 
+/* What a write learned, also when it failed. */
+struct dfuse_write_result {
+	unsigned long sent; /* data blocks sent and acknowledged */
+	/*
+	 * The end of the part of the range the device has confirmed (or that
+	 * was skipped as blank), from the write's address on; where it
+	 * failed, the address of the block that did not go through.
+	 */
+	uint64_t end;
+	/*
+	 * A data block failed (its DNLOAD or the wait after it; not a device
+	 * that is gone) at block_failed_at, so that a caller may recover it.
+	 */
+	bool block_failed;
+	uint32_t block_failed_at;
+};
+
 /*
  * Write @len bytes at @addr: one Set Address Pointer per contiguous run, then
  * DNLOAD blocks 2, 3, ... of d->transfer_size bytes (AN3156: address =
@@ -80,12 +97,11 @@ struct dfuse_write_opts {
  * wBlockNum would wrap. Blank blocks may be skipped (their block number is
  * simply not sent). @p (may be NULL) advances by the bytes covered. With
  * will_reset, the device vanishing after the last block is success.
- * *@sent (may be NULL) counts the data blocks actually sent. When a data
- * block fails, d->block_failed and d->block_failed_at say which.
+ * *@res (may be NULL) says how far it got, also on failure.
  */
 int dfuse_write(struct dfu_if *d, uint32_t addr, const uint8_t *data, size_t len,
-		const struct dfuse_write_opts *wo, struct ui_progress *p, unsigned long *sent,
-		struct error *err);
+		const struct dfuse_write_opts *wo, struct ui_progress *p,
+		struct dfuse_write_result *res, struct error *err);
 
 /* Receives each block an upload returns, in order; anything but ERR_OK stops the read. */
 typedef int (*dfuse_sink)(void *ctx, const uint8_t *data, size_t n, struct error *err);
@@ -94,11 +110,14 @@ typedef int (*dfuse_sink)(void *ctx, const uint8_t *data, size_t n, struct error
  * Read @len bytes at @addr and hand them to @sink block by block, with one
  * Set Address Pointer for the whole range (again only when wBlockNum would
  * wrap, or per block when d->pointer_per_block). *@got = bytes delivered;
- * fewer than @len means the device ended the upload early. On success the
- * device is left in dfuIDLE.
+ * fewer than @len means the device ended the upload early. @len is 64-bit:
+ * a region ending at 4 GiB is 2^32 bytes long. On success the device is
+ * left in dfuIDLE. *@refused (may be NULL) tells whether a failure was the
+ * device refusing the read for read protection (errVENDOR after a STALLed
+ * UPLOAD).
  */
-int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink sink, void *ctx,
-		      size_t *got, struct ui_progress *p, struct error *err);
+int dfuse_read_stream(struct dfu_if *d, uint32_t addr, uint64_t len, dfuse_sink sink, void *ctx,
+		      uint64_t *got, bool *refused, struct ui_progress *p, struct error *err);
 
 /*
  * Read @len bytes at @addr into @buf (Set Address Pointer, ABORT, UPLOAD
@@ -107,32 +126,6 @@ int dfuse_read_stream(struct dfu_if *d, uint32_t addr, size_t len, dfuse_sink si
  */
 int dfuse_read(struct dfu_if *d, uint32_t addr, uint8_t *buf, size_t len, size_t *got,
 	       struct ui_progress *p, struct error *err);
-
-/* Are all @n bytes at @p 0xFF (erased flash)? */
-bool dfuse_is_blank(const uint8_t *p, size_t n);
-
-/* A piece of an image: @len bytes at @start. */
-struct dfuse_span {
-	uint32_t start;
-	uint32_t len;
-};
-
-/* A sector to erase. */
-struct dfuse_sector {
-	uint32_t start;
-	uint32_t size;
-};
-
-/*
- * The erase plan: every erasable sector of @l that holds at least one byte
- * of @spans, each exactly once, in address order; nothing outside the
- * spans' sectors. Bytes in segments that are writeable but not erasable
- * (option bytes) need no erase. *@out is malloc'd (caller frees), *@n its
- * length. Returns ERR_OK; ERR_DATA when a byte lies in no segment of @l;
- * ERR_NOMEM.
- */
-int dfuse_plan_erase(const struct dfuse_mem_layout *l, const struct dfuse_span *spans,
-		     size_t nspans, struct dfuse_sector **out, size_t *n, struct error *err);
 
 /* Time an erase of a @size byte sector may take, for request timeouts. */
 uint32_t dfuse_erase_budget_ms(uint32_t size);

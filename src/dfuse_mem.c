@@ -443,3 +443,11 @@ const char *dfuse_mem_mode_str(uint8_t mode, char *buf, size_t buflen)
 		snprintf(buf, buflen, "no access");
 	return buf;
 }
+
+bool dfuse_mem_is_blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0xFF)
+			return false;
+	return true;
+}

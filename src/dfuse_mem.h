@@ -76,6 +76,9 @@ uint64_t dfuse_mem_contiguous_end(const struct dfuse_mem_layout *l, uint32_t add
 bool dfuse_mem_check(const struct dfuse_mem_layout *l, uint64_t start, uint64_t end, uint8_t need,
 		     uint64_t *bad_start, uint64_t *bad_end);
 
+/* Are all @n bytes at @p 0xFF, as erased flash reads? */
+bool dfuse_mem_is_blank(const uint8_t *p, size_t n);
+
 /* "readable, erasable, writeable" style text for @mode into @buf; returns @buf. */
 const char *dfuse_mem_mode_str(uint8_t mode, char *buf, size_t buflen);
 

@@ -162,7 +162,7 @@ int download_check_ids(const struct session *op, const struct download_input *in
 int download_check_address(struct session *op, const struct download_input *in, struct error *err)
 {
 	const struct opts *o = op->o;
-	struct dfuse_mem_layout l;
+	const struct dfuse_mem_layout *l;
 	char mods[48];
 	size_t n;
 	int index, r;
@@ -170,7 +170,7 @@ int download_check_address(struct session *op, const struct download_input *in, 
 	/* Plain DFU 1.1 devices take a raw image from the start: no address there. */
 	if (in->img.addressed || o->dfuse.has_address ||
 	    (op->info.runtime ? !op->info.has_func || op->info.func.bcdDFUVersion != 0x011A
-			      : !dev_is_dfuse(&op->info)))
+			      : !dev_is_dfuse(&op->info, &op->quirks)))
 		return ERR_OK;
 	snprintf(mods, sizeof(mods), "%s%s%s", o->dfuse.leave ? ":leave" : "",
 		 o->dfuse.will_reset ? ":will-reset" : "", o->dfuse.force ? ":force" : "");
@@ -182,17 +182,17 @@ int download_check_address(struct session *op, const struct download_input *in, 
 				 in->path, mods);
 	r = session_choose_alt(op, false, 0, &index, err);
 	if (r == ERR_OK)
-		r = session_parse_layout(op, index, &l, err);
+		r = session_layout(op, index, &l, err);
 	if (r != ERR_OK)
 		return r;
-	n = strlen(l.name);
-	while (n > 0 && l.name[n - 1] == ' ')
+	n = strlen(l->name);
+	while (n > 0 && l->name[n - 1] == ' ')
 		n--;
 	return error_set(err, ERR_USAGE,
 			 "%s is a raw image and -s gives no address: add -s 0x%08" PRIX32
 			 "%s (the start of alt %u \"%.*s\") if that is where it goes",
-			 in->path, l.segments[0].start, mods, op->info.alts[index].alt, (int)n,
-			 l.name);
+			 in->path, l->segments[0].start, mods, op->info.alts[index].alt, (int)n,
+			 l->name);
 }
 
 /* A raw image: at -s ADDRESS in the alt holding it (download_check_address() asked for it). */
@@ -255,18 +255,18 @@ static int jobs_dfuse(struct session *op, const struct image *img, int only, str
 }
 
 /* The device's memory, alt by alt, for messages: "alt 0 0x08000000-0x080fffff, ...". */
-static void describe_alts(const struct dfuse_mem_layout *l, const bool *ok,
-			  const struct dev_info *d, char *buf, size_t len)
+static void describe_alts(const struct dfuse_mem_layout *const *l, const struct dev_info *d,
+			  char *buf, size_t len)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < d->nalts && used + 1 < len; i++) {
-		if (!ok[i])
+		if (l[i] == NULL)
 			continue;
 		snprintf(buf + used, len - used, "%salt %u 0x%08x-0x%08llx", used ? ", " : "",
-			 d->alts[i].alt, l[i].segments[0].start,
-			 (unsigned long long)l[i].segments[l[i].nsegments - 1].end - 1);
+			 d->alts[i].alt, l[i]->segments[0].start,
+			 (unsigned long long)l[i]->segments[l[i]->nsegments - 1].end - 1);
 		used = strlen(buf);
 	}
 	if (used == 0)
@@ -281,26 +281,22 @@ static int jobs_by_address(struct session *op, const struct image *img, int only
 			   struct error *err)
 {
 	const struct dev_info *d = &op->info;
-	struct dfuse_mem_layout *l = calloc(d->nalts ? d->nalts : 1, sizeof(*l));
-	bool ok[DEV_MAX_ALTS] = { false };
+	const struct dfuse_mem_layout *l[DEV_MAX_ALTS] = { NULL };
 	char have[300];
 	int r = ERR_OK;
 
-	if (l == NULL)
-		return error_set(err, ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < d->nalts; i++)
-		ok[i] = dfuse_mem_parse(d->alts[i].name, strlen(d->alts[i].name), &l[i], NULL) ==
-			ERR_OK;
+		l[i] = session_layout_quiet(op, (int)i);
 	for (size_t k = 0; k < img->npieces && r == ERR_OK; k++) {
 		const struct image_piece *pc = &img->pieces[k];
 		unsigned long long last = (unsigned long long)pc->addr + pc->len - 1;
 		int index = -1;
 
 		for (size_t i = 0; i < d->nalts && index < 0; i++)
-			if (ok[i] && dfuse_mem_find(&l[i], pc->addr) != NULL)
+			if (l[i] != NULL && dfuse_mem_find(l[i], pc->addr) != NULL)
 				index = (int)i;
 		if (index < 0) {
-			describe_alts(l, ok, d, have, sizeof(have));
+			describe_alts(l, d, have, sizeof(have));
 			r = error_set(err, ERR_DATA,
 				      "0x%08x-0x%08llx of the image is in no memory of the device "
 				      "(%s)",
@@ -310,19 +306,18 @@ static int jobs_by_address(struct session *op, const struct image *img, int only
 				r = error_set(err, ERR_USAGE,
 					      "0x%08x-0x%08llx of the image belongs to alt %u \"%s\", "
 					      "but -a selects alt %u; :force skips it",
-					      pc->addr, last, d->alts[index].alt, l[index].name,
+					      pc->addr, last, d->alts[index].alt, l[index]->name,
 					      d->alts[only].alt);
 			} else {
 				ui_warn(op->ui,
 					"skipping 0x%08x-0x%08llx (alt %u \"%s\"): -a selects alt %u",
-					pc->addr, last, d->alts[index].alt, l[index].name,
+					pc->addr, last, d->alts[index].alt, l[index]->name,
 					d->alts[only].alt);
 			}
 		} else {
 			r = plan_add_job(p, index, pc->addr, pc->data, pc->len, err);
 		}
 	}
-	free(l);
 	return r;
 }
 

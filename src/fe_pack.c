@@ -13,7 +13,7 @@
 #include "frontend.h"
 #include "image.h"
 #include "image_rec.h"
-#include "options.h"
+#include "opt_values.h"
 
 /* dfuse-pack exits 1 on every error but a malformed command line (2). */
 #define PACK_FAIL  1

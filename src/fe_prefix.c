@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "frontend.h"
-#include "options.h"
+#include "opt_values.h"
 
 static const struct fe_opt prefix_opts[] = {
 	{ 'h', "help", false },	     { 'V', "version", false },

@@ -12,6 +12,7 @@
 #include "download.h"
 #include "dfuse.h"
 #include "dfuse_mem.h"
+#include "optbytes.h"
 #include "plain.h"
 #include "plan.h"
 #include "select.h"
@@ -74,7 +75,8 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		r = error_set(err, ERR_NOMEM, "out of memory");
 	for (size_t s = 0, end; s < p->nsectors && r == ERR_OK; s = end) {
 		uint64_t start = p->sectors[s].start, stop;
-		size_t got = 0;
+		uint64_t got = 0;
+		bool refused = false;
 
 		for (end = s + 1; end < p->nsectors &&
 				  p->sectors[end].start == (uint64_t)p->sectors[end - 1].start +
@@ -90,9 +92,9 @@ static int diff_sectors(struct session *op, const struct plan *dl, struct plan_a
 		}
 		c.sector = s;
 		c.filled = 0;
-		r = dfuse_read_stream(&op->dfu, (uint32_t)start, (size_t)(stop - start), diff_sink,
-				      &c, &got, NULL, err);
-		*not_allowed = r != ERR_OK && op->dfu.read_protected;
+		r = dfuse_read_stream(&op->dfu, (uint32_t)start, stop - start, diff_sink, &c, &got,
+				      &refused, NULL, err);
+		*not_allowed = r != ERR_OK && refused;
 		if (r == ERR_OK && got != stop - start)
 			r = error_set(err, ERR_PROTOCOL, "short read at 0x%08llx",
 				      (unsigned long long)start + got);
@@ -196,7 +198,7 @@ static int recover_block(struct session *op, const struct plan_alt *p, uint64_t 
 		r = dfuse_read(&op->dfu, at, buf, n, &got, NULL, err);
 	if (r == ERR_OK && got == n && memcmp(buf, data + (at - start), n) == 0) {
 		*resume = (uint64_t)at + n;
-	} else if (r == ERR_OK && got == n && dfuse_is_blank(buf, n)) {
+	} else if (r == ERR_OK && got == n && dfuse_mem_is_blank(buf, n)) {
 		*resume = at;
 	} else if (r == ERR_OK) {
 		s = plan_sector_index(p, at);
@@ -224,10 +226,13 @@ static int recover_block(struct session *op, const struct plan_alt *p, uint64_t 
 /*
  * dfuse_write() of one run, padded to the flash word when the quirk asks
  * for it, with a failed data block recovered when the quirk allows.
+ * *@sent counts the data blocks sent; *@done is where the device's
+ * confirmation of the run ends (the failed block's address on failure).
  */
 static int write_run(struct session *op, const struct plan_alt *p, uint64_t start, uint64_t end,
 		     const uint8_t *data, const struct dfuse_write_opts *wo,
-		     struct ui_progress *prog, unsigned long *sent, struct error *err)
+		     struct ui_progress *prog, unsigned long *sent, uint64_t *done,
+		     struct error *err)
 {
 	size_t len = (size_t)(end - start);
 	uint32_t pad = word_padding(op, p, end);
@@ -254,15 +259,16 @@ static int write_run(struct session *op, const struct plan_alt *p, uint64_t star
 	}
 	*sent = 0;
 	for (;;) {
-		unsigned long part = 0;
+		struct dfuse_write_result res;
 
 		r = dfuse_write(&op->dfu, (uint32_t)from, src + (from - start),
-				(size_t)(end - from), wo, prog, &part, err);
-		*sent += part;
-		if (r == ERR_OK || !retry || !op->dfu.block_failed)
+				(size_t)(end - from), wo, prog, &res, err);
+		*sent += res.sent;
+		*done = res.end;
+		if (r == ERR_OK || !retry || !res.block_failed)
 			break;
-		if (op->dfu.block_failed_at != last_failed) {
-			last_failed = op->dfu.block_failed_at;
+		if (res.block_failed_at != last_failed) {
+			last_failed = res.block_failed_at;
 			tries = 0;
 		}
 		if (++tries >= FLASH_BLOCK_TRIES) {
@@ -270,12 +276,12 @@ static int write_run(struct session *op, const struct plan_alt *p, uint64_t star
 				   "data block at 0x%08x failed %u times (running the same command "
 				   "again with --diff resumes without erasing the sectors already "
 				   "written)",
-				   op->dfu.block_failed_at, tries);
+				   res.block_failed_at, tries);
 			break;
 		}
 		ui_info(op->ui, "The device refused the data block at 0x%08x (%s); recovering",
-			op->dfu.block_failed_at, err->msg);
-		r = recover_block(op, p, start, end, src, op->dfu.block_failed_at, &from, err);
+			res.block_failed_at, err->msg);
+		r = recover_block(op, p, start, end, src, res.block_failed_at, &from, err);
 		if (r != ERR_OK)
 			break;
 	}
@@ -283,11 +289,9 @@ static int write_run(struct session *op, const struct plan_alt *p, uint64_t star
 	return r;
 }
 
-/* How much of @jb, from its start, was in place when its write failed. */
-static uint64_t confirmed_part(const struct session *op, const struct plan_job *jb)
+/* How much of @jb, from its start, was in place when its write failed at @end. */
+static uint64_t confirmed_part(const struct plan_job *jb, uint64_t end)
 {
-	uint64_t end = op->dfu.write_end;
-
 	if (end <= jb->addr)
 		return 0;
 	if (end > (uint64_t)jb->addr + jb->len)
@@ -298,9 +302,10 @@ static uint64_t confirmed_part(const struct session *op, const struct plan_job *
 /*
  * Write one piece, split into runs at sectors that --diff found unchanged.
  * Blocks that are all 0xFF are skipped where the memory is known blank.
+ * *@done: where the device's confirmation of the piece ends.
  */
 static int write_job(struct session *op, const struct plan_alt *p, const struct plan_job *jb,
-		     bool last, struct ui_progress *prog, struct error *err)
+		     bool last, struct ui_progress *prog, uint64_t *done, struct error *err)
 {
 	uint64_t a = jb->addr, end = (uint64_t)jb->addr + jb->len;
 	uint64_t run_start = a;
@@ -336,7 +341,7 @@ static int write_job(struct session *op, const struct plan_alt *p, const struct 
 			};
 			unsigned long sent = 0;
 			int r = write_run(op, p, run_start, a, jb->data + (run_start - jb->addr),
-					  &wo, prog, &sent, err);
+					  &wo, prog, &sent, done, err);
 
 			op->stats->blocks_written += sent;
 			if (r != ERR_OK)
@@ -391,17 +396,18 @@ static int verify_alt(struct session *op, const struct plan *dl, const struct pl
 		for (size_t i = 0; i < jb->len; i++)
 			if (buf[i] != jb->data[i]) {
 				r = error_set(err, ERR_VERIFY,
-					      "verify: 0x%08zx holds 0x%02x, the image has 0x%02x",
-					      (size_t)jb->addr + i, buf[i], jb->data[i]);
+					      "verify: 0x%08llx holds 0x%02x, the image has 0x%02x",
+					      (unsigned long long)jb->addr + i, buf[i],
+					      jb->data[i]);
 				break;
 			}
 		op->stats->bytes_read += got;
+		if (r == ERR_OK)
+			op->stats->alt_verified[p->alt_index] += got;
 	}
 	free(buf);
 	ui_progress_end(&prog);
 	op->stats->verify_us += session_now_us(op) - t0;
-	if (r == ERR_OK)
-		op->stats->alts_verified++;
 	return r;
 }
 
@@ -527,23 +533,33 @@ static int run_plan(struct session *op, const struct plan *dl, struct plan_alt *
 	t0 = session_now_us(op);
 	ui_progress_begin(&prog, op->ui, "Writing", total);
 	for (size_t j = 0; j < dl->njobs; j++) {
+		uint64_t done = dl->jobs[j].addr;
+
 		if (dl->jobs[j].alt_index != p->alt_index)
 			continue;
-		op->dfu.write_end = dl->jobs[j].addr;
-		r = write_job(op, p, &dl->jobs[j], plan_is_last_write(dl, p, j), &prog, err);
+		r = write_job(op, p, &dl->jobs[j], plan_is_last_write(dl, p, j), &prog, &done, err);
 		if (r != ERR_OK) {
 			/* The part of the piece the device confirmed: the report says how far it got. */
-			op->stats->bytes_written += confirmed_part(op, &dl->jobs[j]);
+			op->stats->bytes_written += confirmed_part(&dl->jobs[j], done);
+			op->stats->alt_written[p->alt_index] += confirmed_part(&dl->jobs[j], done);
 			op->stats->write_us += session_now_us(op) - t0;
 			ui_progress_end(&prog);
 			return r;
 		}
 		op->stats->bytes_written += dl->jobs[j].len;
+		op->stats->alt_written[p->alt_index] += dl->jobs[j].len;
 	}
 	ui_progress_end(&prog);
 	op->stats->write_us += session_now_us(op) - t0;
-	if (p->may_reset)
-		return ERR_OK; /* the device may be resetting: nothing more to ask it */
+	if (p->may_reset) {
+		/* the device may be resetting: nothing more to ask it */
+		if (o->verify)
+			ui_warn(op->ui,
+				"--verify: alt %u \"%s\" is not read back: the device may reset "
+				"once it is written",
+				p->alt, p->layout.name);
+		return ERR_OK;
+	}
 	if (o->verify)
 		return verify_alt(op, dl, p, err);
 	return ERR_OK;
@@ -561,9 +577,35 @@ int flash_leave(struct session *op, bool has_addr, uint32_t addr, struct error *
 	r = dfuse_leave(&op->dfu, has_addr, addr, &gone, err);
 	if (r != ERR_OK)
 		return r;
-	op->gone = true;
+	session_gone(op);
 	ui_info(op->ui, gone ? "The device left DFU mode" : "The device is leaving DFU mode");
 	return ERR_OK;
+}
+
+/*
+ * Say what a download writes into option bytes when the user may not have
+ * meant it: a file for several alts given without -a, or level 2 under
+ * :force. One line per option-byte alt (issue 19).
+ */
+static void note_option_bytes(const struct session *op, const char *path, const struct plan *dl)
+{
+	bool several = dl->nalts > 1 && !op->o->has_alt;
+
+	for (size_t i = 0; i < dl->nalts; i++) {
+		struct optbytes_write w;
+		char what[400];
+
+		if (!plan_is_option_bytes(&dl->alts[i].layout))
+			continue;
+		optbytes_inspect(dl, &dl->alts[i], &w);
+		if (w.has_rdp && w.rdp == OPTBYTES_RDP_LEVEL2)
+			ui_warn(op->ui,
+				"%s sets read protection level 2 (:force), irreversibly: %s", path,
+				optbytes_describe(&w, what, sizeof(what)));
+		else if (several)
+			ui_warn(op->ui, "%s also writes option bytes: %s", path,
+				optbytes_describe(&w, what, sizeof(what)));
+	}
 }
 
 /* plan_layout_fn over the selected device: its alts' layout strings. */
@@ -571,9 +613,13 @@ static int layout_of(void *ctx, int alt_index, uint8_t *alt, struct dfuse_mem_la
 		     struct error *err)
 {
 	struct session *op = ctx;
+	const struct dfuse_mem_layout *parsed;
+	int r = session_layout(op, alt_index, &parsed, err);
 
 	*alt = op->info.alts[alt_index].alt;
-	return session_parse_layout(op, alt_index, l, err);
+	if (r == ERR_OK)
+		*l = *parsed;
+	return r;
 }
 
 int flash_run(struct session *op, const struct download_input *in, struct error *err)
@@ -593,6 +639,11 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 		r = plan_build(&dl, &po, layout_of, op, err);
 	if (r != ERR_OK && dl.outside)
 		session_hint_alt(op, dl.outside_addr, err);
+	/* Read protection level 2 is refused here, before any request (issue 19). */
+	if (r == ERR_OK)
+		r = optbytes_check(&dl, o->dfuse.force, err);
+	if (r == ERR_OK)
+		note_option_bytes(op, in->path, &dl);
 	for (size_t i = 0; i < dl.nalts && r == ERR_OK; i++)
 		r = run_plan(op, &dl, &dl.alts[i], err);
 	if (r != ERR_OK || o->dry_run) {
@@ -603,7 +654,7 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 	}
 	ui_info(op->ui, "Download done");
 	if (dl.alts[dl.nalts - 1].may_reset) {
-		op->gone = true;
+		session_gone(op);
 		ui_info(op->ui, o->dfuse.will_reset
 					? "The device may reset now (will-reset)"
 					: "The device may reset now (option bytes written)");
@@ -637,6 +688,12 @@ int flash_download_input(struct session *op, const struct download_input *in, st
 		r = download_check_address(op, in, err);
 	if (r == ERR_OK)
 		r = select_enter_dfu(op, err);
+	/* --verify and --diff read the device back: not from one that cannot upload. */
+	if (r == ERR_OK && (op->o->verify || op->o->diff) && !dev_can_upload(&op->info))
+		return error_set(err, ERR_USAGE,
+				 "download: %s reads the device back, and it cannot upload (its DFU "
+				 "functional descriptor clears bitCanUpload); nothing was sent",
+				 op->o->verify ? "--verify" : "--diff");
 	if (r == ERR_OK && plain_is_plain(op))
 		return plain_download(op, in, err); /* names its own step */
 	if (r == ERR_OK)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "compat.h"
-#include "options.h"
+#include "opt_values.h"
 #include "outfile.h"
 
 #ifndef PACKAGE_VERSION

@@ -8,6 +8,7 @@ src_libdfuse_a_SOURCES = \
 	src/transport.c src/transport.h \
 	src/ui.c src/ui.h \
 	src/options.c src/options.h src/opt_values.c src/opt_values.h \
+	src/opt_usage.c src/opt_usage.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \
 	src/image_pieces.c src/image_pieces.h src/image_out.c src/image_out.h \
@@ -26,6 +27,7 @@ src_libdfuse_a_SOURCES = \
 	src/outfile.c src/outfile.h \
 	src/upload.c src/upload.h \
 	src/plan.c src/plan.h \
+	src/optbytes.c src/optbytes.h \
 	src/download.c src/download.h \
 	src/flash.c src/flash.h \
 	src/json.c src/json.h \

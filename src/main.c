@@ -17,6 +17,7 @@
 #include "error.h"
 #include "frontend.h"
 #include "ops.h"
+#include "opt_usage.h"
 #include "options.h"
 #include "rack.h"
 #include "ui.h"
@@ -82,7 +83,10 @@ int main(int argc, char **argv)
 		return error_exit_code((enum error_code)r);
 	}
 	if (o.mode == OPT_MODE_HELP) {
-		fputs(opt_usage_text, stdout);
+		char usage[OPT_USAGE_MAX];
+
+		opt_usage(usage, sizeof(usage));
+		fputs(usage, stdout);
 		return 0;
 	}
 	if (o.mode == OPT_MODE_VERSION) {

@@ -28,7 +28,7 @@ static double seconds(uint64_t us)
 static int op_command(struct session *op, struct error *err)
 {
 	const struct opts *o = op->o;
-	struct dfuse_mem_layout l;
+	const struct dfuse_mem_layout *l;
 	int index, r;
 
 	r = select_dfu_device(op, err);
@@ -55,7 +55,7 @@ static int op_command(struct session *op, struct error *err)
 		r = dfuse_unprotect(&op->dfu, &gone, err);
 		if (r != ERR_OK)
 			return r;
-		op->gone = true;
+		session_gone(op);
 		ui_info(op->ui, gone ? "Read protection removed; the device reset"
 				     : "Read unprotect accepted; the device is resetting");
 		return ERR_OK;
@@ -64,10 +64,10 @@ static int op_command(struct session *op, struct error *err)
 		uint32_t addr = o->dfuse.address;
 
 		if (!o->dfuse.has_address) {
-			r = session_parse_layout(op, index, &l, err);
+			r = session_layout(op, index, &l, err);
 			if (r != ERR_OK)
 				return r;
-			addr = l.segments[0].start;
+			addr = l->segments[0].start;
 		}
 		return flash_leave(op, true, addr, err);
 	}
@@ -137,7 +137,7 @@ static int reset_device(struct session *op, struct error *err)
 					 transport_status_str(t));
 		}
 	}
-	op->gone = true;
+	session_gone(op);
 	return ERR_OK;
 }
 
@@ -222,7 +222,9 @@ int ops_session_run(struct session *s, const struct download_input *in, struct e
 		r = error_set(err, ERR_USAGE, "no operation given (try -h)");
 		break;
 	}
-	if (r == ERR_OK && o->reset)
+	if (r == ERR_OK && o->reset && o->dry_run)
+		ui_info(op->ui, "Dry run: the device was not reset (-R)");
+	else if (r == ERR_OK && o->reset)
 		r = reset_device(op, err);
 	session_close(op);
 	print_stats(op);

@@ -10,19 +10,8 @@
 #include "device.h"
 #include "error.h"
 #include "options.h"
+#include "session.h"
 #include "ui.h"
-
-/* What one run did, for -v summaries, tests and the benchmark. */
-struct ops_stats {
-	unsigned long requests; /* DFU control requests sent */
-	unsigned long sectors_erased;
-	unsigned long sectors_skipped; /* --diff: already equal to the image */
-	unsigned long blocks_written;
-	unsigned long long bytes_written;
-	unsigned long long bytes_read;
-	unsigned long alts_verified; /* --verify compared every byte of this many alts */
-	uint64_t erase_us, write_us, verify_us, read_us;
-};
 
 /*
  * Run the operation @o asks for (o->mode other than HELP and VERSION) on the
@@ -33,7 +22,6 @@ struct ops_stats {
 int ops_run(const struct opts *o, struct dev_backend be, const struct ui *ui,
 	    struct ops_stats *stats, struct error *err);
 
-struct session;
 struct download_input;
 
 /*

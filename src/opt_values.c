@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OPT_PATH_MAX	 (sizeof(((struct opts *)0)->path) - 1)
-#define OPT_ALT_NAME_MAX (sizeof(((struct opts *)0)->alt_name) - 1)
+#define OPT_PATH_MAX	 ((size_t)OPT_PATH_LEN - 1)
+#define OPT_ALT_NAME_MAX ((size_t)OPT_NAME_LEN - 1)
 #define OPT_SERIAL_MAX	 (sizeof(((struct opt_serial *)0)->value) - 1)
 
 static int opt_digit(char c, unsigned base)
@@ -104,6 +104,23 @@ int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, ui
 	}
 	*out = v;
 	return ERR_OK;
+}
+
+void opt_store_uint(void *field, size_t size, uint64_t v)
+{
+	uint8_t v8 = (uint8_t)v;
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+
+	/* Through memcpy of the field's own width: right in either byte order. */
+	if (size == 1)
+		memcpy(field, &v8, 1);
+	else if (size == 2)
+		memcpy(field, &v16, 2);
+	else if (size == 4)
+		memcpy(field, &v32, 4);
+	else
+		memcpy(field, &v, sizeof(v));
 }
 
 /* The -s modifiers, matched exactly: dfu-util matched by prefix and read past the end. */
@@ -374,58 +391,57 @@ static int opt_serial_half(const char *s, size_t n, struct opt_serial *ser, stru
 }
 
 /* -S S (both modes), S1,S2 (run-time, DFU mode); the first comma splits. */
-int opt_parse_serial(const char *s, struct opts *o, struct error *err)
+int opt_parse_serial(const char *s, struct opt_serial *runtime, struct opt_serial *dfu,
+		     struct error *err)
 {
 	const char *comma = strchr(s, ',');
 	int rc;
 
 	if (comma == NULL) {
-		rc = opt_serial_half(s, strlen(s), &o->serial_runtime, err);
+		rc = opt_serial_half(s, strlen(s), runtime, err);
 		if (rc == ERR_OK)
-			o->serial_dfu = o->serial_runtime;
+			*dfu = *runtime;
 		return rc;
 	}
-	rc = opt_serial_half(s, (size_t)(comma - s), &o->serial_runtime, err);
+	rc = opt_serial_half(s, (size_t)(comma - s), runtime, err);
 	if (rc != ERR_OK)
 		return rc;
-	return opt_serial_half(comma + 1, strlen(comma + 1), &o->serial_dfu, err);
+	return opt_serial_half(comma + 1, strlen(comma + 1), dfu, err);
 }
 
 /*
  * -a N or -a NAME. Text starting with a digit is a number, and must be a
  * valid one: "1O" or "0x1g" is a typo far more often than a device's name.
  */
-int opt_parse_alt(const char *s, struct opts *o, struct error *err)
+int opt_parse_alt(const char *s, bool *is_name, uint8_t *num, char *name, struct error *err)
 {
 	size_t n = strlen(s);
 	uint64_t v;
 	int rc;
 
-	o->has_alt = false;
-	o->alt_is_name = false;
-	o->alt = 0;
-	o->alt_name[0] = '\0';
+	*is_name = false;
+	*num = 0;
+	name[0] = '\0';
 	if (n == 0)
 		return error_set(err, ERR_USAGE, "alternate setting is empty");
 	if (opt_starts_with_digit(s, n)) {
 		rc = opt_strtonum(s, 0, 255, "alternate setting", &v, err);
 		if (rc != ERR_OK)
 			return rc;
-		o->alt = (uint8_t)v;
+		*num = (uint8_t)v;
 	} else {
 		if (n > OPT_ALT_NAME_MAX)
 			return error_set(err, ERR_USAGE,
 					 "alternate setting name longer than %zu bytes",
 					 OPT_ALT_NAME_MAX);
-		memcpy(o->alt_name, s, n + 1);
-		o->alt_is_name = true;
+		memcpy(name, s, n + 1);
+		*is_name = true;
 	}
-	o->has_alt = true;
 	return ERR_OK;
 }
 
 /* -p BUS-PORT[.PORT]...: the shape libusb port numbers print as. */
-int opt_parse_path(const char *s, struct opts *o, struct error *err)
+int opt_parse_path(const char *s, char *path, struct error *err)
 {
 	size_t n = strlen(s);
 	bool digit = false; /* the current group has a digit */
@@ -446,8 +462,7 @@ int opt_parse_path(const char *s, struct opts *o, struct error *err)
 		goto bad;
 	if (n > OPT_PATH_MAX)
 		return error_set(err, ERR_USAGE, "path longer than %zu bytes", OPT_PATH_MAX);
-	memcpy(o->path, s, n + 1);
-	o->has_path = true;
+	memcpy(path, s, n + 1);
 	return ERR_OK;
 bad:
 	return error_set(err, ERR_USAGE, "path '%.*s' is not BUS-PORT[.PORT]... (e.g. 1-1.2)",

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The command-line parser: a hand-written argv walker (no getopt: its global
- * state breaks reentrancy and fuzzing), the option table and usage text, and
- * the checks between options; the values' grammars are in opt_values.c.
- * Pure: never prints or exits.
+ * state breaks reentrancy and fuzzing) over one option table, which also
+ * gives the usage text its rows (opt_usage.c), and the checks between
+ * options; the values' grammars are in opt_values.c. Pure: never prints or
+ * exits.
  */
 #include "options.h"
 
@@ -20,6 +21,8 @@
 #define OPT_DETACH_DELAY_MAX	 3600
 /* --wait=SECONDS: a day is long enough for anyone plugging in a board. */
 #define OPT_WAIT_MAX 86400
+/* --usb-timeout, --poll-timeout-max: ten minutes. */
+#define OPT_TIMEOUT_MAX_MS 600000
 
 /* How an option takes its argument. */
 enum opt_arg {
@@ -69,46 +72,147 @@ enum opt_key {
 	OPT_KEY_REQUIRE_SUFFIX,
 };
 
-struct opt_def {
-	enum opt_key key;
-	const char *name; /* the long name, matched exactly */
-	enum opt_arg arg;
+/*
+ * A number an option takes, and where it goes: @at and @size place its field
+ * in struct opts, @has the bool set when it is given (0: none; a value-less
+ * "-w" clears it again).
+ */
+struct opt_num {
+	const char *what; /* names the value in messages; NULL: not a number */
+	uint64_t min, max;
+	size_t at, size, has;
 };
 
-static const struct opt_def opt_defs[] = {
-	{ OPT_KEY_HELP, "help", OPT_ARG_NONE },
-	{ OPT_KEY_VERSION, "version", OPT_ARG_NONE },
-	{ OPT_KEY_VERBOSE, "verbose", OPT_ARG_NONE },
-	{ OPT_KEY_LIST, "list", OPT_ARG_NONE },
-	{ OPT_KEY_DETACH, "detach", OPT_ARG_NONE },
-	{ OPT_KEY_DETACH_DELAY, "detach-delay", OPT_ARG_REQUIRED },
-	{ OPT_KEY_DEVICE, "device", OPT_ARG_REQUIRED },
-	{ OPT_KEY_DEVNUM, "devnum", OPT_ARG_REQUIRED },
-	{ OPT_KEY_PATH, "path", OPT_ARG_REQUIRED },
-	{ OPT_KEY_CFG, "cfg", OPT_ARG_REQUIRED },
-	{ OPT_KEY_INTF, "intf", OPT_ARG_REQUIRED },
-	{ OPT_KEY_SERIAL, "serial", OPT_ARG_REQUIRED },
-	{ OPT_KEY_ALT, "alt", OPT_ARG_REQUIRED },
-	{ OPT_KEY_TRANSFER_SIZE, "transfer-size", OPT_ARG_REQUIRED },
-	{ OPT_KEY_UPLOAD, "upload", OPT_ARG_REQUIRED },
-	{ OPT_KEY_UPLOAD_SIZE, "upload-size", OPT_ARG_REQUIRED },
-	{ OPT_KEY_DOWNLOAD, "download", OPT_ARG_REQUIRED },
-	{ OPT_KEY_RESET, "reset", OPT_ARG_NONE },
-	{ OPT_KEY_WAIT, "wait", OPT_ARG_OPTIONAL_EQ },
-	{ OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED },
-	{ OPT_KEY_VERIFY, "verify", OPT_ARG_NONE },
-	{ OPT_KEY_DIFF, "diff", OPT_ARG_NONE },
-	{ OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE },
-	{ OPT_KEY_ALL, "all", OPT_ARG_NONE },
-	{ OPT_KEY_JSON, "json", OPT_ARG_REQUIRED },
-	{ OPT_KEY_INFO, "info", OPT_ARG_REQUIRED },
-	{ OPT_KEY_CONVERT, "convert", OPT_ARG_REQUIRED },
-	{ OPT_KEY_FORMAT, "format", OPT_ARG_REQUIRED },
-	{ OPT_KEY_OUT_FORMAT, "out-format", OPT_ARG_REQUIRED },
-	{ OPT_KEY_USB_TIMEOUT, "usb-timeout", OPT_ARG_REQUIRED },
-	{ OPT_KEY_POLL_TIMEOUT_MAX, "poll-timeout-max", OPT_ARG_REQUIRED },
-	{ OPT_KEY_REQUIRE_SUFFIX, "require-suffix", OPT_ARG_NONE },
+/*
+ * One row per option, for the walk and for -h. @help is its usage text in
+ * lines of at most 52 columns; a line "NAME\tTEXT" is an item of a list under
+ * the option, "\tTEXT" continues one.
+ */
+struct opt_def {
+	enum opt_key key;
+	const char *name;     /* the long name, matched exactly */
+	enum opt_arg arg;     /* and the argument, as -h names it: */
+	const char *arg_name; /* NULL with OPT_ARG_NONE */
+	const char *help;
+	size_t sets; /* offsetof a bool in struct opts that the option sets; 0: none */
+	bool file;   /* the argument names a file: an empty one is refused */
+	struct opt_num num;
 };
+
+/* Offset 0 means "no field" above: it must hold no bool. */
+_Static_assert(offsetof(struct opts, mode) == 0, "struct opts starts with its mode");
+
+/* A row's fields that every option has; the others are designated where given. */
+#define OPT_ROW(k, n, a, an, h) .key = (k), .name = (n), .arg = (a), .arg_name = (an), .help = (h)
+#define OPT_AT(field)		offsetof(struct opts, field)
+#define OPT_NUM(lo, hi, what, field, has)                                                          \
+	{                                                                                          \
+		what, lo, hi, OPT_AT(field), sizeof(((struct opts *)0)->field), has                \
+	}
+
+static const struct opt_def opt_defs[] = {
+	{ OPT_ROW(OPT_KEY_HELP, "help", OPT_ARG_NONE, NULL, "Print this help text and exit") },
+	{ OPT_ROW(OPT_KEY_VERSION, "version", OPT_ARG_NONE, NULL, "Print the version and exit") },
+	{ OPT_ROW(OPT_KEY_VERBOSE, "verbose", OPT_ARG_NONE, NULL,
+		  "Say more; repeat for more (-vvv: USB requests)") },
+	{ OPT_ROW(OPT_KEY_LIST, "list", OPT_ARG_NONE, NULL,
+		  "List the attached DFU capable USB devices") },
+	{ OPT_ROW(OPT_KEY_DETACH, "detach", OPT_ARG_NONE, NULL,
+		  "Ask a run-time device to switch to DFU mode"),
+	  .sets = OPT_AT(detach) },
+	{ OPT_ROW(OPT_KEY_DETACH_DELAY, "detach-delay", OPT_ARG_REQUIRED, "SECONDS",
+		  "Wait this long for the device after a detach\n(default 5)"),
+	  .num = OPT_NUM(0, OPT_DETACH_DELAY_MAX, "detach delay", detach_delay_s, 0) },
+	{ OPT_ROW(OPT_KEY_DEVICE, "device", OPT_ARG_REQUIRED, "VID:PID[,VID_DFU:PID_DFU]",
+		  "Select the device by run-time and/or DFU mode IDs\n(hex; '*' or empty: any, '-': none)") },
+	{ OPT_ROW(OPT_KEY_DEVNUM, "devnum", OPT_ARG_REQUIRED, "DEVNUM",
+		  "Select the device by device number (see --list)"),
+	  .num = OPT_NUM(0, 255, "device number", devnum, OPT_AT(has_devnum)) },
+	{ OPT_ROW(OPT_KEY_PATH, "path", OPT_ARG_REQUIRED, "BUS-PORT.PORT...",
+		  "Select the device by its USB path") },
+	{ OPT_ROW(OPT_KEY_CFG, "cfg", OPT_ARG_REQUIRED, "CONFIG",
+		  "Select the configuration of the DFU device"),
+	  .num = OPT_NUM(0, 255, "configuration", cfg, OPT_AT(has_cfg)) },
+	{ OPT_ROW(OPT_KEY_INTF, "intf", OPT_ARG_REQUIRED, "INTF",
+		  "Select the DFU interface number"),
+	  .num = OPT_NUM(0, 255, "interface", intf, OPT_AT(has_intf)) },
+	{ OPT_ROW(OPT_KEY_SERIAL, "serial", OPT_ARG_REQUIRED, "SERIAL[,SERIAL_DFU]",
+		  "Select the device by run-time and/or DFU mode serial") },
+	{ OPT_ROW(OPT_KEY_ALT, "alt", OPT_ARG_REQUIRED, "ALT",
+		  "Select the alternate setting by number or name") },
+	{ OPT_ROW(OPT_KEY_TRANSFER_SIZE, "transfer-size", OPT_ARG_REQUIRED, "BYTES",
+		  "Bytes per USB transfer (normally the device's)"),
+	  .num = OPT_NUM(1, 65535, "transfer size", transfer_size, OPT_AT(has_transfer_size)) },
+	{ OPT_ROW(OPT_KEY_UPLOAD, "upload", OPT_ARG_REQUIRED, "FILE",
+		  "Read the device memory into FILE"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_UPLOAD_SIZE, "upload-size", OPT_ARG_REQUIRED, "BYTES",
+		  "Expected upload size; the length to read when -s\ngives none (dfuse-util)"),
+	  .num = OPT_NUM(1, UINT32_MAX, "upload size", upload_size, OPT_AT(has_upload_size)) },
+	{ OPT_ROW(OPT_KEY_DOWNLOAD, "download", OPT_ARG_REQUIRED, "FILE",
+		  "Write FILE into the device memory"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_RESET, "reset", OPT_ARG_NONE, NULL, "Reset the USB device when done"),
+	  .sets = OPT_AT(reset) },
+	{ OPT_ROW(OPT_KEY_WAIT, "wait", OPT_ARG_OPTIONAL_EQ, "SECONDS",
+		  "Wait for the device to appear (=SECONDS: a limit,\ndfuse-util)"),
+	  .sets = OPT_AT(wait),
+	  .num = OPT_NUM(1, OPT_WAIT_MAX, "wait timeout", wait_timeout_s,
+			 OPT_AT(has_wait_timeout)) },
+	{ OPT_ROW(OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED,
+		  "ADDRESS[:LENGTH][:MODIFIER]...",
+		  "DfuSe target address for a raw binary (not for\n"
+		  ".dfu files), then fields separated by ':':\n"
+		  "LENGTH\thow many bytes -U reads\n"
+		  "leave\tleave DFU mode and start the application\n"
+		  "mass-erase\terase the whole flash (needs force)\n"
+		  "unprotect\tremove read protection, erasing the flash\n"
+		  "\t(needs force)\n"
+		  "will-reset\tthe device is expected to reset (option bytes)\n"
+		  "force\tskip safety checks; needed by mass-erase, unprotect") },
+	{ OPT_ROW(OPT_KEY_VERIFY, "verify", OPT_ARG_NONE, NULL,
+		  "After -D, read the memory back and compare\n(dfuse-util)"),
+	  .sets = OPT_AT(verify) },
+	{ OPT_ROW(OPT_KEY_DIFF, "diff", OPT_ARG_NONE, NULL,
+		  "With -D, write only the sectors that differ\n(dfuse-util)"),
+	  .sets = OPT_AT(diff) },
+	{ OPT_ROW(OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE, NULL,
+		  "With -D, print the plan (erase, write, --diff) and\nwrite nothing, -R included (dfuse-util)"),
+	  .sets = OPT_AT(dry_run) },
+	{ OPT_ROW(OPT_KEY_ALL, "all", OPT_ARG_NONE, NULL,
+		  "Operate on every matching device at once (-D, -U,\n-s commands, -e, -R); -U's FILE must "
+		  "contain\n{serial} or {path} (dfuse-util)"),
+	  .sets = OPT_AT(all) },
+	{ OPT_ROW(OPT_KEY_JSON, "json", OPT_ARG_REQUIRED, "FILE",
+		  "Write the result of the run, per device, as JSON\nto FILE ('-': stdout) (dfuse-util)"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_FORMAT, "format", OPT_ARG_REQUIRED, "FORMAT",
+		  "Read the -D, --info or --convert input as FORMAT:\nbin, dfu, hex, srec or elf (default: "
+		  "by contents)") },
+	{ OPT_ROW(OPT_KEY_INFO, "info", OPT_ARG_REQUIRED, "FILE",
+		  "Print what an image file holds: format, pieces,\n.dfu targets, DFU suffix; no device "
+		  "(dfuse-util)"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_CONVERT, "convert", OPT_ARG_REQUIRED, "OUT",
+		  "Convert the -D file into OUT instead of writing a\ndevice: -s ADDRESS places a raw input, "
+		  "-d VID:PID\nand -a ALT fill a .dfu output (dfuse-util)"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_OUT_FORMAT, "out-format", OPT_ARG_REQUIRED, "FORMAT",
+		  "The --convert output format: bin, dfu, hex or srec\n(default: by OUT's extension)") },
+	{ OPT_ROW(OPT_KEY_USB_TIMEOUT, "usb-timeout", OPT_ARG_REQUIRED, "MS",
+		  "Timeout of one USB control transfer (default 5000;\nmore after an erase; dfuse-util)"),
+	  .num = OPT_NUM(1, OPT_TIMEOUT_MAX_MS, "timeout in milliseconds", usb_timeout_ms,
+			 OPT_AT(has_usb_timeout)) },
+	{ OPT_ROW(OPT_KEY_POLL_TIMEOUT_MAX, "poll-timeout-max", OPT_ARG_REQUIRED, "MS",
+		  "Wait at most MS between status polls, whatever the\ndevice announces (dfuse-util)"),
+	  .num = OPT_NUM(1, OPT_TIMEOUT_MAX_MS, "timeout in milliseconds", poll_timeout_max_ms,
+			 OPT_AT(has_poll_timeout_max)) },
+	{ OPT_ROW(OPT_KEY_REQUIRE_SUFFIX, "require-suffix", OPT_ARG_NONE, NULL,
+		  "With -D, refuse a raw image without a valid DFU\nsuffix (dfuse-util)"),
+	  .sets = OPT_AT(require_suffix) },
+};
+
+#define OPT_NDEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
 /* What the walk saw that struct opts does not keep, for the checks at the end. */
 struct opt_walk {
@@ -124,109 +228,65 @@ struct opt_walk {
 	bool detach_delay;	 /* -E given */
 };
 
-const char opt_usage_text[] =
-	"Usage: dfuse-util [options] ...\n"
-	"  -h --help                 Print this help text and exit\n"
-	"  -V --version              Print the version and exit\n"
-	"  -v --verbose              Say more; repeat for more (-vvv: USB requests)\n"
-	"  -l --list                 List the attached DFU capable USB devices\n"
-	"  -e --detach               Ask a run-time device to switch to DFU mode\n"
-	"  -E --detach-delay SECONDS Wait this long for the device after a detach\n"
-	"                            (default 5)\n"
-	"  -d --device VID:PID[,VID_DFU:PID_DFU]\n"
-	"                            Select the device by run-time and/or DFU mode IDs\n"
-	"                            (hex; '*' or empty: any, '-': none)\n"
-	"  -n --devnum DEVNUM        Select the device by device number (see --list)\n"
-	"  -p --path BUS-PORT.PORT...\n"
-	"                            Select the device by its USB path\n"
-	"  -c --cfg CONFIG           Select the configuration of the DFU device\n"
-	"  -i --intf INTF            Select the DFU interface number\n"
-	"  -S --serial SERIAL[,SERIAL_DFU]\n"
-	"                            Select the device by run-time and/or DFU mode serial\n"
-	"  -a --alt ALT              Select the alternate setting by number or name\n"
-	"  -t --transfer-size BYTES  Bytes per USB transfer (normally the device's)\n"
-	"  -U --upload FILE          Read the device memory into FILE\n"
-	"  -Z --upload-size BYTES    Expected upload size; the length to read when -s\n"
-	"                            gives none (dfuse-util)\n"
-	"  -D --download FILE        Write FILE into the device memory\n"
-	"  -R --reset                Reset the USB device when done\n"
-	"  -w --wait[=SECONDS]       Wait for the device to appear (=SECONDS: a limit,\n"
-	"                            dfuse-util)\n"
-	"  -s --dfuse-address ADDRESS[:LENGTH][:MODIFIER]...\n"
-	"                            DfuSe target address for a raw binary (not for\n"
-	"                            .dfu files), then fields separated by ':':\n"
-	"        LENGTH              how many bytes -U reads\n"
-	"        leave               leave DFU mode and start the application\n"
-	"        mass-erase          erase the whole flash (needs force)\n"
-	"        unprotect           remove read protection, erasing the flash\n"
-	"                            (needs force)\n"
-	"        will-reset          the device is expected to reset (option bytes)\n"
-	"        force               skip safety checks; needed by mass-erase, unprotect\n"
-	"  --verify                  After -D, read the memory back and compare\n"
-	"                            (dfuse-util)\n"
-	"  --diff                    With -D, write only the sectors that differ\n"
-	"                            (dfuse-util)\n"
-	"  --dry-run                 With -D, print the plan (erase, write, --diff) and\n"
-	"                            write nothing (dfuse-util)\n"
-	"  --all                     Operate on every matching device at once (-D, -U,\n"
-	"                            -s commands, -e, -R); -U's FILE must contain\n"
-	"                            {serial} or {path} (dfuse-util)\n"
-	"  --json FILE               Write the result of the run, per device, as JSON\n"
-	"                            to FILE ('-': stdout) (dfuse-util)\n"
-	"  --format FORMAT           Read the -D, --info or --convert input as FORMAT:\n"
-	"                            bin, dfu, hex, srec or elf (default: by contents)\n"
-	"  --info FILE               Print what an image file holds: format, pieces,\n"
-	"                            .dfu targets, DFU suffix; no device (dfuse-util)\n"
-	"  --convert OUT             Convert the -D file into OUT instead of writing a\n"
-	"                            device: -s ADDRESS places a raw input, -d VID:PID\n"
-	"                            and -a ALT fill a .dfu output (dfuse-util)\n"
-	"  --out-format FORMAT       The --convert output format: bin, dfu, hex or srec\n"
-	"                            (default: by OUT's extension)\n"
-	"  --usb-timeout MS          Timeout of one USB control transfer (default 5000;\n"
-	"                            more after an erase; dfuse-util)\n"
-	"  --poll-timeout-max MS     Wait at most MS between status polls, whatever the\n"
-	"                            device announces (dfuse-util)\n"
-	"  --require-suffix          With -D, refuse a raw image without a valid DFU\n"
-	"                            suffix (dfuse-util)\n"
-	"\n"
-	"mass-erase and unprotect also erase a bootloader that runs from flash (every\n"
-	"STM32F103 board, for one): the board then no longer answers over USB.\n"
-	"\n"
-	"Examples with a DfuSe device:\n"
-	"  Write a DfuSe (.dfu) image:\n"
-	"    dfuse-util -a 0 -D /path/to/dfuse-image.dfu\n"
-	"  Read 1 KiB of flash from address 0x08000000:\n"
-	"    dfuse-util -a 0 -s 0x08000000:1024 -U newfile.bin\n"
-	"  Write a raw binary at 0x08004000, then leave DFU mode:\n"
-	"    dfuse-util -a 0 -s 0x08004000:leave -D /path/to/image.bin\n"
-	"  Convert a raw binary into a .dfu for alt 0 of a 0483:df11 device:\n"
-	"    dfuse-util -s 0x08000000 -d 0483:df11 -a 0 -D image.bin --convert image.dfu\n";
+/* ---- the table as -h shows it (opt_usage.c writes the text) ---- */
 
-static int opt_number(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
-		      const char *spelled, struct error *err)
+bool opt_doc(size_t i, struct opt_doc *doc)
 {
-	int rc = opt_strtonum(s, min, max, what, out, err);
+	const struct opt_def *d;
 
-	if (rc != ERR_OK)
-		return error_wrap(err, "%s", spelled);
+	if (i >= OPT_NDEFS)
+		return false;
+	d = &opt_defs[i];
+	doc->letter = d->key < 256 ? (char)d->key : '\0';
+	doc->name = d->name;
+	doc->arg = d->arg_name;
+	doc->arg_optional = d->arg == OPT_ARG_OPTIONAL_EQ;
+	doc->help = d->help;
+	return true;
+}
+
+/* ---- applying one option ---- */
+
+/* The one path of every numeric option: @arg (NULL: none given) checked and stored. */
+static int opt_apply_number(const struct opt_def *def, const char *arg, const char *spelled,
+			    struct opts *o, struct error *err)
+{
+	unsigned char *base = (unsigned char *)o;
+	uint64_t v;
+	int rc;
+
+	if (arg == NULL) {
+		if (def->num.has != 0)
+			*(bool *)(base + def->num.has) = false;
+		return ERR_OK;
+	}
+	rc = opt_strtonum(arg, def->num.min, def->num.max, def->num.what, &v, err);
+	if (rc != ERR_OK) {
+		error_wrap(err, "%s", spelled);
+		return rc;
+	}
+	opt_store_uint(base + def->num.at, def->num.size, v);
+	if (def->num.has != 0)
+		*(bool *)(base + def->num.has) = true;
 	return ERR_OK;
 }
 
-/* Apply one option; @spelled is how the user wrote it ("-a", "--alt"), for messages. */
-static int opt_apply(const struct opt_def *def, const char *arg, const char *spelled,
-		     struct opts *o, struct opt_walk *w, struct error *err)
+/*
+ * What an option does beyond its row of the table. An error from a value's
+ * grammar is wrapped here with the option as the user spelled it.
+ */
+static int opt_apply_special(const struct opt_def *def, const char *arg, const char *spelled,
+			     struct opts *o, struct opt_walk *w, struct error *err)
 {
-	uint64_t v;
+	const char *echo = NULL; /* the argument, quoted in the message */
+	enum image_format f;
 	int rc = ERR_OK;
 
 	switch (def->key) {
 	case OPT_KEY_HELP:
-		if (w->info == OPT_MODE_NONE)
-			w->info = OPT_MODE_HELP;
-		break;
 	case OPT_KEY_VERSION:
 		if (w->info == OPT_MODE_NONE)
-			w->info = OPT_MODE_VERSION;
+			w->info = def->key == OPT_KEY_HELP ? OPT_MODE_HELP : OPT_MODE_VERSION;
 		break;
 	case OPT_KEY_VERBOSE:
 		if (o->verbose < OPT_VERBOSE_MAX)
@@ -235,174 +295,103 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 	case OPT_KEY_LIST:
 		w->list = true;
 		break;
-	case OPT_KEY_DETACH:
-		o->detach = true;
-		break;
 	case OPT_KEY_DETACH_DELAY:
-		rc = opt_number(arg, 0, OPT_DETACH_DELAY_MAX, "detach delay", &v, spelled, err);
-		if (rc == ERR_OK)
-			o->detach_delay_s = (unsigned)v;
 		w->detach_delay = true;
 		break;
 	case OPT_KEY_DEVICE:
 		rc = opt_parse_devices(arg, &o->id_runtime, &o->id_dfu, err);
-		if (rc != ERR_OK)
-			error_wrap(err, "%s %.*s", spelled, OPT_ECHO, arg);
-		break;
-	case OPT_KEY_DEVNUM:
-		rc = opt_number(arg, 0, 255, "device number", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_devnum = true;
-			o->devnum = (uint8_t)v;
-		}
-		break;
-	case OPT_KEY_PATH:
-		rc = opt_parse_path(arg, o, err);
-		if (rc != ERR_OK)
-			error_wrap(err, "%s", spelled);
-		break;
-	case OPT_KEY_CFG:
-		rc = opt_number(arg, 0, 255, "configuration", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_cfg = true;
-			o->cfg = (uint8_t)v;
-		}
-		break;
-	case OPT_KEY_INTF:
-		rc = opt_number(arg, 0, 255, "interface", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_intf = true;
-			o->intf = (uint8_t)v;
-		}
-		break;
-	case OPT_KEY_SERIAL:
-		rc = opt_parse_serial(arg, o, err);
-		if (rc != ERR_OK)
-			error_wrap(err, "%s", spelled);
-		break;
-	case OPT_KEY_ALT:
-		rc = opt_parse_alt(arg, o, err);
-		if (rc != ERR_OK)
-			error_wrap(err, "%s", spelled);
-		break;
-	case OPT_KEY_TRANSFER_SIZE:
-		rc = opt_number(arg, 1, 65535, "transfer size", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_transfer_size = true;
-			o->transfer_size = (uint16_t)v;
-		}
-		break;
-	case OPT_KEY_UPLOAD:
-	case OPT_KEY_DOWNLOAD:
-		if (*arg == '\0')
-			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
-		if (def->key == OPT_KEY_UPLOAD) {
-			w->upload_twice = w->upload;
-			w->upload = true;
-			w->upload_file = arg;
-		} else {
-			w->download_twice = w->download;
-			w->download = true;
-			w->download_file = arg;
-		}
-		break;
-	case OPT_KEY_UPLOAD_SIZE:
-		rc = opt_number(arg, 1, UINT32_MAX, "upload size", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_upload_size = true;
-			o->upload_size = (uint32_t)v;
-		}
-		break;
-	case OPT_KEY_RESET:
-		o->reset = true;
-		break;
-	case OPT_KEY_WAIT:
-		o->wait = true;
-		o->has_wait_timeout = false;
-		if (arg != NULL) {
-			rc = opt_number(arg, 1, OPT_WAIT_MAX, "wait timeout", &v, spelled, err);
-			if (rc == ERR_OK) {
-				o->has_wait_timeout = true;
-				o->wait_timeout_s = (unsigned)v;
-			}
-		}
+		echo = arg;
 		break;
 	case OPT_KEY_DFUSE:
 		rc = opt_parse_dfuse(arg, &o->dfuse, err);
-		if (rc != ERR_OK)
-			error_wrap(err, "%s %.*s", spelled, OPT_ECHO, arg);
+		echo = arg;
 		w->dfuse_arg = arg;
 		break;
-	case OPT_KEY_VERIFY:
-		o->verify = true;
+	case OPT_KEY_PATH:
+		rc = opt_parse_path(arg, o->path, err);
+		if (rc == ERR_OK)
+			o->has_path = true;
 		break;
-	case OPT_KEY_DIFF:
-		o->diff = true;
+	case OPT_KEY_SERIAL:
+		rc = opt_parse_serial(arg, &o->serial_runtime, &o->serial_dfu, err);
 		break;
-	case OPT_KEY_DRY_RUN:
-		o->dry_run = true;
+	case OPT_KEY_ALT:
+		rc = opt_parse_alt(arg, &o->alt_is_name, &o->alt, o->alt_name, err);
+		o->has_alt = rc == ERR_OK;
 		break;
-	case OPT_KEY_ALL:
-		o->all = true;
+	case OPT_KEY_UPLOAD:
+		w->upload_twice = w->upload;
+		w->upload = true;
+		w->upload_file = arg;
+		break;
+	case OPT_KEY_DOWNLOAD:
+		w->download_twice = w->download;
+		w->download = true;
+		w->download_file = arg;
 		break;
 	case OPT_KEY_JSON:
-		if (*arg == '\0')
-			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
 		o->json_file = arg;
 		break;
 	case OPT_KEY_INFO:
+		w->info_twice = w->info_file != NULL;
+		w->info_file = arg;
+		break;
 	case OPT_KEY_CONVERT:
-		if (*arg == '\0')
-			return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
-		if (def->key == OPT_KEY_INFO) {
-			w->info_twice = w->info_file != NULL;
-			w->info_file = arg;
-		} else {
-			w->convert_twice = o->convert_out != NULL;
-			o->convert_out = arg;
-		}
+		w->convert_twice = o->convert_out != NULL;
+		o->convert_out = arg;
 		break;
 	case OPT_KEY_FORMAT:
-	case OPT_KEY_OUT_FORMAT: {
-		enum image_format f;
-
+	case OPT_KEY_OUT_FORMAT:
 		if (!image_format_from_name(arg, &f))
 			return error_set(err, ERR_USAGE,
 					 "%s '%.*s': unknown format (bin, dfu, hex, srec, elf)",
 					 spelled, OPT_ECHO, arg);
-		if (def->key == OPT_KEY_FORMAT) {
-			o->format = f;
-			w->format = true;
-		} else {
-			o->out_format = f;
-			w->out_format = true;
-		}
+		*(def->key == OPT_KEY_FORMAT ? &o->format : &o->out_format) = f;
+		*(def->key == OPT_KEY_FORMAT ? &w->format : &w->out_format) = true;
 		break;
-	}
+	case OPT_KEY_DETACH:
+	case OPT_KEY_DEVNUM:
+	case OPT_KEY_CFG:
+	case OPT_KEY_INTF:
+	case OPT_KEY_TRANSFER_SIZE:
+	case OPT_KEY_UPLOAD_SIZE:
+	case OPT_KEY_RESET:
+	case OPT_KEY_WAIT:
+	case OPT_KEY_VERIFY:
+	case OPT_KEY_DIFF:
+	case OPT_KEY_DRY_RUN:
+	case OPT_KEY_ALL:
 	case OPT_KEY_USB_TIMEOUT:
-		rc = opt_number(arg, 1, 600000, "timeout in milliseconds", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_usb_timeout = true;
-			o->usb_timeout_ms = (unsigned)v;
-		}
-		break;
 	case OPT_KEY_POLL_TIMEOUT_MAX:
-		rc = opt_number(arg, 1, 600000, "timeout in milliseconds", &v, spelled, err);
-		if (rc == ERR_OK) {
-			o->has_poll_timeout_max = true;
-			o->poll_timeout_max_ms = (uint32_t)v;
-		}
-		break;
 	case OPT_KEY_REQUIRE_SUFFIX:
-		o->require_suffix = true;
-		break;
+		break; /* the table's row says it all */
 	}
+	if (rc != ERR_OK && echo != NULL)
+		error_wrap(err, "%s %.*s", spelled, OPT_ECHO, echo);
+	else if (rc != ERR_OK)
+		error_wrap(err, "%s", spelled);
+	return rc;
+}
+
+/* Apply one option; @spelled is how the user wrote it ("-a", "--alt"), for messages. */
+static int opt_apply(const struct opt_def *def, const char *arg, const char *spelled,
+		     struct opts *o, struct opt_walk *w, struct error *err)
+{
+	int rc;
+
+	if (def->file && *arg == '\0')
+		return error_set(err, ERR_USAGE, "%s: empty file name", spelled);
+	if (def->sets != 0)
+		*(bool *)((unsigned char *)o + def->sets) = true;
+	rc = opt_apply_special(def, arg, spelled, o, w, err);
+	if (rc == ERR_OK && def->num.what != NULL)
+		rc = opt_apply_number(def, arg, spelled, o, err);
 	return rc;
 }
 
 static const struct opt_def *opt_find_short(char c)
 {
-	for (size_t i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++)
+	for (size_t i = 0; i < OPT_NDEFS; i++)
 		if ((int)opt_defs[i].key == (unsigned char)c)
 			return &opt_defs[i];
 	return NULL;
@@ -415,7 +404,7 @@ static const struct opt_def *opt_find_short(char c)
  */
 static const struct opt_def *opt_find_long(const char *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++)
+	for (size_t i = 0; i < OPT_NDEFS; i++)
 		if (strlen(opt_defs[i].name) == n && memcmp(opt_defs[i].name, name, n) == 0)
 			return &opt_defs[i];
 	return NULL;

@@ -13,28 +13,7 @@
 
 #include "error.h"
 #include "image.h"
-
-/*
- * One half of -d: "VID:PID" in hex (blanks in front of either side are
- * skipped, as dfu-util's strtoul() did), where either side may be "*" or empty
- * (any), and the whole half may be "-" (match no device in this mode). The
- * run-time half is before the comma, the DFU-mode half after it (dfu-util
- * 0.11 semantics: run-time IDs alone also accept any DFU-mode device; a DFU
- * half alone ignores run-time devices; an empty DFU-mode side takes the
- * run-time value).
- */
-struct opt_id {
-	bool given; /* the user restricted this half */
-	bool none;  /* "-" */
-	bool any_vid, any_pid;
-	uint16_t vid, pid;
-};
-
-/* One half of -S (run-time before the comma, DFU mode after it). */
-struct opt_serial {
-	bool given;
-	char value[256];
-};
+#include "opt_values.h"
 
 enum opt_mode {
 	OPT_MODE_NONE = 0, /* nothing asked: usage error unless -e/-R/-s command */
@@ -50,16 +29,6 @@ enum opt_mode {
 	OPT_MODE_CONVERT,  /* --convert OUT -D IN: write IN as OUT, no device */
 };
 
-/* The -s argument. */
-struct opt_dfuse {
-	bool given;
-	bool has_address;
-	uint32_t address;
-	bool has_length;
-	uint32_t length; /* > 0 */
-	bool leave, unprotect, mass_erase, will_reset, force;
-};
-
 struct opts {
 	enum opt_mode mode;
 	int verbose; /* count of -v */
@@ -67,7 +36,7 @@ struct opts {
 	struct opt_id id_runtime, id_dfu;	      /* -d */
 	struct opt_serial serial_runtime, serial_dfu; /* -S */
 	bool has_path;
-	char path[64]; /* -p "BUS-PORT.PORT..." */
+	char path[OPT_PATH_LEN]; /* -p "BUS-PORT.PORT..." */
 	bool has_devnum;
 	uint8_t devnum; /* -n */
 	bool has_cfg;
@@ -76,8 +45,8 @@ struct opts {
 	uint8_t intf; /* -i */
 	bool has_alt;
 	bool alt_is_name;
-	uint8_t alt;	    /* -a N */
-	char alt_name[256]; /* -a NAME */
+	uint8_t alt;		     /* -a N */
+	char alt_name[OPT_NAME_LEN]; /* -a NAME */
 	/* transfer */
 	bool has_transfer_size;
 	uint16_t transfer_size; /* -t */
@@ -115,32 +84,16 @@ struct opts {
  */
 int opt_parse(int argc, char *const argv[], struct opts *o, struct error *err);
 
-/* Parse a -s argument alone (exposed for tests and fuzzing). */
-int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err);
+/* One row of the option table, as -h shows it (opt_usage.c, and the tests). */
+struct opt_doc {
+	char letter;	   /* the short option, or '\0' */
+	const char *name;  /* the long option, without "--" */
+	const char *arg;   /* the argument's name, NULL when it takes none */
+	bool arg_optional; /* "--name[=ARG]" */
+	const char *help;  /* lines; "NAME\tTEXT" is an item of a list under the option */
+};
 
-/* Parse a -d argument alone into its two halves. */
-int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu, struct error *err);
-
-/*
- * Checked number: decimal, or hex with 0x/0X, after optional leading white
- * space (strtoul() skips it, and callers of dfu-util rely on that). A leading
- * 0 followed by more digits is refused (not octal: suggest 0x). No sign, no
- * trailing garbage, @min <= value <= @max. @what names the value in the
- * message.
- */
-int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
-		 struct error *err);
-
-/*
- * 1 to 4 hex digits (a 0x in front allowed) in the @n bytes at @s, after
- * blanks strtoul() would skip, as -d takes a VID or PID. False otherwise.
- */
-bool opt_hex16(const char *s, size_t n, uint16_t *out);
-
-/* Does @id (one half of -d) accept @vid:@pid? Not given = any; "-" = none. */
-bool opt_id_match(const struct opt_id *id, uint16_t vid, uint16_t pid);
-
-/* The usage text for -h. */
-extern const char opt_usage_text[];
+/* Fill @doc with row @i of the table; false past its end. */
+bool opt_doc(size_t i, struct opt_doc *doc);
 
 #endif

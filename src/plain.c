@@ -16,7 +16,7 @@
 
 bool plain_is_plain(const struct session *s)
 {
-	return !dev_is_dfuse(&s->info);
+	return !dev_is_dfuse(&s->info, &s->quirks);
 }
 
 /* What of -s and the dfuse-util additions a plain device cannot do: refused up front. */
@@ -66,12 +66,12 @@ static void quirk_note(const struct session *s)
 {
 	char buf[64];
 
-	if (s->dfu.quirks.flags != 0)
+	if (s->quirks.flags != 0)
 		ui_debug(s->ui, 1, "quirks for [%04x:%04x] ver=%04x: %s", s->info.vid, s->info.pid,
-			 s->info.bcdDevice, quirks_describe(s->dfu.quirks.flags, buf, sizeof(buf)));
+			 s->info.bcdDevice, quirks_describe(s->quirks.flags, buf, sizeof(buf)));
 }
 
-int plain_download(struct session *s, const struct download_input *in, struct error *err)
+static int download_body(struct session *s, const struct download_input *in, struct error *err)
 {
 	const struct image *img = &in->img;
 	const struct opts *o = s->o;
@@ -121,6 +121,7 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 	s->stats->blocks_written += res.blocks;
 	/* What the device acknowledged, also when it failed later: the report says how far it got. */
 	s->stats->bytes_written += res.bytes;
+	s->stats->alt_written[index] += res.bytes;
 	s->stats->write_us += session_now_us(s) - t0;
 	if (r != ERR_OK)
 		return error_wrap(err, "download");
@@ -132,11 +133,11 @@ int plain_download(struct session *s, const struct download_input *in, struct er
 		ui_info(s->ui, "The device is back in dfuIDLE (manifestation tolerant)");
 		break;
 	case DFU_PLAIN_END_RESET:
-		s->gone = true; /* reset already: -R has nothing left to do */
+		session_gone(s); /* reset already: -R has nothing left to do */
 		ui_info(s->ui, "The device was reset after manifestation");
 		break;
 	case DFU_PLAIN_END_GONE:
-		s->gone = true;
+		session_gone(s);
 		ui_info(s->ui, "The device reset and left the bus: it runs the new firmware");
 		break;
 	case DFU_PLAIN_END_NOT_RESET:
@@ -160,7 +161,7 @@ static int reset_now(struct session *s, const char *what, struct error *err)
 	/* a device that re-enumerates reports the old handle gone: that is the point */
 	if (t != TR_OK && t != TR_NODEV)
 		return error_set(err, ERR_IO, "%s: reset: %s", what, transport_status_str(t));
-	s->gone = true;
+	session_gone(s);
 	return ERR_OK;
 }
 
@@ -169,7 +170,7 @@ static int to_file(void *ctx, const uint8_t *data, size_t n, struct error *err)
 	return outfile_write(ctx, data, n, err);
 }
 
-int plain_upload(struct session *s, struct error *err)
+static int upload_body(struct session *s, struct error *err)
 {
 	const struct opts *o = s->o;
 	struct outfile f;
@@ -210,6 +211,9 @@ int plain_upload(struct session *s, struct error *err)
 	ui_progress_end(&p);
 	s->stats->bytes_read += got;
 	s->stats->read_us += session_now_us(s) - t0;
+	/* Nothing read is never an upload done: no empty file is left as if it were. */
+	if (r == ERR_OK && got == 0)
+		r = error_set(err, ERR_PROTOCOL, "the device sent no data (0 bytes)");
 	if (r == ERR_OK)
 		r = outfile_commit(&f, err);
 	outfile_abort(&f);
@@ -219,7 +223,7 @@ int plain_upload(struct session *s, struct error *err)
 	return o->dfuse.leave ? reset_now(s, "leave", err) : ERR_OK;
 }
 
-int plain_command(struct session *s, struct error *err)
+static int command_body(struct session *s, struct error *err)
 {
 	int index, r = check_options(s, "-s", err);
 
@@ -231,4 +235,35 @@ int plain_command(struct session *s, struct error *err)
 	if (r != ERR_OK)
 		return error_wrap(err, "leave");
 	return reset_now(s, "leave", err);
+}
+
+/*
+ * Any error on a device driven as plain DFU says why it was taken so: a
+ * device with ST's IDs whose ROM stalls a plain download otherwise fails
+ * with no hint that its descriptor or its alt name decided it (issue 19).
+ */
+static int explain(const struct session *s, int r, struct error *err)
+{
+	char why[128];
+
+	if (r == ERR_OK || r == ERR_INTERRUPTED)
+		return r;
+	error_append(err, " (driven as plain DFU: %s)",
+		     dev_plain_reason(&s->info, why, sizeof(why)));
+	return r;
+}
+
+int plain_download(struct session *s, const struct download_input *in, struct error *err)
+{
+	return explain(s, download_body(s, in, err), err);
+}
+
+int plain_upload(struct session *s, struct error *err)
+{
+	return explain(s, upload_body(s, err), err);
+}
+
+int plain_command(struct session *s, struct error *err)
+{
+	return explain(s, command_body(s, err), err);
 }

@@ -120,10 +120,74 @@ static void order_for_reset(struct plan *p, bool will_reset)
 			will_reset || resets(&p->alts[p->nalts - 1], false);
 }
 
+static int sector_cmp(const void *a, const void *b)
+{
+	const struct plan_sector *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int plan_erase_sectors(const struct dfuse_mem_layout *l, const struct plan_span *spans,
+		       size_t nspans, struct plan_sector **out, size_t *n, struct error *err)
+{
+	struct plan_sector *v = NULL;
+	size_t cap = 0, count = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < nspans; i++) {
+		uint64_t a = spans[i].start;
+		uint64_t end = a + spans[i].len;
+
+		while (a < end) {
+			uint32_t sstart, ssize;
+			const struct dfuse_mem_segment *seg =
+				dfuse_mem_sector(l, (uint32_t)a, &sstart, &ssize);
+
+			if (seg == NULL) {
+				free(v);
+				return error_set(err, ERR_DATA,
+						 "address 0x%08llx is outside the memory layout of "
+						 "\"%s\"",
+						 (unsigned long long)a, l->name);
+			}
+			if (seg->mode & DFUSE_MEM_ERASABLE) {
+				if (count == cap) {
+					size_t ncap = cap ? cap * 2 : 16;
+					struct plan_sector *nv = realloc(v, ncap * sizeof(*v));
+
+					if (nv == NULL) {
+						free(v);
+						return error_set(err, ERR_NOMEM, "out of memory");
+					}
+					v = nv;
+					cap = ncap;
+				}
+				v[count].start = sstart;
+				v[count].size = ssize;
+				count++;
+			}
+			a = (uint64_t)sstart + ssize;
+		}
+	}
+	if (count > 1) {
+		size_t w = 1;
+
+		qsort(v, count, sizeof(*v), sector_cmp);
+		for (size_t i = 1; i < count; i++)
+			if (v[i].start != v[w - 1].start)
+				v[w++] = v[i];
+		count = w;
+	}
+	*out = v;
+	*n = count;
+	return ERR_OK;
+}
+
 /* The erase plan of @a: every sector its pieces touch, all PLAN_ERASE. */
 static int plan_erase(const struct plan *p, struct plan_alt *a, struct error *err)
 {
-	struct dfuse_span *spans = calloc(p->njobs ? p->njobs : 1, sizeof(*spans));
+	struct plan_span *spans = calloc(p->njobs ? p->njobs : 1, sizeof(*spans));
 	size_t n = 0;
 	int r;
 
@@ -135,7 +199,7 @@ static int plan_erase(const struct plan *p, struct plan_alt *a, struct error *er
 			spans[n].len = p->jobs[j].len;
 			n++;
 		}
-	r = dfuse_plan_erase(&a->layout, spans, n, &a->sectors, &a->nsectors, err);
+	r = plan_erase_sectors(&a->layout, spans, n, &a->sectors, &a->nsectors, err);
 	free(spans);
 	if (r != ERR_OK)
 		return r;
@@ -228,7 +292,7 @@ long plan_sector_index(const struct plan_alt *p, uint32_t addr)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct dfuse_sector *s = &p->sectors[mid];
+		const struct plan_sector *s = &p->sectors[mid];
 
 		if (addr < s->start)
 			hi = mid;
@@ -244,7 +308,7 @@ long plan_sector_index(const struct plan_alt *p, uint32_t addr)
 void plan_classify_sector(const struct plan *dl, struct plan_alt *p, size_t s, const uint8_t *cur,
 			  uint8_t *want)
 {
-	const struct dfuse_sector *sec = &p->sectors[s];
+	const struct plan_sector *sec = &p->sectors[s];
 	uint64_t e = (uint64_t)sec->start + sec->size;
 
 	memset(want, 0xFF, sec->size);
@@ -262,7 +326,7 @@ void plan_classify_sector(const struct plan *dl, struct plan_alt *p, size_t s, c
 	}
 	if (memcmp(cur, want, sec->size) == 0)
 		p->action[s] = PLAN_SAME;
-	else if (dfuse_is_blank(cur, sec->size))
+	else if (dfuse_mem_is_blank(cur, sec->size))
 		p->action[s] = PLAN_BLANK;
 	else
 		p->action[s] = PLAN_ERASE;

@@ -12,9 +12,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dfuse.h"
 #include "dfuse_mem.h"
 #include "error.h"
+
+/* A piece of an image: @len bytes at @start. */
+struct plan_span {
+	uint32_t start;
+	uint32_t len;
+};
+
+/* A sector to erase. */
+struct plan_sector {
+	uint32_t start;
+	uint32_t size;
+};
 
 /* At most this many pieces in one download. */
 #define PLAN_MAX_JOBS 65536
@@ -38,8 +49,8 @@ struct plan_alt {
 	int alt_index;
 	uint8_t alt; /* bAlternateSetting, for messages */
 	struct dfuse_mem_layout layout;
-	struct dfuse_sector *sectors; /* to erase, in address order */
-	enum plan_action *action;     /* one per sector */
+	struct plan_sector *sectors; /* to erase, in address order */
+	enum plan_action *action;    /* one per sector */
 	size_t nsectors;
 	bool mass_erase; /* :mass-erase covers this alt */
 	/*
@@ -100,6 +111,17 @@ int plan_add_job(struct plan *p, int alt_index, uint32_t addr, const uint8_t *da
  */
 int plan_build(struct plan *p, const struct plan_opts *po, plan_layout_fn layout_of, void *ctx,
 	       struct error *err);
+
+/*
+ * The erase plan: every erasable sector of @l that holds at least one byte
+ * of @spans, each exactly once, in address order; nothing outside the
+ * spans' sectors. Bytes in segments that are writeable but not erasable
+ * (option bytes) need no erase. *@out is malloc'd (caller frees), *@n its
+ * length. Returns ERR_OK; ERR_DATA when a byte lies in no segment of @l;
+ * ERR_NOMEM.
+ */
+int plan_erase_sectors(const struct dfuse_mem_layout *l, const struct plan_span *spans,
+		       size_t nspans, struct plan_sector **out, size_t *n, struct error *err);
 
 /* Release what the plan allocated (not the pieces' data). */
 void plan_free(struct plan *p);

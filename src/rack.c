@@ -79,7 +79,7 @@ static void board_init(struct rack *k, struct board *b, const struct dev_info *d
 	b->ui.progress = false; /* one bar per board would interleave */
 	ops_session_init(&b->s, &b->o, k->be, &b->ui, &b->stats);
 	b->s.selected = true;
-	b->s.info = *d;
+	session_select(&b->s, d);
 	b->in = k->in;
 	set_prefix(b);
 }
@@ -184,7 +184,7 @@ static size_t follow_scan(struct rack *k, const struct dev_info *list, size_t n,
 							strcmp(d->serial, b->s.info.serial) != 0
 					      : strcmp(d->path, b->s.info.path) != 0)
 					continue;
-				b->s.info = *d;
+				session_select(&b->s, d);
 				b->following = false;
 				ui_info(&b->ui,
 					"Device is in DFU mode after %.2f s: [%04x:%04x] path=\"%s\"",

@@ -51,6 +51,23 @@ static void seconds(struct json *j, const char *key, uint64_t us)
 	json_fixed(j, (double)us / 1e6, 3);
 }
 
+/*
+ * --verify compared every byte written, in every alt, and compared
+ * something: an alt written but not read back (option bytes, after which
+ * the device may reset) makes the run unverified.
+ */
+static bool all_verified(const struct ops_stats *s)
+{
+	unsigned long long compared = 0;
+
+	for (size_t a = 0; a < DEV_MAX_ALTS; a++) {
+		if (s->alt_verified[a] < s->alt_written[a])
+			return false;
+		compared += s->alt_verified[a];
+	}
+	return compared > 0;
+}
+
 static void device(struct json *j, const struct report_device *d)
 {
 	const struct dev_info *i = d->info;
@@ -64,12 +81,19 @@ static void device(struct json *j, const struct report_device *d)
 	snprintf(hex, sizeof(hex), "%04x", i->pid);
 	json_member_string(j, "pid", hex);
 	json_member_string(j, "serial", i->serial);
+	json_member_string(j, "serial_string",
+			   dev_string_state(i->serial_absent, i->serial_unreadable));
 	json_key(j, "alts");
 	json_array_begin(j);
 	for (size_t a = 0; a < i->nalts; a++) {
 		json_object_begin(j);
 		json_member_uint(j, "alt", i->alts[a].alt);
 		json_member_string(j, "name", i->alts[a].name);
+		json_member_string(j, "name_string",
+				   dev_string_state(i->alts[a].name_absent,
+						    i->alts[a].name_unread));
+		json_member_uint(j, "bytes_written", a < DEV_MAX_ALTS ? s->alt_written[a] : 0);
+		json_member_uint(j, "bytes_verified", a < DEV_MAX_ALTS ? s->alt_verified[a] : 0);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -83,7 +107,7 @@ static void device(struct json *j, const struct report_device *d)
 	json_member_uint(j, "bytes_read", s->bytes_read);
 	json_member_uint(j, "sectors_erased", s->sectors_erased);
 	json_member_uint(j, "sectors_skipped", s->sectors_skipped);
-	json_member_bool(j, "verified", d->code == ERR_OK && s->alts_verified > 0);
+	json_member_bool(j, "verified", d->code == ERR_OK && all_verified(s));
 	json_member_uint(j, "requests", s->requests);
 	json_key(j, "seconds");
 	json_object_begin(j);

@@ -102,8 +102,7 @@ static int choose(struct session *op, const struct dev_info *list, const size_t 
 	char msg[ERROR_MSG_MAX];
 
 	if (n == 1) {
-		op->info = list[idx[0]];
-		session_apply_quirks(op);
+		session_select(op, &list[idx[0]]);
 		if (op->info.open_error != ERR_OK)
 			return error_set(err, (enum error_code)op->info.open_error, "%s",
 					 op->info.open_msg);
@@ -308,8 +307,7 @@ static int wait_for_dfu_mode(struct session *op, struct error *err)
 				 "%zu DFU interface%s, %zu in DFU mode matching", n,
 				 n == 1 ? "" : "s", nfound);
 		if (found != SIZE_MAX && (nfound == 1 || strcmp(list[found].path, rt.path) == 0)) {
-			op->info = list[found];
-			session_apply_quirks(op);
+			session_select(op, &list[found]);
 			free(list);
 			if (op->info.open_error != ERR_OK)
 				return error_set(err, (enum error_code)op->info.open_error, "%s",
@@ -369,6 +367,25 @@ static size_t count_matching(const struct session *op, const struct dev_info *li
 	return count;
 }
 
+/*
+ * -v: which "UNKNOWN" of the listing the device has no string for, and
+ * which it failed to deliver (dfu-util prints both alike).
+ */
+static void list_unknowns(const struct session *op, const struct dev_info *d)
+{
+	if (d->serial_absent || d->serial_unreadable)
+		ui_debug(op->ui, 1, "[%04x:%04x] path=\"%s\": serial \"UNKNOWN\": %s", d->vid,
+			 d->pid, d->path,
+			 d->serial_absent ? "the device has no serial number string"
+					  : "the device did not deliver its serial number");
+	for (size_t a = 0; a < d->nalts; a++)
+		if (d->alts[a].name_absent || d->alts[a].name_unread)
+			ui_debug(op->ui, 1, "[%04x:%04x] path=\"%s\": alt %u name \"UNKNOWN\": %s",
+				 d->vid, d->pid, d->path, d->alts[a].alt,
+				 d->alts[a].name_absent ? "the alt has no name string"
+							: "the device did not deliver it");
+}
+
 int select_list(struct session *op, struct error *err)
 {
 	struct dev_info *list = NULL;
@@ -403,6 +420,7 @@ int select_list(struct session *op, struct error *err)
 				d->runtime ? "Runtime" : "DFU", d->vid, d->pid, d->bcdDevice,
 				d->devnum, d->cfg, d->intf, d->path, d->alts[a].alt,
 				d->alts[a].name, d->serial);
+		list_unknowns(op, d);
 		if (d->open_error != ERR_OK) {
 			/* dfu-util's wording first: particle-cli looks for it to offer its udev rules. */
 			if (d->open_cause[0] != '\0')

@@ -75,26 +75,25 @@ int session_open_alt(struct session *op, int index, struct error *err)
 	op->opened = true;
 	op->alt_index = index;
 	dfu_if_init(&op->dfu, tr, op->info.intf, transfer_size(op), op->ui);
-	quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
-		      &op->dfu.quirks);
+	op->dfu.quirks = &op->quirks;
 	op->dfu.pointer_per_block =
 		op->dfu.transfer_size != (op->info.has_func ? op->info.func.wTransferSize : 0);
-	op->dfu.leave_no_status = (op->quirks.flags & QUIRK_LEAVE_NO_STATUS) != 0;
 	if (op->o->has_usb_timeout)
 		op->dfu.limits.request_timeout_ms = op->o->usb_timeout_ms;
 	if (op->o->has_poll_timeout_max)
 		op->dfu.limits.max_poll_ms = op->o->poll_timeout_max_ms;
-	if (op->quirks.flags & QUIRK_STUCK_BUSY)
-		op->dfu.stuck_after_ms = op->quirks.stuck_after_ms;
 	return ERR_OK;
 }
 
-void session_apply_quirks(struct session *op)
+void session_select(struct session *op, const struct dev_info *d)
 {
 	char buf[80];
+	bool found;
 
-	bool found = quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
-				   &op->quirks);
+	op->info = *d;
+	memset(op->layouts, 0, sizeof(op->layouts));
+	found = quirks_lookup(op->info.vid, op->info.pid, op->info.bcdDevice, op->info.serial,
+			      &op->quirks);
 
 	for (size_t i = 0; i < op->info.nalts; i++)
 		if (op->info.alts[i].alt == 0 && !op->info.alts[i].name_unread &&
@@ -163,61 +162,92 @@ int session_alt_from_option(const struct session *op, int *index, struct error *
 	return ERR_OK;
 }
 
-int session_parse_layout(struct session *op, int index, struct dfuse_mem_layout *l,
-			 struct error *err)
+void session_gone(struct session *op)
 {
-	const char *name = op->info.alts[index].name;
-	int r;
+	op->gone = true;
+}
 
+/* Parse alt @index's layout into its slot, once per selected device. */
+static int layout_slot(struct session *op, int index, struct session_layout **out,
+		       struct error *err)
+{
+	struct session_layout *sl = &op->layouts[index];
+	const char *name = op->info.alts[index].name;
+	struct dfuse_mem_layout scratch;
+
+	*out = NULL;
 	/* Not a layout to blame: the device never delivered it (issue 11, case 4). */
 	if (op->info.alts[index].name_unread)
 		return error_set(err, ERR_IO,
 				 "alt %u memory layout could not be read from the device (did it "
 				 "disconnect?)",
 				 op->info.alts[index].alt);
-	r = dfuse_mem_parse(name, strlen(name), l, err);
+	if (!sl->parsed) {
+		sl->parsed = true;
+		sl->ok = dfuse_mem_parse(name, strlen(name), &sl->l, NULL) == ERR_OK;
+	}
+	if (sl->ok) {
+		*out = sl;
+		return ERR_OK;
+	}
+	if (err == NULL)
+		return ERR_DATA;
+	/* The error in words: the same parse once more, on the way out. */
+	dfuse_mem_parse(name, strlen(name), &scratch, err);
+	return error_wrap(err, "alt %u memory layout \"%s\"", op->info.alts[index].alt, name);
+}
+
+int session_layout(struct session *op, int index, const struct dfuse_mem_layout **l,
+		   struct error *err)
+{
+	struct session_layout *sl;
+	int r = layout_slot(op, index, &sl, err);
+
+	*l = NULL;
 	if (r != ERR_OK)
-		return error_wrap(err, "alt %u memory layout \"%s\"", op->info.alts[index].alt,
-				  name);
-	if (l->trailing_garbage && index < 32 && !(op->junk_warned & (1u << index))) {
-		op->junk_warned |= 1u << index;
+		return r;
+	if (sl->l.trailing_garbage && !sl->warned) {
+		sl->warned = true;
 		ui_warn(op->ui,
 			"alt %u memory layout \"%s\" has characters after its last group; "
 			"they are ignored",
-			op->info.alts[index].alt, name);
+			op->info.alts[index].alt, op->info.alts[index].name);
 	}
+	*l = &sl->l;
 	return ERR_OK;
 }
 
-/* The alt whose layout holds @addr; -1 if none. */
-static int alt_for_address(const struct session *op, uint32_t addr);
-
-void session_hint_alt(const struct session *op, uint32_t addr, struct error *err)
+const struct dfuse_mem_layout *session_layout_quiet(struct session *op, int index)
 {
-	int i = alt_for_address(op, addr);
-	struct dfuse_mem_layout l;
+	struct session_layout *sl;
 
-	if (err == NULL)
-		return;
-	if (i >= 0 && dfuse_mem_parse(op->info.alts[i].name, strlen(op->info.alts[i].name), &l,
-				      NULL) == ERR_OK)
-		error_append(err, "; 0x%08x is in alt %u: use -a %u (\"%s\")", addr,
-			     op->info.alts[i].alt, op->info.alts[i].alt, l.name);
-	else
-		error_append(err, "; no alt of this device holds 0x%08x", addr);
+	return layout_slot(op, index, &sl, NULL) == ERR_OK ? &sl->l : NULL;
 }
 
-static int alt_for_address(const struct session *op, uint32_t addr)
+/* The alt whose layout holds @addr; -1 if none. */
+static int alt_for_address(struct session *op, uint32_t addr)
 {
 	for (size_t i = 0; i < op->info.nalts; i++) {
-		struct dfuse_mem_layout l;
+		const struct dfuse_mem_layout *l = session_layout_quiet(op, (int)i);
 
-		if (dfuse_mem_parse(op->info.alts[i].name, strlen(op->info.alts[i].name), &l,
-				    NULL) == ERR_OK &&
-		    dfuse_mem_find(&l, addr) != NULL)
+		if (l != NULL && dfuse_mem_find(l, addr) != NULL)
 			return (int)i;
 	}
 	return -1;
+}
+
+void session_hint_alt(struct session *op, uint32_t addr, struct error *err)
+{
+	int i = alt_for_address(op, addr);
+
+	if (err == NULL)
+		return;
+	if (i >= 0)
+		error_append(err, "; 0x%08x is in alt %u: use -a %u (\"%s\")", addr,
+			     op->info.alts[i].alt, op->info.alts[i].alt,
+			     session_layout_quiet(op, i)->name);
+	else
+		error_append(err, "; no alt of this device holds 0x%08x", addr);
 }
 
 /*
@@ -249,6 +279,10 @@ static void print_device(struct session *op)
 	ui_info(op->ui, "Device [%04x:%04x] ver=%04x path=\"%s\" serial=\"%s\", transfer size %u",
 		op->info.vid, op->info.pid, op->info.bcdDevice, op->info.path, op->info.serial,
 		op->dfu.transfer_size);
+	if (op->info.serial_absent || op->info.serial_unreadable)
+		ui_debug(op->ui, 1, "serial \"UNKNOWN\": %s",
+			 op->info.serial_absent ? "the device has no serial number string"
+						: "the device did not deliver its serial number");
 }
 
 /* Open the device on @index and bring it to dfuIDLE. */

@@ -15,7 +15,6 @@
 #include "dfu.h"
 #include "dfuse_mem.h"
 #include "error.h"
-#include "ops.h"
 #include "options.h"
 #include "quirks.h"
 #include "ui.h"
@@ -23,31 +22,60 @@
 /* How often the bus is scanned while waiting for a device. */
 #define SESSION_SCAN_INTERVAL_US 50000
 
+/* What one run did, for -v summaries, tests and the benchmark. */
+struct ops_stats {
+	unsigned long requests; /* DFU control requests sent */
+	unsigned long sectors_erased;
+	unsigned long sectors_skipped; /* --diff: already equal to the image */
+	unsigned long blocks_written;
+	unsigned long long bytes_written;
+	unsigned long long bytes_read;
+	/*
+	 * Per alt (index into the device's alts): bytes written, and of them
+	 * the bytes --verify read back and compared. The report's "verified"
+	 * is true only when every alt's written bytes were all compared.
+	 */
+	unsigned long long alt_written[DEV_MAX_ALTS], alt_verified[DEV_MAX_ALTS];
+	uint64_t erase_us, write_us, verify_us, read_us;
+};
+
+/* The memory layout of one alt, parsed on first use (session_layout()). */
+struct session_layout {
+	bool parsed; /* parsing was tried: @ok tells how it went */
+	bool ok;
+	bool warned; /* about characters after its last group */
+	struct dfuse_mem_layout l;
+};
+
 struct session {
 	const struct opts *o;
 	struct dev_backend be;
 	const struct ui *ui;
 	struct ops_stats *stats; /* never NULL */
-	/* the selected device */
+	/* the selected device (session_select()) */
 	bool selected; /* info was chosen by the caller (--all): selection keeps it */
 	struct dev_info info;
+	/* its quirks, looked up once; the open interface (dfu.quirks) points here */
+	struct dfu_quirks quirks;
+	struct session_layout layouts[DEV_MAX_ALTS]; /* by index into info.alts */
 	bool opened;
 	int alt_index; /* index into info.alts of the selected alt, -1 before */
 	struct dfu_if dfu;
-	bool gone;		  /* the device left the bus (leave, unprotect, option bytes) */
-	struct dfu_quirks quirks; /* of the selected device (session_apply_quirks) */
-	uint32_t junk_warned;	  /* alts (by index) whose layout junk was warned about */
+	bool gone; /* the device left the bus: written by session_gone() alone */
 	/* info was reached by detaching a run-time device with these IDs */
 	bool from_runtime;
 	uint16_t rt_vid, rt_pid;
 };
 
 /*
- * Look up the quirks of the device just selected (s->info) and apply those
- * that change what enumeration found (the GD32VF103's layout); the rest
- * apply when it is opened. Call once after setting s->info.
+ * Make @d the selected device: look up its quirks once (by IDs, and by the
+ * layout of its alt 0), apply those that change what enumeration found
+ * (the GD32VF103's layout), and forget the layouts of the device before.
  */
-void session_apply_quirks(struct session *s);
+void session_select(struct session *s, const struct dev_info *d);
+
+/* The device has left the bus (leave, reset, unprotect, option bytes): -R has nothing to do. */
+void session_gone(struct session *s);
 
 /* The backend's monotonic clock, in microseconds. */
 uint64_t session_now_us(const struct session *s);
@@ -88,10 +116,19 @@ int session_choose_alt(struct session *s, bool has_addr, uint32_t addr, int *ind
  * Append to @err which alt of the device holds @addr ("; alt 1 holds
  * 0x1fffc000: use -a 1"), or that none does.
  */
-void session_hint_alt(const struct session *s, uint32_t addr, struct error *err);
+void session_hint_alt(struct session *s, uint32_t addr, struct error *err);
 
-/* Parse the memory layout of alt @index into @l; ERR_DATA naming the alt. */
-int session_parse_layout(struct session *s, int index, struct dfuse_mem_layout *l,
-			 struct error *err);
+/*
+ * The memory layout of alt @index, parsed once per selected device (the
+ * first call that needs it warns about characters after its last group).
+ * *@l points into @s until another device is selected. ERR_OK; ERR_DATA
+ * naming the alt when its name is no layout; ERR_IO when the name could
+ * not be read.
+ */
+int session_layout(struct session *s, int index, const struct dfuse_mem_layout **l,
+		   struct error *err);
+
+/* The same without a word: NULL when alt @index has no layout. */
+const struct dfuse_mem_layout *session_layout_quiet(struct session *s, int index);
 
 #endif

@@ -91,22 +91,26 @@ static int write_image(struct session *op, int index, const struct dfuse_mem_lay
 	return r;
 }
 
-/* Upload [addr, addr+len) of the open alt into @k, as one stream of blocks. */
-static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t addr, uint32_t len,
+/*
+ * Upload [addr, addr+len) of the open alt into @k, as one stream of blocks.
+ * @len is 64-bit: a region that ends at 4 GiB may be 2^32 bytes long.
+ */
+static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t addr, uint64_t len,
 			  struct error *err)
 {
 	struct ui_progress p;
 	uint64_t t0 = session_now_us(op);
-	size_t got = 0;
+	uint64_t got = 0;
 	int r;
 
 	ui_progress_begin(&p, op->ui, "Reading", len);
-	r = dfuse_read_stream(&op->dfu, addr, len, to_sink, k, &got, &p, err);
+	r = dfuse_read_stream(&op->dfu, addr, len, to_sink, k, &got, NULL, &p, err);
 	ui_progress_end(&p);
 	if (r == ERR_OK && got < len)
 		r = error_set(err, ERR_PROTOCOL,
-			      "the device ended the upload at 0x%08llx after %zu of %u bytes",
-			      (unsigned long long)addr + got, got, len);
+			      "the device ended the upload at 0x%08llx after %llu of %llu bytes",
+			      (unsigned long long)(addr + got), (unsigned long long)got,
+			      (unsigned long long)len);
 	op->stats->bytes_read += got;
 	op->stats->read_us += session_now_us(op) - t0;
 	return r;
@@ -115,12 +119,12 @@ static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t ad
 int upload_run(struct session *op, struct error *err)
 {
 	const struct opts *o = op->o;
-	struct dfuse_mem_layout l;
+	const struct dfuse_mem_layout *l = NULL;
 	struct outfile f;
 	struct upload_sink k = { .f = &f };
 	enum image_format fmt;
-	uint32_t addr, len;
-	uint64_t bad_start, bad_end;
+	uint32_t addr;
+	uint64_t len, bad_start, bad_end;
 	char ranges[200];
 	int index, r;
 
@@ -131,49 +135,56 @@ int upload_run(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return r;
 	r = select_dfu_device(op, err);
+	if (r == ERR_OK && !dev_can_upload(&op->info))
+		return error_set(err, ERR_USAGE,
+				 "upload: the device cannot upload (its DFU functional descriptor "
+				 "clears bitCanUpload); nothing was sent");
 	if (r == ERR_OK && plain_is_plain(op))
 		return plain_upload(op, err);
 	if (r == ERR_OK)
 		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
 	if (r == ERR_OK)
-		r = session_parse_layout(op, index, &l, err);
+		r = session_layout(op, index, &l, err);
 	if (r != ERR_OK)
 		return error_wrap(err, "upload");
-	addr = o->dfuse.has_address ? o->dfuse.address : l.segments[0].start;
+	addr = o->dfuse.has_address ? o->dfuse.address : l->segments[0].start;
 	if (o->dfuse.has_length) {
 		len = o->dfuse.length;
 	} else if (o->has_upload_size) {
 		len = o->upload_size;
 	} else {
-		uint64_t end = dfuse_mem_contiguous_end(&l, addr);
+		uint64_t end = dfuse_mem_contiguous_end(l, addr);
 
 		if (end == 0) {
 			error_set(err, ERR_USAGE, "upload: 0x%08x is outside alt %u \"%s\" (%s)",
-				  addr, op->info.alts[index].alt, l.name,
-				  plan_ranges(&l, ranges, sizeof(ranges)));
+				  addr, op->info.alts[index].alt, l->name,
+				  plan_ranges(l, ranges, sizeof(ranges)));
 			session_hint_alt(op, addr, err);
 			return ERR_USAGE;
 		}
-		len = (uint32_t)(end - addr);
-		ui_info(op->ui, "Upload size: %u bytes (0x%08x to the end of its region)", len,
-			addr);
+		len = end - addr;
+		ui_info(op->ui, "Upload size: %llu bytes (0x%08x to the end of its region)",
+			(unsigned long long)len, addr);
 	}
-	if ((uint64_t)addr + len > UINT64_C(0x100000000))
-		return error_set(err, ERR_USAGE, "upload: 0x%08x + %u bytes runs past 4 GiB", addr,
-				 len);
-	if (!o->dfuse.force && !dfuse_mem_check(&l, addr, (uint64_t)addr + len, DFUSE_MEM_READABLE,
-						&bad_start, &bad_end))
+	/* Nothing read is never an upload done (a length cut to 32 bits once gave 0). */
+	if (len == 0)
+		return error_set(err, ERR_USAGE, "upload: 0 bytes to read at 0x%08x", addr);
+	if (addr + len > UINT64_C(0x100000000))
+		return error_set(err, ERR_USAGE, "upload: 0x%08x + %llu bytes runs past 4 GiB",
+				 addr, (unsigned long long)len);
+	if (!o->dfuse.force &&
+	    !dfuse_mem_check(l, addr, addr + len, DFUSE_MEM_READABLE, &bad_start, &bad_end))
 		return error_set(err, ERR_USAGE,
 				 "upload: 0x%08llx-0x%08llx of \"%s\" is not readable by its layout; "
 				 "add :force to try anyway",
 				 (unsigned long long)bad_start, (unsigned long long)bad_end - 1,
-				 l.name);
+				 l->name);
 	if (fmt != IMAGE_FORMAT_BIN) {
 		if (len > DFU_FILE_MAX_SIZE)
 			return error_set(err, ERR_USAGE,
-					 "upload: %u bytes are too many for %s; name the file .bin",
-					 len, image_format_title(fmt));
-		k.mem = malloc(len ? len : 1);
+					 "upload: %llu bytes are too many for %s; name the file .bin",
+					 (unsigned long long)len, image_format_title(fmt));
+		k.mem = malloc((size_t)len);
 		if (k.mem == NULL)
 			return error_set(err, ERR_NOMEM, "out of memory");
 	}
@@ -184,11 +195,11 @@ int upload_run(struct session *op, struct error *err)
 		free(k.mem);
 		return error_wrap(err, "upload");
 	}
-	ui_info(op->ui, "Reading %u bytes from 0x%08x (alt %u \"%s\")", len, addr,
-		op->info.alts[index].alt, op->info.alts[index].name);
+	ui_info(op->ui, "Reading %llu bytes from 0x%08x (alt %u \"%s\")", (unsigned long long)len,
+		addr, op->info.alts[index].alt, op->info.alts[index].name);
 	r = upload_to_sink(op, &k, addr, len, err);
 	if (r == ERR_OK && k.mem != NULL)
-		r = write_image(op, index, &l, fmt, addr, &k, &f, err);
+		r = write_image(op, index, l, fmt, addr, &k, &f, err);
 	if (r == ERR_OK)
 		r = outfile_commit(&f, err);
 	outfile_abort(&f);
@@ -196,10 +207,11 @@ int upload_run(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return error_wrap(err, "upload");
 	if (fmt == IMAGE_FORMAT_BIN)
-		ui_info(op->ui, "Upload done: %u bytes written to %s", len, o->file);
+		ui_info(op->ui, "Upload done: %llu bytes written to %s", (unsigned long long)len,
+			o->file);
 	else
-		ui_info(op->ui, "Upload done: %u bytes written to %s as %s", len, o->file,
-			image_format_title(fmt));
+		ui_info(op->ui, "Upload done: %llu bytes written to %s as %s",
+			(unsigned long long)len, o->file, image_format_title(fmt));
 	if (o->dfuse.leave)
 		return flash_leave(op, true, addr, err);
 	return ERR_OK;

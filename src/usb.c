@@ -220,9 +220,12 @@ static bool read_string(libusb_device_handle *h, uint16_t langid, uint8_t index,
 	unsigned char raw[255];
 	int r;
 
+	/*
+	 * No such string (index 0), or not opened (open_error says why): nothing
+	 * was asked, so nothing is unread; dfu-util 0.11 shows both as @fallback.
+	 */
 	if (h == NULL || index == 0) {
-		/* Not opened: nothing was asked (open_error says why), so nothing is unread. */
-		snprintf(buf, len, "%s", index == 0 ? "" : fallback);
+		snprintf(buf, len, "%s", fallback);
 		return true;
 	}
 	r = libusb_get_string_descriptor(h, index, langid, raw, (int)sizeof(raw));
@@ -343,6 +346,7 @@ static int scan_config(libusb_device *dev, const struct libusb_device_descriptor
 		langid = first_langid(h);
 		info->serial_unreadable = !read_string(h, langid, dd->iSerialNumber, info->serial,
 						       sizeof(info->serial), "UNKNOWN");
+		info->serial_absent = dd->iSerialNumber == 0;
 		info->product_unreadable = !read_string(h, langid, dd->iProduct, info->product,
 							sizeof(info->product), "UNKNOWN");
 		for (int a = 0; a < intf->num_altsetting && info->nalts < DEV_MAX_ALTS; a++) {
@@ -352,6 +356,7 @@ static int scan_config(libusb_device *dev, const struct libusb_device_descriptor
 			da->alt = alt->bAlternateSetting;
 			da->name_unread = !read_string(h, langid, alt->iInterface, da->name,
 						       sizeof(da->name), "UNKNOWN");
+			da->name_absent = alt->iInterface == 0;
 		}
 		if (h != NULL)
 			libusb_close(h);

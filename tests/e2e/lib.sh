@@ -153,3 +153,40 @@ erased() {
 	sed -n 's/.*EVENT erase addr=\(0x[0-9a-f]*\).*/\1/p' "$WORK/$1.log" | tr '\n' ' ' |
 		sed 's/ $//'
 }
+
+# json NAME PYTHON-EXPRESSION: true when the expression holds for the document d
+# of that run's report (NAME.json), parsed by python3.
+json() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = eval("(" + sys.argv[2] + ")")
+sys.exit(0 if ok else 1)' "$WORK/$1.json" "$2"
+}
+
+# hexfile NAME ADDR BYTES: $WORK/NAME.hex, an Intel HEX of $WORK/app.hex (the
+# flash image) plus the option bytes BYTES (printf escapes) at ADDR, which
+# are also kept raw in $WORK/NAME.ob and as a HEX alone in $WORK/NAME.obhex.
+hexfile() {
+	printf "$3" >"$WORK/$1.ob"
+	objcopy -I binary -O ihex --change-addresses "$2" "$WORK/$1.ob" "$WORK/$1.obhex"
+	{ grep -v '^:00000001FF' "$WORK/$1.obhex"; cat "$WORK/app.hex"; } >"$WORK/$1.hex"
+}
+
+# hex_written NAME FILE: that run left $WORK/app.bin at 0x08000000 and the
+# option bytes of hexfile FILE in alt 1 at 0x1FFFC000.
+hex_written() {
+	same_at "$(mem "$1")" 0 "$WORK/app.bin" && cmp -s "$WORK/$2.ob" "$(mem "$1" "" 1 0x1fffc000)"
+}
+
+# check_eq DESCRIPTION GOT WANT: ok when the two strings are equal; on a
+# failure both are shown.
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $2"
+		diag "want: $3"
+	fi
+}

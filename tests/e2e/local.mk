@@ -18,7 +18,10 @@ e2e_tests = \
 	tests/e2e/plain.sh \
 	tests/e2e/rack.sh \
 	tests/e2e/faults.sh \
-	tests/e2e/callers.sh
+	tests/e2e/devtrust.sh \
+	tests/e2e/optbytes.sh \
+	tests/e2e/callers.sh \
+	tests/e2e/nostrings.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests) tests/e2e/callers.py
 dist_noinst_DATA += tests/e2e/lib.sh

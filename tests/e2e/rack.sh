@@ -31,16 +31,6 @@ holds() {
 	head -c $SIZE "$(mem "$1" "$2")" | cmp -s - "$WORK/fw.bin"
 }
 
-# json NAME PYTHON-EXPRESSION: true when the expression holds for the document d
-# of that run's report (NAME.json) and the board b of the failed serial.
-json() {
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-ok = eval("(" + sys.argv[2] + ")")
-sys.exit(0 if ok else 1)' "$WORK/$1.json" "$2"
-}
-
 # prefixed NAME: every stdout line before the summary table names its board.
 prefixed() {
 	awk '/^Board / { table = 1; next } table { next }

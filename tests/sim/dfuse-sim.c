@@ -125,7 +125,9 @@ static void usage(FILE *f)
 	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written\n"
 	      "  --stall-data-partial  --stall-data-repeat  --flash-word N\n"
 	      "  --busy-repeat N  --leave-stall-reset  --leave-status-stall  --unprotect-hang\n"
+	      "  --stall-early\n"
 	      "  --fail-at N  --fail-kind nodev|stall|timeout|io  --fail-acted\n"
+	      "Looking like plain DFU: --dfu10-descriptor  --alt-name N=STRING\n"
 	      "Global: --dump DIR  --log FILE  --stats FILE\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
 	      f);
@@ -133,7 +135,7 @@ static void usage(FILE *f)
 
 static void list_chips(void)
 {
-	for (const struct sim_chip *c = sim_chips; c->name != NULL; c++)
+	for (const struct sim_chip *c = sim_chip_next(NULL); c != NULL; c = sim_chip_next(c))
 		printf("%-10s %04x:%04x  %s\n", c->name, c->idVendor, c->idProduct, c->description);
 }
 
@@ -234,6 +236,12 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 		} else if (strcmp(o, "--unprotect-hang") == 0) {
 			cur_cfg(r)->faults.unprotect_hang = true;
 			takes = false;
+		} else if (strcmp(o, "--dfu10-descriptor") == 0) {
+			cur_cfg(r)->faults.func_dfu10 = true;
+			takes = false;
+		} else if (strcmp(o, "--stall-early") == 0) {
+			cur_cfg(r)->faults.stall_early = true;
+			takes = false;
 		} else if (strcmp(o, "--fail-acted") == 0) {
 			cur_cfg(r)->faults.fail_acted = true;
 			takes = false;
@@ -274,6 +282,17 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			cur_cfg(r)->faults.busy_repeat = (unsigned)sim_parse_num(o, v, 100000);
 		} else if (strcmp(o, "--fail-at") == 0) {
 			cur_cfg(r)->faults.fail_at = (unsigned)sim_parse_num(o, v, 1000000);
+		} else if (strcmp(o, "--alt-name") == 0) {
+			/* N=STRING: alt N's iInterface string, its memory unchanged */
+			const char *eq = strchr(v, '=');
+			char num[8];
+
+			if (eq == NULL || eq == v || (size_t)(eq - v) >= sizeof(num))
+				sim_die_setup("--alt-name %s: expected N=STRING", v);
+			memcpy(num, v, (size_t)(eq - v));
+			num[eq - v] = '\0';
+			cur_cfg(r)->faults.alt_name[sim_parse_num(o, num, SIM_MAX_ALTS - 1)] =
+				eq + 1;
 		} else if (strcmp(o, "--fail-kind") == 0) {
 			cur_cfg(r)->faults.fail_kind = parse_fail_kind(v);
 		} else if (strcmp(o, "--time-scale") == 0) {

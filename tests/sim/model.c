@@ -110,7 +110,11 @@ struct sim_device *sim_device_new(const struct sim_chip *chip, const char *seria
 	d->chip = chip;
 	d->mem_chip = mem_chip;
 	d->idProduct = chip->idProduct;
-	snprintf(d->serial, sizeof(d->serial), "%s", serial ? serial : chip->serial);
+	/* "" (no serial string, iSerialNumber 0) when neither gives one */
+	snprintf(d->serial, sizeof(d->serial), "%s",
+		 serial		? serial
+		 : chip->serial ? chip->serial
+				: "");
 	d->scale = 1.0;
 	d->xfer_cap = model_xfer_size(chip) > model_xfer_size(mem_chip) ? model_xfer_size(chip)
 									: model_xfer_size(mem_chip);
@@ -124,6 +128,8 @@ struct sim_device *sim_device_new(const struct sim_chip *chip, const char *seria
 		/* plain DFU alt names are not layouts: the chip row gives the memory */
 		if (mem_chip->plain)
 			mem = mem_chip->plain_mem[i] ? mem_chip->plain_mem[i] : "";
+		if (mem == NULL)
+			mem = ""; /* an alt without a name string has no layout */
 		if (!model_alt_build(&d->alts[i], mem))
 			goto fail;
 	}
@@ -300,6 +306,9 @@ static enum sim_result dfu_request(struct sim_device *d, uint8_t bmRequestType, 
 		return model_forbidden(d, "bad request");
 	if (d->chip->runtime)
 		return runtime_request(d, bRequest, data, wLength, actual);
+	/* DFU 1.1 4.1.3: without bitCanUpload the device takes no UPLOAD (LPC-Link). */
+	if (bRequest == REQ_UPLOAD && !(d->chip->bmAttributes & 0x02u))
+		return model_forbidden(d, "UPLOAD without bitCanUpload");
 	if (d->chip->plain) {
 		enum sim_result r;
 

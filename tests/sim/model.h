@@ -19,8 +19,14 @@
 
 /* Device timing: what the ROM reports in bwPollTimeout, in milliseconds. */
 struct sim_timing {
-	uint32_t cmd_ms;	   /* Set Address Pointer, Get Commands */
-	uint32_t write_ms;	   /* one DNLOAD data block */
+	uint32_t cmd_ms;   /* Set Address Pointer, Get Commands */
+	uint32_t write_ms; /* one DNLOAD data block, as announced in bwPollTimeout */
+	/*
+	 * What one data block really takes (0: write_ms). The STM32F7 ROM
+	 * announces far more than its flash needs: GETSTATUS after this long
+	 * already reports the block done.
+	 */
+	uint32_t write_real_ms;
 	uint32_t erase_ms_per_16k; /* page/sector erase, scaled by sector size (min 1 unit) */
 	uint32_t erase_min_ms;	   /* floor for one erase */
 	uint32_t mass_erase_ms;
@@ -40,6 +46,11 @@ struct sim_chip {
 	/* DFU functional descriptor */
 	uint8_t bmAttributes;
 	uint16_t wDetachTimeOut, wTransferSize, bcdDFUVersion;
+	/*
+	 * With wTransferSize 0 (a GD32H7-like ROM): the block size the device
+	 * really takes and addresses data blocks by (0: 1 byte).
+	 */
+	uint16_t xfer_real;
 	size_t nalts;
 	const char *alt_names[SIM_MAX_ALTS]; /* iInterface strings (layouts) */
 	/*
@@ -75,10 +86,14 @@ enum {
 	SIM_PLAIN_STATUS_IDLES = 1u << 1,   /* GETSTATUS/GETSTATE in dfuDNLOAD-IDLE -> dfuIDLE */
 };
 
-/* Looks up a chip by name; NULL if unknown. */
+/* Looks up a chip by name in every table; NULL if unknown. */
 const struct sim_chip *sim_chip_find(const char *name);
-/* The table, terminated by an entry with name == NULL. */
+/* The tables, each terminated by an entry with name == NULL. */
 extern const struct sim_chip sim_chips[];
+extern const struct sim_chip sim_chips_2026[];	    /* chips_2026.c: the 2026 ROMs */
+extern const struct sim_chip sim_chips_nostrings[]; /* chips_nostrings.c */
+/* Every chip of every table in turn: the first for NULL, NULL after the last. */
+const struct sim_chip *sim_chip_next(const struct sim_chip *c);
 
 /* Faults and quirks that a test can switch on for one device. */
 struct sim_faults {
@@ -112,6 +127,12 @@ struct sim_faults {
 	unsigned flash_word;
 	/* After each busy period, this many more GETSTATUS answer dfuDNBUSY (1 ms polls). */
 	unsigned busy_repeat;
+	/*
+	 * A GETSTATUS sooner than the announced bwPollTimeout is STALLed and
+	 * the device goes to dfuERROR (errSTALLEDPKT), the work done or not:
+	 * a ROM that punishes a host polling early (what :fast must survive).
+	 */
+	bool stall_early;
 	/* Leave: the zero-length DNLOAD is STALLed, and the device resets (gone) at once. */
 	bool leave_stall_reset;
 	/* Leave: GETSTATUS in dfuMANIFEST-SYNC is STALLed; the device stays in that state. */
@@ -138,6 +159,18 @@ struct sim_faults {
 	bool fail_acted;
 	bool serial_8bit; /* the serial string as 8-bit characters, bLength counting bytes
 			     (the GD32VF103 ROM, 28e9:0189, sends "3CBJ" so) */
+	/*
+	 * Strings and descriptors that make a DfuSe ROM look like plain DFU
+	 * (issue 19, case 14). func_dfu10: the functional descriptor in its
+	 * 7-byte DFU 1.0 form: DFU 1.0 defines bLength 7, and DFU 1.1 (section
+	 * 4.1.3) appended bcdDFUVersion, making it 9. alt_name[i]: what alt
+	 * i's iInterface string says instead of the chip's layout (NULL: the
+	 * chip's), e.g. a name with no '@' (AN3156 section 2: the layout string
+	 * starts with '@'), or a region that ends at 4 GiB; its memory stays
+	 * the chip's.
+	 */
+	bool func_dfu10;
+	const char *alt_name[SIM_MAX_ALTS];
 };
 
 enum sim_result {

@@ -45,7 +45,13 @@ static uint32_t erase_ms(const struct sim_device *d, uint32_t size)
 
 /* ---- DfuSe commands and data ---- */
 
-/* Runs the pending command; returns its status and the time it takes (ms, unscaled). */
+/*
+ * Runs the pending command; returns its status and the time it announces
+ * (ms, unscaled); *@real_ms: the time it really takes (a data block on a
+ * ROM with timing.write_real_ms; *@ms otherwise).
+ */
+static enum sim_dfu_status run_op_timed(struct sim_device *d, uint32_t *ms, uint32_t *real_ms);
+
 static enum sim_dfu_status run_op(struct sim_device *d, uint32_t *ms)
 {
 	const struct sim_timing *t = &d->mem_chip->timing;
@@ -125,11 +131,27 @@ static enum sim_dfu_status run_op(struct sim_device *d, uint32_t *ms)
 	}
 	case OP_BAD_COMMAND:
 		return S_TARGET;
-	case OP_PLAIN_WRITE:
+	case OP_PLAIN_WRITE: {
+		enum sim_dfu_status st = model_plain_write(d);
+
+		/* a block that reached a new sector first erased it (ESP32-S2: long erases) */
 		*ms = t->write_ms;
-		return model_plain_write(d);
+		if (d->plain_erased > 0 && t->erase_ms_per_16k > 0)
+			*ms += erase_ms(d, d->plain_erased);
+		return st;
+	}
 	}
 	return S_UNKNOWN;
+}
+
+static enum sim_dfu_status run_op_timed(struct sim_device *d, uint32_t *ms, uint32_t *real_ms)
+{
+	const struct sim_timing *t = &d->mem_chip->timing;
+	bool data = d->op == OP_WRITE || d->op == OP_PLAIN_WRITE;
+	enum sim_dfu_status st = run_op(d, ms);
+
+	*real_ms = data && t->write_real_ms > 0 && t->write_real_ms < *ms ? t->write_real_ms : *ms;
+	return st;
 }
 
 /* The work is over: report it (dfuDNLOAD-IDLE or dfuERROR). */
@@ -145,10 +167,10 @@ static void complete_op(struct sim_device *d)
 /* The GETSTATUS after a DNLOAD: the device starts the work. Returns bwPollTimeout. */
 static uint32_t start_op(struct sim_device *d)
 {
-	uint32_t ms, poll;
+	uint32_t ms, real_ms, poll;
 
 	d->stuck_pending = false;
-	d->op_status = run_op(d, &ms);
+	d->op_status = run_op_timed(d, &ms, &real_ms);
 	d->stuck = d->stuck_pending;
 	d->repeat_left = d->faults.busy_repeat;
 	if (d->op == OP_UNPROTECT && d->faults.unprotect_hang) {
@@ -165,7 +187,8 @@ static uint32_t start_op(struct sim_device *d)
 	}
 	poll = model_scaled_ms(d, ms);
 	d->busy_since_us = d->now_us;
-	d->busy_until_us = d->now_us + (uint64_t)poll * 1000u;
+	d->announced_until_us = d->now_us + (uint64_t)poll * 1000u;
+	d->busy_until_us = d->now_us + (uint64_t)model_scaled_ms(d, real_ms) * 1000u;
 	d->busy_poll = poll;
 	d->stats.device_wait_us += (uint64_t)poll * 1000u;
 	d->stalls_left = d->faults.stall_busy_getstatus;
@@ -201,12 +224,19 @@ enum sim_result model_dfuse_getstatus(struct sim_device *d, uint8_t *data, uint1
 			d->log_note = "busy-stall";
 			return SIM_STALL;
 		}
+		if (d->now_us < d->announced_until_us) {
+			/* sooner than announced: counted, whether or not the work is done */
+			d->stats.early_polls++;
+			model_log_event(d, "early-poll remaining_us=%llu",
+					(unsigned long long)(d->announced_until_us - d->now_us));
+			if (d->faults.stall_early) {
+				d->stats.busy_stalls++;
+				return model_fail_stall(d, S_STALLEDPKT, "early-poll stall");
+			}
+		}
 		if (d->now_us < d->busy_until_us) {
 			uint64_t left = d->busy_until_us - d->now_us;
 
-			d->stats.early_polls++;
-			model_log_event(d, "early-poll remaining_us=%llu",
-					(unsigned long long)left);
 			if (d->faults.strict_timing) {
 				d->ready_at_us = d->busy_until_us;
 				d->retry = true;

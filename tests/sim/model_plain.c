@@ -28,11 +28,13 @@ enum sim_dfu_status model_plain_write(struct sim_device *d)
 	uint64_t base = (uint64_t)alt->sect[0].addr + d->plain_off;
 	enum sim_dfu_status st;
 
+	d->plain_erased = 0;
 	for (size_t i = 0; i < alt->nsect; i++) {
 		struct sim_sector *s = &alt->sect[i];
 
 		if (s->addr >= base && s->addr - base < d->op_len && (s->flags & SEC_ERASE)) {
 			model_erase_sector(d, s);
+			d->plain_erased += s->size;
 			model_log_event(d, "erase addr=0x%08x size=%u", (unsigned)s->addr,
 					(unsigned)s->size);
 		}

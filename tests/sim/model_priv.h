@@ -118,7 +118,8 @@ struct sim_device {
 	size_t xfer_cap;
 	enum sim_dfu_status op_status;
 	bool op_resets;
-	uint64_t busy_since_us, busy_until_us;
+	/* busy until the work is really done; announced_until_us: what bwPollTimeout said */
+	uint64_t busy_since_us, busy_until_us, announced_until_us;
 	unsigned stalls_left;
 	bool gone_after_reply;
 	/* faults: a stuck erase (H7), data DNLOADs seen (F411), busy answers still to repeat */
@@ -131,6 +132,7 @@ struct sim_device {
 	uint32_t plain_off;
 	uint16_t plain_block;
 	uint16_t plain_upload_len; /* wLength of the first UPLOAD block: blocks are that big */
+	uint32_t plain_erased;	   /* bytes the pending block's write erased first */
 
 	/* strict timing: a GETSTATUS held back until ready_at_us */
 	bool retry;
@@ -146,7 +148,7 @@ struct sim_device {
 
 static inline size_t model_xfer_size(const struct sim_chip *c)
 {
-	return c->wTransferSize ? c->wTransferSize : 1;
+	return c->wTransferSize ? c->wTransferSize : c->xfer_real ? c->xfer_real : 1;
 }
 
 /* ---- model_log.c: the instrumentation log (format there) ---- */

@@ -18,7 +18,8 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 {
 	const struct sim_chip *c = d->chip;
 	uint8_t *p = buf;
-	size_t cfg_len = 9 + 9 * c->nalts + 9;
+	uint8_t func_len = d->faults.func_dfu10 ? 7 : 9;
+	size_t cfg_len = 9 + 9 * c->nalts + func_len;
 
 	/* device descriptor */
 	p[0] = 18;
@@ -31,9 +32,10 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 	put_le16(p + 8, c->idVendor);
 	put_le16(p + 10, d->idProduct);
 	put_le16(p + 12, c->bcdDevice);
-	p[14] = 1;
-	p[15] = 2;
-	p[16] = 3;
+	/* A string the chip lacks has index 0 (OpenPCD, LPC-Link: no strings at all). */
+	p[14] = c->manufacturer != NULL ? 1 : 0;
+	p[15] = c->product != NULL ? 2 : 0;
+	p[16] = d->serial[0] != '\0' ? 3 : 0;
 	p[17] = 1;
 	p += 18;
 
@@ -57,18 +59,19 @@ static size_t build_descriptors(const struct sim_device *d, uint8_t *buf)
 		p[5] = 0xFE;
 		p[6] = 0x01;
 		p[7] = c->runtime ? 0x01 : 0x02;
-		p[8] = (uint8_t)(4 + i);
+		p[8] = c->alt_names[i] != NULL ? (uint8_t)(4 + i) : 0;
 		p += 9;
 	}
 
 	/* DFU functional descriptor after the last alt, where ST ROMs put it */
-	p[0] = 9;
+	p[0] = func_len;
 	p[1] = 0x21;
 	p[2] = c->bmAttributes;
 	put_le16(p + 3, c->wDetachTimeOut);
 	put_le16(p + 5, c->wTransferSize);
-	put_le16(p + 7, c->bcdDFUVersion);
-	p += 9;
+	if (func_len == 9)
+		put_le16(p + 7, c->bcdDFUVersion);
+	p += func_len;
 	return (size_t)(p - buf);
 }
 
@@ -96,7 +99,8 @@ static const char *string_for(const struct sim_device *d, unsigned idx)
 		return d->serial;
 	default:
 		if (idx >= 4 && idx - 4 < d->chip->nalts)
-			return d->chip->alt_names[idx - 4];
+			return d->faults.alt_name[idx - 4] != NULL ? d->faults.alt_name[idx - 4]
+								   : d->chip->alt_names[idx - 4];
 		return NULL;
 	}
 }

@@ -50,7 +50,10 @@ struct sim_dev *sim_dev_new(struct sim_runner *r, const struct sim_cfg *cfg,
 	d->model = sim_device_new(chip, serial);
 	if (d->model == NULL)
 		sim_die_setup("out of memory creating device %s", chip->name);
-	d->label = unique_label(r, sim_device_serial(d->model));
+	/* a device without a serial is labelled by its chip's name */
+	d->label =
+		unique_label(r, sim_device_serial(d->model)[0] != '\0' ? sim_device_serial(d->model)
+								       : chip->name);
 	d->busnum = cfg->busnum;
 	d->devnum_wanted = devnum;
 	d->port = g_strdup(cfg->port);
@@ -216,9 +219,8 @@ void sim_dev_plug(struct sim_dev *d)
 					    /* attributes */
 					    "busnum", s_bus, "devnum", s_dev, "devpath", s_devpath,
 					    "idVendor", s_vid, "idProduct", s_pid, "bcdDevice",
-					    s_bcd, "manufacturer", c->manufacturer, "product",
-					    c->product, "serial", serial, "speed", "12", "version",
-					    " 2.00", "bDeviceClass", "00", "bDeviceSubClass", "00",
+					    s_bcd, "speed", "12", "version", " 2.00",
+					    "bDeviceClass", "00", "bDeviceSubClass", "00",
 					    "bDeviceProtocol", "00", "bMaxPacketSize0", s_mps,
 					    "bConfigurationValue", "1", "bNumConfigurations", "1",
 					    "bNumInterfaces", " 1", "bmAttributes", "c0",
@@ -227,10 +229,18 @@ void sim_dev_plug(struct sim_dev *d)
 					    "DEVNAME", n->devnode, "SUBSYSTEM", "usb", "DEVTYPE",
 					    "usb_device", "DRIVER", "usb", "BUSNUM", s_busp,
 					    "DEVNUM", s_devp, "PRODUCT", s_product, "TYPE", "0/0/0",
-					    "ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid,
-					    "ID_SERIAL_SHORT", serial, NULL);
+					    "ID_VENDOR_ID", s_vid, "ID_MODEL_ID", s_pid, NULL);
 	if (n->syspath == NULL)
 		sim_die_setup("cannot add device %s", d->port);
+	/* sysfs has these files only for the strings the device has */
+	if (c->manufacturer != NULL)
+		umockdev_testbed_set_attribute(r->tb, n->syspath, "manufacturer", c->manufacturer);
+	if (c->product != NULL)
+		umockdev_testbed_set_attribute(r->tb, n->syspath, "product", c->product);
+	if (serial[0] != '\0') {
+		umockdev_testbed_set_attribute(r->tb, n->syspath, "serial", serial);
+		umockdev_testbed_set_property(r->tb, n->syspath, "ID_SERIAL_SHORT", serial);
+	}
 	n->ifpath = umockdev_testbed_add_device(r->tb, "usb", ifname, n->syspath,
 						/* attributes */
 						"bInterfaceNumber", "00", "bAlternateSetting", " 0",

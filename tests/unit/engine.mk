@@ -65,6 +65,13 @@ tests_unit_test_plan_SOURCES = tests/unit/test-plan.c tests/unit/tap.h
 tests_unit_test_plan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_test_plan_LDADD = src/libdfuse.a
 
+# The option-byte check is pure too: one row per family.
+check_PROGRAMS += tests/unit/test-optbytes
+TESTS += tests/unit/test-optbytes
+tests_unit_test_optbytes_SOURCES = tests/unit/test-optbytes.c tests/unit/tap.h
+tests_unit_test_optbytes_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+tests_unit_test_optbytes_LDADD = src/libdfuse.a
+
 # --all and --json: several simulated boards on one backend, one thread each.
 check_PROGRAMS += tests/unit/test-rack
 TESTS += tests/unit/test-rack

@@ -53,6 +53,16 @@ while read -r short long; do
 	fi
 done <"$tmp/opts"
 
+# And the other way: every option the page documents is one --help lists, so
+# the page and the option table (which writes --help) name the same options.
+sed -n -e 's/^\.It Fl Fl \([a-z][a-z-]*\).*/- \1/p' \
+	-e 's/^\.It Fl \([A-Za-z]\) .*Fl Fl \([a-z][a-z-]*\).*/\1 \2/p' \
+	-e 's/^\.It Fl \([A-Za-z]\)$/\1 -/p' "$tmp/items" >"$tmp/documented"
+while read -r short long; do
+	grep -qx -e "$short $long" "$tmp/opts"
+	is $? 0 "the page's -$short --$long is an option --help lists"
+done <"$tmp/documented"
+
 while read -r mod; do
 	grep -q "^\.It Cm $mod$" "$tmp/items"
 	is $? 0 "modifier $mod has an .It Cm $mod entry"

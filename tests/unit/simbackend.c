@@ -241,7 +241,8 @@ static int get_descriptor(struct simbackend *sb, struct slot *s, uint8_t type, u
 
 /*
  * String @index decoded as usb.c decodes it (dev_string_decode: UTF-16 or
- * 8-bit text); "UNKNOWN" and false when it cannot be read.
+ * 8-bit text); "UNKNOWN" and false when it cannot be read, "UNKNOWN" and
+ * true when the device has no such string (index 0), as usb.c lists them.
  */
 static bool read_string(struct simbackend *sb, struct slot *s, uint8_t index, char *out, size_t cap)
 {
@@ -249,7 +250,7 @@ static bool read_string(struct simbackend *sb, struct slot *s, uint8_t index, ch
 	size_t got = 0;
 
 	if (index == 0) {
-		out[0] = '\0';
+		snprintf(out, cap, "UNKNOWN");
 		return true;
 	}
 	if (get_descriptor(sb, s, 3, index, 0x0409, buf, sizeof(buf), &got) != 0 ||
@@ -327,11 +328,14 @@ static int scan_slot(struct simbackend *sb, size_t index, struct dev_info *info)
 	if (!have_intf)
 		return -1;
 	info->serial_unreadable = !read_string(sb, s, iserial, info->serial, sizeof(info->serial));
+	info->serial_absent = iserial == 0;
 	info->product_unreadable =
 		!read_string(sb, s, iproduct, info->product, sizeof(info->product));
-	for (size_t a = 0; a < info->nalts; a++)
+	for (size_t a = 0; a < info->nalts; a++) {
 		info->alts[a].name_unread = !read_string(sb, s, alt_string[a], info->alts[a].name,
 							 sizeof(info->alts[a].name));
+		info->alts[a].name_absent = alt_string[a] == 0;
+	}
 	info->open_error = s->open_error;
 	snprintf(info->open_msg, sizeof(info->open_msg), "%s", s->open_msg);
 	/* The name usb.c takes from libusb for a node the user may not open. */

@@ -339,6 +339,9 @@ static void test_mismatch(void)
 		{ { "-p", "2-1", "-l" }, false, "path 1-4 is not -p 2-1", false },
 		{ { "-n", "9", "-l" }, false, "devnum 5 is not -n 9", false },
 		{ { "-c", "2", "-l" }, false, "configuration 1 is not -c 2", false },
+		/* dfu-util: -c 0 is any configuration (LPCXpresso's LPC-Link boot line) */
+		{ { "-c", "0", "-l" }, false, "", false },
+		{ { "-S", "UNKNOWN", "-l" }, false, "serial \"SER\" is not -S UNKNOWN", false },
 		{ { "-i", "1", "-l" }, false, "interface 0 is not -i 1", false },
 		{ { "-l" }, false, "", false },
 	};

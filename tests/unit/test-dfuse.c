@@ -16,6 +16,7 @@
 #include "dfuse.h"
 #include "dfuse_mem.h"
 #include "fixture.h"
+#include "plan.h"
 #include "tap.h"
 
 #define FLASH 0x08000000u
@@ -323,7 +324,7 @@ static void test_write(void)
 	struct fix f;
 	struct sim_stats s;
 	uint8_t img[16 * KiB];
-	unsigned long sent = 0;
+	struct dfuse_write_result wr = { 0 };
 	int r;
 
 	if (!fix_open(&f, "f4", NULL)) {
@@ -332,14 +333,14 @@ static void test_write(void)
 	}
 	/* 10000 bytes across the 16 KiB / 64 KiB boundary at 0x08010000. */
 	fill_pattern(img, sizeof(img), 4);
-	r = dfuse_write(&f.d, 0x0800F000, img, 10000, &plain, NULL, &sent, &f.err);
+	r = dfuse_write(&f.d, 0x0800F000, img, 10000, &plain, NULL, &wr, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "write 10000 bytes at 0x0800F000");
 	ok(mem_is(&f, 0x0800F000, img, 10000), "memory holds them");
 	ok(mem_all(&f, 0x0800F000 + 10000, 0xFF, 64), "nothing written past the end");
 	is_int(s.set_address, 1, "one Set Address Pointer for the contiguous run");
 	is_int(s.dnload, 1 + 5, "five data blocks (4 x 2048 + 1808) plus the pointer");
-	is_int(sent, 5, "*sent counts the five data blocks");
+	is_int(wr.sent, 5, "res.sent counts the five data blocks");
 	ok(s.unerased_writes == 0 && s.forbidden == 0 && s.early_polls == 0,
 	   "no unerased write, no forbidden request, no early poll");
 	fix_close(&f);
@@ -353,17 +354,17 @@ static void test_write(void)
 	memset(img, 0xFF, 2048);
 	memset(img + 3 * 2048, 0xFF, 2 * 2048);
 	memset(img + 7 * 2048, 0xFF, 2048);
-	r = dfuse_write(&f.d, FLASH, img, sizeof(img), &blank, NULL, &sent, &f.err);
+	r = dfuse_write(&f.d, FLASH, img, sizeof(img), &blank, NULL, &wr, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "write with skip_blank");
 	ok(mem_is(&f, FLASH, img, sizeof(img)), "erased memory + written blocks == image");
-	is_int(sent, 4, "only the four non-blank blocks sent");
+	is_int(wr.sent, 4, "only the four non-blank blocks sent");
 	is_int(s.set_address, 1,
 	       "one pointer (sent at the first non-blank block), gaps kept by "
 	       "block numbers");
 	is_int(s.bytes_written, 4 * 2048, "the device programmed 8 KiB");
 	memset(img, 0xFF, sizeof(img));
-	r = dfuse_write(&f.d, 0x08008000, img, sizeof(img), &blank, NULL, &sent, &f.err);
+	r = dfuse_write(&f.d, 0x08008000, img, sizeof(img), &blank, NULL, &wr, &f.err);
 	ok(r == ERR_OK && stats_of(&f).dnload == s.dnload, "an all-0xFF image sends nothing");
 	fix_close(&f);
 
@@ -372,7 +373,7 @@ static void test_write(void)
 		return;
 	}
 	fill_pattern(img, sizeof(img), 6);
-	r = dfuse_write(&f.d, FLASH, img, 5 * 2048, &per_chunk, NULL, &sent, &f.err);
+	r = dfuse_write(&f.d, FLASH, img, 5 * 2048, &per_chunk, NULL, &wr, &f.err);
 	s = stats_of(&f);
 	ok(r == ERR_OK && mem_is(&f, FLASH, img, 5 * 2048), "pointer_per_chunk write");
 	is_int(s.set_address, 5, "a Set Address Pointer before each of the 5 blocks");
@@ -439,7 +440,7 @@ static void test_block_wrap(void)
 	struct fix f;
 	struct sim_stats s;
 	uint8_t *img = malloc(LEN), *back = malloc(LEN);
-	unsigned long sent = 0;
+	struct dfuse_write_result wr = { 0 };
 	size_t got = 0;
 	int r;
 
@@ -450,7 +451,7 @@ static void test_block_wrap(void)
 		return;
 	}
 	fill_pattern(img, LEN, 8);
-	r = dfuse_write(&f.d, FLASH, img, LEN, &plain, NULL, &sent, &f.err);
+	r = dfuse_write(&f.d, FLASH, img, LEN, &plain, NULL, &wr, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "1.1 MB in 16-byte blocks");
 	ok(mem_is(&f, FLASH, img, LEN), "memory holds the image (no block landed twice)");
@@ -550,10 +551,10 @@ static void test_immediate(void)
 struct plan_row {
 	const char *what;
 	const char *layout;
-	struct dfuse_span spans[4];
+	struct plan_span spans[4];
 	size_t nspans;
 	int want_r;
-	struct dfuse_sector want[8];
+	struct plan_sector want[8];
 	size_t nwant;
 };
 
@@ -663,7 +664,7 @@ static void test_plan_erase(void)
 	for (size_t i = 0; i < sizeof(plan_rows) / sizeof(plan_rows[0]); i++) {
 		const struct plan_row *row = &plan_rows[i];
 		struct dfuse_mem_layout l;
-		struct dfuse_sector *out = NULL;
+		struct plan_sector *out = NULL;
 		struct error err = { ERR_OK, "" };
 		size_t n = 99;
 		bool same;
@@ -673,7 +674,7 @@ static void test_plan_erase(void)
 			ok(false, "plan: %s: layout parses", row->what);
 			continue;
 		}
-		r = dfuse_plan_erase(&l, row->spans, row->nspans, &out, &n, &err);
+		r = plan_erase_sectors(&l, row->spans, row->nspans, &out, &n, &err);
 		same = r == row->want_r;
 		if (r == ERR_OK && same) {
 			same = n == row->nwant;

@@ -181,6 +181,9 @@ static void test_every_request(enum op op)
 
 /* ---- the cases, one by one ----------------------------------------- */
 
+/* The GD32VF103 row: it resets at leave without answering the GETSTATUS. */
+static const struct dfu_quirks gd32_quirks = { .flags = QUIRK_LEAVE_NO_STATUS };
+
 static void test_leave_cases(void)
 {
 	struct sim_faults stall_reset = { .leave_stall_reset = true };
@@ -229,7 +232,7 @@ static void test_leave_cases(void)
 		skip(2, "no gd32vf103 model");
 		return;
 	}
-	f.d.leave_no_status = true;
+	f.d.quirks = &gd32_quirks;
 	r = dfuse_leave(&f.d, true, FLASH, &gone, &f.err);
 	is_int(r, ERR_OK, "GD32VF103 leave without a status answer: success");
 	ok(gone && memtransport_now(f.mt) < 2000000, "gone, settled in %.3f s of device time",
@@ -319,6 +322,9 @@ static void test_confirm(void)
 }
 
 /* Case 6: the H7's stuck erase, recovered with the quirk, bounded without it. */
+/* An H7 whose erases stay dfuDNBUSY: stuck one second after the announced time. */
+static const struct dfu_quirks h7_quirks = { .flags = QUIRK_STUCK_BUSY, .stuck_after_ms = 1000 };
+
 static void test_stuck_erase(void)
 {
 	struct sim_faults stuck = { .stuck_busy_high = true };
@@ -334,7 +340,7 @@ static void test_stuck_erase(void)
 	}
 	fill_pattern(pat, sizeof(pat));
 	sim_device_load(f.dev, sector, pat, sizeof(pat));
-	f.d.stuck_after_ms = 1000;
+	f.d.quirks = &h7_quirks;
 	r = dfuse_erase_sector(&f.d, sector, 128u * 1024u, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "H7 erase above 1 MiB that stays dfuDNBUSY: recovered");

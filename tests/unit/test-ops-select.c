@@ -124,6 +124,15 @@ static const struct match_row match_rows[] = {
 	{ { "-i", "1", NULL }, false, false },
 };
 
+/* The DfuSe decision for @d, with the quirks its selection looks up. */
+static bool is_dfuse(const struct dev_info *d)
+{
+	struct dfu_quirks q;
+
+	quirks_lookup(d->vid, d->pid, d->bcdDevice, d->serial, &q);
+	return dev_is_dfuse(d, &q);
+}
+
 static void test_device(void)
 {
 	struct dev_info rt, dfu;
@@ -169,23 +178,23 @@ static void test_device(void)
 	dfu.func.bcdDFUVersion = 0x011A;
 	dfu.nalts = 1;
 	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
-	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A and a layout");
+	ok(is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A and a layout");
 	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "FLASH");
-	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A without layouts is plain DFU");
+	ok(!is_dfuse(&dfu), "dev_is_dfuse: bcdDFUVersion 0x011A without layouts is plain DFU");
 	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
 	dfu.vid = 0x1eaf;
 	dfu.pid = 0x0003;
 	dfu.bcdDevice = 0x0200;
-	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk forces plain DFU 1.1");
+	ok(!is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk forces plain DFU 1.1");
 	dfu.bcdDevice = 0x0201;
-	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk keys on bcdDevice 0x0200");
+	ok(is_dfuse(&dfu), "dev_is_dfuse: the Maple quirk keys on bcdDevice 0x0200");
 	dfu.func.bcdDFUVersion = 0x0110;
 	dfu.nalts = 1;
 	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "Application");
-	ok(!dev_is_dfuse(&dfu), "dev_is_dfuse: DFU 1.1 without layouts is plain DFU");
+	ok(!is_dfuse(&dfu), "dev_is_dfuse: DFU 1.1 without layouts is plain DFU");
 	snprintf(dfu.alts[0].name, sizeof(dfu.alts[0].name), "@Flash/0x08000000/4*1Kg");
 	dfu.has_func = false;
-	ok(dev_is_dfuse(&dfu), "dev_is_dfuse: no functional descriptor, but a layout name");
+	ok(is_dfuse(&dfu), "dev_is_dfuse: no functional descriptor, but a layout name");
 	is_str(dev_describe(&rt, buf, sizeof(buf)),
 	       "[0483:5740] path=\"1-1\" devnum=5 serial=\"X1\" (run-time mode)",
 	       "dev_describe of a run-time interface");

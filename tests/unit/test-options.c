@@ -4,11 +4,13 @@
  * adds up to, every error, whole messages, buffer caps, purity and the -h
  * text. The value grammars alone (numbers, -s, -d) are test-opt-values.c.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "describe-opts.h"
+#include "opt_usage.h"
 #include "options.h"
 #include "tap.h"
 
@@ -451,9 +453,92 @@ static void check_purity(void)
 	is_int(opt_parse(0, argv, &o1, &err), ERR_USAGE, "argc 0: no operation");
 	is_int(opt_parse(1, argv, &o1, &err), ERR_USAGE, "argc 1: no operation");
 	is_int(opt_parse(2, argv, &o1, NULL), ERR_USAGE, "a NULL error struct is allowed");
+	is_int(opt_parse(3, (char *[]){ a0, (char *)"-n", (char *)"256", NULL }, &o1, NULL),
+	       ERR_USAGE, "a bad number without an error struct is a usage error");
 	/* The walk stops at argv[argc]: the "-x" after it would be an error. */
 	is_int(opt_parse(2, (char *[]){ a0, (char *)"-l", (char *)"-x", NULL }, &o1, &err), ERR_OK,
 	       "argv beyond argc is not read");
+}
+
+/* @n bytes at @s with every run of white space made one space, trimmed, into @out. */
+static void squeeze(const char *s, size_t n, char *out, size_t size)
+{
+	size_t k = 0;
+	bool space = false;
+
+	for (size_t i = 0; i < n && k + 1 < size; i++) {
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t') {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < size)
+			out[k++] = ' ';
+		space = false;
+		out[k++] = s[i];
+	}
+	out[k] = '\0';
+}
+
+/* How -h must name @d: "  -x --name ARG", "  --name ARG", "  -w --wait[=ARG]". */
+static void entry_head(const struct opt_doc *d, char *head, size_t size)
+{
+	char letter[4] = "";
+
+	if (d->letter != '\0')
+		snprintf(letter, sizeof(letter), "-%c ", d->letter);
+	snprintf(head, size, "\n  %s--%s%s%s%s", letter, d->name,
+		 d->arg == NULL	   ? ""
+		 : d->arg_optional ? "[="
+				   : " ",
+		 d->arg != NULL ? d->arg : "", d->arg_optional ? "]" : "");
+}
+
+/*
+ * Every row of the option table has its entry in the -h text, and the entry
+ * says exactly the row's help (white space aside: the layout is free); and
+ * the text lists no option that the table does not have.
+ */
+static void check_usage_table(const char *text)
+{
+	size_t rows = 0, listed = 0;
+	struct opt_doc d;
+
+	for (size_t i = 0; opt_doc(i, &d); i++, rows++) {
+		char head[128], got[1024], want[1024];
+		const char *at, *end;
+
+		entry_head(&d, head, sizeof(head));
+		at = strstr(text, head);
+		if (at == NULL || (at[strlen(head)] != ' ' && at[strlen(head)] != '\n')) {
+			is_str("(no entry)", head + 1, "-h lists --%s as its table row says",
+			       d.name);
+			continue;
+		}
+		at += strlen(head);
+		end = at + strcspn(at, "\n");
+		/* The entry runs to the next option line or the blank line after the list. */
+		while (*end == '\n' && end[1] != '\n' && strncmp(end, "\n  -", 4) != 0)
+			end += 1 + strcspn(end + 1, "\n");
+		squeeze(at, (size_t)(end - at), got, sizeof(got));
+		squeeze(d.help, strlen(d.help), want, sizeof(want));
+		is_str(got, want, "-h gives --%s the help of its table row", d.name);
+	}
+	for (const char *p = strstr(text, "\n  -"); p != NULL; p = strstr(p + 1, "\n  -"))
+		listed++;
+	is_int(listed, rows, "-h lists as many options as the table has");
+	ok(rows >= 32, "the table has every option (%zu rows)", rows);
+}
+
+/* opt_usage() sizes and cuts its text as snprintf() does. */
+static void check_usage_buffer(const char *text)
+{
+	char small[10];
+	size_t full = opt_usage(NULL, 0);
+
+	is_int(full, strlen(text), "opt_usage(NULL, 0) gives the full length");
+	ok(full < OPT_USAGE_MAX, "the text fits OPT_USAGE_MAX (%zu bytes)", full);
+	is_int(opt_usage(small, sizeof(small)), full, "a small buffer still gives the full length");
+	is_str(small, "Usage: df", "a small buffer holds the cut, terminated text");
 }
 
 /* The -h text: every option on its own line, modifiers, examples, 80 columns. */
@@ -505,14 +590,17 @@ static void check_usage(void)
 		"dfuse-util -a 0 -s 0x08004000:leave -D /path/to/image.bin\n",
 		"(needs force)",
 	};
-	const char *p = opt_usage_text;
+	static char text[OPT_USAGE_MAX];
+	const char *p = text;
 	size_t longest = 0;
 
+	opt_usage(text, sizeof(text));
+
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		ok(strstr(opt_usage_text, lines[i]) != NULL, "usage lists '%s'", lines[i] + 1);
+		ok(strstr(text, lines[i]) != NULL, "usage lists '%s'", lines[i] + 1);
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		ok(strstr(opt_usage_text, words[i]) != NULL, "usage has '%s'", words[i]);
-	ok(strncmp(opt_usage_text, "Usage: dfuse-util ", 18) == 0, "usage starts with Usage:");
+		ok(strstr(text, words[i]) != NULL, "usage has '%s'", words[i]);
+	ok(strncmp(text, "Usage: dfuse-util ", 18) == 0, "usage starts with Usage:");
 	while (*p != '\0') {
 		size_t n = strcspn(p, "\n");
 
@@ -523,10 +611,10 @@ static void check_usage(void)
 			p++;
 	}
 	ok(longest <= 80, "usage fits 80 columns (longest line %zu)", longest);
-	ok(opt_usage_text[strlen(opt_usage_text) - 1] == '\n', "usage ends with a newline");
+	ok(text[strlen(text) - 1] == '\n', "usage ends with a newline");
 
 	/* Each option line of the text parses as an option (no stale names). */
-	for (p = strstr(opt_usage_text, "\n  -"); p != NULL; p = strstr(p + 1, "\n  -")) {
+	for (p = strstr(text, "\n  -"); p != NULL; p = strstr(p + 1, "\n  -")) {
 		char word[32];
 		size_t n = strcspn(p + 3, " [\n");
 		char *argv[3] = { (char *)"dfuse-util", word, NULL };
@@ -542,6 +630,8 @@ static void check_usage(void)
 		ok(rc == ERR_OK || strstr(err.msg, "unknown option") == NULL,
 		   "usage option '%s' is known", word);
 	}
+	check_usage_table(text);
+	check_usage_buffer(text);
 }
 
 int main(void)

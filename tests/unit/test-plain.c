@@ -302,6 +302,9 @@ static void test_model_rules(void)
 	fix_close(&f);
 }
 
+/* As for a device whose bwPollTimeout is bogus: a fixed 5 ms. */
+static const struct dfu_quirks poll_quirk = { .flags = QUIRK_POLL_TIMEOUT, .poll_timeout_ms = 5 };
+
 static void test_poll_quirk(void)
 {
 	static uint8_t img[256];
@@ -316,8 +319,7 @@ static void test_poll_quirk(void)
 		return;
 	}
 	/* as for a device whose bwPollTimeout is bogus: a fixed 5 ms instead of 20 */
-	f.d.quirks.flags = QUIRK_POLL_TIMEOUT;
-	f.d.quirks.poll_timeout_ms = 5;
+	f.d.quirks = &poll_quirk;
 	r = dfu_plain_download(&f.d, img, sizeof(img), NULL, NULL, &res, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "download with the poll quirk succeeds (%s)", f.err.msg);
