@@ -38,6 +38,7 @@ static const char pack_usage[] =
 	"  -D --device VID:PID            the suffix IDs (default 0x0483:0xdf11)\n"
 	"  -a --alt-intf ALT              the alt of -i, -s and -b without @ALT (default 0)\n"
 	"  -d --dump                      write each element of FILE.dfu to a .bin beside it\n"
+	"  -h --help                      print this help\n"
 	"The same program as dfuse-util, called by this name; see dfuse-util(1).\n";
 
 struct pack {
