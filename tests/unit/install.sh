@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make install DESTDIR=...` (with prefix=/usr, as a distribution package
-# builds) puts the binary, the man page, the udev rule and the bash completion
-# in their conventional places, and nothing else; `make uninstall` takes them
+# builds) puts the binary, the man page, the udev rule, the bash completion
+# and (where umockdev was found) the simulator with its page in their
+# conventional places, and nothing else; `make uninstall` takes them
 # all away again. The rule and the completion go to the directories configure
 # chose (--with-udevrulesdir, --with-bashcompletiondir; "no": not installed).
 # With --enable-dfu-util-names, dfu-util, dfu-suffix, dfu-prefix and
@@ -35,7 +36,7 @@ case $names in
 yes) other=no ;;
 *) other=yes ;;
 esac
-plan 20
+plan 22
 
 # check_names SETTING DEST: the four names and their pages are there as links
 # (or copies) to dfuse-util and run as the front ends, or none is there.
@@ -134,6 +135,19 @@ install_check() {
 		check "names $1: the bash completion is $compdir/dfuse-util" \
 			cmp -s "$top_srcdir/doc/dfuse-util.bash-completion" "$dest$compdir/dfuse-util"
 		want="$want $compdir/dfuse-util"
+		;;
+	esac
+
+	case $(configured INSTALL_SIM) in
+	yes)
+		check "names $1: the simulator is /usr/bin/dfuse-sim with its page dfuse-sim.1" \
+			cmp -s "$top_srcdir/doc/dfuse-sim.1" "$dest/usr/share/man/man1/dfuse-sim.1"
+		[ -x "$dest/usr/bin/dfuse-sim" ] || diag "/usr/bin/dfuse-sim is missing"
+		want="$want /usr/bin/dfuse-sim /usr/share/man/man1/dfuse-sim.1"
+		;;
+	*)
+		skip "names $1: the simulator is /usr/bin/dfuse-sim with its page" \
+			"not configured (no umockdev, or --without-sim)"
 		;;
 	esac
 
