@@ -161,13 +161,12 @@ int fe_file_load(struct fe_file *f, const char *path, struct error *err)
 		f->no_suffix_why = "no DFU suffix (no \"UFD\" signature at the end)";
 	else if (s->crc_stored != s->crc_computed)
 		f->no_suffix_why = "the DFU suffix CRC does not match the contents";
-	else if (s->bLength < DFU_FILE_SUFFIX_LEN)
-		return error_set(err, ERR_DATA, "%s: DFU suffix length %u is under 16", path,
-				 s->bLength);
-	else if (s->bLength > f->len)
-		return error_set(err, ERR_DATA, "%s: DFU suffix length %u is longer than the file",
-				 path, s->bLength);
-	else {
+	else if (s->bLength < DFU_FILE_SUFFIX_LEN || s->bLength > f->len) {
+		fe_file_free(f);
+		return error_set(err, ERR_DATA, "%s: DFU suffix length %u is %s", path, s->bLength,
+				 s->bLength < DFU_FILE_SUFFIX_LEN ? "under 16"
+								  : "longer than the file");
+	} else {
 		f->has_suffix = true;
 		f->suffix_len = s->bLength;
 	}
