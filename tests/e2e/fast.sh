@@ -58,7 +58,7 @@ check "--json: the polls are counted, with :fast no fewer than without" \
 
 # 2. A ROM that STALLs an early poll (and goes to dfuERROR): one STALL, then
 #    the announced times; the erase or block in flight is recovered.
-sim f7e --device f7 --stall-early -- "$DFUSE" -v -a 0 -s 0x08000000:fast -D "$WORK/img.bin"
+sim f7e --device f7 --time-scale 0.25 --stall-early -- "$DFUSE" -v -a 0 -s 0x08000000:fast -D "$WORK/img.bin"
 [ "$rc" -eq 0 ] || show f7e
 is "$rc $(f7mem f7e | cmp -s - "$F7_WANT" && echo same)" \
 	"0 same" "STALLed early poll: exit 0, the flash holds the image"
@@ -89,12 +89,14 @@ sim tu --device tinyusb -- "$DFUSE" -a 0 -s :fast -D "$WORK/esp.bin"
 is "$rc $(head -c 16384 "$(mem tu "" 0 0x00000000)" | cmp -s - "$WORK/esp.bin" && echo same)" \
 	"0 same" \
 	"TinyUSB :fast: exit 0, the image at the start of alt 0"
-sim esp --device esp32s2 -- "$DFUSE" -s :fast -D "$WORK/esp.bin"
+# a quarter of its timings: its 600 ms erase then announces 150 ms, far
+# more than a loaded machine takes to send the next poll
+sim esp --device esp32s2 --time-scale 0.25 -- "$DFUSE" -s :fast -D "$WORK/esp.bin"
 [ "$rc" -eq 0 ] || show esp
 is "$rc $(head -c 16384 "$(mem esp "" 0 0x00000000)" | cmp -s - "$WORK/esp.bin" && echo same) $([ "$(st esp early_polls)" -gt 0 ] && echo early)" \
 	"0 same early" \
 	"ESP32-S2 :fast: exit 0, the image, polls sooner than its long erases announce"
-sim esp0 --device esp32s2 -- "$DFUSE" -D "$WORK/esp.bin"
+sim esp0 --device esp32s2 --time-scale 0.25 -- "$DFUSE" -D "$WORK/esp.bin"
 is "$rc $(head -c 16384 "$(mem esp0 "" 0 0x00000000)" | cmp -s - "$WORK/esp.bin" && echo same) $(st esp0 early_polls)" \
 	"0 same 0" \
 	"ESP32-S2 without :fast: the same image, never early"
