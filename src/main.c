@@ -17,6 +17,7 @@
 #include "opt_usage.h"
 #include "options.h"
 #include "rack.h"
+#include "trace.h"
 #include "ui.h"
 #include "usb.h"
 
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct error err = { ERR_OK, "" };
 	struct usb_backend *ub = NULL;
+	struct trace *trace = NULL;
+	struct dev_backend be;
 	struct ui ui;
 	int r;
 
@@ -91,10 +94,22 @@ int main(int argc, char **argv)
 		ui.stop = &main_stop;
 		catch_sigint();
 		r = usb_backend_new(o.verbose, o.all, &ub, &err);
-		if (r == ERR_OK && (o.all || o.json_file != NULL))
-			r = rack_run(&o, usb_backend_get(ub), &ui, &err);
-		else if (r == ERR_OK)
-			r = ops_run(&o, usb_backend_get(ub), &ui, NULL, &err);
+		if (r == ERR_OK && o.trace_file != NULL)
+			r = trace_open(o.trace_file, o.trace_keep_serial, PACKAGE_VERSION, &trace,
+				       &err);
+		if (r == ERR_OK) {
+			be = usb_backend_get(ub);
+			if (trace != NULL)
+				be = trace_backend(trace, be);
+			if (o.all || o.json_file != NULL)
+				r = rack_run(&o, be, &ui, &err);
+			else
+				r = ops_run(&o, be, &ui, NULL, &err);
+		}
+		/* The run's own error comes first; a trace cut short is one only after a success. */
+		if (trace != NULL && trace_close(trace, r == ERR_OK ? &err : NULL) != ERR_OK &&
+		    r == ERR_OK)
+			r = ERR_IO;
 		usb_backend_free(ub);
 	}
 	if (r != ERR_OK) {

@@ -21,6 +21,7 @@ e2e_tests = \
 	tests/e2e/devtrust.sh \
 	tests/e2e/optbytes.sh \
 	tests/e2e/callers.sh \
+	tests/e2e/trace.sh \
 	tests/e2e/nostrings.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests) tests/e2e/callers.py
