@@ -123,4 +123,4 @@ check "every line of the trace is a JSON object with t_us and ev" \
 	eval '[ "$(grep -c "^{\"t_us\": [0-9]*,\"ev\": \"[a-z_]*\",.*}$" "$WORK/mask/t.jsonl")" -eq "$(wc -l <"$WORK/mask/t.jsonl")" ]'
 run_sim "$WORK/mask" again --time-scale "$SCALE" -- "$DFUSE" --trace t.jsonl -l
 check "an existing trace file is not replaced: exit 73, one line" \
-	eval '[ "$rc" -eq 73 ] && [ "$(cat "$WORK/mask/again.err")" = "dfuse-util: --trace t.jsonl: file exists (not replaced)" ]'
+	eval '[ "$rc" -eq 73 ] && [ "$(cat "$WORK/mask/again.err")" = "dfuse-util: --trace t.jsonl already exists; remove it or choose another file name" ]'
