@@ -353,6 +353,34 @@ enum dfu_presence dfu_confirm(struct dfu_if *d, uint8_t *state)
 	return found;
 }
 
+int dfu_reset(struct dfu_if *d, enum dfu_reset_end *end, struct error *err)
+{
+	int t = d->tr.ops->reset(d->tr.ctx);
+	uint8_t state = 0;
+
+	*end = DFU_RESET_DONE;
+	if (t == TR_OK)
+		return ERR_OK;
+	if (t == TR_PIPES_RESET) {
+		*end = DFU_RESET_PIPES;
+		return ERR_OK;
+	}
+	switch (dfu_confirm(d, &state)) {
+	case DFU_GONE:
+		*end = DFU_RESET_GONE;
+		return ERR_OK;
+	case DFU_HERE:
+		if (t == TR_NODEV)
+			return ERR_OK; /* re-enumerated, and answers again */
+		return error_set(err, ERR_IO, "%s; the device is still on the bus (state %s)",
+				 transport_status_str(t), dfu_state_str(state));
+	case DFU_SILENT:
+		break;
+	}
+	return error_set(err, ERR_IO, "%s; the device is still on the bus but does not answer",
+			 transport_status_str(t));
+}
+
 int dfu_make_idle(struct dfu_if *d, struct error *err)
 {
 	struct dfu_status st;
