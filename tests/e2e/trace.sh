@@ -5,7 +5,7 @@
 # of that trace; the exit status, stdout, stderr, the files written and the
 # requests made (the replayed run's own trace, times aside) must be the same.
 # Cases: a listing of two boards (DfuSe and plain), a flash with leave, an
-# upload, a plain DFU flash with reset, and faults (a STALLed data block, a
+# upload, a plain DFU flash, and faults (a STALLed data block, a
 # transfer error). Then: a request that differs from the trace is an error
 # naming both setups, serials are masked unless asked, an existing trace file
 # is never replaced.
@@ -84,7 +84,10 @@ pair upload "--load $WORK/app.bin@0x08000000" -a 0 -s 0x08000000:40000 -U up.bin
 same "upload: the replay wrote the same file" "$o/up.bin" "$p/up.bin"
 check "upload: ... which is the image" cmp -s "$WORK/app.bin" "$o/up.bin"
 
-pair plain "--profile maple" -a 2 -D app.bin -R
+# Without -R: when the reset after it makes the board leave, whether libusb
+# sees it gone at the reset or at the next request depends on when the
+# model's unplug lands, in the traced run itself.
+pair plain "--profile maple" -a 2 -D app.bin
 check "plain: the traced run flashed the plain DFU board" test "$orc" -eq 0
 
 pair stall "--profile f411 --stall-data-block 3" -a 0 -s 0x08000000 -D app.bin
