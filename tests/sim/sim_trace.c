@@ -27,6 +27,7 @@ struct reader {
 static bool bad(struct reader *r, const char *field, const char *what)
 {
 	snprintf(r->err, r->errlen, "line %u: %s: %s", r->line, field, what);
+	sj_one_line(r->err);
 	return false;
 }
 
