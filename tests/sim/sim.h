@@ -60,7 +60,8 @@ struct sim_node {
 	char *syspath, *ifpath;
 	UMockdevIoctlBase *handler;
 	bool plugged, unplug_queued, gone, reenumerate;
-	GQueue urbs; /* struct sim_urb *, in submit order */
+	gint unplugged; /* atomic: off the bus now (set by the main loop) */
+	GQueue urbs;	/* struct sim_urb *, in submit order */
 };
 
 /* One simulated device: a model and its appearances. */

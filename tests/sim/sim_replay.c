@@ -75,6 +75,18 @@ static void vanish(struct sim_node *n)
 	sim_node_queue_unplug(n, false);
 }
 
+/*
+ * The device left at a reset: off the bus before the reset returns, so
+ * that the tool's next look at the bus finds it gone, as the trace says
+ * (the main loop takes it off; this worker waits, at most a second).
+ */
+static void vanish_now(struct sim_node *n)
+{
+	vanish(n);
+	for (int i = 0; i < 1000 && !g_atomic_int_get(&n->unplugged); i++)
+		g_usleep(1000);
+}
+
 /* The request differs from the trace: say so once, at this request, and leave the bus. */
 static void mismatch(struct sim_node *n, const struct sim_trace_rec *want, const char *got)
 {
@@ -172,10 +184,10 @@ int sim_replay_reset(struct sim_node *n)
 	case SIM_TRES_OK:
 	case SIM_TRES_PIPES_RESET:
 		if (rec->gone_after)
-			vanish(n);
+			vanish_now(n);
 		return 0;
 	case SIM_TRES_NODEV:
-		vanish(n);
+		vanish_now(n);
 		return 0;
 	default:
 		return EPROTO;
