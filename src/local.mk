@@ -25,6 +25,7 @@ src_libdfuse_a_SOURCES = \
 	src/select.c src/select.h \
 	src/outfile.c src/outfile.h src/outpath.c src/outpath.h \
 	src/upload.c src/upload.h \
+	src/target.c src/target.h \
 	src/plan.c src/plan.h \
 	src/optbytes.c src/optbytes.h \
 	src/download.c src/download.h \
