@@ -148,9 +148,17 @@ static int erase_sectors(struct session *op, const struct plan_alt *p, struct er
  * sector is erased by this run (programming 0xFF into erased flash leaves
  * it as it is).
  */
+/* The flash word writes are padded to: --pad, else the device's quirk, else 0. */
+static uint32_t flash_word(const struct session *op)
+{
+	if (op->o->pad != 0)
+		return op->o->pad;
+	return (op->quirks.flags & QUIRK_FLASH_WORD) ? op->quirks.flash_word : 0;
+}
+
 static uint32_t word_padding(const struct session *op, const struct plan_alt *p, uint64_t end)
 {
-	uint32_t w = (op->quirks.flags & QUIRK_FLASH_WORD) ? op->quirks.flash_word : 0;
+	uint32_t w = flash_word(op);
 	uint64_t padded, sector_end;
 	uint32_t ss, sz;
 
@@ -250,11 +258,14 @@ static int write_run(struct session *op, const struct plan_alt *p, uint64_t star
 		memcpy(buf, data, len);
 		memset(buf + len, 0xFF, pad);
 		src = buf;
-		ui_debug(op->ui, 1,
-			 "write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the device's "
-			 "%u-byte flash word",
-			 (unsigned long long)start, (unsigned long long)end - 1, pad,
-			 op->quirks.flash_word);
+		/* Said once without -v: bytes the image does not hold are written (issue 19). */
+		if (!op->pad_said || op->ui->verbose >= 1)
+			ui_info(op->ui,
+				"Write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the %u-byte "
+				"flash word (%s)",
+				(unsigned long long)start, (unsigned long long)end - 1, pad,
+				flash_word(op), op->o->pad != 0 ? "--pad" : "the device's quirk");
+		op->pad_said = true;
 		end += pad;
 	}
 	*sent = 0;
