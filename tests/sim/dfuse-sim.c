@@ -127,6 +127,7 @@ static void usage(FILE *f)
 	      "  --busy-repeat N  --leave-stall-reset  --leave-status-stall  --unprotect-hang\n"
 	      "  --stall-early\n"
 	      "  --fail-at N  --fail-kind nodev|stall|timeout|io  --fail-acted\n"
+	      "  --busy-same WORK_MS:POLL_MS  --leave-manifest MS  --leave-manifest-status\n"
 	      "Looking like plain DFU: --dfu10-descriptor  --alt-name N=STRING\n"
 	      "Global: --dump DIR  --log FILE  --stats FILE\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
@@ -236,6 +237,9 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 		} else if (strcmp(o, "--unprotect-hang") == 0) {
 			cur_cfg(r)->faults.unprotect_hang = true;
 			takes = false;
+		} else if (strcmp(o, "--leave-manifest-status") == 0) {
+			cur_cfg(r)->faults.leave_manifest_status = true;
+			takes = false;
 		} else if (strcmp(o, "--dfu10-descriptor") == 0) {
 			cur_cfg(r)->faults.func_dfu10 = true;
 			takes = false;
@@ -282,6 +286,21 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			cur_cfg(r)->faults.busy_repeat = (unsigned)sim_parse_num(o, v, 100000);
 		} else if (strcmp(o, "--fail-at") == 0) {
 			cur_cfg(r)->faults.fail_at = (unsigned)sim_parse_num(o, v, 1000000);
+		} else if (strcmp(o, "--busy-same") == 0) {
+			/* WORK_MS:POLL_MS */
+			const char *colon = strchr(v, ':');
+			char work[16];
+
+			if (colon == NULL || colon == v || (size_t)(colon - v) >= sizeof(work))
+				sim_die_setup("--busy-same %s: expected WORK_MS:POLL_MS", v);
+			memcpy(work, v, (size_t)(colon - v));
+			work[colon - v] = '\0';
+			cur_cfg(r)->faults.busy_same_ms = (unsigned)sim_parse_num(o, work, 600000);
+			cur_cfg(r)->faults.busy_same_poll_ms =
+				(unsigned)sim_parse_num(o, colon + 1, 600000);
+		} else if (strcmp(o, "--leave-manifest") == 0) {
+			cur_cfg(r)->faults.leave_manifest_ms =
+				(unsigned)sim_parse_num(o, v, 600000);
 		} else if (strcmp(o, "--alt-name") == 0) {
 			/* N=STRING: alt N's iInterface string, its memory unchanged */
 			const char *eq = strchr(v, '=');
