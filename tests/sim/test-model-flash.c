@@ -44,9 +44,10 @@ static void test_round_trip(void)
 		       set_address(&h, base) == OK && run_dnload(&h, 2, img, ts, NULL) == OK &&
 		       run_dnload(&h, 3, img + ts, ts, NULL) == OK;
 		ok(good, "%s: set address, erase, two blocks written", chips[i]);
-		ok(sim_device_read(h.d, base, back, 2u * ts) == 0 &&
-			   memcmp(back, img, 2u * ts) == 0,
-		   "%s: flash holds the image", chips[i]);
+		is_int(sim_device_read(h.d, base, back, 2u * ts), 0,
+		       "%s: flash holds the image [sim_device_read(h.d, base, back, 2u *...]",
+		       chips[i]);
+		is_mem(back, img, 2u * ts, "%s: flash holds the image [back]", chips[i]);
 		good = abort_req(&h) == SIM_OK && upload(&h, 2, ts) == SIM_OK && h.actual == ts &&
 		       memcmp(h.buf, img, ts) == 0 && upload(&h, 3, ts) == SIM_OK &&
 		       h.actual == ts && memcmp(h.buf, img + ts, ts) == 0;
@@ -102,9 +103,14 @@ static void test_bad_addresses(void)
 	is_int(run_dnload(&h, 2, img, 1024, NULL), errWRITE,
 	       "protboot: write to read-only: errWRITE");
 	clrstatus(&h);
-	ok(set_address(&h, 0x0800FC00) == OK && abort_req(&h) == SIM_OK &&
-		   upload(&h, 2, 1024) == SIM_OK && h.actual == 1024 && h.buf[0] != 0xFF,
-	   "protboot: read-only code can be read (not blank)");
+	is_int(set_address(&h, 0x0800FC00), OK,
+	       "protboot: read-only code can be read (not blank) [set_address(&h, 0x0800FC00)]");
+	is_int(abort_req(&h), SIM_OK,
+	       "protboot: read-only code can be read (not blank) [abort_req(&h)]");
+	is_int(upload(&h, 2, 1024), SIM_OK,
+	       "protboot: read-only code can be read (not blank) [upload(&h, 2, 1024)]");
+	is_int(h.actual, 1024, "protboot: read-only code can be read (not blank) [h.actual]");
+	isnt_int(h.buf[0], 0xFF, "protboot: read-only code can be read (not blank) [h.buf[0]]");
 	abort_req(&h);
 	set_address(&h, 0x0800FE00);
 	is_int(run_dnload(&h, 2, img, 1024, NULL), errWRITE,
@@ -121,10 +127,15 @@ static void test_bad_addresses(void)
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(erase(&h, 0x08000000, &poll) == OK && poll == 250, "f4: 16 KiB erase announces 250 ms");
-	ok(erase(&h, 0x08010000, &poll) == OK && poll == 1000,
-	   "f4: 64 KiB erase announces 1000 ms");
-	ok(erase(&h, 0x080E0000, &poll) == OK && poll == 2000, "f4: 128 KiB erase announces 2 s");
+	is_int(erase(&h, 0x08000000, &poll), OK,
+	       "f4: 16 KiB erase announces 250 ms [erase(&h, 0x08000000, &poll)]");
+	is_int(poll, 250, "f4: 16 KiB erase announces 250 ms [poll]");
+	is_int(erase(&h, 0x08010000, &poll), OK,
+	       "f4: 64 KiB erase announces 1000 ms [erase(&h, 0x08010000, &poll)]");
+	is_int(poll, 1000, "f4: 64 KiB erase announces 1000 ms [poll]");
+	is_int(erase(&h, 0x080E0000, &poll), OK,
+	       "f4: 128 KiB erase announces 2 s [erase(&h, 0x080E0000, &poll)]");
+	is_int(poll, 2000, "f4: 128 KiB erase announces 2 s [poll]");
 	sim_device_set_alt(h.d, 0, 1);
 	is_int(erase(&h, 0x1FFFC000, NULL), errTARGET, "f4: option bytes are not erasable");
 	clrstatus(&h);
@@ -132,16 +143,24 @@ static void test_bad_addresses(void)
 	h_close(&h);
 
 	if (h_open(&h, "f1")) {
-		ok(erase(&h, 0x0801FC00, &poll) == OK && poll == 20, "f1: page erase 20 ms");
+		is_int(erase(&h, 0x0801FC00, &poll), OK,
+		       "f1: page erase 20 ms [erase(&h, 0x0801FC00, &poll)]");
+		is_int(poll, 20, "f1: page erase 20 ms [poll]");
 		h_close(&h);
 	}
 	if (h_open(&h, "gd32")) {
-		ok(erase(&h, 0x08000800, &poll) == OK && poll == 100, "gd32: page erase 100 ms");
-		ok(set_address(&h, 0x08000000) == OK && h.poll == 0, "gd32: completion poll is 0");
+		is_int(erase(&h, 0x08000800, &poll), OK,
+		       "gd32: page erase 100 ms [erase(&h, 0x08000800, &poll)]");
+		is_int(poll, 100, "gd32: page erase 100 ms [poll]");
+		is_int(set_address(&h, 0x08000000), OK,
+		       "gd32: completion poll is 0 [set_address(&h, 0x08000000)]");
+		is_int(h.poll, 0, "gd32: completion poll is 0 [h.poll]");
 		h_close(&h);
 	}
 	if (h_open(&h, "h7")) {
-		ok(erase(&h, 0x08020000, &poll) == OK && poll == 2000, "h7: 128 KiB erase 2 s");
+		is_int(erase(&h, 0x08020000, &poll), OK,
+		       "h7: 128 KiB erase 2 s [erase(&h, 0x08020000, &poll)]");
+		is_int(poll, 2000, "h7: 128 KiB erase 2 s [poll]");
 		h_close(&h);
 	}
 }
@@ -152,9 +171,13 @@ static void test_get_commands(void)
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(upload(&h, 0, 16) == SIM_OK && h.actual == 4 && h.buf[0] == 0x00 && h.buf[1] == 0x21 &&
-		   h.buf[2] == 0x41 && h.buf[3] == 0x92,
-	   "UPLOAD block 0: Get Commands 00 21 41 92");
+	is_int(upload(&h, 0, 16), SIM_OK,
+	       "UPLOAD block 0: Get Commands 00 21 41 92 [upload(&h, 0, 16)]");
+	is_int(h.actual, 4, "UPLOAD block 0: Get Commands 00 21 41 92 [h.actual]");
+	is_int(h.buf[0], 0x00, "UPLOAD block 0: Get Commands 00 21 41 92 [h.buf[0]]");
+	is_int(h.buf[1], 0x21, "UPLOAD block 0: Get Commands 00 21 41 92 [h.buf[1]]");
+	is_int(h.buf[2], 0x41, "UPLOAD block 0: Get Commands 00 21 41 92 [h.buf[2]]");
+	is_int(h.buf[3], 0x92, "UPLOAD block 0: Get Commands 00 21 41 92 [h.buf[3]]");
 	is_int(sim_device_state(h.d), DFU_IDLE, "short reply: back to dfuIDLE");
 	is_int(cmd1(&h, 0x00, NULL), OK, "DNLOAD command 0x00 completes OK");
 	h_close(&h);
@@ -172,11 +195,15 @@ static void test_mass_erase(void)
 		return;
 	memset(img, 0x42, sizeof(img));
 	sim_device_read(h.d, 0x1FFFC000, opt, sizeof(opt));
-	ok(opt[0] == 0xEC && opt[1] == 0xAA, "f4 option bytes default: USER 0xEC, RDP 0xAA");
-	ok(sim_device_load(h.d, 0x08000000, img, sizeof(img)) == 0 &&
-		   sim_device_load(h.d, 0x080FFF00, img, sizeof(img)) == 0,
-	   "image loaded at both ends of flash");
-	ok(cmd1(&h, 0x41, &poll) == OK && poll == 16000, "mass erase announces 16 s and completes");
+	is_int(opt[0], 0xEC, "f4 option bytes default: USER 0xEC, RDP 0xAA [opt[0]]");
+	is_int(opt[1], 0xAA, "f4 option bytes default: USER 0xEC, RDP 0xAA [opt[1]]");
+	is_int(sim_device_load(h.d, 0x08000000, img, sizeof(img)), 0,
+	       "image loaded at both ends of flash [sim_device_load(h.d, 0x08000000, img,...]");
+	is_int(sim_device_load(h.d, 0x080FFF00, img, sizeof(img)), 0,
+	       "image loaded at both ends of flash [sim_device_load(h.d, 0x080FFF00, img,...]");
+	is_int(cmd1(&h, 0x41, &poll), OK,
+	       "mass erase announces 16 s and completes [cmd1(&h, 0x41, &poll)]");
+	is_int(poll, 16000, "mass erase announces 16 s and completes [poll]");
 	for (int end = 0; end < 2; end++) {
 		sim_device_read(h.d, end ? 0x080FFF00 : 0x08000000, back, sizeof(back));
 		for (size_t i = 0; i < sizeof(back); i++)
@@ -186,8 +213,9 @@ static void test_mass_erase(void)
 	sim_device_read(h.d, 0x1FFFC000, back, 16);
 	ok(memcmp(back, opt, 16) == 0, "option bytes untouched");
 	sim_device_stats(h.d, &st);
-	ok(st.mass_erase == 1 && st.erases_per_sector_max == 1,
-	   "mass erase counted once per sector");
+	is_int(st.mass_erase, 1, "mass erase counted once per sector [st.mass_erase]");
+	is_int(st.erases_per_sector_max, 1,
+	       "mass erase counted once per sector [st.erases_per_sector_max]");
 	ok(sim_device_load(h.d, 0x07000000, img, 4) == -1, "load outside every alt fails");
 	h_close(&h);
 }
@@ -204,9 +232,11 @@ static void test_read_protection(void)
 	memset(img, 0x5A, sizeof(img));
 	sim_device_load(h.d, 0x08000000, img, sizeof(img));
 	sim_device_set_faults(h.d, &f);
-	ok(upload(&h, 2, 64) == SIM_STALL && getstatus(&h) == SIM_OK && h.buf[4] == DFU_ERROR &&
-		   st_status(&h) == errVENDOR,
-	   "protected: UPLOAD STALLs with errVENDOR");
+	is_int(upload(&h, 2, 64), SIM_STALL,
+	       "protected: UPLOAD STALLs with errVENDOR [upload(&h, 2, 64)]");
+	is_int(getstatus(&h), SIM_OK, "protected: UPLOAD STALLs with errVENDOR [getstatus(&h)]");
+	is_int(h.buf[4], DFU_ERROR, "protected: UPLOAD STALLs with errVENDOR [h.buf[4]]");
+	is_int(st_status(&h), errVENDOR, "protected: UPLOAD STALLs with errVENDOR [st_status(&h)]");
 	clrstatus(&h);
 	is_int(erase(&h, 0x08000000, NULL), errVENDOR, "protected: erase errVENDOR");
 	clrstatus(&h);
@@ -215,18 +245,22 @@ static void test_read_protection(void)
 	set_address(&h, 0x08004000);
 	is_int(run_dnload(&h, 2, img, 64, NULL), errVENDOR, "protected: write errVENDOR");
 	clrstatus(&h);
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x92 }, 1) == SIM_OK && getstatus(&h) == SIM_OK &&
-		   h.buf[4] == DNBUSY && h.poll == 16000,
-	   "unprotect: dfuDNBUSY for the mass erase");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x92 }, 1), SIM_OK,
+	       "unprotect: dfuDNBUSY for the mass erase [dnload(&h, 0, (const uint8_t[]){ 0x92...]");
+	is_int(getstatus(&h), SIM_OK, "unprotect: dfuDNBUSY for the mass erase [getstatus(&h)]");
+	is_int(h.buf[4], DNBUSY, "unprotect: dfuDNBUSY for the mass erase [h.buf[4]]");
+	is_int(h.poll, 16000, "unprotect: dfuDNBUSY for the mass erase [h.poll]");
 	poll = h.poll;
 	h.now += (uint64_t)poll * 1000u;
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == DNLOAD_IDLE && st_status(&h) == OK,
-	   "unprotect: completion answered");
+	is_int(getstatus(&h), SIM_OK, "unprotect: completion answered [getstatus(&h)]");
+	is_int(h.buf[4], DNLOAD_IDLE, "unprotect: completion answered [h.buf[4]]");
+	is_int(st_status(&h), OK, "unprotect: completion answered [st_status(&h)]");
 	ok(sim_device_gone(h.d), "then the device resets: gone");
 	is_int(getstatus(&h), SIM_NODEV, "later requests: NODEV");
 	is_int(sim_device_reset(h.d, h.now), SIM_RESET_GONE, "reset: GONE");
 	sim_device_read(h.d, 0x08000000, back, sizeof(back));
-	ok(back[0] == 0xFF && back[63] == 0xFF, "flash erased by unprotect");
+	is_int(back[0], 0xFF, "flash erased by unprotect [back[0]]");
+	is_int(back[63], 0xFF, "flash erased by unprotect [back[63]]");
 	h_close(&h);
 }
 
@@ -239,9 +273,12 @@ static void test_option_bytes(void)
 		return;
 	sim_device_read(h.d, 0x1FFFC000, ob, 16);
 	ob[0] = 0xCC;
-	ok(sim_device_set_alt(h.d, 0, 1) == SIM_OK && set_address(&h, 0x1FFFC000) == OK &&
-		   run_dnload(&h, 2, ob, 16, NULL) == OK,
-	   "f4 option bytes written without erase");
+	is_int(sim_device_set_alt(h.d, 0, 1), SIM_OK,
+	       "f4 option bytes written without erase [sim_device_set_alt(h.d, 0, 1)]");
+	is_int(set_address(&h, 0x1FFFC000), OK,
+	       "f4 option bytes written without erase [set_address(&h, 0x1FFFC000)]");
+	is_int(run_dnload(&h, 2, ob, 16, NULL), OK,
+	       "f4 option bytes written without erase [run_dnload(&h, 2, ob, 16, NULL)]");
 	ok(sim_device_gone(h.d), "the ROM resets after an option byte write");
 	sim_device_read(h.d, 0x1FFFC000, back, 16);
 	ok(memcmp(back, ob, 16) == 0, "option bytes hold the new value");
@@ -249,19 +286,34 @@ static void test_option_bytes(void)
 
 	if (!h_open(&h, "gd32"))
 		return;
-	ok(sim_device_set_alt(h.d, 0, 1) == SIM_OK && set_address(&h, 0x1FFFF800) == OK &&
-		   abort_req(&h) == SIM_OK && upload(&h, 2, 16) == SIM_OK && h.actual == 16 &&
-		   h.buf[0] == 0xA5 && h.buf[1] == 0x5A,
-	   "gd32: '016Be' option alt readable, RDP 0xA5");
+	is_int(sim_device_set_alt(h.d, 0, 1), SIM_OK,
+	       "gd32: '016Be' option alt readable, RDP 0xA5 [sim_device_set_alt(h.d, 0, 1)]");
+	is_int(set_address(&h, 0x1FFFF800), OK,
+	       "gd32: '016Be' option alt readable, RDP 0xA5 [set_address(&h, 0x1FFFF800)]");
+	is_int(abort_req(&h), SIM_OK,
+	       "gd32: '016Be' option alt readable, RDP 0xA5 [abort_req(&h)]");
+	is_int(upload(&h, 2, 16), SIM_OK,
+	       "gd32: '016Be' option alt readable, RDP 0xA5 [upload(&h, 2, 16)]");
+	is_int(h.actual, 16, "gd32: '016Be' option alt readable, RDP 0xA5 [h.actual]");
+	is_int(h.buf[0], 0xA5, "gd32: '016Be' option alt readable, RDP 0xA5 [h.buf[0]]");
+	is_int(h.buf[1], 0x5A, "gd32: '016Be' option alt readable, RDP 0xA5 [h.buf[1]]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
 	sim_device_set_alt(h.d, 0, 3);
-	ok(set_address(&h, 0xFFFF0000) == OK && abort_req(&h) == SIM_OK &&
-		   upload(&h, 2, 16) == SIM_OK && h.actual == 4 && h.buf[0] == 0 &&
-		   sim_device_state(h.d) == DFU_IDLE,
-	   "f4 device feature: 4 zero bytes, short read ends the upload");
+	is_int(set_address(&h, 0xFFFF0000), OK,
+	       "f4 device feature: 4 zero bytes, short read ends the upload [set_address(&h, 0xFFFF0000)]");
+	is_int(abort_req(&h), SIM_OK,
+	       "f4 device feature: 4 zero bytes, short read ends the upload [abort_req(&h)]");
+	is_int(upload(&h, 2, 16), SIM_OK,
+	       "f4 device feature: 4 zero bytes, short read ends the upload [upload(&h, 2, 16)]");
+	is_int(h.actual, 4,
+	       "f4 device feature: 4 zero bytes, short read ends the upload [h.actual]");
+	is_int(h.buf[0], 0,
+	       "f4 device feature: 4 zero bytes, short read ends the upload [h.buf[0]]");
+	is_int(sim_device_state(h.d), DFU_IDLE,
+	       "f4 device feature: 4 zero bytes, short read ends the upload [sim_device_state(h.d)]");
 	h_close(&h);
 }
 
@@ -271,17 +323,27 @@ static void test_upload_edges(void)
 
 	if (!h_open(&h, "f1"))
 		return;
-	ok(set_address(&h, 0x08020000 - 512) == OK && abort_req(&h) == SIM_OK &&
-		   upload(&h, 2, 1024) == SIM_OK && h.actual == 512 &&
-		   sim_device_state(h.d) == DFU_IDLE,
-	   "read past the end of flash: 512 bytes, short packet, dfuIDLE");
-	ok(upload(&h, 3, 1024) == SIM_STALL && getstatus(&h) == SIM_OK && h.buf[4] == DFU_ERROR &&
-		   st_status(&h) == errADDRESS,
-	   "nothing readable: STALL, errADDRESS");
+	is_int(set_address(&h, 0x08020000 - 512), OK,
+	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [set_address(&h, 0x08020000 - 512)]");
+	is_int(abort_req(&h), SIM_OK,
+	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [abort_req(&h)]");
+	is_int(upload(&h, 2, 1024), SIM_OK,
+	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [upload(&h, 2, 1024)]");
+	is_int(h.actual, 512,
+	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [h.actual]");
+	is_int(sim_device_state(h.d), DFU_IDLE,
+	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [sim_device_state(h.d)]");
+	is_int(upload(&h, 3, 1024), SIM_STALL,
+	       "nothing readable: STALL, errADDRESS [upload(&h, 3, 1024)]");
+	is_int(getstatus(&h), SIM_OK, "nothing readable: STALL, errADDRESS [getstatus(&h)]");
+	is_int(h.buf[4], DFU_ERROR, "nothing readable: STALL, errADDRESS [h.buf[4]]");
+	is_int(st_status(&h), errADDRESS, "nothing readable: STALL, errADDRESS [st_status(&h)]");
 	clrstatus(&h);
-	ok(set_address(&h, 0x08000000) == OK && abort_req(&h) == SIM_OK &&
-		   upload(&h, 0xFFFF, 1024) == SIM_STALL,
-	   "block number far past the end: STALL");
+	is_int(set_address(&h, 0x08000000), OK,
+	       "block number far past the end: STALL [set_address(&h, 0x08000000)]");
+	is_int(abort_req(&h), SIM_OK, "block number far past the end: STALL [abort_req(&h)]");
+	is_int(upload(&h, 0xFFFF, 1024), SIM_STALL,
+	       "block number far past the end: STALL [upload(&h, 0xFFFF, 1024)]");
 	clrstatus(&h);
 	is_int(upload(&h, 2, 1025), SIM_STALL, "UPLOAD beyond wTransferSize STALLs");
 	h_close(&h);
@@ -372,9 +434,14 @@ static void test_layouts(void)
 		memset(&h, 0, sizeof(h));
 		h.d = d;
 		h.chip = &c;
-		ok(set_address(&h, rows[i].probe) == OK && abort_req(&h) == SIM_OK &&
-			   readable_run(&h) == rows[i].size,
-		   "  %zu bytes readable from 0x%08x", rows[i].size, (unsigned)rows[i].probe);
+		is_int(set_address(&h, rows[i].probe), OK,
+		       "  %zu bytes readable from 0x%08x [set_address(&h, rows[i].probe)]",
+		       rows[i].size, (unsigned)rows[i].probe);
+		is_int(abort_req(&h), SIM_OK, "  %zu bytes readable from 0x%08x [abort_req(&h)]",
+		       rows[i].size, (unsigned)rows[i].probe);
+		is_int(readable_run(&h), rows[i].size,
+		       "  %zu bytes readable from 0x%08x [readable_run(&h)]", rows[i].size,
+		       (unsigned)rows[i].probe);
 		sim_device_free(d);
 	}
 }

@@ -35,15 +35,34 @@ static void test_descriptors(void)
 			continue;
 		n = sim_device_descriptors(d, b, sizeof(b));
 		is_int(n, want, "%s: descriptor set length", c->name);
-		ok(b[0] == 18 && b[1] == 1 && le16(b + 2) == 0x0200 &&
-			   b[7] == (c->bMaxPacketSize0 ? c->bMaxPacketSize0 : 64) &&
-			   le16(b + 8) == c->idVendor && le16(b + 10) == c->idProduct &&
-			   le16(b + 12) == c->bcdDevice && b[14] == imf && b[15] == ipr &&
-			   b[16] == ise && b[17] == 1,
-		   "%s: device descriptor fields", c->name);
-		ok(b[18] == 9 && b[19] == 2 && le16(b + 20) == want - 18 && b[22] == 1 &&
-			   b[25] == 0xC0 && b[26] == 50,
-		   "%s: configuration descriptor, wTotalLength %zu", c->name, want - 18);
+		is_int(b[0], 18, "%s: device descriptor fields [b[0]]", c->name);
+		is_int(b[1], 1, "%s: device descriptor fields [b[1]]", c->name);
+		is_int(le16(b + 2), 0x0200, "%s: device descriptor fields [le16(b + 2)]", c->name);
+		is_int(b[7], (c->bMaxPacketSize0 ? c->bMaxPacketSize0 : 64),
+		       "%s: device descriptor fields [b[7]]", c->name);
+		is_int(le16(b + 8), c->idVendor, "%s: device descriptor fields [le16(b + 8)]",
+		       c->name);
+		is_int(le16(b + 10), c->idProduct, "%s: device descriptor fields [le16(b + 10)]",
+		       c->name);
+		is_int(le16(b + 12), c->bcdDevice, "%s: device descriptor fields [le16(b + 12)]",
+		       c->name);
+		is_int(b[14], imf, "%s: device descriptor fields [b[14]]", c->name);
+		is_int(b[15], ipr, "%s: device descriptor fields [b[15]]", c->name);
+		is_int(b[16], ise, "%s: device descriptor fields [b[16]]", c->name);
+		is_int(b[17], 1, "%s: device descriptor fields [b[17]]", c->name);
+		is_int(b[18], 9, "%s: configuration descriptor, wTotalLength %zu [b[18]]", c->name,
+		       want - 18);
+		is_int(b[19], 2, "%s: configuration descriptor, wTotalLength %zu [b[19]]", c->name,
+		       want - 18);
+		is_int(le16(b + 20), want - 18,
+		       "%s: configuration descriptor, wTotalLength %zu [le16(b + 20)]", c->name,
+		       want - 18);
+		is_int(b[22], 1, "%s: configuration descriptor, wTotalLength %zu [b[22]]", c->name,
+		       want - 18);
+		is_int(b[25], 0xC0, "%s: configuration descriptor, wTotalLength %zu [b[25]]",
+		       c->name, want - 18);
+		is_int(b[26], 50, "%s: configuration descriptor, wTotalLength %zu [b[26]]", c->name,
+		       want - 18);
 		off = 27;
 		for (size_t i = 0; i < c->nalts; i++, off += 9)
 			if (b[off] != 9 || b[off + 1] != 4 || b[off + 2] != 0 || b[off + 3] != i ||
@@ -53,17 +72,25 @@ static void test_descriptors(void)
 				alts_ok = false;
 		ok(alts_ok, "%s: %zu interface descriptors, protocol %d", c->name, c->nalts,
 		   c->runtime ? 1 : 2);
-		ok(off + 9 == n && b[off] == 9 && b[off + 1] == 0x21 &&
-			   b[off + 2] == c->bmAttributes &&
-			   le16(b + off + 3) == c->wDetachTimeOut &&
-			   le16(b + off + 5) == c->wTransferSize &&
-			   le16(b + off + 7) == c->bcdDFUVersion,
-		   "%s: functional descriptor after the last alt", c->name);
+		is_int(off + 9, n, "%s: functional descriptor after the last alt [off + 9]",
+		       c->name);
+		is_int(b[off], 9, "%s: functional descriptor after the last alt [b[off]]", c->name);
+		is_int(b[off + 1], 0x21,
+		       "%s: functional descriptor after the last alt [b[off + 1]]", c->name);
+		is_int(b[off + 2], c->bmAttributes,
+		       "%s: functional descriptor after the last alt [b[off + 2]]", c->name);
+		is_int(le16(b + off + 3), c->wDetachTimeOut,
+		       "%s: functional descriptor after the last alt [le16(b + off + 3)]", c->name);
+		is_int(le16(b + off + 5), c->wTransferSize,
+		       "%s: functional descriptor after the last alt [le16(b + off + 5)]", c->name);
+		is_int(le16(b + off + 7), c->bcdDFUVersion,
+		       "%s: functional descriptor after the last alt [le16(b + off + 7)]", c->name);
 		is_int(sim_device_descriptors(d, b, 10), want,
 		       "%s: short buffer still tells the size", c->name);
 		sim_device_free(d);
 	}
-	ok(sim_chip_find("nope") == NULL && sim_chip_find(NULL) == NULL, "unknown chip: NULL");
+	is_ptr(sim_chip_find("nope"), NULL, "unknown chip: NULL [sim_chip_find(\"nope\")]");
+	is_ptr(sim_chip_find(NULL), NULL, "unknown chip: NULL [sim_chip_find(NULL)]");
 }
 
 static void test_standard_requests(void)
@@ -76,42 +103,59 @@ static void test_standard_requests(void)
 	if (!h_open(&h, "f4"))
 		return;
 	r = req(&h, 0x80, 6, 0x0300, h.buf, 255);
-	ok(r == SIM_OK && h.actual == 4 && h.buf[0] == 4 && h.buf[1] == 3 &&
-		   le16(h.buf + 2) == 0x0409,
-	   "string 0: langid 0x0409");
+	is_int(r, SIM_OK, "string 0: langid 0x0409 [r]");
+	is_int(h.actual, 4, "string 0: langid 0x0409 [h.actual]");
+	is_int(h.buf[0], 4, "string 0: langid 0x0409 [h.buf[0]]");
+	is_int(h.buf[1], 3, "string 0: langid 0x0409 [h.buf[1]]");
+	is_int(le16(h.buf + 2), 0x0409, "string 0: langid 0x0409 [le16(h.buf + 2)]");
 	r = req(&h, 0x80, 6, 0x0302, h.buf, 255);
 	name = h.chip->product;
 	same = h.actual == 2 + 2 * strlen(name) && h.buf[0] == h.actual && h.buf[1] == 3;
 	for (size_t i = 0; same && i < strlen(name); i++)
 		same = h.buf[2 + 2 * i] == (uint8_t)name[i] && h.buf[3 + 2 * i] == 0;
-	ok(r == SIM_OK && same, "string 2: product in UTF-16LE");
+	is_int(r, SIM_OK, "string 2: product in UTF-16LE [r]");
+	is_int(same, true, "string 2: product in UTF-16LE [same]");
 	r = req(&h, 0x80, 6, 0x0304, h.buf, 255);
 	name = h.chip->alt_names[0];
 	same = h.actual == 2 + 2 * strlen(name);
 	for (size_t i = 0; same && i < strlen(name); i++)
 		same = h.buf[2 + 2 * i] == (uint8_t)name[i];
-	ok(r == SIM_OK && same, "string 4: alt 0 layout");
+	is_int(r, SIM_OK, "string 4: alt 0 layout [r]");
+	is_int(same, true, "string 4: alt 0 layout [same]");
 	r = req(&h, 0x80, 6, 0x0303, h.buf, 8);
-	ok(r == SIM_OK && h.actual == 8 && h.buf[0] == 2 + 2 * strlen(h.chip->serial) &&
-		   h.buf[2] == (uint8_t)h.chip->serial[0],
-	   "string 3 truncated to wLength, bLength kept");
+	is_int(r, SIM_OK, "string 3 truncated to wLength, bLength kept [r]");
+	is_int(h.actual, 8, "string 3 truncated to wLength, bLength kept [h.actual]");
+	is_int(h.buf[0], 2 + 2 * strlen(h.chip->serial),
+	       "string 3 truncated to wLength, bLength kept [h.buf[0]]");
+	is_int(h.buf[2], (uint8_t)h.chip->serial[0],
+	       "string 3 truncated to wLength, bLength kept [h.buf[2]]");
 	is_int(req(&h, 0x80, 6, 0x0363, h.buf, 255), SIM_STALL, "unknown string index STALLs");
 	r = req(&h, 0x80, 6, 0x0200, h.buf, 9);
-	ok(r == SIM_OK && h.actual == 9 && le16(h.buf + 2) == 9 + 4 * 9 + 9,
-	   "config with wLength 9: header only, wTotalLength 54");
+	is_int(r, SIM_OK, "config with wLength 9: header only, wTotalLength 54 [r]");
+	is_int(h.actual, 9, "config with wLength 9: header only, wTotalLength 54 [h.actual]");
+	is_int(le16(h.buf + 2), 9 + 4 * 9 + 9,
+	       "config with wLength 9: header only, wTotalLength 54 [le16(h.buf + 2)]");
 	r = req(&h, 0x80, 6, 0x0200, h.buf, 255);
 	is_int(h.actual, 54, "config with wLength 255: whole set");
 	r = req(&h, 0x80, 6, 0x0100, h.buf, 64);
-	ok(r == SIM_OK && h.actual == 18 && le16(h.buf + 10) == 0xdf11, "device descriptor");
+	is_int(r, SIM_OK, "device descriptor [r]");
+	is_int(h.actual, 18, "device descriptor [h.actual]");
+	is_int(le16(h.buf + 10), 0xdf11, "device descriptor [le16(h.buf + 10)]");
 	r = req(&h, 0x80, 0, 0, h.buf, 2);
-	ok(r == SIM_OK && h.actual == 2 && h.buf[0] == 1, "GET_STATUS: 2 bytes, self powered");
-	ok(req(&h, 0x00, 9, 1, h.buf, 0) == SIM_OK && req(&h, 0x80, 8, 0, h.buf, 1) == SIM_OK &&
-		   h.buf[0] == 1,
-	   "SET_CONFIGURATION 1, GET_CONFIGURATION answers 1");
+	is_int(r, SIM_OK, "GET_STATUS: 2 bytes, self powered [r]");
+	is_int(h.actual, 2, "GET_STATUS: 2 bytes, self powered [h.actual]");
+	is_int(h.buf[0], 1, "GET_STATUS: 2 bytes, self powered [h.buf[0]]");
+	is_int(req(&h, 0x00, 9, 1, h.buf, 0), SIM_OK,
+	       "SET_CONFIGURATION 1, GET_CONFIGURATION answers 1 [req(&h, 0x00, 9, 1, h.buf, 0)]");
+	is_int(req(&h, 0x80, 8, 0, h.buf, 1), SIM_OK,
+	       "SET_CONFIGURATION 1, GET_CONFIGURATION answers 1 [req(&h, 0x80, 8, 0, h.buf, 1)]");
+	is_int(h.buf[0], 1, "SET_CONFIGURATION 1, GET_CONFIGURATION answers 1 [h.buf[0]]");
 	is_int(req(&h, 0x00, 9, 2, h.buf, 0), SIM_STALL, "SET_CONFIGURATION 2 STALLs");
-	ok(req(&h, 0x01, 11, 3, h.buf, 0) == SIM_OK && req(&h, 0x81, 10, 0, h.buf, 1) == SIM_OK &&
-		   h.buf[0] == 3,
-	   "SET_INTERFACE alt 3 by request, GET_INTERFACE answers 3");
+	is_int(req(&h, 0x01, 11, 3, h.buf, 0), SIM_OK,
+	       "SET_INTERFACE alt 3 by request, GET_INTERFACE answers 3 [req(&h, 0x01, 11, 3, h.buf, 0)]");
+	is_int(req(&h, 0x81, 10, 0, h.buf, 1), SIM_OK,
+	       "SET_INTERFACE alt 3 by request, GET_INTERFACE answers 3 [req(&h, 0x81, 10, 0, h.buf, 1)]");
+	is_int(h.buf[0], 3, "SET_INTERFACE alt 3 by request, GET_INTERFACE answers 3 [h.buf[0]]");
 	is_int(sim_device_set_alt(h.d, 0, 4), SIM_STALL, "alt 4 of 4 STALLs");
 	is_int(sim_device_set_alt(h.d, 1, 0), SIM_STALL, "interface 1 STALLs");
 	is_int(req(&h, 0x00, 3, 1, h.buf, 0), SIM_STALL, "SET_FEATURE STALLs");
@@ -218,10 +262,13 @@ static void test_state_table(void)
 		memset(h.buf, 0xFF, 16);
 		r = req(&h, type, rows[i].request, block, h.buf, len);
 		sim_device_stats(h.d, &st);
-		ok(r == rows[i].result && sim_device_state(h.d) == rows[i].state &&
-			   (r != SIM_STALL || st.forbidden >= 1),
-		   "%s + %s -> %s, state %d", prep_names[rows[i].from], req_names[rows[i].request],
-		   r == SIM_OK ? "OK" : "STALL", rows[i].state);
+		is_int(r, rows[i].result, "%s + %s -> %s", prep_names[rows[i].from],
+		       req_names[rows[i].request], rows[i].result == SIM_OK ? "OK" : "STALL");
+		is_int(sim_device_state(h.d), rows[i].state, "%s + %s: state %d",
+		       prep_names[rows[i].from], req_names[rows[i].request], rows[i].state);
+		if (rows[i].result == SIM_STALL)
+			cmp_int(st.forbidden, >=, 1, "%s + %s: the stall is counted as forbidden",
+				prep_names[rows[i].from], req_names[rows[i].request]);
 		if (r != rows[i].result || sim_device_state(h.d) != rows[i].state)
 			diag("got result %d state %u", r, sim_device_state(h.d));
 		h_close(&h);
@@ -235,15 +282,17 @@ static void test_error_recovery(void)
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(abort_req(&h) == SIM_OK &&
-		   dnload(&h, 0, (const uint8_t[]){ 0x21, 0, 0, 0, 8 }, 5) == SIM_OK,
-	   "DNLOAD from dfuIDLE accepted");
+	is_int(abort_req(&h), SIM_OK, "DNLOAD from dfuIDLE accepted [abort_req(&h)]");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x21, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "DNLOAD from dfuIDLE accepted [dnload(&h, 0, (const uint8_t[]){ 0x21...]");
 	is_int(upload(&h, 2, 16), SIM_STALL, "UPLOAD in dfuDNLOAD-SYNC STALLs");
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == DFU_ERROR && st_status(&h) == errSTALLEDPKT,
-	   "GETSTATUS: dfuERROR, errSTALLEDPKT");
-	ok(clrstatus(&h) == SIM_OK && getstatus(&h) == SIM_OK && h.buf[4] == DFU_IDLE &&
-		   st_status(&h) == OK,
-	   "CLRSTATUS: back to dfuIDLE, OK");
+	is_int(getstatus(&h), SIM_OK, "GETSTATUS: dfuERROR, errSTALLEDPKT [getstatus(&h)]");
+	is_int(h.buf[4], DFU_ERROR, "GETSTATUS: dfuERROR, errSTALLEDPKT [h.buf[4]]");
+	is_int(st_status(&h), errSTALLEDPKT, "GETSTATUS: dfuERROR, errSTALLEDPKT [st_status(&h)]");
+	is_int(clrstatus(&h), SIM_OK, "CLRSTATUS: back to dfuIDLE, OK [clrstatus(&h)]");
+	is_int(getstatus(&h), SIM_OK, "CLRSTATUS: back to dfuIDLE, OK [getstatus(&h)]");
+	is_int(h.buf[4], DFU_IDLE, "CLRSTATUS: back to dfuIDLE, OK [h.buf[4]]");
+	is_int(st_status(&h), OK, "CLRSTATUS: back to dfuIDLE, OK [st_status(&h)]");
 	is_int(dnload(&h, 1, (const uint8_t[]){ 1 }, 1), SIM_STALL, "DNLOAD block 1 STALLs");
 	clrstatus(&h);
 	memset(h.buf, 0, sizeof(h.buf));
@@ -263,12 +312,17 @@ static void test_leave(void)
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(set_address(&h, 0x08000000) == OK && dnload(&h, 0, NULL, 0) == SIM_OK &&
-		   sim_device_state(h.d) == MANIFEST_SYNC,
-	   "zero-length DNLOAD: dfuMANIFEST-SYNC");
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == MANIFEST && h.poll == 1,
-	   "GETSTATUS: dfuMANIFEST, poll manifest_ms");
-	ok(sim_device_gone(h.d) && getstate(&h) == SIM_NODEV, "then gone, NODEV");
+	is_int(set_address(&h, 0x08000000), OK,
+	       "zero-length DNLOAD: dfuMANIFEST-SYNC [set_address(&h, 0x08000000)]");
+	is_int(dnload(&h, 0, NULL, 0), SIM_OK,
+	       "zero-length DNLOAD: dfuMANIFEST-SYNC [dnload(&h, 0, NULL, 0)]");
+	is_int(sim_device_state(h.d), MANIFEST_SYNC,
+	       "zero-length DNLOAD: dfuMANIFEST-SYNC [sim_device_state(h.d)]");
+	is_int(getstatus(&h), SIM_OK, "GETSTATUS: dfuMANIFEST, poll manifest_ms [getstatus(&h)]");
+	is_int(h.buf[4], MANIFEST, "GETSTATUS: dfuMANIFEST, poll manifest_ms [h.buf[4]]");
+	is_int(h.poll, 1, "GETSTATUS: dfuMANIFEST, poll manifest_ms [h.poll]");
+	is_int(sim_device_gone(h.d), true, "then gone, NODEV [sim_device_gone(h.d)]");
+	is_int(getstate(&h), SIM_NODEV, "then gone, NODEV [getstate(&h)]");
 	sim_device_stats(h.d, &st);
 	is_int(st.leave, 1, "leave counted");
 	h_close(&h);
@@ -276,25 +330,35 @@ static void test_leave(void)
 	if (!h_open(&h, "f4"))
 		return;
 	sim_device_set_faults(h.d, &vanish);
-	ok(dnload(&h, 0, NULL, 0) == SIM_OK && getstatus(&h) == SIM_NODEV && sim_device_gone(h.d),
-	   "vanish fault: leave from dfuIDLE, the GETSTATUS itself fails");
+	is_int(dnload(&h, 0, NULL, 0), SIM_OK,
+	       "vanish fault: leave from dfuIDLE, the GETSTATUS itself fails [dnload(&h, 0, NULL, 0)]");
+	is_int(getstatus(&h), SIM_NODEV,
+	       "vanish fault: leave from dfuIDLE, the GETSTATUS itself fails [getstatus(&h)]");
+	is_int(sim_device_gone(h.d), true,
+	       "vanish fault: leave from dfuIDLE, the GETSTATUS itself fails [sim_device_gone(h.d)]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(dnload(&h, 0, NULL, 0) == SIM_OK && sim_device_reset(h.d, h.now) == SIM_RESET_GONE,
-	   "reset after the leave request: GONE");
+	is_int(dnload(&h, 0, NULL, 0), SIM_OK,
+	       "reset after the leave request: GONE [dnload(&h, 0, NULL, 0)]");
+	is_int(sim_device_reset(h.d, h.now), SIM_RESET_GONE,
+	       "reset after the leave request: GONE [sim_device_reset(h.d, h.now)]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
 	set_address(&h, 0x08004000);
 	sim_device_set_alt(h.d, 0, 2);
-	ok(sim_device_reset(h.d, h.now) == SIM_RESET_SAME && sim_device_state(h.d) == DFU_IDLE &&
-		   !sim_device_gone(h.d),
-	   "plain reset: SAME, dfuIDLE");
-	ok(upload(&h, 2, 16) == SIM_OK && h.actual == 16 && h.buf[0] == 0xFF,
-	   "reset selects alt 0 and points at flash again");
+	is_int(sim_device_reset(h.d, h.now), SIM_RESET_SAME,
+	       "plain reset: SAME, dfuIDLE [sim_device_reset(h.d, h.now)]");
+	is_int(sim_device_state(h.d), DFU_IDLE,
+	       "plain reset: SAME, dfuIDLE [sim_device_state(h.d)]");
+	is_int(sim_device_gone(h.d), false, "plain reset: SAME, dfuIDLE [sim_device_gone(h.d)]");
+	is_int(upload(&h, 2, 16), SIM_OK,
+	       "reset selects alt 0 and points at flash again [upload(&h, 2, 16)]");
+	is_int(h.actual, 16, "reset selects alt 0 and points at flash again [h.actual]");
+	is_int(h.buf[0], 0xFF, "reset selects alt 0 and points at flash again [h.buf[0]]");
 	h_close(&h);
 }
 
@@ -308,38 +372,61 @@ static void test_quirks(void)
 	if (!h_open(&h, "f4"))
 		return;
 	sim_device_set_faults(h.d, &f);
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5) == SIM_OK &&
-		   getstatus(&h) == SIM_OK && h.buf[4] == DNLOAD_IDLE && h.poll == 0 &&
-		   st_status(&h) == OK,
-	   "immediate: first GETSTATUS is dfuDNLOAD-IDLE, poll 0");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "immediate: first GETSTATUS is dfuDNLOAD-IDLE, poll 0 [dnload(&h, 0, (const uint8_t[]){ 0x41...]");
+	is_int(getstatus(&h), SIM_OK,
+	       "immediate: first GETSTATUS is dfuDNLOAD-IDLE, poll 0 [getstatus(&h)]");
+	is_int(h.buf[4], DNLOAD_IDLE,
+	       "immediate: first GETSTATUS is dfuDNLOAD-IDLE, poll 0 [h.buf[4]]");
+	is_int(h.poll, 0, "immediate: first GETSTATUS is dfuDNLOAD-IDLE, poll 0 [h.poll]");
+	is_int(st_status(&h), OK,
+	       "immediate: first GETSTATUS is dfuDNLOAD-IDLE, poll 0 [st_status(&h)]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
 	f = (struct sim_faults){ .stall_busy_getstatus = 2 };
 	sim_device_set_faults(h.d, &f);
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5) == SIM_OK &&
-		   getstatus(&h) == SIM_OK && h.buf[4] == DNBUSY,
-	   "stall_busy: the first GETSTATUS announces the erase");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "stall_busy: the first GETSTATUS announces the erase [dnload(&h, 0, (const uint8_t[]){ 0x41...]");
+	is_int(getstatus(&h), SIM_OK,
+	       "stall_busy: the first GETSTATUS announces the erase [getstatus(&h)]");
+	is_int(h.buf[4], DNBUSY, "stall_busy: the first GETSTATUS announces the erase [h.buf[4]]");
 	poll = h.poll;
 	h.now += (uint64_t)poll * 1000u;
-	ok(getstatus(&h) == SIM_STALL && sim_device_state(h.d) == DNBUSY &&
-		   getstatus(&h) == SIM_STALL && sim_device_state(h.d) == DNBUSY,
-	   "two busy GETSTATUS STALL without dfuERROR");
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == DNLOAD_IDLE, "the third answers dfuDNLOAD-IDLE");
+	is_int(getstatus(&h), SIM_STALL,
+	       "two busy GETSTATUS STALL without dfuERROR [getstatus(&h)]");
+	is_int(sim_device_state(h.d), DNBUSY,
+	       "two busy GETSTATUS STALL without dfuERROR [sim_device_state(h.d)]");
+	is_int(getstatus(&h), SIM_STALL,
+	       "two busy GETSTATUS STALL without dfuERROR [getstatus(&h)]");
+	is_int(sim_device_state(h.d), DNBUSY,
+	       "two busy GETSTATUS STALL without dfuERROR [sim_device_state(h.d)]");
+	is_int(getstatus(&h), SIM_OK, "the third answers dfuDNLOAD-IDLE [getstatus(&h)]");
+	is_int(h.buf[4], DNLOAD_IDLE, "the third answers dfuDNLOAD-IDLE [h.buf[4]]");
 	sim_device_stats(h.d, &st);
-	ok(st.busy_stalls == 2 && st.forbidden == 0, "busy stalls counted, not as forbidden");
-	ok(erase(&h, 0x08000000, NULL) == -1 && sim_device_state(h.d) == DNBUSY,
-	   "the quirk repeats in the next busy period");
+	is_int(st.busy_stalls, 2, "busy stalls counted, not as forbidden [st.busy_stalls]");
+	is_int(st.forbidden, 0, "busy stalls counted, not as forbidden [st.forbidden]");
+	is_int(erase(&h, 0x08000000, NULL), -1,
+	       "the quirk repeats in the next busy period [erase(&h, 0x08000000, NULL)]");
+	is_int(sim_device_state(h.d), DNBUSY,
+	       "the quirk repeats in the next busy period [sim_device_state(h.d)]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
 	f = (struct sim_faults){ .disconnect_after = 3 };
 	sim_device_set_faults(h.d, &f);
-	ok(getstate(&h) == SIM_OK && getstate(&h) == SIM_OK && getstate(&h) == SIM_NODEV &&
-		   sim_device_gone(h.d) && sim_device_set_alt(h.d, 0, 0) == SIM_NODEV,
-	   "disconnect_after 3: the third request fails, then everything");
+	is_int(getstate(&h), SIM_OK,
+	       "disconnect_after 3: the third request fails, then everything [getstate(&h)]");
+	is_int(getstate(&h), SIM_OK,
+	       "disconnect_after 3: the third request fails, then everything [getstate(&h)]");
+	is_int(getstate(&h), SIM_NODEV,
+	       "disconnect_after 3: the third request fails, then everything [getstate(&h)]");
+	is_int(sim_device_gone(h.d), true,
+	       "disconnect_after 3: the third request fails, then everything [sim_device_gone(h.d)]");
+	is_int(sim_device_set_alt(h.d, 0, 0), SIM_NODEV,
+	       "disconnect_after 3: the third request fails, then everything [sim_device_set_alt(h.d, 0, 0)]");
 	h_close(&h);
 }
 
@@ -352,50 +439,65 @@ static void test_timing(void)
 
 	if (!h_open(&h, "f4"))
 		return;
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5) == SIM_OK &&
-		   getstatus(&h) == SIM_OK && h.poll == 250,
-	   "erase announced: 250 ms");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "erase announced: 250 ms [dnload(&h, 0, (const uint8_t[]){ 0x41...]");
+	is_int(getstatus(&h), SIM_OK, "erase announced: 250 ms [getstatus(&h)]");
+	is_int(h.poll, 250, "erase announced: 250 ms [h.poll]");
 	announced_at = h.now;
 	h.now += 100000 - 100; /* next request lands at +100 ms */
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == DNBUSY && h.poll == 150,
-	   "early poll: still busy, 150 ms left");
+	is_int(getstatus(&h), SIM_OK, "early poll: still busy, 150 ms left [getstatus(&h)]");
+	is_int(h.buf[4], DNBUSY, "early poll: still busy, 150 ms left [h.buf[4]]");
+	is_int(h.poll, 150, "early poll: still busy, 150 ms left [h.poll]");
 	h.now = announced_at + 250000 - 100;
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == DNLOAD_IDLE, "on time: done");
+	is_int(getstatus(&h), SIM_OK, "on time: done [getstatus(&h)]");
+	is_int(h.buf[4], DNLOAD_IDLE, "on time: done [h.buf[4]]");
 	sim_device_stats(h.d, &st);
-	ok(st.early_polls == 1 && st.device_wait_us == 250000 && st.getstatus == 3,
-	   "one early poll, device wait 250 ms");
+	is_int(st.early_polls, 1, "one early poll, device wait 250 ms [st.early_polls]");
+	is_int(st.device_wait_us, 250000, "one early poll, device wait 250 ms [st.device_wait_us]");
+	is_int(st.getstatus, 3, "one early poll, device wait 250 ms [st.getstatus]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
 	sim_device_set_faults(h.d, &strict);
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5) == SIM_OK &&
-		   getstatus(&h) == SIM_OK && h.poll == 250,
-	   "strict: erase announced");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "strict: erase announced [dnload(&h, 0, (const uint8_t[]){ 0x41...]");
+	is_int(getstatus(&h), SIM_OK, "strict: erase announced [getstatus(&h)]");
+	is_int(h.poll, 250, "strict: erase announced [h.poll]");
 	announced_at = h.now;
-	ok(getstatus(&h) == SIM_LATER && sim_device_ready_at(h.d) == announced_at + 250000,
-	   "strict: early GETSTATUS held until the erase is done");
+	is_int(getstatus(&h), SIM_LATER,
+	       "strict: early GETSTATUS held until the erase is done [getstatus(&h)]");
+	is_int(sim_device_ready_at(h.d), announced_at + 250000,
+	       "strict: early GETSTATUS held until the erase is done [sim_device_ready_at(h.d)]");
 	h.now = sim_device_ready_at(h.d) - 100;
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == DNLOAD_IDLE, "strict: re-asked: done");
+	is_int(getstatus(&h), SIM_OK, "strict: re-asked: done [getstatus(&h)]");
+	is_int(h.buf[4], DNLOAD_IDLE, "strict: re-asked: done [h.buf[4]]");
 	sim_device_stats(h.d, &st);
-	ok(st.early_polls == 1 && st.getstatus == 2, "strict: re-ask not counted twice");
+	is_int(st.early_polls, 1, "strict: re-ask not counted twice [st.early_polls]");
+	is_int(st.getstatus, 2, "strict: re-ask not counted twice [st.getstatus]");
 	h_close(&h);
 
 	if (!h_open(&h, "f4"))
 		return;
 	sim_device_set_time_scale(h.d, 0.001);
-	ok(erase(&h, 0x08000000, NULL) == OK && sim_device_state(h.d) == DNLOAD_IDLE,
-	   "scaled erase");
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5) == SIM_OK &&
-		   getstatus(&h) == SIM_OK && h.poll == 1,
-	   "scale 0.001: 250 ms -> 1 ms (rounded up, never 0)");
+	is_int(erase(&h, 0x08000000, NULL), OK, "scaled erase [erase(&h, 0x08000000, NULL)]");
+	is_int(sim_device_state(h.d), DNLOAD_IDLE, "scaled erase [sim_device_state(h.d)]");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "scale 0.001: 250 ms -> 1 ms (rounded up, never 0) [dnload(&h, 0, (const uint8_t[]){ 0x41...]");
+	is_int(getstatus(&h), SIM_OK,
+	       "scale 0.001: 250 ms -> 1 ms (rounded up, never 0) [getstatus(&h)]");
+	is_int(h.poll, 1, "scale 0.001: 250 ms -> 1 ms (rounded up, never 0) [h.poll]");
 	sim_device_set_time_scale(h.d, 2.5);
 	h.now += 10000;
 	getstatus(&h);
-	ok(erase(&h, 0x08000000, NULL) == OK && set_address(&h, 0x08000000) == OK &&
-		   dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5) == SIM_OK &&
-		   getstatus(&h) == SIM_OK && h.poll == 625,
-	   "scale 2.5: 250 ms -> 625 ms");
+	is_int(erase(&h, 0x08000000, NULL), OK,
+	       "scale 2.5: 250 ms -> 625 ms [erase(&h, 0x08000000, NULL)]");
+	is_int(set_address(&h, 0x08000000), OK,
+	       "scale 2.5: 250 ms -> 625 ms [set_address(&h, 0x08000000)]");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x41, 0, 0, 0, 8 }, 5), SIM_OK,
+	       "scale 2.5: 250 ms -> 625 ms [dnload(&h, 0, (const uint8_t[]){ 0x41...]");
+	is_int(getstatus(&h), SIM_OK, "scale 2.5: 250 ms -> 625 ms [getstatus(&h)]");
+	is_int(h.poll, 625, "scale 2.5: 250 ms -> 625 ms [h.poll]");
 	h_close(&h);
 }
 
@@ -407,23 +509,31 @@ static void test_runtime(void)
 
 	if (!h_open(&h, "runtime"))
 		return;
-	ok(getstatus(&h) == SIM_OK && h.buf[4] == APP_IDLE, "run-time: appIDLE");
-	ok(dnload(&h, 0, (const uint8_t[]){ 0x21, 0, 0, 0, 8 }, 5) == SIM_STALL &&
-		   sim_device_state(h.d) == APP_IDLE,
-	   "run-time: DNLOAD STALLs, state stays appIDLE");
+	is_int(getstatus(&h), SIM_OK, "run-time: appIDLE [getstatus(&h)]");
+	is_int(h.buf[4], APP_IDLE, "run-time: appIDLE [h.buf[4]]");
+	is_int(dnload(&h, 0, (const uint8_t[]){ 0x21, 0, 0, 0, 8 }, 5), SIM_STALL,
+	       "run-time: DNLOAD STALLs, state stays appIDLE [dnload(&h, 0, (const uint8_t[]){ 0x21...]");
+	is_int(sim_device_state(h.d), APP_IDLE,
+	       "run-time: DNLOAD STALLs, state stays appIDLE [sim_device_state(h.d)]");
 	is_int(sim_device_reset(h.d, h.now), SIM_RESET_SAME, "reset without DETACH: SAME");
-	ok(req(&h, 0x21, 0, 1000, h.buf, 0) == SIM_OK && sim_device_state(h.d) == APP_DETACH,
-	   "DETACH: appDETACH");
+	is_int(req(&h, 0x21, 0, 1000, h.buf, 0), SIM_OK,
+	       "DETACH: appDETACH [req(&h, 0x21, 0, 1000, h.buf, 0)]");
+	is_int(sim_device_state(h.d), APP_DETACH, "DETACH: appDETACH [sim_device_state(h.d)]");
 	h.now += 5000;
 	is_int(sim_device_reset(h.d, h.now), SIM_RESET_REENUMERATE, "reset: re-enumerates");
-	ok(strcmp(sim_device_chip(h.d)->name, "f4") == 0 && sim_device_idProduct(h.d) == 0xdf11 &&
-		   strcmp(sim_device_serial(h.d), "336F38743037") == 0,
-	   "now the f4 ROM, PID df11, same serial");
+	is_str(sim_device_chip(h.d)->name, "f4",
+	       "now the f4 ROM, PID df11, same serial [sim_device_chip(h.d)->name]");
+	is_int(sim_device_idProduct(h.d), 0xdf11,
+	       "now the f4 ROM, PID df11, same serial [sim_device_idProduct(h.d)]");
+	is_str(sim_device_serial(h.d), "336F38743037",
+	       "now the f4 ROM, PID df11, same serial [sim_device_serial(h.d)]");
 	n = sim_device_descriptors(h.d, b, sizeof(b));
-	ok(n == 18 + 9 + 4 * 9 + 9 && le16(b + 10) == 0xdf11 && b[27 + 7] == 2,
-	   "descriptors: PID df11, DFU mode, 4 alts");
-	ok(sim_device_state(h.d) == DFU_IDLE && erase(&h, 0x08000000, NULL) == OK,
-	   "the ROM works: erase OK");
+	is_int(n, 18 + 9 + 4 * 9 + 9, "descriptors: PID df11, DFU mode, 4 alts [n]");
+	is_int(le16(b + 10), 0xdf11, "descriptors: PID df11, DFU mode, 4 alts [le16(b + 10)]");
+	is_int(b[27 + 7], 2, "descriptors: PID df11, DFU mode, 4 alts [b[27 + 7]]");
+	is_int(sim_device_state(h.d), DFU_IDLE, "the ROM works: erase OK [sim_device_state(h.d)]");
+	is_int(erase(&h, 0x08000000, NULL), OK,
+	       "the ROM works: erase OK [erase(&h, 0x08000000, NULL)]");
 	h_close(&h);
 
 	if (!h_open(&h, "runtime"))
@@ -447,7 +557,7 @@ static void test_stats_and_log(void)
 	if (!h_open(&h, "f4"))
 		return;
 	if (!capture_open(&log)) {
-		skip(7, "cannot capture the request log");
+		skip(18, "cannot capture the request log");
 		h_close(&h);
 		return;
 	}
@@ -462,24 +572,32 @@ static void test_stats_and_log(void)
 	sim_device_stats(h.d, &st);
 	sim_device_set_log(h.d, NULL);
 	text = capture_close(&log);
-	ok(st.erase == 3 && st.erases_per_sector_max == 3, "three erases of one sector");
-	ok(st.set_address == 1 && st.dnload == 5 && st.upload == 1 && st.abort == 1 &&
-		   st.getstatus == 10,
-	   "request counters");
-	ok(st.requests == st.dfu_requests && st.requests == 17, "17 requests, all DFU");
-	ok(st.bytes_written == 2048 && st.bytes_read == 2048, "bytes written and read");
+	is_int(st.erase, 3, "three erases of one sector [st.erase]");
+	is_int(st.erases_per_sector_max, 3,
+	       "three erases of one sector [st.erases_per_sector_max]");
+	is_int(st.set_address, 1, "request counters [st.set_address]");
+	is_int(st.dnload, 5, "request counters [st.dnload]");
+	is_int(st.upload, 1, "request counters [st.upload]");
+	is_int(st.abort, 1, "request counters [st.abort]");
+	is_int(st.getstatus, 10, "request counters [st.getstatus]");
+	is_int(st.requests, st.dfu_requests, "17 requests, all DFU [st.requests]");
+	is_int(st.requests, 17, "17 requests, all DFU [st.requests]");
+	is_int(st.bytes_written, 2048, "bytes written and read [st.bytes_written]");
+	is_int(st.bytes_read, 2048, "bytes written and read [st.bytes_read]");
 	is_int(st.device_wait_us, 3 * 250000 + 1000 + 8000,
 	       "device wait: 3 erases, 1 cmd, 1 write");
-	ok(text && strstr(text,
-			  " DNLOAD wValue=0 wLength=5 -> OK state=dfuDNLOAD-SYNC status=OK\n"),
-	   "log: DNLOAD line");
-	ok(text &&
-		   strstr(text, " GETSTATUS wValue=0 wLength=6 -> OK state=dfuDNBUSY status=OK "
-				"poll=250\n") &&
-		   strstr(text, " EVENT erase addr=0x08008000 size=16384\n") &&
-		   strstr(text, " EVENT set-address addr=0x08008000\n") &&
-		   strstr(text, " EVENT write addr=0x08008000 len=2048\n"),
-	   "log: GETSTATUS poll and events");
+	ok(text != NULL, "log: captured (each line below fails on a NULL log too)");
+	is_substr(text, " DNLOAD wValue=0 wLength=5 -> OK state=dfuDNLOAD-SYNC status=OK\n",
+		  "log: DNLOAD line");
+	is_substr(text,
+		  " GETSTATUS wValue=0 wLength=6 -> OK state=dfuDNBUSY status=OK "
+		  "poll=250\n",
+		  "log: GETSTATUS poll and events");
+	is_substr(text, " EVENT erase addr=0x08008000 size=16384\n",
+		  "log: GETSTATUS poll and events");
+	is_substr(text, " EVENT set-address addr=0x08008000\n", "log: GETSTATUS poll and events");
+	is_substr(text, " EVENT write addr=0x08008000 len=2048\n",
+		  "log: GETSTATUS poll and events");
 	if (text)
 		diag("first log line: %.*s", (int)strcspn(text, "\n"), text);
 	free(log.text);
@@ -501,7 +619,8 @@ static void test_memtransport(void)
 	struct sim_stats st;
 	int rc;
 
-	if (!ok(d && mt, "memtransport over f4"))
+	ok(d != NULL, "f4 model");
+	if (!ok(mt != NULL, "memtransport over f4"))
 		goto out;
 	t = memtransport_get(mt);
 	is_int(t.ops->now_us(t.ctx), 0, "virtual clock starts at 0");
@@ -510,11 +629,15 @@ static void test_memtransport(void)
 	is_int(memtransport_now(mt), 200, "one transfer costs 200 us");
 	rc = t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 1000, &actual);
 	poll = buf[1] | (uint32_t)buf[2] << 8 | (uint32_t)buf[3] << 16;
-	ok(rc == TR_OK && actual == 6 && buf[4] == DNBUSY && poll == 250, "GETSTATUS: busy 250 ms");
+	is_int(rc, TR_OK, "GETSTATUS: busy 250 ms [rc]");
+	is_int(actual, 6, "GETSTATUS: busy 250 ms [actual]");
+	is_int(buf[4], DNBUSY, "GETSTATUS: busy 250 ms [buf[4]]");
+	is_int(poll, 250, "GETSTATUS: busy 250 ms [poll]");
 	t.ops->sleep_us(t.ctx, (uint64_t)poll * 1000u);
 	is_int(t.ops->now_us(t.ctx), 400 + 250000, "sleep advances the virtual clock");
 	rc = t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 1000, &actual);
-	ok(rc == TR_OK && buf[4] == DNLOAD_IDLE, "after the sleep: done");
+	is_int(rc, TR_OK, "after the sleep: done [rc]");
+	is_int(buf[4], DNLOAD_IDLE, "after the sleep: done [buf[4]]");
 	sim_device_stats(d, &st);
 	is_int(st.early_polls, 0, "no early poll");
 
@@ -523,11 +646,16 @@ static void test_memtransport(void)
 	t.ops->control(t.ctx, 0x21, 1, 0, 0, cmd, 5, 1000, &actual);
 	t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 1000, &actual);
 	rc = t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 100, &actual);
-	ok(rc == TR_TIMEOUT && memtransport_timeouts(mt) == 1,
-	   "strict: early GETSTATUS with a 100 ms timeout times out");
+	is_int(rc, TR_TIMEOUT, "strict: early GETSTATUS with a 100 ms timeout times out [rc]");
+	is_int(memtransport_timeouts(mt), 1,
+	       "strict: early GETSTATUS with a 100 ms timeout times out [memtransport_timeouts(mt)]");
 	rc = t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 0, &actual);
-	ok(rc == TR_OK && buf[4] == DNLOAD_IDLE && memtransport_now(mt) >= sim_device_ready_at(d),
-	   "strict: without timeout the transfer blocks until the erase is done");
+	is_int(rc, TR_OK,
+	       "strict: without timeout the transfer blocks until the erase is done [rc]");
+	is_int(buf[4], DNLOAD_IDLE,
+	       "strict: without timeout the transfer blocks until the erase is done [buf[4]]");
+	cmp_int(memtransport_now(mt), >=, sim_device_ready_at(d),
+		"strict: without timeout the transfer blocks until the erase is done [memtransport_now(mt)]");
 	is_int(memtransport_slept_us(mt), 250000, "only the host's own sleep is counted as slept");
 
 	is_int(t.ops->set_alt(t.ctx, 0, 9), TR_STALL, "set_alt to a missing alt: TR_STALL");
@@ -535,7 +663,8 @@ static void test_memtransport(void)
 	is_int(t.ops->reset(t.ctx), TR_OK, "reset of a ROM: TR_OK (same device)");
 	t.ops->control(t.ctx, 0x21, 1, 0, 0, buf, 0, 1000, &actual);
 	rc = t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 1000, &actual);
-	ok(rc == TR_OK && buf[4] == MANIFEST, "leave through the transport");
+	is_int(rc, TR_OK, "leave through the transport [rc]");
+	is_int(buf[4], MANIFEST, "leave through the transport [buf[4]]");
 	is_int(t.ops->control(t.ctx, 0xA1, 3, 0, 0, buf, 6, 1000, &actual), TR_NODEV,
 	       "then TR_NODEV");
 	is_int(t.ops->reset(t.ctx), TR_NODEV, "reset after leaving: TR_NODEV");
@@ -545,12 +674,16 @@ out:
 
 	d = sim_device_new(sim_chip_find("runtime"), NULL);
 	mt = memtransport_new(d);
-	if (!ok(d && mt, "memtransport over runtime"))
+	ok(d != NULL, "runtime model");
+	if (!ok(mt != NULL, "memtransport over runtime"))
 		goto out2;
 	t = memtransport_get(mt);
-	ok(t.ops->control(t.ctx, 0x21, 0, 1000, 0, buf, 0, 1000, &actual) == TR_OK &&
-		   t.ops->reset(t.ctx) == TR_NODEV && sim_device_idProduct(d) == 0xdf11,
-	   "DETACH + reset: TR_NODEV, the device re-enumerated as df11");
+	is_int(t.ops->control(t.ctx, 0x21, 0, 1000, 0, buf, 0, 1000, &actual), TR_OK,
+	       "DETACH + reset: TR_NODEV, the device re-enumerated as df11 [t.ops->control(t.ctx, 0x21, 0, 1000, ...]");
+	is_int(t.ops->reset(t.ctx), TR_NODEV,
+	       "DETACH + reset: TR_NODEV, the device re-enumerated as df11 [t.ops->reset(t.ctx)]");
+	is_int(sim_device_idProduct(d), 0xdf11,
+	       "DETACH + reset: TR_NODEV, the device re-enumerated as df11 [sim_device_idProduct(d)]");
 out2:
 	memtransport_free(mt);
 	sim_device_free(d);

@@ -3,7 +3,7 @@
  * A tiny header-only TAP producer for the C test programs: plan, ok, diag,
  * skip, skip_all, done_testing, and the comparisons that show got and want on
  * failure: is_int, isnt_int, is_hex, cmp_int, is_ptr, is_str, is_substr,
- * isnt_substr, is_mem. Output goes to stdout only.
+ * isnt_substr, is_mem, is_buf. Output goes to stdout only.
  */
 #ifndef DFUSE_TESTS_TAP_H
 #define DFUSE_TESTS_TAP_H
@@ -169,39 +169,46 @@ static inline TAP_PRINTF(6, 7) bool tap_substr_at(const char *got, const char *w
 	return pass;
 }
 
-static inline TAP_PRINTF(6, 7) bool tap_is_mem_at(const void *got, const void *want, size_t len,
-						  const char *file, int line, const char *fmt, ...)
+static inline TAP_PRINTF(7, 8) bool tap_is_buf_at(const void *got, size_t got_len, const void *want,
+						  size_t want_len, const char *file, int line,
+						  const char *fmt, ...)
 {
 	const uint8_t *g = got;
 	const uint8_t *w = want;
+	size_t len = got_len < want_len ? got_len : want_len;
 	va_list ap;
 	size_t at = 0;
 	bool pass;
 
 	if (g == NULL || w == NULL)
-		pass = len == 0;
-	else {
-		while (at < len && g[at] == w[at])
-			at++;
-		pass = at == len;
-	}
+		len = 0;
+	while (at < len && g[at] == w[at])
+		at++;
+	pass = (g != NULL || got_len == 0) && (w != NULL || want_len == 0) && at == len &&
+	       got_len == want_len;
 	va_start(ap, fmt);
 	tap_vresult(pass, file, line, fmt, ap);
 	va_end(ap);
-	if (!pass && (g == NULL || w == NULL)) {
-		printf("#          got: %s\n#     expected: %s (%zu bytes)\n", g ? "bytes" : "NULL",
-		       w ? "bytes" : "NULL", len);
-	} else if (!pass) {
-		printf("#     first difference at offset %zu of %zu\n", at, len);
-		fputs("#          got:", stdout);
-		for (size_t i = at; i < len && i < at + 16; i++)
-			printf(" %02x", g[i]);
-		fputs("\n#     expected:", stdout);
-		for (size_t i = at; i < len && i < at + 16; i++)
-			printf(" %02x", w[i]);
-		fputc('\n', stdout);
-	}
-	return pass;
+	if (pass)
+		return true;
+	if (g == NULL || w == NULL)
+		printf("#          got: %s, %zu bytes\n#     expected: %s, %zu bytes\n",
+		       g != NULL ? "bytes" : "NULL", got_len, w != NULL ? "bytes" : "NULL",
+		       want_len);
+	else if (at == len)
+		printf("#          got: %zu bytes\n#     expected: %zu bytes (the first %zu agree)\n",
+		       got_len, want_len, len);
+	if (g == NULL || w == NULL || at == len)
+		return false;
+	printf("#     first difference at offset %zu of %zu\n", at, want_len);
+	fputs("#          got:", stdout);
+	for (size_t i = at; i < len && i < at + 16; i++)
+		printf(" %02x", g[i]);
+	fputs("\n#     expected:", stdout);
+	for (size_t i = at; i < len && i < at + 16; i++)
+		printf(" %02x", w[i]);
+	fputc('\n', stdout);
+	return false;
 }
 
 /* ok(cond, fmt, ...): one test point, passing when @cond is true. Returns @cond. */
@@ -236,7 +243,11 @@ static inline TAP_PRINTF(6, 7) bool tap_is_mem_at(const void *got, const void *w
 	tap_substr_at((got), (part), false, __FILE__, __LINE__, __VA_ARGS__)
 /* is_mem(got, want, len, fmt, ...): @len equal bytes; shows the first difference. */
 #define is_mem(got, want, len, ...)                                                                \
-	tap_is_mem_at((got), (want), (len), __FILE__, __LINE__, __VA_ARGS__)
+	tap_is_buf_at((got), (len), (want), (len), __FILE__, __LINE__, __VA_ARGS__)
+/* is_buf(got, got_len, want, want_len, fmt, ...): the same length and bytes (a NULL @got
+ * fails unless @want_len is 0); shows both lengths or the first difference. */
+#define is_buf(got, got_len, want, want_len, ...)                                                  \
+	tap_is_buf_at((got), (got_len), (want), (want_len), __FILE__, __LINE__, __VA_ARGS__)
 
 /* Record @n test points as skipped, with a reason. */
 static inline TAP_PRINTF(2, 3) void skip(unsigned n, const char *fmt, ...)

@@ -93,24 +93,35 @@ static void test_bystanders(void)
 	struct run res;
 
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", image_file("a.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_NOTFOUND &&
-		   contains(res.err.msg,
-			    "[05ac:8290] path=1-1 in run-time mode (an Apple Bluetooth "
-			    "controller) was not detached; -d 05ac:8290 selects it"),
-	   "only a Mac's Bluetooth controller: not found, says what it is and which -d: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_NOTFOUND,
+	       "only a Mac's Bluetooth controller: not found, says what it is and which -d: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg,
+		  "[05ac:8290] path=1-1 in run-time mode (an Apple Bluetooth "
+		  "controller) was not detached; -d 05ac:8290 selects it",
+		  "only a Mac's Bluetooth controller: not found, says what it is and which -d: %s",
+		  res.err.msg);
 	is_int(stats(bt).dfu_requests, 0, "the Bluetooth controller was sent nothing");
 	run_free(&res);
 	run(sb, &res, "-e", NULL);
-	ok(res.r == ERR_NOTFOUND && stats(bt).detach == 0, "-e does not detach it either: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_NOTFOUND, "-e does not detach it either: %s [res.r]", res.err.msg);
+	is_int(stats(bt).detach, 0, "-e does not detach it either: %s [stats(bt).detach]",
+	       res.err.msg);
 	run_free(&res);
 	rt = plug(sb, sim_chip_find("runtime"), "RT1");
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", image_file("a.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_OK && stats(bt).dfu_requests == 0 && stats(rt).detach == 1 &&
-		   flashed(rt, 0x08000000),
-	   "with the user's DfuSe board running too: that one is detached and flashed: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_OK,
+	       "with the user's DfuSe board running too: that one is detached and flashed: %s [res.r]",
+	       res.err.msg);
+	is_int(stats(bt).dfu_requests, 0,
+	       "with the user's DfuSe board running too: that one is detached and flashed: %s [stats(bt).dfu_requests]",
+	       res.err.msg);
+	is_int(stats(rt).detach, 1,
+	       "with the user's DfuSe board running too: that one is detached and flashed: %s [stats(rt).detach]",
+	       res.err.msg);
+	is_int(flashed(rt, 0x08000000), true,
+	       "with the user's DfuSe board running too: that one is detached and flashed: %s [flashed(rt, 0x08000000)]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -118,8 +129,12 @@ static void test_bystanders(void)
 	bt = plug(sb, sim_chip_find("apple-bt"), NULL);
 	f4 = plug(sb, sim_chip_find("f4"), NULL);
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", image_file("a.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_OK && stats(bt).dfu_requests == 0 && flashed(f4, 0x08000000),
-	   "a board in DFU mode next to it: flashed, the controller untouched");
+	is_int(res.r, ERR_OK,
+	       "a board in DFU mode next to it: flashed, the controller untouched [res.r]");
+	is_int(stats(bt).dfu_requests, 0,
+	       "a board in DFU mode next to it: flashed, the controller untouched [stats(bt).dfu_requests]");
+	is_int(flashed(f4, 0x08000000), true,
+	       "a board in DFU mode next to it: flashed, the controller untouched [flashed(f4, 0x08000000)]");
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -136,10 +151,13 @@ static void test_bystanders(void)
 	sb = simbackend_new();
 	rt = plug(sb, &plain_runtime, "PLAIN1");
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", image_file("a.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_NOTFOUND && stats(rt).dfu_requests == 0 &&
-		   contains(res.err.msg,
-			    "(DFU 1.10, not DfuSe) was not detached; -d 0483:5740 selects it"),
-	   "a run-time interface that is not DfuSe: not detached: %s", res.err.msg);
+	is_int(res.r, ERR_NOTFOUND,
+	       "a run-time interface that is not DfuSe: not detached: %s [res.r]", res.err.msg);
+	is_int(stats(rt).dfu_requests, 0,
+	       "a run-time interface that is not DfuSe: not detached: %s [stats(rt).dfu_requests]",
+	       res.err.msg);
+	is_substr(res.err.msg, "(DFU 1.10, not DfuSe) was not detached; -d 0483:5740 selects it",
+		  "a run-time interface that is not DfuSe: not detached: %s", res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-S", "PLAIN1", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("a.bin", false, 0, 0), NULL);
@@ -165,37 +183,52 @@ static void test_suffix_ids(void)
 
 	run(sb, &res, "-d", "0x1209:0x6665,0x0483:0xDF11", "-a", "0", "-s", "0x08000000:leave",
 	    "-D", pio, NULL);
-	ok(res.r == ERR_OK && stats(app).detach == 1 && res.errlen == 0,
-	   "suffix 1209:6665 = the run-time half of -d, board running: detached, flashed, "
-	   "no warning: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_OK,
+	       "suffix 1209:6665 = the run-time half of -d, board running: detached, flashed, "
+	       "no warning: %s [res.r]",
+	       res.err.msg);
+	is_int(stats(app).detach, 1,
+	       "suffix 1209:6665 = the run-time half of -d, board running: detached, flashed, "
+	       "no warning: %s [stats(app).detach]",
+	       res.err.msg);
+	is_int(res.errlen, 0,
+	       "suffix 1209:6665 = the run-time half of -d, board running: detached, flashed, "
+	       "no warning: %s [res.errlen]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
 	sb = simbackend_new();
 	app = plug(sb, sim_chip_find("pio-app"), NULL);
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", pio, NULL);
-	ok(res.r == ERR_OK && res.errlen == 0,
-	   "no -d, suffix = the IDs of the run-time device it was reached from: no warning");
+	is_int(res.r, ERR_OK,
+	       "no -d, suffix = the IDs of the run-time device it was reached from: no warning [res.r]");
+	is_int(res.errlen, 0,
+	       "no -d, suffix = the IDs of the run-time device it was reached from: no warning [res.errlen]");
 	run_free(&res);
 	simbackend_free(sb);
 
 	sb = simbackend_new();
 	app = plug(sb, sim_chip_find("pio-app"), NULL);
 	run(sb, &res, "-d", "0483:df11", "-a", "0", "-s", "0x08000000", "-D", pio, NULL);
-	ok(res.r == ERR_DATA &&
-		   contains(res.err.msg, "is for [1209:6665], which neither half of -d "
-					 "0483:df11 names; :force overrides"),
-	   "suffix for neither half of -d: ERR_DATA: %s", res.err.msg);
+	is_int(res.r, ERR_DATA, "suffix for neither half of -d: ERR_DATA: %s [res.r]", res.err.msg);
+	is_substr(res.err.msg,
+		  "is for [1209:6665], which neither half of -d "
+		  "0483:df11 names; :force overrides",
+		  "suffix for neither half of -d: ERR_DATA: %s", res.err.msg);
 	is_int(stats(app).dfu_requests, 0, "... before any request: the board still runs");
 	run_free(&res);
 	run(sb, &res, "-d", "0483:*", "-a", "0", "-s", "0x08000000", "-D", pio, NULL);
-	ok(res.r == ERR_DATA && stats(app).dfu_requests == 0,
-	   "-d 0483:* does not name 1209:6665 either");
+	is_int(res.r, ERR_DATA, "-d 0483:* does not name 1209:6665 either [res.r]");
+	is_int(stats(app).dfu_requests, 0,
+	       "-d 0483:* does not name 1209:6665 either [stats(app).dfu_requests]");
 	run_free(&res);
 	run(sb, &res, "-d", "0483:df11", "-a", "0", "-s", "0x08000000:force", "-D", pio, NULL);
-	ok(res.r == ERR_NOTFOUND && contains(res.errtxt, "flashing anyway because of :force"),
-	   ":force: warned, then -d 0483:df11 takes no run-time device: %s", res.err.msg);
+	is_int(res.r, ERR_NOTFOUND,
+	       ":force: warned, then -d 0483:df11 takes no run-time device: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.errtxt, "flashing anyway because of :force",
+		  ":force: warned, then -d 0483:df11 takes no run-time device: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -203,8 +236,12 @@ static void test_suffix_ids(void)
 	app = plug(sb, sim_chip_find("f4"), NULL);
 	run(sb, &res, "-d", "0x1209:0x6665,0x0483:0xDF11", "-a", "0", "-s", "0x08000000", "-D", pio,
 	    NULL);
-	ok(res.r == ERR_OK && flashed(app, 0x08000000) && res.errlen == 0,
-	   "the same with the board already in DFU mode: flashed, no warning");
+	is_int(res.r, ERR_OK,
+	       "the same with the board already in DFU mode: flashed, no warning [res.r]");
+	is_int(flashed(app, 0x08000000), true,
+	       "the same with the board already in DFU mode: flashed, no warning [flashed(app, 0x08000000)]");
+	is_int(res.errlen, 0,
+	       "the same with the board already in DFU mode: flashed, no warning [res.errlen]");
 	run_free(&res);
 	run(sb, &res, "-d", "ffff:ffff,0483:df11", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("any.bin", true, 0xFFFF, 0xFFFF), NULL);
@@ -220,31 +257,40 @@ static void test_raw_without_address(void)
 	struct run res;
 
 	run(sb, &res, "-a", "0", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE &&
-		   contains(res.err.msg, "is a raw image and -s gives no address: add -s "
-					 "0x08000000 (the start of alt 0 \"Internal "
-					 "Flash\")"),
-	   "raw image, no -s: ERR_USAGE naming the -s to add: %s", res.err.msg);
+	is_int(res.r, ERR_USAGE, "raw image, no -s: ERR_USAGE naming the -s to add: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg,
+		  "is a raw image and -s gives no address: add -s "
+		  "0x08000000 (the start of alt 0 \"Internal "
+		  "Flash\")",
+		  "raw image, no -s: ERR_USAGE naming the -s to add: %s", res.err.msg);
 	is_int(stats(f4).dnload, 0, "... and nothing sent down");
 	run_free(&res);
 	run(sb, &res, "-s", ":leave", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE &&
-		   contains(res.err.msg, "add -s 0x08000000:leave (the start of alt 0"),
-	   "-s :leave: the suggestion keeps :leave: %s", res.err.msg);
+	is_int(res.r, ERR_USAGE, "-s :leave: the suggestion keeps :leave: %s [res.r]", res.err.msg);
+	is_substr(res.err.msg, "add -s 0x08000000:leave (the start of alt 0",
+		  "-s :leave: the suggestion keeps :leave: %s", res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "1", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE &&
-		   contains(res.err.msg, "add -s 0x1FFFC000 (the start of alt 1 \"Option "
-					 "Bytes\")"),
-	   "-a 1: the start of that alt: %s", res.err.msg);
+	is_int(res.r, ERR_USAGE, "-a 1: the start of that alt: %s [res.r]", res.err.msg);
+	is_substr(res.err.msg,
+		  "add -s 0x1FFFC000 (the start of alt 1 \"Option "
+		  "Bytes\")",
+		  "-a 1: the start of that alt: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
 	sb = simbackend_new();
 	f4 = plug(sb, sim_chip_find("runtime"), NULL);
 	run(sb, &res, "-a", "0", "-D", image_file("r.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_USAGE && stats(f4).detach == 0 && contains(res.err.msg, "nothing was sent"),
-	   "raw image, no -s, board running: refused before the detach: %s", res.err.msg);
+	is_int(res.r, ERR_USAGE,
+	       "raw image, no -s, board running: refused before the detach: %s [res.r]",
+	       res.err.msg);
+	is_int(stats(f4).detach, 0,
+	       "raw image, no -s, board running: refused before the detach: %s [stats(f4).detach]",
+	       res.err.msg);
+	is_substr(res.err.msg, "nothing was sent",
+		  "raw image, no -s, board running: refused before the detach: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -260,28 +306,35 @@ static void test_listing(void)
 	sim_device_set_faults(gd, &eight);
 	sim_device_set_faults(gd2, &eight);
 	run(sb, &res, "-l", NULL);
-	ok(res.r == ERR_OK &&
-		   contains(res.out, "alt=0, name=\"@Internal Flash  /0x08000000/512*002Kg\", "
-				     "serial=\"3CBJ\"\n") &&
-		   contains(res.out, "serial=\"3C8J\"\n"),
-	   "8-bit serials listed as sent");
+	is_int(res.r, ERR_OK, "8-bit serials listed as sent [res.r]");
+	is_substr(res.out,
+		  "alt=0, name=\"@Internal Flash  /0x08000000/512*002Kg\", "
+		  "serial=\"3CBJ\"\n",
+		  "8-bit serials listed as sent");
+	is_substr(res.out, "serial=\"3C8J\"\n", "8-bit serials listed as sent");
 	run_free(&res);
 	run(sb, &res, "-S", "3CBJ", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("g.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_OK && flashed(gd, 0x08000000) && stats(gd2).dnload == 0,
-	   "-S 3CBJ picks that GD32 only: %s", res.err.msg);
+	is_int(res.r, ERR_OK, "-S 3CBJ picks that GD32 only: %s [res.r]", res.err.msg);
+	is_int(flashed(gd, 0x08000000), true,
+	       "-S 3CBJ picks that GD32 only: %s [flashed(gd, 0x08000000)]", res.err.msg);
+	is_int(stats(gd2).dnload, 0, "-S 3CBJ picks that GD32 only: %s [stats(gd2).dnload]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_set_open_error(sb, 1, ERR_ACCESS,
 				  "cannot open /dev/bus/usb/001/003: permission denied (install "
 				  "the udev rule 50-dfuse-util.rules, or run as root)");
 	run(sb, &res, "-l", NULL);
-	ok(res.r == ERR_OK &&
-		   contains(res.errtxt, "Cannot open DFU device 28e9:0189 found on devnum 3 "
-					"(LIBUSB_ERROR_ACCESS)\ndfuse-util: warning: "
-					"[28e9:0189] devnum=3: cannot open "
-					"/dev/bus/usb/001/003: permission denied"),
-	   "-l, a device nobody may open: exit 0, dfu-util's words, then the node and the fix: %s",
-	   res.errtxt);
+	is_int(res.r, ERR_OK,
+	       "-l, a device nobody may open: exit 0, dfu-util's words, then the node and the fix: %s [res.r]",
+	       res.errtxt);
+	is_substr(res.errtxt,
+		  "Cannot open DFU device 28e9:0189 found on devnum 3 "
+		  "(LIBUSB_ERROR_ACCESS)\ndfuse-util: warning: "
+		  "[28e9:0189] devnum=3: cannot open "
+		  "/dev/bus/usb/001/003: permission denied",
+		  "-l, a device nobody may open: exit 0, dfu-util's words, then the node and the fix: %s",
+		  res.errtxt);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -295,21 +348,23 @@ static void test_nothing_matches(void)
 	plug(sb, sim_chip_find("runtime"), "RT9");
 	run(sb, &res, "-d", ",1234:5678", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("n.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_NOTFOUND &&
-		   contains(res.err.msg,
-			    "no DFU device matches the selection: path=1-1: [0483:df11] "
-			    "(DFU mode) is not -d ,1234:5678; path=1-2: [0483:5740] "
-			    "(run-time mode) is not -d ,1234:5678, which takes no "
-			    "run-time device; to switch it to DFU mode run -e first or "
-			    "pass -d 0483:5740"),
-	   "nothing matches: each device with why, the board in run-time mode with how: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_NOTFOUND,
+	       "nothing matches: each device with why, the board in run-time mode with how: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg,
+		  "no DFU device matches the selection: path=1-1: [0483:df11] "
+		  "(DFU mode) is not -d ,1234:5678; path=1-2: [0483:5740] "
+		  "(run-time mode) is not -d ,1234:5678, which takes no "
+		  "run-time device; to switch it to DFU mode run -e first or "
+		  "pass -d 0483:5740",
+		  "nothing matches: each device with why, the board in run-time mode with how: %s",
+		  res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-S", "NOPE", "-a", "0", "-s", "0x08000000", "-D",
 	    image_file("n.bin", false, 0, 0), NULL);
-	ok(res.r == ERR_NOTFOUND &&
-		   contains(res.err.msg, "path=1-1: serial \"F4A\" is not -S NOPE"),
-	   "-S: the serial that did not match: %s", res.err.msg);
+	is_int(res.r, ERR_NOTFOUND, "-S: the serial that did not match: %s [res.r]", res.err.msg);
+	is_substr(res.err.msg, "path=1-1: serial \"F4A\" is not -S NOPE",
+		  "-S: the serial that did not match: %s", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 }

@@ -206,10 +206,12 @@ static void test_multi(void)
 	}
 	is_int(img.format, DFU_FILE_DFUSE, "format DfuSe");
 	is_int(img.warnings, 0, "no warnings");
-	ok(img.suffix.present && img.suffix.crc_ok, "suffix present, CRC ok");
-	ok(img.suffix.bcdDevice == 0xFFFF && img.suffix.idProduct == 0xDF11 &&
-		   img.suffix.idVendor == 0x0483 && img.suffix.bcdDFU == 0x011A,
-	   "suffix fields");
+	is_int(img.suffix.present, true, "suffix present, CRC ok [img.suffix.present]");
+	is_int(img.suffix.crc_ok, true, "suffix present, CRC ok [img.suffix.crc_ok]");
+	is_int(img.suffix.bcdDevice, 0xFFFF, "suffix fields [img.suffix.bcdDevice]");
+	is_int(img.suffix.idProduct, 0xDF11, "suffix fields [img.suffix.idProduct]");
+	is_int(img.suffix.idVendor, 0x0483, "suffix fields [img.suffix.idVendor]");
+	is_int(img.suffix.bcdDFU, 0x011A, "suffix fields [img.suffix.bcdDFU]");
 	is_int(img.ntargets, 3, "three targets");
 	is_int(img.targets[0].alt, 0, "target 1 alt");
 	ok(img.targets[0].named, "target 1 named");
@@ -245,9 +247,9 @@ static void test_suffix_and_size(void)
 	g.idVendor = 0xFFFF;
 	gen(&o, multi, 1, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "wildcard VID/PID parse");
-	ok(img.suffix.bcdDevice == 0x0200 && img.suffix.idProduct == 0xFFFF &&
-		   img.suffix.idVendor == 0xFFFF,
-	   "wildcards kept as 0xFFFF");
+	is_int(img.suffix.bcdDevice, 0x0200, "wildcards kept as 0xFFFF [img.suffix.bcdDevice]");
+	is_int(img.suffix.idProduct, 0xFFFF, "wildcards kept as 0xFFFF [img.suffix.idProduct]");
+	is_int(img.suffix.idVendor, 0xFFFF, "wildcards kept as 0xFFFF [img.suffix.idVendor]");
 	dfu_file_free(&img);
 
 	g = defaults;
@@ -323,8 +325,9 @@ static void test_truncation(void)
 	put(&cut, o.b, body - 1);
 	put_suffix(&cut, &defaults);
 	dfu_file_parse(cut.b, cut.len, 0, &img, &err);
-	ok(has(&err, "target 2: element 1") && has(&err, "size 16 runs past the end of the file"),
-	   "last data byte missing (%s)", err.msg);
+	is_substr(err.msg, "target 2: element 1", "last data byte missing (%s)", err.msg);
+	is_substr(err.msg, "size 16 runs past the end of the file", "last data byte missing (%s)",
+		  err.msg);
 
 	/* Cutting the whole file (suffix included) anywhere after the magic: always refused. */
 	gen(&o, multi, 2, &defaults);
@@ -350,8 +353,9 @@ static void test_crc_errors(void)
 	is_int(dfu_file_parse(o.b, o.len, DFU_FILE_FORCE, &img, &err), ERR_OK,
 	       "CRC off by one bit accepted with force");
 	is_int(img.warnings, DFU_FILE_WARN_CRC_FORCED, "force: warning recorded");
-	ok(!img.suffix.crc_ok && img.suffix.crc_stored != img.suffix.crc_computed,
-	   "force: both CRCs reported");
+	is_int(img.suffix.crc_ok, false, "force: both CRCs reported [img.suffix.crc_ok]");
+	isnt_int(img.suffix.crc_stored, img.suffix.crc_computed,
+		 "force: both CRCs reported [img.suffix.crc_stored]");
 	dfu_file_free(&img);
 
 	gen(&o, multi, 2, &defaults);
@@ -371,8 +375,8 @@ static void test_structure_errors(void)
 	t[0] = (struct gen_target){ 0, 0, NULL, 2, { { 0x08000000, 64 }, { 0x08000020, 8 } }, 0 };
 	gen(&o, t, 1, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA, "overlapping elements refused");
-	ok(has(&err, "target 1: element 2") && has(&err, "target 1: element 1"),
-	   "overlap names both elements (%s)", err.msg);
+	is_substr(err.msg, "target 1: element 2", "overlap names both elements (%s)", err.msg);
+	is_substr(err.msg, "target 1: element 1", "overlap names both elements (%s)", err.msg);
 	t[0] = (struct gen_target){ 0, 0, NULL, 2, { { 0x08000000, 64 }, { 0x08000040, 8 } }, 0 };
 	gen(&o, t, 1, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "touching elements accepted");
@@ -382,7 +386,8 @@ static void test_structure_errors(void)
 	gen(&o, t, 2, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA,
 	       "overlap across two targets of alt 0 refused");
-	ok(has(&err, "target 2") && has(&err, "target 1"), "names both targets (%s)", err.msg);
+	is_substr(err.msg, "target 2", "names both targets (%s)", err.msg);
+	is_substr(err.msg, "target 1", "names both targets (%s)", err.msg);
 	t[1].alt = 1;
 	gen(&o, t, 2, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK,
@@ -398,8 +403,8 @@ static void test_structure_errors(void)
 	t[0] = (struct gen_target){ 0, 0, NULL, 1, { { 0x08000000, 64 } }, 8 };
 	gen(&o, t, 1, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA, "dwTargetSize too big refused");
-	ok(has(&err, "dwTargetSize is 80") && has(&err, "take 72 bytes"), "names both sizes (%s)",
-	   err.msg);
+	is_substr(err.msg, "dwTargetSize is 80", "names both sizes (%s)", err.msg);
+	is_substr(err.msg, "take 72 bytes", "names both sizes (%s)", err.msg);
 	t[0].size_delta = -1;
 	gen(&o, t, 1, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA,
@@ -450,8 +455,8 @@ static void test_structure_errors(void)
 	g.btargets = 3;
 	gen(&o, multi, 2, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA, "bTargets 3 with 2 refused");
-	ok(has(&err, "target 3 at file offset") && has(&err, "0 bytes left"), "reason (%s)",
-	   err.msg);
+	is_substr(err.msg, "target 3 at file offset", "reason (%s)", err.msg);
+	is_substr(err.msg, "0 bytes left", "reason (%s)", err.msg);
 	g.btargets = 1;
 	gen(&o, multi, 2, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "bTargets 1 with 2 parses");
@@ -517,7 +522,8 @@ static void test_names(void)
 	gen(&o, &t, 1, &defaults);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "255-byte unterminated name");
 	is_int(strlen(img.targets[0].name), 255, "name terminated after 255 bytes");
-	ok(img.targets[0].named && img.targets[0].alt == 3, "bTargetNamed 7 is named, alt 3");
+	is_int(img.targets[0].named, true, "bTargetNamed 7 is named, alt 3 [img.targets[0].named]");
+	is_int(img.targets[0].alt, 3, "bTargetNamed 7 is named, alt 3 [img.targets[0].alt]");
 	dfu_file_free(&img);
 }
 
@@ -531,17 +537,19 @@ static void test_raw(void)
 	o.len = 0;
 	put(&o, fw, sizeof(fw));
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "raw without suffix");
-	ok(img.format == DFU_FILE_RAW && img.payload == o.b && img.payload_len == sizeof(fw) &&
-		   !img.suffix.present,
-	   "raw payload is the whole file");
+	is_int(img.format, DFU_FILE_RAW, "raw payload is the whole file [img.format]");
+	is_ptr(img.payload, o.b, "raw payload is the whole file [img.payload]");
+	is_int(img.payload_len, sizeof(fw), "raw payload is the whole file [img.payload_len]");
+	is_int(img.suffix.present, false, "raw payload is the whole file [img.suffix.present]");
 	dfu_file_free(&img);
 
 	g.bcdDFU = 0x0100;
 	put_suffix(&o, &g);
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "raw with suffix");
-	ok(img.payload_len == sizeof(fw) && img.suffix.present && img.suffix.crc_ok &&
-		   img.suffix.bcdDFU == 0x0100,
-	   "suffix removed from the payload");
+	is_int(img.payload_len, sizeof(fw), "suffix removed from the payload [img.payload_len]");
+	is_int(img.suffix.present, true, "suffix removed from the payload [img.suffix.present]");
+	is_int(img.suffix.crc_ok, true, "suffix removed from the payload [img.suffix.crc_ok]");
+	is_int(img.suffix.bcdDFU, 0x0100, "suffix removed from the payload [img.suffix.bcdDFU]");
 	dfu_file_free(&img);
 	o.b[0] ^= 1;
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_DATA, "raw with a bad CRC refused");
@@ -557,8 +565,10 @@ static void test_raw(void)
 	ok(has(&err, "suffix says DfuSe but the file has no DfuSe prefix"), "reason (%s)", err.msg);
 	is_int(dfu_file_parse(o.b, o.len, DFU_FILE_FORCE, &img, &err), ERR_OK,
 	       "raw with a DfuSe-claiming suffix accepted with force");
-	ok(img.warnings == DFU_FILE_WARN_DFUSE_SUFFIX && img.payload_len == sizeof(fw),
-	   "force: warned, payload without suffix");
+	is_int(img.warnings, DFU_FILE_WARN_DFUSE_SUFFIX,
+	       "force: warned, payload without suffix [img.warnings]");
+	is_int(img.payload_len, sizeof(fw),
+	       "force: warned, payload without suffix [img.payload_len]");
 	dfu_file_free(&img);
 
 	/* "UFD" with a wrong bLength is just data in a raw file. */
@@ -566,7 +576,8 @@ static void test_raw(void)
 	put_suffix(&o, &g);
 	o.b[o.len - 5] = 17;
 	is_int(dfu_file_parse(o.b, o.len, 0, &img, &err), ERR_OK, "raw, UFD with bLength 17");
-	ok(!img.suffix.present && img.payload_len == o.len, "not taken as a suffix");
+	is_int(img.suffix.present, false, "not taken as a suffix [img.suffix.present]");
+	is_int(img.payload_len, o.len, "not taken as a suffix [img.payload_len]");
 	dfu_file_free(&img);
 
 	is_int(dfu_file_parse(o.b, 0, 0, &img, &err), ERR_DATA, "empty file refused");
@@ -644,7 +655,8 @@ static void test_load(void)
 	       "missing file: ERR_NOINPUT");
 	is_str(err.msg, "cannot open /nonexistent/dir/fw.bin: No such file or directory",
 	       "missing file: message");
-	ok(buf == NULL && len == 0, "missing file: nothing returned");
+	is_ptr(buf, NULL, "missing file: nothing returned [buf]");
+	is_int(len, 0, "missing file: nothing returned [len]");
 
 	fd = temp_file(path);
 	if (fd < 0) {
@@ -655,7 +667,8 @@ static void test_load(void)
 	if (write(fd, o.b, o.len) != (ssize_t)o.len)
 		diag("short write to %s", path);
 	is_int(dfu_file_load(path, &buf, &len, &err), ERR_OK, "load a file");
-	ok(len == o.len && memcmp(buf, o.b, len) == 0, "loaded bytes match");
+	is_int(len, o.len, "loaded bytes match [len]");
+	is_buf(buf, len, o.b, o.len, "loaded bytes match [buf]");
 	free(buf);
 
 	/* Standard input, bigger than one read chunk. */
@@ -663,7 +676,8 @@ static void test_load(void)
 		skip(2, "freopen: %s", strerror(errno));
 	} else {
 		is_int(dfu_file_load("-", &buf, &len, &err), ERR_OK, "load standard input");
-		ok(len == o.len && memcmp(buf, o.b, len) == 0, "stdin bytes match");
+		is_int(len, o.len, "stdin bytes match [len]");
+		is_buf(buf, len, o.b, o.len, "stdin bytes match [buf]");
 		free(buf);
 	}
 

@@ -115,7 +115,7 @@ static void test_busy_stall(void)
 	int r;
 
 	if (!fix_open(&f, "f4", &faults)) {
-		skip(5, "cannot create the f4 model");
+		skip(6, "cannot create the f4 model");
 		return;
 	}
 	sim_device_load(f.dev, 0x08000000, (const uint8_t *)"not blank at all", 16);
@@ -127,13 +127,14 @@ static void test_busy_stall(void)
 	is_int(s.busy_stalls, 2, "the device STALLed twice");
 	is_int(s.early_polls, 0, "and the retries were not early");
 	sim_device_read(f.dev, 0x08000000, probe, sizeof(probe));
-	ok(probe[0] == 0xFF && probe[15] == 0xFF, "the sector is erased");
+	is_int(probe[0], 0xFF, "the sector is erased [probe[0]]");
+	is_int(probe[15], 0xFF, "the sector is erased [probe[15]]");
 	is_int(sim_device_state(f.dev), DFU_STATE_DNLOAD_IDLE, "device ends in dfuDNLOAD-IDLE");
 	fix_close(&f);
 
 	faults.stall_busy_getstatus = 20;
 	if (!fix_open(&f, "f4", &faults)) {
-		skip(4, "cannot create the f4 model");
+		skip(5, "cannot create the f4 model");
 		return;
 	}
 	r = send_cmd(&f, 0x41, 0x08000000);
@@ -141,8 +142,9 @@ static void test_busy_stall(void)
 		r = dfu_wait_done(&f.d, &st, &f.err);
 	s = stats_of(&f);
 	ok(r != ERR_OK, "twenty STALLs in a row: the wait gives up");
-	ok(contains(f.err.msg, "GETSTATUS") && contains(f.err.msg, "stall"),
-	   "the error names the STALLed GETSTATUS: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "GETSTATUS", "the error names the STALLed GETSTATUS: \"%s\"",
+		  f.err.msg);
+	is_substr(f.err.msg, "stall", "the error names the STALLed GETSTATUS: \"%s\"", f.err.msg);
 	is_int(s.busy_stalls, dfu_default_limits.busy_stall_retries + 1,
 	       "after the default number of retries (%u), not more",
 	       dfu_default_limits.busy_stall_retries);
@@ -192,8 +194,10 @@ static void test_limits(void)
 	if (r == ERR_OK)
 		r = dfu_wait_done(&f.d, &st, &f.err);
 	is_int(r, ERR_IO, "a 2 s erase over a 1 s budget: ERR_IO");
-	ok(contains(f.err.msg, "still busy") && contains(f.err.msg, "dfuDNBUSY"),
-	   "the message says busy and names the state: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "still busy", "the message says busy and names the state: \"%s\"",
+		  f.err.msg);
+	is_substr(f.err.msg, "dfuDNBUSY", "the message says busy and names the state: \"%s\"",
+		  f.err.msg);
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", NULL)) {
@@ -385,8 +389,8 @@ static void test_scripted(void)
 
 	r = run_script(&sc, bad_status, six1, 1, &st, &err);
 	is_int(r, ERR_PROTOCOL, "a bad status in an idle state is still an error");
-	ok(contains(err.msg, "errVERIFY") && contains(err.msg, "dfuDNLOAD-IDLE"),
-	   "message names status and state: \"%s\"", err.msg);
+	is_substr(err.msg, "errVERIFY", "message names status and state: \"%s\"", err.msg);
+	is_substr(err.msg, "dfuDNLOAD-IDLE", "message names status and state: \"%s\"", err.msg);
 
 	r = run_script(&sc, error_state, six1, 1, &st, &err);
 	is_str(err.msg, "device reported errPROG (state dfuERROR)",
@@ -394,8 +398,8 @@ static void test_scripted(void)
 	is_int(r, ERR_PROTOCOL, "as ERR_PROTOCOL");
 
 	r = run_script(&sc, unknown_state, six1, 1, &st, &err);
-	ok(r == ERR_PROTOCOL && contains(err.msg, "unknown state"),
-	   "state 42 is reported as unknown: \"%s\"", err.msg);
+	is_int(r, ERR_PROTOCOL, "state 42 is reported as unknown: \"%s\" [r]", err.msg);
+	is_substr(err.msg, "unknown state", "state 42 is reported as unknown: \"%s\"", err.msg);
 
 	r = run_script(&sc, huge, six2, 2, &st, &err);
 	is_int(r, ERR_OK, "bwPollTimeout 0xFFFFFF, then done");
@@ -465,19 +469,20 @@ static void test_make_idle(void)
 	r = dfu_make_idle(&f.d, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "dfu_make_idle from dfuDNLOAD-SYNC waits for the work, then ABORTs");
-	ok(sim_device_state(f.dev) == DFU_STATE_IDLE && s.forbidden == 0,
-	   "dfuIDLE, no forbidden request");
+	is_int(sim_device_state(f.dev), DFU_STATE_IDLE,
+	       "dfuIDLE, no forbidden request [sim_device_state(f.dev)]");
+	is_int(s.forbidden, 0, "dfuIDLE, no forbidden request [s.forbidden]");
 	ok(s.early_polls == 0, "no early poll (%lu early)", s.early_polls);
 	fix_close(&f);
 
 	/* A run-time device cannot be made idle: a clear error. */
 	if (!fix_open(&f, "runtime", NULL)) {
-		skip(1, "cannot create the runtime model");
+		skip(2, "cannot create the runtime model");
 		return;
 	}
 	r = dfu_make_idle(&f.d, &f.err);
-	ok(r == ERR_PROTOCOL && contains(f.err.msg, "run-time mode (appIDLE)"), "appIDLE: \"%s\"",
-	   f.err.msg);
+	is_int(r, ERR_PROTOCOL, "appIDLE: \"%s\" [r]", f.err.msg);
+	is_substr(f.err.msg, "run-time mode (appIDLE)", "appIDLE: \"%s\"", f.err.msg);
 	fix_close(&f);
 }
 
@@ -499,7 +504,8 @@ static void test_request_errors(void)
 	is_int(r, ERR_PROTOCOL, "CLRSTATUS in dfuIDLE is STALLed: ERR_PROTOCOL");
 	is_str(f.err.msg, "CLRSTATUS stalled by the device", "message names the request");
 	r = dfu_get_state(&f.d, &state, &f.err);
-	ok(r == ERR_OK && state == DFU_STATE_ERROR, "GETSTATE reports the dfuERROR it caused");
+	is_int(r, ERR_OK, "GETSTATE reports the dfuERROR it caused [r]");
+	is_int(state, DFU_STATE_ERROR, "GETSTATE reports the dfuERROR it caused [state]");
 	r = dfu_make_idle(&f.d, &f.err);
 	is_int(r, ERR_OK, "and dfu_make_idle clears it");
 	is_int(f.d.requests, 5,
@@ -508,16 +514,17 @@ static void test_request_errors(void)
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", &faults)) {
-		skip(3, "cannot create the f4 model");
+		skip(4, "cannot create the f4 model");
 		return;
 	}
 	r = dfu_get_status(&f.d, &st, &f.err);
 	is_int(r, ERR_OK, "first request answered");
 	r = dfu_get_status(&f.d, &st, &f.err);
 	is_int(r, ERR_IO, "the device vanishes at the second: ERR_IO");
-	ok(contains(f.err.msg, "GETSTATUS: device disconnected") &&
-		   dfu_last_transport(&f.d) == TR_NODEV,
-	   "message \"%s\", transport status TR_NODEV", f.err.msg);
+	is_substr(f.err.msg, "GETSTATUS: device disconnected",
+		  "message \"%s\", transport status TR_NODEV", f.err.msg);
+	is_int(dfu_last_transport(&f.d), TR_NODEV,
+	       "message \"%s\", transport status TR_NODEV [dfu_last_transport(&f.d)]", f.err.msg);
 	fix_close(&f);
 }
 
@@ -640,14 +647,30 @@ static void test_func_desc(void)
 			ok(!found, "func desc: %s: rejected", row->what);
 			continue;
 		}
-		ok(found && fd.bLength == row->want.bLength &&
-			   fd.bmAttributes == row->want.bmAttributes &&
-			   fd.wDetachTimeOut == row->want.wDetachTimeOut &&
-			   fd.wTransferSize == row->want.wTransferSize &&
-			   fd.bcdDFUVersion == row->want.bcdDFUVersion,
-		   "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x",
-		   row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		   fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(found, true,
+		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [found]",
+		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(fd.bLength, row->want.bLength,
+		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.bLength]",
+		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(fd.bmAttributes, row->want.bmAttributes,
+		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.bmAttributes]",
+		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(fd.wDetachTimeOut, row->want.wDetachTimeOut,
+		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.wDetachTimeOut]",
+		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(fd.wTransferSize, row->want.wTransferSize,
+		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.wTransferSize]",
+		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(fd.bcdDFUVersion, row->want.bcdDFUVersion,
+		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.bcdDFUVersion]",
+		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
+		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
 	}
 	/* Every prefix of a valid descriptor set: never reads past the length given. */
 	{

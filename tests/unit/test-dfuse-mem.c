@@ -283,8 +283,8 @@ static void test_error_offsets(void)
 	parse("@F/0x0/1*1\x01g", &l, &err);
 	ok(strchr(err.msg, '\x01') == NULL, "control characters are not echoed (%s)", err.msg);
 	parse("@F/0x08000000/4*16Kg/0x0800C000/1*16Kg", &l, &err);
-	ok(strstr(err.msg, "0x0800c000") != NULL && strstr(err.msg, "0x08000000") != NULL,
-	   "overlap names both ranges (%s)", err.msg);
+	is_substr(err.msg, "0x0800c000", "overlap names both ranges (%s)", err.msg);
+	is_substr(err.msg, "0x08000000", "overlap names both ranges (%s)", err.msg);
 }
 
 static void test_lookups(void)
@@ -304,14 +304,20 @@ static void test_lookups(void)
 	ok(dfuse_mem_find(&l, 0x08100000) == NULL, "find: one past the end");
 
 	g = dfuse_mem_sector(&l, 0x0800C001, &start, &size);
-	ok(g == &l.segments[0] && start == 0x0800C000 && size == 16 * K, "sector: 16K sector 3");
+	is_ptr(g, &l.segments[0], "sector: 16K sector 3 [g]");
+	is_int(start, 0x0800C000, "sector: 16K sector 3 [start]");
+	is_int(size, 16 * K, "sector: 16K sector 3 [size]");
 	g = dfuse_mem_sector(&l, 0x08013456, &start, &size);
-	ok(g == &l.segments[1] && start == 0x08010000 && size == 64 * K, "sector: the 64K sector");
+	is_ptr(g, &l.segments[1], "sector: the 64K sector [g]");
+	is_int(start, 0x08010000, "sector: the 64K sector [start]");
+	is_int(size, 64 * K, "sector: the 64K sector [size]");
 	g = dfuse_mem_sector(&l, 0x08045678, &start, &size);
-	ok(g == &l.segments[2] && start == 0x08040000 && size == 128 * K,
-	   "sector: second 128K sector");
+	is_ptr(g, &l.segments[2], "sector: second 128K sector [g]");
+	is_int(start, 0x08040000, "sector: second 128K sector [start]");
+	is_int(size, 128 * K, "sector: second 128K sector [size]");
 	g = dfuse_mem_sector(&l, 0x08020000, &start, NULL);
-	ok(g == &l.segments[2] && start == 0x08020000, "sector: first byte of a sector, size NULL");
+	is_ptr(g, &l.segments[2], "sector: first byte of a sector, size NULL [g]");
+	is_int(start, 0x08020000, "sector: first byte of a sector, size NULL [start]");
 	ok(dfuse_mem_sector(&l, 0x08100000, NULL, NULL) == NULL, "sector: outside");
 	is_int(dfuse_mem_contiguous_end(&l, 0x08000000), 0x08100000, "contiguous_end: whole flash");
 	is_int(dfuse_mem_contiguous_end(&l, 0x09000000), 0, "contiguous_end: outside is 0");
@@ -387,9 +393,8 @@ static void test_check(void)
 		good = dfuse_mem_check(&l, r->start, r->end, r->need, &bs, &be);
 		is_int(good, r->good, "%s: verdict", r->what);
 		if (!r->good) {
-			if (!ok(bs == r->bad_start && be == r->bad_end, "%s: bad range", r->what))
-				diag("got [0x%llx, 0x%llx)", (unsigned long long)bs,
-				     (unsigned long long)be);
+			is_hex(bs, r->bad_start, "%s: bad range start", r->what);
+			is_hex(be, r->bad_end, "%s: bad range end", r->what);
 		}
 	}
 	{

@@ -88,19 +88,23 @@ static void test_set_address(void)
 	int r;
 
 	if (!fix_open(&f, "f4", NULL)) {
-		skip(6, "no f4 model");
+		skip(9, "no f4 model");
 		return;
 	}
 	r = dfuse_set_address(&f.d, 0x08004000, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "set address 0x08004000");
-	ok(s.set_address == 1 && s.dnload == 1, "one Set Address Pointer DNLOAD");
+	is_int(s.set_address, 1, "one Set Address Pointer DNLOAD [s.set_address]");
+	is_int(s.dnload, 1, "one Set Address Pointer DNLOAD [s.dnload]");
 	is_int(sim_device_state(f.dev), 5, "device in dfuDNLOAD-IDLE");
 	r = dfuse_set_address(&f.d, 0x20000000, &f.err);
 	is_int(r, ERR_PROTOCOL, "set address 0x20000000 (outside alt 0) fails");
-	ok(contains(f.err.msg, "set address 0x20000000") && contains(f.err.msg, "errTARGET") &&
-		   contains(f.err.msg, "dfuERROR"),
-	   "message names the step, status and state: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "set address 0x20000000",
+		  "message names the step, status and state: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "errTARGET", "message names the step, status and state: \"%s\"",
+		  f.err.msg);
+	is_substr(f.err.msg, "dfuERROR", "message names the step, status and state: \"%s\"",
+		  f.err.msg);
 	ok(contains(f.err.msg, "address not supported"), "with the errTARGET hint");
 	fix_close(&f);
 }
@@ -124,8 +128,10 @@ static void test_erase(void)
 	is_int(r, ERR_OK, "erase at 0x08001234 (inside sector 0)");
 	ok(mem_all(&f, FLASH, 0xFF, 16 * KiB), "sector 0 is blank");
 	ok(mem_is(&f, FLASH + 16 * KiB, junk + 16 * KiB, 16 * KiB), "sector 1 untouched");
-	ok(s.erase == 1 && s.early_polls == 0 && memtransport_slept_us(f.mt) == 250000,
-	   "one erase, waited exactly its 250 ms");
+	is_int(s.erase, 1, "one erase, waited exactly its 250 ms [s.erase]");
+	is_int(s.early_polls, 0, "one erase, waited exactly its 250 ms [s.early_polls]");
+	is_int(memtransport_slept_us(f.mt), 250000,
+	       "one erase, waited exactly its 250 ms [memtransport_slept_us(f.mt)]");
 	fix_close(&f);
 
 	if (!fix_open(&f, "protboot", NULL)) {
@@ -135,18 +141,20 @@ static void test_erase(void)
 	r = dfuse_erase(&f.d, FLASH, 5000, &f.err);
 	is_int(r, ERR_PROTOCOL,
 	       "protboot: erase of the read-only sector 0 is refused by the device");
-	ok(contains(f.err.msg, "erase 0x08000000") && contains(f.err.msg, "errTARGET"),
-	   "message: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "erase 0x08000000", "message: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "errTARGET", "message: \"%s\"", f.err.msg);
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", &rdp)) {
-		skip(3, "no f4 model");
+		skip(4, "no f4 model");
 		return;
 	}
 	r = dfuse_erase(&f.d, FLASH, 5000, &f.err);
 	is_int(r, ERR_PROTOCOL, "read-protected: erase fails");
-	ok(contains(f.err.msg, "errVENDOR") && contains(f.err.msg, ":unprotect:force"),
-	   "errVENDOR with the read-protection hint: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "errVENDOR", "errVENDOR with the read-protection hint: \"%s\"",
+		  f.err.msg);
+	is_substr(f.err.msg, ":unprotect:force", "errVENDOR with the read-protection hint: \"%s\"",
+		  f.err.msg);
 	is_int(sim_device_state(f.dev), 10, "device left in dfuERROR");
 	fix_close(&f);
 }
@@ -162,7 +170,7 @@ static void test_mass_erase(void)
 
 	if (junk == NULL || !fix_open(&f, "f4", NULL)) {
 		free(junk);
-		skip(6, "no f4 model");
+		skip(8, "no f4 model");
 		return;
 	}
 	fill_pattern(junk, 1024 * KiB, 2);
@@ -174,21 +182,26 @@ static void test_mass_erase(void)
 	is_int(r, ERR_OK, "mass erase");
 	ok(mem_all(&f, FLASH, 0xFF, 1024 * KiB), "all 1 MiB of flash is blank");
 	ok(memcmp(ob, ob_after, sizeof(ob)) == 0, "option bytes (another alt) untouched");
-	ok(s.mass_erase == 1 && s.erase == 0, "one mass-erase command, no page erase");
+	is_int(s.mass_erase, 1, "one mass-erase command, no page erase [s.mass_erase]");
+	is_int(s.erase, 0, "one mass-erase command, no page erase [s.erase]");
 	is_int(memtransport_slept_us(f.mt), 16000000, "waited exactly the 16 s the ROM asked");
-	ok(s.early_polls == 0 && memtransport_timeouts(f.mt) == 0, "no early poll, no timeout");
+	is_int(s.early_polls, 0, "no early poll, no timeout [s.early_polls]");
+	is_int(memtransport_timeouts(f.mt), 0,
+	       "no early poll, no timeout [memtransport_timeouts(f.mt)]");
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", &imm)) {
 		free(junk);
-		skip(2, "no f4 model");
+		skip(3, "no f4 model");
 		return;
 	}
 	sim_device_load(f.dev, FLASH, junk, 1024 * KiB);
 	r = dfuse_mass_erase(&f.d, &f.err);
 	is_int(r, ERR_OK, "mass erase on a device answering dfuDNLOAD-IDLE at once");
-	ok(mem_all(&f, FLASH, 0xFF, 1024 * KiB) && memtransport_slept_us(f.mt) == 0,
-	   "flash blank, no sleep");
+	is_int(mem_all(&f, FLASH, 0xFF, 1024 * KiB), true,
+	       "flash blank, no sleep [mem_all(&f, FLASH, 0xFF, 1024 * KiB)]");
+	is_int(memtransport_slept_us(f.mt), 0,
+	       "flash blank, no sleep [memtransport_slept_us(f.mt)]");
 	fix_close(&f);
 	free(junk);
 }
@@ -238,13 +251,16 @@ static void test_get_commands(void)
 	int r;
 
 	if (!fix_open(&f, "f4", NULL)) {
-		skip(3, "no f4 model");
+		skip(7, "no f4 model");
 		return;
 	}
 	r = dfuse_get_commands(&f.d, cmds, sizeof(cmds), &n, &f.err);
 	is_int(r, ERR_OK, "get commands");
-	ok(n == 4 && cmds[0] == 0x00 && cmds[1] == 0x21 && cmds[2] == 0x41 && cmds[3] == 0x92,
-	   "00 21 41 92 (n=%zu)", n);
+	is_int(n, 4, "00 21 41 92 (n=%zu) [n]", n);
+	is_int(cmds[0], 0x00, "00 21 41 92 (n=%zu) [cmds[0]]", n);
+	is_int(cmds[1], 0x21, "00 21 41 92 (n=%zu) [cmds[1]]", n);
+	is_int(cmds[2], 0x41, "00 21 41 92 (n=%zu) [cmds[2]]", n);
+	is_int(cmds[3], 0x92, "00 21 41 92 (n=%zu) [cmds[3]]", n);
 	is_int(sim_device_state(f.dev), 2, "device back in dfuIDLE");
 	fix_close(&f);
 }
@@ -265,7 +281,7 @@ static void test_leave_at(void)
 		return;
 	}
 	if (!capture_open(&log)) {
-		skip(5, "cannot capture the request log");
+		skip(6, "cannot capture the request log");
 		fix_close(&f);
 		return;
 	}
@@ -276,7 +292,8 @@ static void test_leave_at(void)
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "leave at 0x08004000");
 	ok(sim_device_gone(f.dev), "the device manifested and left the bus");
-	ok(s.leave == 1 && s.set_address == 1, "one Set Address Pointer, one zero-length DNLOAD");
+	is_int(s.leave, 1, "one Set Address Pointer, one zero-length DNLOAD [s.leave]");
+	is_int(s.set_address, 1, "one Set Address Pointer, one zero-length DNLOAD [s.set_address]");
 	is_int(leave_address(log.text), 0x08004000,
 	       "the pointer was 0x08004000 at the leave request");
 	ok(f.d.requests == 5, "set address (DNLOAD, 2 GETSTATUS), DNLOAD 0, one GETSTATUS: %lu",
@@ -304,14 +321,15 @@ static void test_leave(void)
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", NULL)) {
-		skip(2, "no f4 model");
+		skip(4, "no f4 model");
 		return;
 	}
 	r = dfuse_leave(&f.d, true, 0x30000000, &gone, &f.err);
 	is_int(r, ERR_PROTOCOL, "leave with an address the device refuses fails");
-	ok(!sim_device_gone(f.dev) && contains(f.err.msg, "leave") &&
-		   contains(f.err.msg, "errTARGET"),
-	   "the device stays; message: \"%s\"", f.err.msg);
+	is_int(sim_device_gone(f.dev), false,
+	       "the device stays; message: \"%s\" [sim_device_gone(f.dev)]", f.err.msg);
+	is_substr(f.err.msg, "leave", "the device stays; message: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "errTARGET", "the device stays; message: \"%s\"", f.err.msg);
 	fix_close(&f);
 }
 
@@ -341,8 +359,12 @@ static void test_write(void)
 	is_int(s.set_address, 1, "one Set Address Pointer for the contiguous run");
 	is_int(s.dnload, 1 + 5, "five data blocks (4 x 2048 + 1808) plus the pointer");
 	is_int(wr.sent, 5, "res.sent counts the five data blocks");
-	ok(s.unerased_writes == 0 && s.forbidden == 0 && s.early_polls == 0,
-	   "no unerased write, no forbidden request, no early poll");
+	is_int(s.unerased_writes, 0,
+	       "no unerased write, no forbidden request, no early poll [s.unerased_writes]");
+	is_int(s.forbidden, 0,
+	       "no unerased write, no forbidden request, no early poll [s.forbidden]");
+	is_int(s.early_polls, 0,
+	       "no unerased write, no forbidden request, no early poll [s.early_polls]");
 	fix_close(&f);
 
 	/* skip_blank: blocks 0, 3, 4 and 7 of eight are 0xFF. */
@@ -365,17 +387,21 @@ static void test_write(void)
 	is_int(s.bytes_written, 4 * 2048, "the device programmed 8 KiB");
 	memset(img, 0xFF, sizeof(img));
 	r = dfuse_write(&f.d, 0x08008000, img, sizeof(img), &blank, NULL, &wr, &f.err);
-	ok(r == ERR_OK && stats_of(&f).dnload == s.dnload, "an all-0xFF image sends nothing");
+	is_int(r, ERR_OK, "an all-0xFF image sends nothing [r]");
+	is_int(stats_of(&f).dnload, s.dnload,
+	       "an all-0xFF image sends nothing [stats_of(&f).dnload]");
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", NULL)) {
-		skip(2, "no f4 model");
+		skip(3, "no f4 model");
 		return;
 	}
 	fill_pattern(img, sizeof(img), 6);
 	r = dfuse_write(&f.d, FLASH, img, 5 * 2048, &per_chunk, NULL, &wr, &f.err);
 	s = stats_of(&f);
-	ok(r == ERR_OK && mem_is(&f, FLASH, img, 5 * 2048), "pointer_per_chunk write");
+	is_int(r, ERR_OK, "pointer_per_chunk write [r]");
+	is_int(mem_is(&f, FLASH, img, 5 * 2048), true,
+	       "pointer_per_chunk write [mem_is(&f, FLASH, img, 5 * 2048)]");
 	is_int(s.set_address, 5, "a Set Address Pointer before each of the 5 blocks");
 	fix_close(&f);
 }
@@ -396,8 +422,9 @@ static void test_write_errors(void)
 	sim_device_load(f.dev, 0x08000800, img, 16);
 	r = dfuse_write(&f.d, FLASH, img, sizeof(img), &plain, NULL, NULL, &f.err);
 	is_int(r, ERR_PROTOCOL, "writing over unerased flash fails");
-	ok(contains(f.err.msg, "write 0x08000800") && contains(f.err.msg, "errPROG"),
-	   "names the block and the status: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "write 0x08000800", "names the block and the status: \"%s\"",
+		  f.err.msg);
+	is_substr(f.err.msg, "errPROG", "names the block and the status: \"%s\"", f.err.msg);
 	ok(contains(f.err.msg, "not erased"), "and the likely cause (memory not erased?)");
 	fix_close(&f);
 
@@ -406,8 +433,10 @@ static void test_write_errors(void)
 		return;
 	}
 	r = dfuse_write(&f.d, FLASH, img, 2048, &plain, NULL, NULL, &f.err);
-	ok(r == ERR_PROTOCOL && contains(f.err.msg, "errVENDOR"),
-	   "a write under read protection fails with errVENDOR: \"%s\"", f.err.msg);
+	is_int(r, ERR_PROTOCOL, "a write under read protection fails with errVENDOR: \"%s\" [r]",
+	       f.err.msg);
+	is_substr(f.err.msg, "errVENDOR",
+		  "a write under read protection fails with errVENDOR: \"%s\"", f.err.msg);
 	ok(contains(f.err.msg, ":unprotect:force"),
 	   "and suggests :unprotect:force, as issue 4 asks for writes too");
 	r = dfuse_write(&f.d, 0xFFFFF000, img, sizeof(img) + 1, &plain, NULL, NULL, &f.err);
@@ -447,7 +476,7 @@ static void test_block_wrap(void)
 	if (img == NULL || back == NULL || !fix_chip(&f, &tiny_xfer_chip, NULL)) {
 		free(img);
 		free(back);
-		skip(5, "no memory or no model");
+		skip(7, "no memory or no model");
 		return;
 	}
 	fill_pattern(img, LEN, 8);
@@ -457,8 +486,12 @@ static void test_block_wrap(void)
 	ok(mem_is(&f, FLASH, img, LEN), "memory holds the image (no block landed twice)");
 	is_int(s.set_address, 2, "the pointer was re-sent once, before wBlockNum wrapped");
 	r = dfuse_read(&f.d, FLASH, back, LEN, &got, NULL, &f.err);
-	ok(r == ERR_OK && got == LEN && memcmp(img, back, LEN) == 0,
-	   "reading it back across the wrap (r=%d, got=%zu): %s", r, got, f.err.msg);
+	is_int(r, ERR_OK, "reading it back across the wrap (r=%d, got=%zu): %s [r]", r, got,
+	       f.err.msg);
+	is_int(got, LEN, "reading it back across the wrap (r=%d, got=%zu): %s [got]", r, got,
+	       f.err.msg);
+	is_mem(img, back, LEN, "reading it back across the wrap (r=%d, got=%zu): %s [img]", r, got,
+	       f.err.msg);
 	s = stats_of(&f);
 	ok(s.forbidden == 0, "no request the state forbids (%lu)", s.forbidden);
 	fix_close(&f);
@@ -478,7 +511,7 @@ static void test_read(void)
 	int r;
 
 	if (!fix_open(&f, "f4", NULL)) {
-		skip(9, "no f4 model");
+		skip(13, "no f4 model");
 		return;
 	}
 	fill_pattern(img, sizeof(img), 9);
@@ -486,9 +519,12 @@ static void test_read(void)
 	r = dfuse_read(&f.d, 0x08001000, back, sizeof(back), &got, NULL, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "read 10000 bytes at 0x08001000");
-	ok(got == sizeof(img) && memcmp(img, back, sizeof(img)) == 0, "round trip (got %zu)", got);
-	ok(s.set_address == 1 && s.upload == 5, "one pointer, five UPLOADs (%lu, %lu)",
-	   s.set_address, s.upload);
+	is_int(got, sizeof(img), "round trip (got %zu) [got]", got);
+	is_mem(img, back, sizeof(img), "round trip (got %zu) [img]", got);
+	is_int(s.set_address, 1, "one pointer, five UPLOADs (%lu, %lu) [s.set_address]",
+	       s.set_address, s.upload);
+	is_int(s.upload, 5, "one pointer, five UPLOADs (%lu, %lu) [s.upload]", s.set_address,
+	       s.upload);
 	is_int(sim_device_state(f.dev), 2, "device left in dfuIDLE");
 
 	/* Short read at the end of the flash: 256 bytes remain after 0x080FFF00. */
@@ -498,19 +534,23 @@ static void test_read(void)
 	is_int(r, ERR_OK, "read 4096 bytes at 0x080FFF00");
 	is_int(got, 256, "the device ended the upload after the last 256 bytes");
 	ok(memcmp(tail, img, 256) == 0, "and they are right");
-	ok(sim_device_state(f.dev) == 2 && stats_of(&f).forbidden == 0,
-	   "device in dfuIDLE, no forbidden request");
+	is_int(sim_device_state(f.dev), 2,
+	       "device in dfuIDLE, no forbidden request [sim_device_state(f.dev)]");
+	is_int(stats_of(&f).forbidden, 0,
+	       "device in dfuIDLE, no forbidden request [stats_of(&f).forbidden]");
 	r = dfuse_read(&f.d, FLASH, tail, 0, &got, NULL, &f.err);
-	ok(r == ERR_OK && got == 0, "a zero-length read is a no-op");
+	is_int(r, ERR_OK, "a zero-length read is a no-op [r]");
+	is_int(got, 0, "a zero-length read is a no-op [got]");
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", &rdp)) {
-		skip(2, "no f4 model");
+		skip(3, "no f4 model");
 		return;
 	}
 	r = dfuse_read(&f.d, FLASH, tail, sizeof(tail), &got, NULL, &f.err);
-	ok(r != ERR_OK && contains(f.err.msg, "read 0x08000000"),
-	   "read under read protection fails: \"%s\"", f.err.msg);
+	isnt_int(r, ERR_OK, "read under read protection fails: \"%s\" [r]", f.err.msg);
+	is_substr(f.err.msg, "read 0x08000000", "read under read protection fails: \"%s\"",
+		  f.err.msg);
 	is_int(got, 0, "nothing read");
 	fix_close(&f);
 }
@@ -528,7 +568,7 @@ static void test_immediate(void)
 	int r;
 
 	if (!fix_open(&f, "f4", &imm)) {
-		skip(5, "no f4 model");
+		skip(8, "no f4 model");
 		return;
 	}
 	fill_pattern(img, sizeof(img), 11);
@@ -538,11 +578,13 @@ static void test_immediate(void)
 	r = dfuse_write(&f.d, FLASH, img, sizeof(img), &plain, NULL, NULL, &f.err);
 	is_int(r, ERR_OK, "write on the same device");
 	r = dfuse_read(&f.d, FLASH, back, sizeof(back), &got, NULL, &f.err);
-	ok(r == ERR_OK && got == sizeof(img) && memcmp(img, back, sizeof(img)) == 0,
-	   "read back equal");
+	is_int(r, ERR_OK, "read back equal [r]");
+	is_int(got, sizeof(img), "read back equal [got]");
+	is_mem(img, back, sizeof(img), "read back equal [img]");
 	is_int(memtransport_slept_us(f.mt), 0, "never slept");
 	r = dfuse_leave(&f.d, true, FLASH, &gone, &f.err);
-	ok(r == ERR_OK && sim_device_gone(f.dev), "leave");
+	is_int(r, ERR_OK, "leave [r]");
+	is_int(sim_device_gone(f.dev), true, "leave [sim_device_gone(f.dev)]");
 	fix_close(&f);
 }
 
@@ -693,10 +735,12 @@ static void test_plan_erase(void)
 
 static void test_budget(void)
 {
-	ok(dfuse_erase_budget_ms(16 * KiB) >= 250 * 4 &&
-		   dfuse_erase_budget_ms(128 * KiB) >= 2000 * 4 &&
-		   dfuse_erase_budget_ms(256 * KiB) > dfuse_erase_budget_ms(128 * KiB),
-	   "erase budget: several times the F4/F7 datasheet figures, growing with size");
+	cmp_int(dfuse_erase_budget_ms(16 * KiB), >=, 250 * 4,
+		"erase budget: several times the F4/F7 datasheet figures, growing with size [dfuse_erase_budget_ms(16 * KiB)]");
+	cmp_int(dfuse_erase_budget_ms(128 * KiB), >=, 2000 * 4,
+		"erase budget: several times the F4/F7 datasheet figures, growing with size [dfuse_erase_budget_ms(128 * KiB)]");
+	cmp_int(dfuse_erase_budget_ms(256 * KiB), >, dfuse_erase_budget_ms(128 * KiB),
+		"erase budget: several times the F4/F7 datasheet figures, growing with size [dfuse_erase_budget_ms(256 * KiB)]");
 }
 
 int main(void)

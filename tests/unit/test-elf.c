@@ -271,8 +271,13 @@ static void check_row(const struct elf_row *r)
 	rc = image_parse(copy, len, IMAGE_FORMAT_AUTO, 0, &img, &err);
 	is_int(rc, r->rc, "%s: rc (%s)", r->name, rc != ERR_OK ? err.msg : "ok");
 	if (rc != ERR_OK || r->rc != ERR_OK) {
-		ok(r->msg == NULL || strstr(err.msg, r->msg) != NULL, "%s: message", r->name);
-		ok(rc != ERR_OK || strncmp(err.msg, "ELF: ", 5) == 0, "%s: says ELF", r->name);
+		char head[6];
+
+		if (r->msg != NULL)
+			is_substr(err.msg, r->msg, "%s: message", r->name);
+		snprintf(head, sizeof(head), "%s", err.msg);
+		if (r->rc != ERR_OK)
+			is_str(head, "ELF: ", "%s: says ELF", r->name);
 		free(copy);
 		return;
 	}
@@ -295,10 +300,17 @@ static void check_row(const struct elf_row *r)
 			}
 			bytes = bytes && p->data[k] == (uint8_t)off;
 		}
-		ok(p->addr == r->addr[i] && p->len == r->len[i] && bytes,
-		   "%s: piece %zu 0x%08x + 0x%x, bytes from the file", r->name, i, p->addr, p->len);
+		is_int(p->addr, r->addr[i],
+		       "%s: piece %zu 0x%08x + 0x%x, bytes from the file [p->addr]", r->name, i,
+		       p->addr, p->len);
+		is_int(p->len, r->len[i],
+		       "%s: piece %zu 0x%08x + 0x%x, bytes from the file [p->len]", r->name, i,
+		       p->addr, p->len);
+		is_int(bytes, true, "%s: piece %zu 0x%08x + 0x%x, bytes from the file [bytes]",
+		       r->name, i, p->addr, p->len);
 	}
-	ok(img.has_start && img.start == r->g.entry, "%s: entry 0x%08x", r->name, img.start);
+	is_int(img.has_start, true, "%s: entry 0x%08x [img.has_start]", r->name, img.start);
+	is_int(img.start, r->g.entry, "%s: entry 0x%08x [img.start]", r->name, img.start);
 	image_free(&img);
 	free(copy);
 }

@@ -171,9 +171,15 @@ static void test_every_request(enum op op)
 			}
 		}
 	}
-	ok(n > 0 && checked == n * 8 && failures == 0,
-	   "%s: %u runs, a fault at each of its %lu requests: %u succeeded, never falsely%s%s",
-	   op_names[op], checked, n, successes, failures ? "; " : "", first);
+	cmp_int(n, >, 0,
+		"%s: %u runs, a fault at each of its %lu requests: %u succeeded, never falsely%s%s [n]",
+		op_names[op], checked, n, successes, failures ? "; " : "", first);
+	is_int(checked, n * 8,
+	       "%s: %u runs, a fault at each of its %lu requests: %u succeeded, never falsely%s%s [checked]",
+	       op_names[op], checked, n, successes, failures ? "; " : "", first);
+	is_int(failures, 0,
+	       "%s: %u runs, a fault at each of its %lu requests: %u succeeded, never falsely%s%s [failures]",
+	       op_names[op], checked, n, successes, failures ? "; " : "", first);
 	/* One request's cap (a mass erase's, 125 s) bounds any of these runs. */
 	ok(worst_us < UINT64_C(200000000), "%s: the slowest run took %.1f s of device time",
 	   op_names[op], (double)worst_us / 1e6);
@@ -195,25 +201,30 @@ static void test_leave_cases(void)
 
 	/* Case 3: the zero-length DNLOAD STALLs, the device resets with good flash. */
 	if (!setup(&f, OP_LEAVE, &stall_reset)) {
-		skip(2, "no f4 model");
-		return;
-	}
-	r = run(&f, OP_LEAVE, &gone);
-	is_int(r, ERR_OK, "leave DNLOAD stalled, then the device reset: success");
-	ok(gone && sim_device_gone(f.dev), "*gone, and the model is gone");
-	fix_close(&f);
-
-	/* Case 2: GETSTATUS STALLs while the device stays in dfuMANIFEST-SYNC. */
-	if (!setup(&f, OP_LEAVE, &status_stall)) {
 		skip(3, "no f4 model");
 		return;
 	}
 	r = run(&f, OP_LEAVE, &gone);
+	is_int(r, ERR_OK, "leave DNLOAD stalled, then the device reset: success");
+	is_int(gone, true, "*gone, and the model is gone [gone]");
+	is_int(sim_device_gone(f.dev), true,
+	       "*gone, and the model is gone [sim_device_gone(f.dev)]");
+	fix_close(&f);
+
+	/* Case 2: GETSTATUS STALLs while the device stays in dfuMANIFEST-SYNC. */
+	if (!setup(&f, OP_LEAVE, &status_stall)) {
+		skip(5, "no f4 model");
+		return;
+	}
+	r = run(&f, OP_LEAVE, &gone);
 	is_int(r, ERR_PROTOCOL, "leave GETSTATUS stalled, device still there: a failure (76)");
-	ok(!gone && !sim_device_gone(f.dev), "not gone, and the model is on the bus");
-	ok(contains(f.err.msg, "leave: GETSTATUS stalled") &&
-		   contains(f.err.msg, "still on the bus (state dfuMANIFEST-SYNC)"),
-	   "the message names the state: \"%s\"", f.err.msg);
+	is_int(gone, false, "not gone, and the model is on the bus [gone]");
+	is_int(sim_device_gone(f.dev), false,
+	       "not gone, and the model is on the bus [sim_device_gone(f.dev)]");
+	is_substr(f.err.msg, "leave: GETSTATUS stalled", "the message names the state: \"%s\"",
+		  f.err.msg);
+	is_substr(f.err.msg, "still on the bus (state dfuMANIFEST-SYNC)",
+		  "the message names the state: \"%s\"", f.err.msg);
 	fix_close(&f);
 
 	/* The device was gone before the leave DNLOAD (request 4) reached it. */
@@ -229,14 +240,17 @@ static void test_leave_cases(void)
 
 	/* GD32VF103: leaves without answering the GETSTATUS; with the quirk, no long wait. */
 	if (!fix_open(&f, "gd32vf103", NULL)) {
-		skip(2, "no gd32vf103 model");
+		skip(3, "no gd32vf103 model");
 		return;
 	}
 	f.d.quirks = &gd32_quirks;
 	r = dfuse_leave(&f.d, true, FLASH, &gone, &f.err);
 	is_int(r, ERR_OK, "GD32VF103 leave without a status answer: success");
-	ok(gone && memtransport_now(f.mt) < 2000000, "gone, settled in %.3f s of device time",
-	   (double)memtransport_now(f.mt) / 1e6);
+	is_int(gone, true, "gone, settled in %.3f s of device time [gone]",
+	       (double)memtransport_now(f.mt) / 1e6);
+	cmp_int(memtransport_now(f.mt), <, 2000000,
+		"gone, settled in %.3f s of device time [memtransport_now(f.mt)]",
+		(double)memtransport_now(f.mt) / 1e6);
 	fix_close(&f);
 }
 
@@ -251,26 +265,28 @@ static void test_unprotect_cases(void)
 
 	/* Case 1a: the DNLOAD fails with "no device": it never reached the chip. */
 	if (!setup(&f, OP_UNPROTECT, &nodev)) {
-		skip(3, "no f4 model");
+		skip(4, "no f4 model");
 		return;
 	}
 	r = run(&f, OP_UNPROTECT, &gone);
 	is_int(r, ERR_IO, "unprotect DNLOAD with no device: a failure (74)");
-	ok(!gone && !mem_all(&f, FLASH, 0xFF, PATTERN_LEN), "not gone; the flash was not erased");
+	is_int(gone, false, "not gone; the flash was not erased [gone]");
+	is_int(mem_all(&f, FLASH, 0xFF, PATTERN_LEN), false,
+	       "not gone; the flash was not erased [mem_all(&f, FLASH, 0xFF, PATTERN_LEN)]");
 	ok(contains(f.err.msg, "read unprotect: DNLOAD: device disconnected"), "message: \"%s\"",
 	   f.err.msg);
 	fix_close(&f);
 
 	/* Case 1b: the device stays on the bus, busy, until GETSTATUS times out. */
 	if (!setup(&f, OP_UNPROTECT, &hang)) {
-		skip(3, "no f4 model");
+		skip(5, "no f4 model");
 		return;
 	}
 	r = run(&f, OP_UNPROTECT, &gone);
 	is_int(r, ERR_IO, "unprotect that never answers: a failure (74)");
-	ok(!gone && contains(f.err.msg, "timed out") &&
-		   contains(f.err.msg, "still on the bus but does not answer"),
-	   "message: \"%s\"", f.err.msg);
+	is_int(gone, false, "message: \"%s\" [gone]", f.err.msg);
+	is_substr(f.err.msg, "timed out", "message: \"%s\"", f.err.msg);
+	is_substr(f.err.msg, "still on the bus but does not answer", "message: \"%s\"", f.err.msg);
 	ok(memtransport_now(f.mt) < UINT64_C(70000000),
 	   "bounded: one request's timeout plus the confirmation, %.1f s",
 	   (double)memtransport_now(f.mt) / 1e6);
@@ -278,12 +294,14 @@ static void test_unprotect_cases(void)
 
 	/* The device answered dfuDNBUSY, then reset before reporting done: success. */
 	if (!setup(&f, OP_UNPROTECT, &late)) {
-		skip(2, "no f4 model");
+		skip(3, "no f4 model");
 		return;
 	}
 	r = run(&f, OP_UNPROTECT, &gone);
 	is_int(r, ERR_OK, "unprotect: gone after it started the work: success");
-	ok(gone && mem_all(&f, FLASH, 0xFF, PATTERN_LEN), "gone, and the flash is erased");
+	is_int(gone, true, "gone, and the flash is erased [gone]");
+	is_int(mem_all(&f, FLASH, 0xFF, PATTERN_LEN), true,
+	       "gone, and the flash is erased [mem_all(&f, FLASH, 0xFF, PATTERN_LEN)]");
 	fix_close(&f);
 }
 
@@ -301,14 +319,15 @@ static void test_confirm(void)
 		skip(4, "no f4 model");
 		return;
 	}
-	ok(dfu_confirm(&f.d, &state) == DFU_HERE && state == DFU_STATE_IDLE,
-	   "an idle device: here, in dfuIDLE");
+	is_int(dfu_confirm(&f.d, &state), DFU_HERE,
+	       "an idle device: here, in dfuIDLE [dfu_confirm(&f.d, &state)]");
+	is_int(state, DFU_STATE_IDLE, "an idle device: here, in dfuIDLE [state]");
 	sim_device_set_faults(f.dev, &(struct sim_faults){ .fail_at = 2 });
 	ok(dfu_confirm(&f.d, &state) == DFU_GONE, "a device that vanishes at the probe: gone");
 	fix_close(&f);
 
 	if (!fix_open(&f, "f4", &hang)) {
-		skip(2, "no f4 model");
+		skip(3, "no f4 model");
 		return;
 	}
 	dfu_dnload(&f.d, 0, unprotect, 1, &f.err);
@@ -316,8 +335,12 @@ static void test_confirm(void)
 	t0 = memtransport_now(f.mt);
 	ok(dfu_confirm(&f.d, &state) == DFU_SILENT, "a device that answers nothing: silent");
 	t0 = memtransport_now(f.mt) - t0;
-	ok(t0 >= DFU_CONFIRM_WINDOW_MS * 1000u && t0 < 2 * DFU_CONFIRM_WINDOW_MS * 1000u,
-	   "it was looked for during the window, and no longer: %.3f s", (double)t0 / 1e6);
+	cmp_int(t0, >=, DFU_CONFIRM_WINDOW_MS * 1000u,
+		"it was looked for during the window, and no longer: %.3f s [t0]",
+		(double)t0 / 1e6);
+	cmp_int(t0, <, 2 * DFU_CONFIRM_WINDOW_MS * 1000u,
+		"it was looked for during the window, and no longer: %.3f s [t0]",
+		(double)t0 / 1e6);
 	fix_close(&f);
 }
 
@@ -344,24 +367,34 @@ static void test_stuck_erase(void)
 	r = dfuse_erase_sector(&f.d, sector, 128u * 1024u, &f.err);
 	s = stats_of(&f);
 	is_int(r, ERR_OK, "H7 erase above 1 MiB that stays dfuDNBUSY: recovered");
-	ok(mem_all(&f, sector, 0xFF, PATTERN_LEN) && sim_device_state(f.dev) == DFU_STATE_IDLE,
-	   "the sector is blank and the device in dfuIDLE");
-	ok(s.clrstatus == 2 && s.forbidden == 0 && s.early_polls == 0,
-	   "two CLRSTATUS, no forbidden request, no early poll (%lu, %lu, %lu)", s.clrstatus,
-	   s.forbidden, s.early_polls);
+	is_int(mem_all(&f, sector, 0xFF, PATTERN_LEN), true,
+	       "the sector is blank and the device in dfuIDLE [mem_all(&f, sector, 0xFF, PATTERN_LEN)]");
+	is_int(sim_device_state(f.dev), DFU_STATE_IDLE,
+	       "the sector is blank and the device in dfuIDLE [sim_device_state(f.dev)]");
+	is_int(s.clrstatus, 2,
+	       "two CLRSTATUS, no forbidden request, no early poll (%lu, %lu, %lu) [s.clrstatus]",
+	       s.clrstatus, s.forbidden, s.early_polls);
+	is_int(s.forbidden, 0,
+	       "two CLRSTATUS, no forbidden request, no early poll (%lu, %lu, %lu) [s.forbidden]",
+	       s.clrstatus, s.forbidden, s.early_polls);
+	is_int(s.early_polls, 0,
+	       "two CLRSTATUS, no forbidden request, no early poll (%lu, %lu, %lu) [s.early_polls]",
+	       s.clrstatus, s.forbidden, s.early_polls);
 	ok(memtransport_now(f.mt) < 10000000u, "in %.1f s: announced 2 s plus the 1 s margin",
 	   (double)memtransport_now(f.mt) / 1e6);
 	fix_close(&f);
 
 	if (!fix_open(&f, "h7", &stuck)) {
-		skip(2, "no h7 model");
+		skip(3, "no h7 model");
 		return;
 	}
 	r = dfuse_erase_sector(&f.d, sector, 128u * 1024u, &f.err);
 	is_int(r, ERR_IO, "without the quirk: a failure");
-	ok(contains(f.err.msg, "still busy") && memtransport_now(f.mt) <= 125000000u,
-	   "after one request's cap, %.0f s: \"%s\"", (double)memtransport_now(f.mt) / 1e6,
-	   f.err.msg);
+	is_substr(f.err.msg, "still busy", "after one request's cap, %.0f s: \"%s\"",
+		  (double)memtransport_now(f.mt) / 1e6, f.err.msg);
+	cmp_int(memtransport_now(f.mt), <=, 125000000u,
+		"after one request's cap, %.0f s: \"%s\" [memtransport_now(f.mt)]",
+		(double)memtransport_now(f.mt) / 1e6, f.err.msg);
 	fix_close(&f);
 }
 
@@ -373,6 +406,7 @@ static void test_busy_warning(void)
 	struct fix f;
 	struct ui ui = { 0 };
 	const char *text;
+	const char *first;
 	int r;
 
 	if (!fix_open(&f, "f1", &repeat)) {
@@ -390,12 +424,13 @@ static void test_busy_warning(void)
 	r |= dfuse_erase(&f.d, FLASH + 0x800, 1000, &f.err);
 	text = capture_close(&warn);
 	is_int(r, ERR_OK, "erases that answer dfuDNBUSY 300 more times still succeed");
-	ok(text != NULL && contains(text, "device busy for") && contains(text, "(302 polls)") &&
-		   contains(text, "at 0x08000400") && contains(text, "USB hub or another port"),
-	   "one warning: \"%s\"", text ? text : "");
-	ok(text != NULL && strstr(text, "device busy") != NULL &&
-		   strstr(strstr(text, "device busy") + 1, "device busy") == NULL,
-	   "given once per interface, not for the second erase");
+	is_substr(text, "device busy for", "one warning: how long");
+	is_substr(text, "(302 polls)", "one warning: how many polls");
+	is_substr(text, "at 0x08000400", "one warning: where");
+	is_substr(text, "USB hub or another port", "one warning: what to try");
+	first = text != NULL ? strstr(text, "device busy") : NULL;
+	isnt_substr(first != NULL ? first + 1 : "", "device busy",
+		    "given once per interface, not for the second erase");
 	free(warn.text);
 	fix_close(&f);
 
@@ -404,7 +439,7 @@ static void test_busy_warning(void)
 		return;
 	}
 	if (!capture_open(&warn)) {
-		skip(1, "cannot capture the warnings");
+		skip(3, "cannot capture the warnings");
 		fix_close(&f);
 		return;
 	}
@@ -412,8 +447,9 @@ static void test_busy_warning(void)
 	f.d.ui = &ui;
 	r = dfuse_mass_erase(&f.d, &f.err);
 	text = capture_close(&warn);
-	ok(r == ERR_OK && text != NULL && warn.len == 0,
-	   "a 16 s mass erase that takes its 16 s: no warning");
+	is_int(r, ERR_OK, "a 16 s mass erase that takes its 16 s");
+	is_str(text, "", "... gives no warning");
+	is_int(warn.len, 0, "... not a byte of one");
 	free(warn.text);
 	fix_close(&f);
 }
@@ -424,41 +460,61 @@ static void test_quirk_rows(void)
 	struct dfu_quirks q;
 	char out[128];
 
-	ok(quirks_lookup(0x28e9, 0x0189, 0x1000, "3?BJ", &q) &&
-		   (q.flags & QUIRK_GD32VF103_LAYOUT) && (q.flags & QUIRK_LEAVE_NO_STATUS),
-	   "GD32VF103 serial 3?BJ: layout and leave quirks");
+	is_int(quirks_lookup(0x28e9, 0x0189, 0x1000, "3?BJ", &q), true,
+	       "GD32VF103 serial 3?BJ: layout and leave quirks [quirks_lookup(0x28e9, 0x0189, 0x1000,...]");
+	is_hex(q.flags & QUIRK_GD32VF103_LAYOUT, QUIRK_GD32VF103_LAYOUT,
+	       "GD32VF103 serial 3?BJ: layout and leave quirks [q.flags]");
+	is_hex(q.flags & QUIRK_LEAVE_NO_STATUS, QUIRK_LEAVE_NO_STATUS,
+	       "GD32VF103 serial 3?BJ: layout and leave quirks [q.flags]");
 	ok(!quirks_lookup(0x28e9, 0x0189, 0x1000, "GD32F30X", &q),
 	   "another GD32 ROM with the same IDs: no quirk");
-	ok(quirks_gd32vf103_layout("3?BJ", "@Internal Flash  /0x08000000/512*002Kg", out,
-				   sizeof(out)) &&
-		   strcmp(out, "@Internal Flash  /0x08000000/128*001Kg") == 0,
-	   "B: 128 pages of 1 KiB: \"%s\"", out);
-	ok(quirks_gd32vf103_layout("3?4J", "@Internal Flash  /0x08000000/512*002Kg", out,
-				   sizeof(out)) &&
-		   strcmp(out, "@Internal Flash  /0x08000000/16*001Kg") == 0,
-	   "4: 16 pages: \"%s\"", out);
-	ok(!quirks_gd32vf103_layout("3?ZJ", "@Internal Flash  /0x08000000/512*002Kg", out,
-				    sizeof(out)) &&
-		   !quirks_gd32vf103_layout("3?BJ", "@Option Bytes  /0x1FFFF800/01*016Be", out,
-					    sizeof(out)) &&
-		   !quirks_gd32vf103_layout("3", "@Internal Flash  /0x08000000/512*002Kg", out,
-					    sizeof(out)),
-	   "an unknown size code, another alt, a short serial: left alone");
+	is_int(quirks_gd32vf103_layout("3?BJ", "@Internal Flash  /0x08000000/512*002Kg", out,
+				       sizeof(out)),
+	       true, "B: 128 pages of 1 KiB: \"%s\" [quirks_gd32vf103_layout(\"3?BJ\", \"@Int...]",
+	       out);
+	is_str(out, "@Internal Flash  /0x08000000/128*001Kg", "B: 128 pages of 1 KiB: \"%s\" [out]",
+	       out);
+	is_int(quirks_gd32vf103_layout("3?4J", "@Internal Flash  /0x08000000/512*002Kg", out,
+				       sizeof(out)),
+	       true, "4: 16 pages: \"%s\" [quirks_gd32vf103_layout(\"3?4J\", \"@Int...]", out);
+	is_str(out, "@Internal Flash  /0x08000000/16*001Kg", "4: 16 pages: \"%s\" [out]", out);
+	is_int(quirks_gd32vf103_layout("3?ZJ", "@Internal Flash  /0x08000000/512*002Kg", out,
+				       sizeof(out)),
+	       false,
+	       "an unknown size code, another alt, a short serial: left alone [quirks_gd32vf103_layout(\"3?ZJ\", \"@Int...]");
+	is_int(quirks_gd32vf103_layout("3?BJ", "@Option Bytes  /0x1FFFF800/01*016Be", out,
+				       sizeof(out)),
+	       false,
+	       "an unknown size code, another alt, a short serial: left alone [quirks_gd32vf103_layout(\"3?BJ\", \"@Opt...]");
+	is_int(quirks_gd32vf103_layout("3", "@Internal Flash  /0x08000000/512*002Kg", out,
+				       sizeof(out)),
+	       false,
+	       "an unknown size code, another alt, a short serial: left alone [quirks_gd32vf103_layout(\"3\", \"@Intern...]");
 	memset(&q, 0, sizeof(q));
-	ok(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash   /0x08000000/16*128Kg", &q) &&
-		   (q.flags & QUIRK_STUCK_BUSY) && q.flash_word == 32 && q.stuck_after_ms > 0,
-	   "H743 layout: stuck-busy recovery and 32-byte flash words");
+	is_int(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash   /0x08000000/16*128Kg", &q),
+	       true,
+	       "H743 layout: stuck-busy recovery and 32-byte flash words [quirks_lookup_layout(0x0483, 0xdf11, ...]");
+	is_hex(q.flags & QUIRK_STUCK_BUSY, QUIRK_STUCK_BUSY,
+	       "H743 layout: stuck-busy recovery and 32-byte flash words [q.flags]");
+	is_int(q.flash_word, 32,
+	       "H743 layout: stuck-busy recovery and 32-byte flash words [q.flash_word]");
+	cmp_int(q.stuck_after_ms, >, 0,
+		"H743 layout: stuck-busy recovery and 32-byte flash words [q.stuck_after_ms]");
 	memset(&q, 0, sizeof(q));
-	ok(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash   /0x08000000/256*08Kg", &q) &&
-		   q.flash_word == 16 && !(q.flags & QUIRK_STUCK_BUSY),
-	   "H5/U5 layout: 16-byte flash words");
+	is_int(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash   /0x08000000/256*08Kg", &q),
+	       true,
+	       "H5/U5 layout: 16-byte flash words [quirks_lookup_layout(0x0483, 0xdf11, ...]");
+	is_int(q.flash_word, 16, "H5/U5 layout: 16-byte flash words [q.flash_word]");
+	is_hex(q.flags & QUIRK_STUCK_BUSY, 0, "H5/U5 layout: 16-byte flash words [q.flags]");
 	memset(&q, 0, sizeof(q));
-	ok(!quirks_lookup_layout(0x0483, 0xdf11,
-				 "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg", &q) &&
-		   !quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash /0x08000000/16*128Kga",
-					 &q) &&
-		   q.flags == 0,
-	   "F4 layout, or a longer group: no quirk");
+	is_int(quirks_lookup_layout(0x0483, 0xdf11,
+				    "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg", &q),
+	       false,
+	       "F4 layout, or a longer group: no quirk [quirks_lookup_layout(0x0483, 0xdf11, ...]");
+	is_int(quirks_lookup_layout(0x0483, 0xdf11, "@Internal Flash /0x08000000/16*128Kga", &q),
+	       false,
+	       "F4 layout, or a longer group: no quirk [quirks_lookup_layout(0x0483, 0xdf11, ...]");
+	is_int(q.flags, 0, "F4 layout, or a longer group: no quirk [q.flags]");
 }
 
 /* Case 11: the ranges an alt covers, for messages. */
@@ -477,17 +533,21 @@ static void test_ranges(void)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		bool parsed = dfuse_mem_parse(rows[i][0], strlen(rows[i][0]), &l, NULL) == ERR_OK;
 
-		ok(parsed && strcmp(plan_ranges(&l, buf, sizeof(buf)), rows[i][1]) == 0,
-		   "ranges of \"%s\": \"%s\"", rows[i][0], parsed ? buf : "(no parse)");
+		is_int(parsed, true, "ranges of \"%s\": \"%s\" [parsed]", rows[i][0],
+		       parsed ? buf : "(no parse)");
+		is_str(plan_ranges(&l, buf, sizeof(buf)), rows[i][1],
+		       "ranges of \"%s\": \"%s\" [plan_ranges(&l, buf, sizeof(buf))]", rows[i][0],
+		       parsed ? buf : "(no parse)");
 	}
-	ok(dfuse_mem_parse(rows[1][0], strlen(rows[1][0]), &l, NULL) == ERR_OK &&
-		   strlen(plan_ranges(&l, tiny, sizeof(tiny))) < sizeof(tiny),
-	   "a buffer too small is cut, never overrun");
+	is_int(dfuse_mem_parse(rows[1][0], strlen(rows[1][0]), &l, NULL), ERR_OK,
+	       "a buffer too small is cut, never overrun [dfuse_mem_parse(rows[1][0], strlen(ro...]");
+	cmp_int(strlen(plan_ranges(&l, tiny, sizeof(tiny))), <, sizeof(tiny),
+		"a buffer too small is cut, never overrun [strlen(plan_ranges(&l, tiny, sizeof(t...]");
 }
 
 int main(void)
 {
-	plan(51);
+	plan(95);
 	/* Where the warnings are captured on Windows (see test_busy_warning). */
 	if (!scratch_init("test-faults"))
 		diag("no scratch directory: on Windows the captured warnings skip");

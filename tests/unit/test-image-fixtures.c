@@ -44,13 +44,13 @@ static void check_toolchain(void)
 	size_t blen = 0;
 	uint8_t *bin = load("cortex-m/fw.bin", &blen);
 
-	if (bin == NULL) {
-		skip(6 * 3, "fw.bin missing");
+	if (!ok(bin != NULL, "cortex-m/fw.bin is read from tests/fixtures"))
 		return;
-	}
-	ok(blen >= DATA_LMA - FLASH + sizeof(data) &&
-		   memcmp(bin + (DATA_LMA - FLASH), data, sizeof(data)) == 0,
-	   "fw.bin holds .data's initial values at its load address 0x%08x", DATA_LMA);
+	if (cmp_int(blen, >=, DATA_LMA - FLASH + sizeof(data), "fw.bin reaches past .data's image"))
+		is_mem(bin + (DATA_LMA - FLASH), data, sizeof(data),
+		       "fw.bin holds .data's initial values at its load address 0x%08x", DATA_LMA);
+	else
+		skip(1, "fw.bin is too short");
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct image img;
 		struct error err = { ERR_OK, "" };
@@ -58,27 +58,31 @@ static void check_toolchain(void)
 		uint8_t *buf = load(files[i], &len);
 		int rc;
 
-		if (buf == NULL) {
-			skip(6, "%s missing", files[i]);
+		if (!ok(buf != NULL, "%s is read from tests/fixtures", files[i]))
 			continue;
-		}
 		rc = image_parse(buf, len, IMAGE_FORMAT_AUTO, 0, &img, &err);
 		is_int(rc, ERR_OK, "%s parses (%s)", files[i], rc ? err.msg : "ok");
 		if (rc != ERR_OK) {
-			skip(5, "%s did not parse", files[i]);
+			skip(8, "%s did not parse", files[i]);
 			free(buf);
 			continue;
 		}
 		is_int(img.format, fmts[i], "%s detected as %s", files[i],
 		       image_format_name(fmts[i]));
 		is_int(img.npieces, 1, "%s: one piece after merging", files[i]);
-		ok(img.npieces >= 1 && img.pieces[0].addr == FLASH && img.pieces[0].len == blen,
-		   "%s: at 0x%08x, %zu bytes like fw.bin", files[i], FLASH, blen);
-		ok(img.npieces >= 1 && img.pieces[0].len == blen &&
-			   memcmp(img.pieces[0].data, bin, blen) == 0,
-		   "%s: exactly the bytes of fw.bin", files[i]);
-		ok(img.has_start && img.start == 0x08000043, "%s: entry point 0x%08x", files[i],
-		   img.start);
+		if (cmp_int(img.npieces, >=, 1, "%s: a first piece", files[i])) {
+			is_hex(img.pieces[0].addr, FLASH, "%s: at 0x%08x", files[i], FLASH);
+			is_int(img.pieces[0].len, blen, "%s: %zu bytes like fw.bin", files[i],
+			       blen);
+			is_buf(img.pieces[0].data, img.pieces[0].len, bin, blen,
+			       "%s: exactly the bytes of fw.bin", files[i]);
+		} else {
+			skip(3, "%s: no piece", files[i]);
+		}
+		is_int(img.has_start, true, "%s: entry point 0x%08x [img.has_start]", files[i],
+		       img.start);
+		is_int(img.start, 0x08000043, "%s: entry point 0x%08x [img.start]", files[i],
+		       img.start);
 		image_free(&img);
 		free(buf);
 	}
@@ -93,23 +97,41 @@ static void check_mboot(void)
 	uint8_t *buf = load("mboot-f413.dfu", &len);
 	int rc;
 
-	if (buf == NULL) {
-		skip(4, "mboot-f413.dfu missing");
+	if (!ok(buf != NULL, "mboot-f413.dfu is read from tests/fixtures"))
 		return;
-	}
 	rc = image_parse(buf, len, IMAGE_FORMAT_AUTO, 0, &img, &err);
 	is_int(rc, ERR_OK, "mboot-f413.dfu parses (%s)", rc ? err.msg : "ok");
-	ok(img.format == IMAGE_FORMAT_DFUSE && img.npieces == 1 && img.pieces[0].has_alt &&
-		   img.pieces[0].alt == 0 && img.pieces[0].addr == 0x08008000 &&
-		   img.pieces[0].len == 32752,
-	   "one piece for alt 0: 32752 bytes at 0x08008000");
-	ok(img.ntargets == 1 && image_alt_name(&img, 0) != NULL &&
-		   strcmp(image_alt_name(&img, 0), "ST...") == 0,
-	   "alt 0 is named \"ST...\"");
-	ok(img.suffix.present && img.suffix.crc_ok && img.suffix.idVendor == 0x0483 &&
-		   img.suffix.idProduct == 0xDF11 && img.suffix.bcdDFU == 0x011A &&
-		   img.warnings == 0,
-	   "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings");
+	is_int(img.format, IMAGE_FORMAT_DFUSE,
+	       "one piece for alt 0: 32752 bytes at 0x08008000 [img.format]");
+	if (!is_int(img.npieces, 1,
+		    "one piece for alt 0: 32752 bytes at 0x08008000 [img.npieces]")) {
+		skip(12, "not one piece");
+		image_free(&img);
+		free(buf);
+		return;
+	}
+	is_int(img.pieces[0].has_alt, true,
+	       "one piece for alt 0: 32752 bytes at 0x08008000 [img.pieces[0].has_alt]");
+	is_int(img.pieces[0].alt, 0,
+	       "one piece for alt 0: 32752 bytes at 0x08008000 [img.pieces[0].alt]");
+	is_int(img.pieces[0].addr, 0x08008000,
+	       "one piece for alt 0: 32752 bytes at 0x08008000 [img.pieces[0].addr]");
+	is_int(img.pieces[0].len, 32752,
+	       "one piece for alt 0: 32752 bytes at 0x08008000 [img.pieces[0].len]");
+	is_int(img.ntargets, 1, "one named alt");
+	is_str(image_alt_name(&img, 0), "ST...", "alt 0 is named \"ST...\"");
+	is_int(img.suffix.present, true,
+	       "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings [img.suffix.present]");
+	is_int(img.suffix.crc_ok, true,
+	       "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings [img.suffix.crc_ok]");
+	is_int(img.suffix.idVendor, 0x0483,
+	       "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings [img.suffix.idVendor]");
+	is_int(img.suffix.idProduct, 0xDF11,
+	       "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings [img.suffix.idProduct]");
+	is_int(img.suffix.bcdDFU, 0x011A,
+	       "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings [img.suffix.bcdDFU]");
+	is_int(img.warnings, 0,
+	       "suffix 0483:df11, bcdDFU 0x011a, CRC ok, no warnings [img.warnings]");
 	image_free(&img);
 	free(buf);
 }

@@ -103,7 +103,8 @@ static void round_trip(const struct rt_row *r)
 		rc = image_write(&img, fmts[f], NULL, &out, &len, &err);
 		is_int(rc, want, "%s: write %s (%s)", r->name, fname, rc ? err.msg : "ok");
 		if (rc != ERR_OK) {
-			ok(out == NULL && len == 0, "%s: %s: no output on failure", r->name, fname);
+			is_ptr(out, NULL, "%s: %s: no output on failure [out]", r->name, fname);
+			is_int(len, 0, "%s: %s: no output on failure [len]", r->name, fname);
 			continue;
 		}
 		rc = image_parse(out, len, IMAGE_FORMAT_AUTO, 0, &back, &err);
@@ -206,22 +207,42 @@ static void test_dfuse(void)
 	       ".dfu with two alts written");
 	is_int(dfu_file_parse(out, len, 0, &f, &err), ERR_OK, "dfu_file_parse() reads it (%s)",
 	       err.msg);
-	ok(f.format == DFU_FILE_DFUSE && f.ntargets == 2 && f.warnings == 0,
-	   "two targets, no warnings");
-	ok(f.suffix.present && f.suffix.crc_ok && f.suffix.idVendor == 0x0483 &&
-		   f.suffix.idProduct == 0xDF11 && f.suffix.bcdDevice == 0x2200 &&
-		   f.suffix.bcdDFU == 0x011A,
-	   "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good");
+	is_int(f.format, DFU_FILE_DFUSE, "two targets, no warnings [f.format]");
+	is_int(f.ntargets, 2, "two targets, no warnings [f.ntargets]");
+	is_int(f.warnings, 0, "two targets, no warnings [f.warnings]");
+	is_int(f.suffix.present, true,
+	       "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good [f.suffix.present]");
+	is_int(f.suffix.crc_ok, true,
+	       "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good [f.suffix.crc_ok]");
+	is_int(f.suffix.idVendor, 0x0483,
+	       "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good [f.suffix.idVendor]");
+	is_int(f.suffix.idProduct, 0xDF11,
+	       "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good [f.suffix.idProduct]");
+	is_int(f.suffix.bcdDevice, 0x2200,
+	       "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good [f.suffix.bcdDevice]");
+	is_int(f.suffix.bcdDFU, 0x011A,
+	       "suffix 0483:df11 bcdDevice 0x2200, bcdDFU 0x011a, CRC good [f.suffix.bcdDFU]");
 	if (f.ntargets == 2) {
-		ok(f.targets[0].alt == 0 && f.targets[0].named &&
-			   strcmp(f.targets[0].name, wo.alt_name) == 0 &&
-			   f.targets[0].nelements == 2,
-		   "target 0: alt 0, named from the options, 2 elements");
-		ok(f.targets[1].alt == 1 && f.targets[1].named &&
-			   strcmp(f.targets[1].name, "@Option Bytes  /0x1FFFC000/01*016 e") == 0 &&
-			   f.targets[1].nelements == 1 && f.targets[1].elements[0].size == 4 &&
-			   memcmp(f.targets[1].elements[0].data, ob, 4) == 0,
-		   "target 1: alt 1, named from the image, the option bytes");
+		is_int(f.targets[0].alt, 0,
+		       "target 0: alt 0, named from the options, 2 elements [f.targets[0].alt]");
+		is_int(f.targets[0].named, true,
+		       "target 0: alt 0, named from the options, 2 elements [f.targets[0].named]");
+		is_str(f.targets[0].name, wo.alt_name,
+		       "target 0: alt 0, named from the options, 2 elements [f.targets[0].name]");
+		is_int(f.targets[0].nelements, 2,
+		       "target 0: alt 0, named from the options, 2 elements [f.targets[0].nelements]");
+		is_int(f.targets[1].alt, 1,
+		       "target 1: alt 1, named from the image, the option bytes [f.targets[1].alt]");
+		is_int(f.targets[1].named, true,
+		       "target 1: alt 1, named from the image, the option bytes [f.targets[1].named]");
+		is_str(f.targets[1].name, "@Option Bytes  /0x1FFFC000/01*016 e",
+		       "target 1: alt 1, named from the image, the option bytes [f.targets[1].name]");
+		is_int(f.targets[1].nelements, 1,
+		       "target 1: alt 1, named from the image, the option bytes [f.targets[1].nelements]");
+		is_int(f.targets[1].elements[0].size, 4,
+		       "target 1: alt 1, named from the image, the option bytes [f.targets[1].elements[0].size]");
+		is_mem(f.targets[1].elements[0].data, ob, 4,
+		       "target 1: alt 1, named from the image, the option bytes [f.targets[1].elements[0].data]");
 	} else {
 		skip(2, "no targets");
 	}
@@ -241,7 +262,8 @@ static void test_model(void)
 	image_init(&img, IMAGE_FORMAT_BIN);
 	is_int(image_write(&img, IMAGE_FORMAT_IHEX, NULL, &out, &len, &err), ERR_DATA,
 	       "an empty image writes nothing");
-	ok(out == NULL && len == 0, "... and hands back no buffer");
+	is_ptr(out, NULL, "... and hands back no buffer [out]");
+	is_int(len, 0, "... and hands back no buffer [len]");
 	image_add(&img, 0x100, d, 16, false, 0, &err);
 	is_int(image_write(&img, IMAGE_FORMAT_ELF, NULL, &out, &len, &err), ERR_USAGE,
 	       "no ELF writer");
@@ -258,9 +280,18 @@ static void test_model(void)
 	image_add(&img, 0x100, d, 16, false, 0, &err);
 	image_add(&img, 0x100, d, 16, true, 2, &err);
 	is_int(image_finish(&img, &err), ERR_OK, "the same address in another alt is fine");
-	ok(img.npieces == 3 && !img.pieces[0].has_alt && img.pieces[0].addr == 0x100 &&
-		   img.pieces[1].addr == 0x110 && img.pieces[2].has_alt && img.pieces[2].alt == 2,
-	   "sorted by (alt, address); separate copies are not merged");
+	is_int(img.npieces, 3,
+	       "sorted by (alt, address); separate copies are not merged [img.npieces]");
+	is_int(img.pieces[0].has_alt, false,
+	       "sorted by (alt, address); separate copies are not merged [img.pieces[0].has_alt]");
+	is_int(img.pieces[0].addr, 0x100,
+	       "sorted by (alt, address); separate copies are not merged [img.pieces[0].addr]");
+	is_int(img.pieces[1].addr, 0x110,
+	       "sorted by (alt, address); separate copies are not merged [img.pieces[1].addr]");
+	is_int(img.pieces[2].has_alt, true,
+	       "sorted by (alt, address); separate copies are not merged [img.pieces[2].has_alt]");
+	is_int(img.pieces[2].alt, 2,
+	       "sorted by (alt, address); separate copies are not merged [img.pieces[2].alt]");
 	is_int(image_size(&img), 48, "image_size()");
 	{
 		struct image_write_opts wo;
@@ -271,7 +302,9 @@ static void test_model(void)
 		       "65 bytes per record refused");
 	}
 	image_free(&img);
-	ok(img.npieces == 0 && img.pieces == NULL && img.blocks == NULL, "image_free() zeroes");
+	is_int(img.npieces, 0, "image_free() zeroes [img.npieces]");
+	is_ptr(img.pieces, NULL, "image_free() zeroes [img.pieces]");
+	is_ptr(img.blocks, NULL, "image_free() zeroes [img.blocks]");
 }
 
 int main(void)

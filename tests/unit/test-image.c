@@ -410,17 +410,23 @@ static void check_parse(const struct parse_row *r)
 
 	is_int(rc, r->rc, "%s: rc", r->name);
 	if (r->rc != ERR_OK) {
-		ok(r->msg == NULL || strstr(err.msg, r->msg) != NULL, "%s: message '%s'", r->name,
-		   err.msg);
-		ok(img.npieces == 0 && img.pieces == NULL, "%s: nothing left to free", r->name);
+		if (r->msg != NULL)
+			is_substr(err.msg, r->msg, "%s: message", r->name);
+		is_int(img.npieces, 0, "%s: nothing left to free [img.npieces]", r->name);
+		is_ptr(img.pieces, NULL, "%s: nothing left to free [img.pieces]", r->name);
 		return;
 	}
 	is_int(img.npieces, r->npieces, "%s: pieces", r->name);
 	for (size_t i = 0; i < r->npieces && i < img.npieces; i++) {
-		ok(img.pieces[i].addr == r->p[i].addr && img.pieces[i].len == r->p[i].len &&
-			   !img.pieces[i].has_alt,
-		   "%s: piece %zu at 0x%08x + %u", r->name, i, img.pieces[i].addr,
-		   img.pieces[i].len);
+		is_int(img.pieces[i].addr, r->p[i].addr,
+		       "%s: piece %zu at 0x%08x + %u [img.pieces[i].addr]", r->name, i,
+		       img.pieces[i].addr, img.pieces[i].len);
+		is_int(img.pieces[i].len, r->p[i].len,
+		       "%s: piece %zu at 0x%08x + %u [img.pieces[i].len]", r->name, i,
+		       img.pieces[i].addr, img.pieces[i].len);
+		is_int(img.pieces[i].has_alt, false,
+		       "%s: piece %zu at 0x%08x + %u [img.pieces[i].has_alt]", r->name, i,
+		       img.pieces[i].addr, img.pieces[i].len);
 		hex_string(got, sizeof(got), img.pieces[i].data, img.pieces[i].len);
 		at += (size_t)snprintf(all + at, sizeof(all) - at, "%s", got);
 	}
@@ -428,8 +434,10 @@ static void check_parse(const struct parse_row *r)
 		is_str(all, r->bytes, "%s: bytes", r->name);
 		is_int(image_size(&img), strlen(r->bytes) / 2, "%s: image_size()", r->name);
 	}
-	ok(img.addressed && img.has_start == r->has_start && img.start == r->start,
-	   "%s: start address 0x%08x", r->name, img.start);
+	is_int(img.addressed, true, "%s: start address 0x%08x [img.addressed]", r->name, img.start);
+	is_int(img.has_start, r->has_start, "%s: start address 0x%08x [img.has_start]", r->name,
+	       img.start);
+	is_int(img.start, r->start, "%s: start address 0x%08x [img.start]", r->name, img.start);
 	image_free(&img);
 }
 
@@ -474,18 +482,22 @@ static void test_names(void)
 	for (size_t i = 0; i < sizeof(det) / sizeof(det[0]); i++)
 		is_int(image_detect((const uint8_t *)det[i].text, det[i].len), det[i].fmt,
 		       "detect row %zu", i);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		ok(image_format_from_name(names[i], &f) && f != IMAGE_FORMAT_AUTO,
-		   "--format %s is known", names[i]);
-	ok(!image_format_from_name("HEX", &f) && !image_format_from_name("", &f) &&
-		   !image_format_from_name("auto", &f),
-	   "--format HEX, '' and auto are not names");
-	for (f = IMAGE_FORMAT_AUTO; f <= IMAGE_FORMAT_ELF; f++) {
-		enum image_format back;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		f = IMAGE_FORMAT_AUTO;
+		is_int(image_format_from_name(names[i], &f), true, "--format %s is known",
+		       names[i]);
+		isnt_int(f, IMAGE_FORMAT_AUTO, "--format %s names a format", names[i]);
+	}
+	is_int(image_format_from_name("HEX", &f), false, "--format HEX is not a name");
+	is_int(image_format_from_name("", &f), false, "--format '' is not a name");
+	is_int(image_format_from_name("auto", &f), false, "--format auto is not a name");
+	is_str(image_format_name(IMAGE_FORMAT_AUTO), "auto", "auto names detection, no format");
+	for (f = IMAGE_FORMAT_AUTO + 1; f <= IMAGE_FORMAT_ELF; f++) {
+		enum image_format back = IMAGE_FORMAT_AUTO;
 
-		ok(f == IMAGE_FORMAT_AUTO ||
-			   (image_format_from_name(image_format_name(f), &back) && back == f),
-		   "%s names itself", image_format_name(f));
+		is_int(image_format_from_name(image_format_name(f), &back), true, "%s is a name",
+		       image_format_name(f));
+		is_int(back, f, "%s names itself", image_format_name(f));
 	}
 }
 
@@ -509,12 +521,22 @@ static void test_suffix(void)
 	ok(strstr(err.msg, "DFU suffix") != NULL, "... saying so: %s", err.msg);
 	is_int(image_parse(buf, n + 16, IMAGE_FORMAT_BIN, 0, &img, &err), ERR_OK,
 	       "--format bin takes the same bytes raw");
-	ok(img.format == IMAGE_FORMAT_BIN && !img.addressed && img.npieces == 1 &&
-		   img.pieces[0].len == n && img.suffix.present && img.suffix.crc_ok,
-	   "... suffix stripped, one unplaced piece of %zu bytes", n);
+	is_int(img.format, IMAGE_FORMAT_BIN,
+	       "... suffix stripped, one unplaced piece of %zu bytes [img.format]", n);
+	is_int(img.addressed, false,
+	       "... suffix stripped, one unplaced piece of %zu bytes [img.addressed]", n);
+	is_int(img.npieces, 1, "... suffix stripped, one unplaced piece of %zu bytes [img.npieces]",
+	       n);
+	is_int(img.pieces[0].len, n,
+	       "... suffix stripped, one unplaced piece of %zu bytes [img.pieces[0].len]", n);
+	is_int(img.suffix.present, true,
+	       "... suffix stripped, one unplaced piece of %zu bytes [img.suffix.present]", n);
+	is_int(img.suffix.crc_ok, true,
+	       "... suffix stripped, one unplaced piece of %zu bytes [img.suffix.crc_ok]", n);
 	is_int(image_place(&img, 0xFFFFFFF0u, &err), ERR_DATA, "placing it past 4 GiB fails");
 	is_int(image_place(&img, 0x08000000, &err), ERR_OK, "placing it at 0x08000000");
-	ok(img.addressed && img.pieces[0].addr == 0x08000000, "... moves the piece");
+	is_int(img.addressed, true, "... moves the piece [img.addressed]");
+	is_int(img.pieces[0].addr, 0x08000000, "... moves the piece [img.pieces[0].addr]");
 	is_int(image_place(&img, 0, &err), ERR_USAGE, "an addressed image cannot be placed");
 	image_free(&img);
 	is_int(image_parse(buf, n + 16, IMAGE_FORMAT_DFUSE, 0, &img, &err), ERR_DATA,
@@ -557,8 +579,11 @@ static void test_caps(void)
 	at += (size_t)sprintf(text + at, ":00000001FF\n");
 	rc = image_parse((const uint8_t *)text, at, IMAGE_FORMAT_AUTO, 0, &img, &err);
 	is_int(rc, ERR_OK, "%d separate records parse (%s)", IMAGE_MAX_PIECES, rc ? err.msg : "ok");
-	ok(rc == ERR_OK && img.npieces == IMAGE_MAX_PIECES && image_size(&img) == IMAGE_MAX_PIECES,
-	   "... into %d one-byte pieces", IMAGE_MAX_PIECES);
+	is_int(rc, ERR_OK, "... into %d one-byte pieces [rc]", IMAGE_MAX_PIECES);
+	is_int(img.npieces, IMAGE_MAX_PIECES, "... into %d one-byte pieces [img.npieces]",
+	       IMAGE_MAX_PIECES);
+	is_int(image_size(&img), IMAGE_MAX_PIECES, "... into %d one-byte pieces [image_size(&img)]",
+	       IMAGE_MAX_PIECES);
 	if (rc == ERR_OK)
 		image_free(&img);
 	free(text);

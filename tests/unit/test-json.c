@@ -200,8 +200,9 @@ static void test_misuse(void)
 		json_init(&j);
 		misuses[i].fn(&j);
 		r = json_finish(&j, &text, &len, &err);
-		ok(r == ERR_DATA && text == NULL && strstr(err.msg, "not well formed") != NULL,
-		   "misuse refused: %s", misuses[i].what);
+		is_int(r, ERR_DATA, "misuse refused: %s [r]", misuses[i].what);
+		is_ptr(text, NULL, "misuse refused: %s [text]", misuses[i].what);
+		is_substr(err.msg, "not well formed", "misuse refused: %s", misuses[i].what);
 		json_free(&j);
 	}
 }
@@ -216,8 +217,10 @@ static void test_long_string(void)
 	memset(big, '"', sizeof(big) - 1);
 	json_init(&j);
 	json_string(&j, big);
-	ok(json_finish(&j, &text, &len, NULL) == ERR_OK && len == 2 * (sizeof(big) - 1) + 3,
-	   "99999 quotes grow the buffer to 199998 escaped bytes plus quotes and newline");
+	is_int(json_finish(&j, &text, &len, NULL), ERR_OK,
+	       "99999 quotes grow the buffer to 199998 escaped bytes plus quotes and newline [json_finish(&j, &text, &len, NULL)]");
+	is_int(len, 2 * (sizeof(big) - 1) + 3,
+	       "99999 quotes grow the buffer to 199998 escaped bytes plus quotes and newline [len]");
 	json_free(&j);
 }
 

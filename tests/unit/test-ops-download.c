@@ -31,7 +31,7 @@ static void test_seed_dfu(void)
 	fill_pattern(vectors, sizeof(vectors), 1);
 	fill_pattern(app, sizeof(app), 2);
 	if (sb == NULL || !write_dfu("fw.dfu", &tg, 1, 0x0483, 0xdf11)) {
-		skip(6, "setup failed");
+		skip(9, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
@@ -39,16 +39,20 @@ static void test_seed_dfu(void)
 	run(sb, &res, "-a", "0", "-D", path_of("fw.dfu"), NULL);
 	s = stats_of(dev);
 	is_int(res.r, ERR_OK, "-a 0 -D fw.dfu: %s", res.err.msg);
-	ok(mem_is(dev, FLASH, vectors, sizeof(vectors)) &&
-		   mem_is(dev, 0x08004000, app, sizeof(app)),
-	   "both elements are in flash");
+	is_int(mem_is(dev, FLASH, vectors, sizeof(vectors)), true,
+	       "both elements are in flash [mem_is(dev, FLASH, vectors, sizeof(ve...]");
+	is_int(mem_is(dev, 0x08004000, app, sizeof(app)), true,
+	       "both elements are in flash [mem_is(dev, 0x08004000, app, sizeof(a...]");
 	ok(mem_all(dev, FLASH + sizeof(vectors), 0xFF, 0x4000 - sizeof(vectors)),
 	   "the rest of sector 0 is blank");
-	ok(s.erase == 3 && s.erases_per_sector_max == 1,
-	   "sectors 0, 1, 2 erased once each (erase=%lu)", s.erase);
+	is_int(s.erase, 3, "sectors 0, 1, 2 erased once each (erase=%lu) [s.erase]", s.erase);
+	is_int(s.erases_per_sector_max, 1,
+	       "sectors 0, 1, 2 erased once each (erase=%lu) [s.erases_per_sector_max]", s.erase);
 	is_int(s.set_address, 2, "one Set Address Pointer per element (contiguous run)");
-	ok(clean_protocol(dev) && !sim_device_gone(dev),
-	   "no early poll, unerased write or forbidden request; the device stays");
+	is_int(clean_protocol(dev), true,
+	       "no early poll, unerased write or forbidden request; the device stays [clean_protocol(dev)]");
+	is_int(sim_device_gone(dev), false,
+	       "no early poll, unerased write or forbidden request; the device stays [sim_device_gone(dev)]");
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -64,7 +68,7 @@ static void test_seed_leave(void)
 
 	fill_pattern(app, sizeof(app), 4);
 	if (sb == NULL || !write_file("app.bin", app, sizeof(app))) {
-		skip(7, "setup failed");
+		skip(9, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
@@ -80,8 +84,10 @@ static void test_seed_leave(void)
 	is_int(res.r, ERR_OK, "-a 0 -s 0x08004000:leave -D app.bin: %s", res.err.msg);
 	ok(mem_is(dev, 0x08004000, app, sizeof(app)), "the application is at 0x08004000");
 	ok(mem_is(dev, FLASH, junk, sizeof(junk)), "sector 0 (the bootloader's) untouched");
-	ok(s.erase == 2 && s.erases_per_sector_max == 1, "sectors 1 and 2 erased once");
-	ok(sim_device_gone(dev) && s.leave == 1, "the device left DFU mode");
+	is_int(s.erase, 2, "sectors 1 and 2 erased once [s.erase]");
+	is_int(s.erases_per_sector_max, 1, "sectors 1 and 2 erased once [s.erases_per_sector_max]");
+	is_int(sim_device_gone(dev), true, "the device left DFU mode [sim_device_gone(dev)]");
+	is_int(s.leave, 1, "the device left DFU mode [s.leave]");
 	is_int(leave_address(log.text), 0x08004000, "after Set Address Pointer 0x08004000");
 	is_substr(res.out, "The device is leaving DFU mode\n", "the user is told it is leaving");
 	free(log.text);
@@ -159,7 +165,7 @@ static void test_two_targets(void)
 	fill_pattern(e_d, sizeof(e_d), 13);
 	fill_pattern(e_otp, sizeof(e_otp), 14);
 	if (junk == NULL || sb == NULL || !write_dfu("two.dfu", tgs, 2, 0x0483, 0xdf11)) {
-		skip(8, "setup failed");
+		skip(11, "setup failed");
 		free(junk);
 		simbackend_free(sb);
 		return;
@@ -176,12 +182,16 @@ static void test_two_targets(void)
 	ok(mem_is(dev, 0x1FFF7800, e_otp, sizeof(e_otp)), "the OTP target went to alt 2");
 	is_int(s.erases_per_sector_max, 1, "no sector erased twice (elements share sectors)");
 	is_int(s.erase, 4, "exactly sectors 0, 3, 4 and 5 erased");
-	ok(erased_except(dev, FLASH, 0x4000) && erased_except(dev, 0x0800C000, 0x14000) &&
-		   erased_except(dev, 0x08020000, 0x20000),
-	   "0xFF everywhere else in the erased sectors");
-	ok(mem_is(dev, 0x08004000, junk + 0x4000, 0x8000) &&
-		   mem_is(dev, 0x08040000, junk + 0x40000, MiB - 0x40000),
-	   "sectors the image does not touch keep their contents");
+	is_int(erased_except(dev, FLASH, 0x4000), true,
+	       "0xFF everywhere else in the erased sectors [erased_except(dev, FLASH, 0x4000)]");
+	is_int(erased_except(dev, 0x0800C000, 0x14000), true,
+	       "0xFF everywhere else in the erased sectors [erased_except(dev, 0x0800C000, 0x14000)]");
+	is_int(erased_except(dev, 0x08020000, 0x20000), true,
+	       "0xFF everywhere else in the erased sectors [erased_except(dev, 0x08020000, 0x20000)]");
+	is_int(mem_is(dev, 0x08004000, junk + 0x4000, 0x8000), true,
+	       "sectors the image does not touch keep their contents [mem_is(dev, 0x08004000, junk + 0x4000...]");
+	is_int(mem_is(dev, 0x08040000, junk + 0x40000, MiB - 0x40000), true,
+	       "sectors the image does not touch keep their contents [mem_is(dev, 0x08040000, junk + 0x4000...]");
 	is_int(s.set_address, 5, "one Set Address Pointer per element");
 	run_free(&res);
 	simbackend_free(sb);
@@ -227,11 +237,14 @@ static void test_alt_skips_target(void)
 	run(sb, &res, "-a", "0", "-D", path_of("fw-ob.dfu"), NULL);
 	is_int(res.r, ERR_OK, "-a 0 -D fw-ob.dfu: %s", res.err.msg);
 	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written");
-	ok(mem_is(dev, 0x1FFFC000, ob_before, sizeof(ob_before)) && !sim_device_gone(dev),
-	   "the option bytes target is not (the device did not reset)");
-	ok(contains(res.errtxt, "warning: skipping target 2 (alt 1, \"Option Bytes\")") &&
-		   contains(res.errtxt, "-a selects alt 0"),
-	   "a warning names the skipped target: \"%s\"", res.errtxt ? res.errtxt : "");
+	is_int(mem_is(dev, 0x1FFFC000, ob_before, sizeof(ob_before)), true,
+	       "the option bytes target is not (the device did not reset) [mem_is(dev, 0x1FFFC000, ob_before, si...]");
+	is_int(sim_device_gone(dev), false,
+	       "the option bytes target is not (the device did not reset) [sim_device_gone(dev)]");
+	is_substr(res.errtxt, "warning: skipping target 2 (alt 1, \"Option Bytes\")",
+		  "a warning names the skipped target: \"%s\"", res.errtxt ? res.errtxt : "");
+	is_substr(res.errtxt, "-a selects alt 0", "a warning names the skipped target: \"%s\"",
+		  res.errtxt ? res.errtxt : "");
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -266,29 +279,38 @@ static void test_missing_alt_and_suffix(void)
 	fill_pattern(data, sizeof(data), 21);
 	if (sb == NULL || !write_dfu("alt7.dfu", bad_alt, 1, 0x0483, 0xdf11) ||
 	    !write_dfu("other.dfu", good, 1, 0x1234, 0x5678)) {
-		skip(6, "setup failed");
+		skip(11, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
 	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-D", path_of("alt7.dfu"), NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "alt 7"),
-	   "a target for alt 7 the device lacks: ERR_DATA: \"%s\"", res.err.msg);
+	is_int(res.r, ERR_DATA, "a target for alt 7 the device lacks: ERR_DATA: \"%s\" [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "alt 7", "a target for alt 7 the device lacks: ERR_DATA: \"%s\"",
+		  res.err.msg);
 	is_int(stats_of(dev).dnload, 0, "refused before any DNLOAD");
 	run_free(&res);
 
 	run(sb, &res, "-d", "0483:df11", "-D", path_of("other.dfu"), NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "1234:5678") &&
-		   contains(res.err.msg, "0483:df11"),
-	   "suffix for 1234:5678 with -d 0483:df11: ERR_DATA naming both: \"%s\"", res.err.msg);
+	is_int(res.r, ERR_DATA,
+	       "suffix for 1234:5678 with -d 0483:df11: ERR_DATA naming both: \"%s\" [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "1234:5678",
+		  "suffix for 1234:5678 with -d 0483:df11: ERR_DATA naming both: \"%s\"",
+		  res.err.msg);
+	is_substr(res.err.msg, "0483:df11",
+		  "suffix for 1234:5678 with -d 0483:df11: ERR_DATA naming both: \"%s\"",
+		  res.err.msg);
 	is_int(stats_of(dev).dnload, 0, "refused before any DNLOAD");
 	run_free(&res);
 
 	run(sb, &res, "-D", path_of("other.dfu"), NULL);
 	is_int(res.r, ERR_OK, "the same file without -d: %s", res.err.msg);
-	ok(contains(res.errtxt, "warning") && contains(res.errtxt, "1234:5678") &&
-		   mem_is(dev, FLASH, data, sizeof(data)),
-	   "flashed, with a warning naming the file's IDs");
+	is_substr(res.errtxt, "warning", "flashed, with a warning naming the file's IDs");
+	is_substr(res.errtxt, "1234:5678", "flashed, with a warning naming the file's IDs");
+	is_int(mem_is(dev, FLASH, data, sizeof(data)), true,
+	       "flashed, with a warning naming the file's IDs [mem_is(dev, FLASH, data, sizeof(data))]");
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -302,7 +324,7 @@ static void test_protected_boot(void)
 
 	fill_pattern(img, sizeof(img), 22);
 	if (sb == NULL || !write_file("boot.bin", img, sizeof(img))) {
-		skip(7, "setup failed");
+		skip(11, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
@@ -310,21 +332,26 @@ static void test_protected_boot(void)
 	sim_device_read(dev, FLASH, before, sizeof(before));
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("boot.bin"), NULL);
 	is_int(res.r, ERR_USAGE, "protboot: a write into the read-only 64 KiB is refused");
-	ok(contains(res.err.msg, "0x08000000-0x080003ff") &&
-		   contains(res.err.msg, "write-protected"),
-	   "naming the protected range: \"%s\"", res.err.msg);
-	ok(contains(res.err.msg, "first writeable address after it is 0x08010000") &&
-		   contains(res.err.msg, ":force"),
-	   "the first writeable address and :force");
+	is_substr(res.err.msg, "0x08000000-0x080003ff", "naming the protected range: \"%s\"",
+		  res.err.msg);
+	is_substr(res.err.msg, "write-protected", "naming the protected range: \"%s\"",
+		  res.err.msg);
+	is_substr(res.err.msg, "first writeable address after it is 0x08010000",
+		  "the first writeable address and :force");
+	is_substr(res.err.msg, ":force", "the first writeable address and :force");
 	is_int(stats_of(dev).dnload, 0, "before any DNLOAD (no erase, no write)");
 	run_free(&res);
 
 	run(sb, &res, "-a", "0", "-s", "0x08000000:force", "-D", path_of("boot.bin"), NULL);
 	is_int(res.r, ERR_PROTOCOL, ":force sends it; the device refuses");
-	ok(contains(res.err.msg, "device reported errWRITE") && contains(res.err.msg, "0x08000000"),
-	   "the error carries the device status: \"%s\"", res.err.msg);
-	ok(mem_is(dev, FLASH, before, sizeof(before)) && stats_of(dev).erase == 0,
-	   "the bootloader is intact and nothing was erased");
+	is_substr(res.err.msg, "device reported errWRITE",
+		  "the error carries the device status: \"%s\"", res.err.msg);
+	is_substr(res.err.msg, "0x08000000", "the error carries the device status: \"%s\"",
+		  res.err.msg);
+	is_int(mem_is(dev, FLASH, before, sizeof(before)), true,
+	       "the bootloader is intact and nothing was erased [mem_is(dev, FLASH, before, sizeof(bef...]");
+	is_int(stats_of(dev).erase, 0,
+	       "the bootloader is intact and nothing was erased [stats_of(dev).erase]");
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -340,7 +367,7 @@ static void test_request_count(void)
 	struct run res;
 
 	if (img == NULL || sb == NULL) {
-		skip(2, "setup failed");
+		skip(6, "setup failed");
 		free(img);
 		simbackend_free(sb);
 		return;
@@ -350,10 +377,17 @@ static void test_request_count(void)
 	dev = simbackend_device(sb, 0);
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("r1m.bin"), NULL);
 	s = stats_of(dev);
-	ok(res.r == ERR_OK && mem_is(dev, FLASH, img, MiB), "1 MiB random image, full flash");
-	ok(s.set_address == 1 && s.erase == 12 && s.dnload == 1 + 12 + 512 &&
-		   s.getstatus == 2 * s.dnload + 1,
-	   "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start");
+	is_int(res.r, ERR_OK, "1 MiB random image, full flash [res.r]");
+	is_int(mem_is(dev, FLASH, img, MiB), true,
+	       "1 MiB random image, full flash [mem_is(dev, FLASH, img, MiB)]");
+	is_int(s.set_address, 1,
+	       "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start [s.set_address]");
+	is_int(s.erase, 12,
+	       "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start [s.erase]");
+	is_int(s.dnload, 1 + 12 + 512,
+	       "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start [s.dnload]");
+	is_int(s.getstatus, 2 * s.dnload + 1,
+	       "1 pointer + 12 erases + 512 blocks, two GETSTATUS each, one to start [s.getstatus]");
 	diag("f4 1 MiB random image, full flash (-a 0 -s 0x08000000 -D): %lu DFU requests (DNLOAD "
 	     "%lu, GETSTATUS %lu, "
 	     "UPLOAD %lu, ABORT %lu, CLRSTATUS %lu), Set Address %lu, erases %lu; engine count "

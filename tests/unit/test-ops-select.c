@@ -54,24 +54,31 @@ static void test_selection(void)
 	}
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
 	is_int(res.r, ERR_USAGE, "two F4 boards: ambiguous");
-	ok(contains(res.err.msg, "AAA111") && contains(res.err.msg, "BBB222") &&
-		   contains(res.err.msg, "1-1") && contains(res.err.msg, "1-2"),
-	   "the error names both: \"%s\"", res.err.msg);
-	ok(contains(res.err.msg, "-S") && contains(res.err.msg, "-p"), "and suggests -S and -p");
-	ok(stats_of(a).dfu_requests == 0 && stats_of(b).dfu_requests == 0,
-	   "neither device was touched");
+	is_substr(res.err.msg, "AAA111", "the error names both: \"%s\"", res.err.msg);
+	is_substr(res.err.msg, "BBB222", "the error names both: \"%s\"", res.err.msg);
+	is_substr(res.err.msg, "1-1", "the error names both: \"%s\"", res.err.msg);
+	is_substr(res.err.msg, "1-2", "the error names both: \"%s\"", res.err.msg);
+	is_substr(res.err.msg, "-S", "and suggests -S and -p");
+	is_substr(res.err.msg, "-p", "and suggests -S and -p");
+	is_int(stats_of(a).dfu_requests, 0,
+	       "neither device was touched [stats_of(a).dfu_requests]");
+	is_int(stats_of(b).dfu_requests, 0,
+	       "neither device was touched [stats_of(b).dfu_requests]");
 	run_free(&res);
 
 	run(sb, &res, "-S", "BBB222", "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"),
 	    NULL);
 	is_int(res.r, ERR_OK, "-S BBB222 picks the second: %s", res.err.msg);
-	ok(mem_is(b, FLASH, app, sizeof(app)) && mem_all(a, FLASH, 0xFF, sizeof(app)),
-	   "only that one is flashed");
+	is_int(mem_is(b, FLASH, app, sizeof(app)), true,
+	       "only that one is flashed [mem_is(b, FLASH, app, sizeof(app))]");
+	is_int(mem_all(a, FLASH, 0xFF, sizeof(app)), true,
+	       "only that one is flashed [mem_all(a, FLASH, 0xFF, sizeof(app))]");
 	run_free(&res);
 
 	run(sb, &res, "-p", "1-1", "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
-	ok(res.r == ERR_OK && mem_is(a, FLASH, app, sizeof(app)), "-p 1-1 picks the first: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_OK, "-p 1-1 picks the first: %s [res.r]", res.err.msg);
+	is_int(mem_is(a, FLASH, app, sizeof(app)), true,
+	       "-p 1-1 picks the first: %s [mem_is(a, FLASH, app, sizeof(app))]", res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -80,21 +87,27 @@ static void test_selection(void)
 	a = sb != NULL ? add_chip(sb, &headset_chip, NULL) : NULL;
 	b = a != NULL ? add_chip(sb, sim_chip_find("f4"), NULL) : NULL;
 	if (b == NULL) {
-		skip(3, "setup failed");
+		skip(8, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("sel.bin"), NULL);
-	ok(res.r == ERR_OK && mem_is(b, FLASH, app, sizeof(app)),
-	   "headset (run-time) + F4: the F4 is flashed: %s", res.err.msg);
-	ok(stats_of(a).detach == 0 && !sim_device_gone(a), "the headset was left alone");
+	is_int(res.r, ERR_OK, "headset (run-time) + F4: the F4 is flashed: %s [res.r]",
+	       res.err.msg);
+	is_int(mem_is(b, FLASH, app, sizeof(app)), true,
+	       "headset (run-time) + F4: the F4 is flashed: %s [mem_is(b, FLASH, app, sizeof(app))]",
+	       res.err.msg);
+	is_int(stats_of(a).detach, 0, "the headset was left alone [stats_of(a).detach]");
+	is_int(sim_device_gone(a), false, "the headset was left alone [sim_device_gone(a)]");
 	run_free(&res);
 
 	/* -a by name: the option bytes, read back. */
 	run(sb, &res, "-a", "@Option Bytes  /0x1FFFC000/01*016 e", "-U", path_of("ob.bin"), NULL);
 	file = read_file("ob.bin", &len);
-	ok(res.r == ERR_OK && file != NULL && len == 16 && file[0] == 0xEC && file[1] == 0xAA,
-	   "-a \"@Option Bytes ...\" -U: the 16 option bytes (%zu): %s", len, res.err.msg);
+	is_int(res.r, ERR_OK, "-a \"@Option Bytes ...\" -U: %s", res.err.msg);
+	is_int(len, 16, "-a \"@Option Bytes ...\" -U: the 16 option bytes");
+	is_hex(file != NULL && len >= 1 ? file[0] : 0x100, 0xEC, "... byte 0, RDP level 0");
+	is_hex(file != NULL && len >= 2 ? file[1] : 0x100, 0xAA, "... byte 1");
 	free(file);
 	run_free(&res);
 	simbackend_free(sb);
@@ -169,9 +182,12 @@ static void test_device(void)
 			ok(false, "dev_matches -l%s: parses (%s)", joined, err.msg);
 			continue;
 		}
-		ok(dev_matches(&o, &rt) == row->rt && dev_matches(&o, &dfu) == row->dfu,
-		   "dev_matches -l%s: run-time %s, DFU-mode %s", joined,
-		   row->rt ? "matches" : "does not", row->dfu ? "matches" : "does not");
+		is_int(dev_matches(&o, &rt), row->rt,
+		       "dev_matches -l%s: run-time %s, DFU-mode %s [dev_matches(&o, &rt)]", joined,
+		       row->rt ? "matches" : "does not", row->dfu ? "matches" : "does not");
+		is_int(dev_matches(&o, &dfu), row->dfu,
+		       "dev_matches -l%s: run-time %s, DFU-mode %s [dev_matches(&o, &dfu)]", joined,
+		       row->rt ? "matches" : "does not", row->dfu ? "matches" : "does not");
 	}
 
 	dfu.has_func = true;

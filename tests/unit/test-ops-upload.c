@@ -26,7 +26,7 @@ static void test_seed_upload(void)
 	size_t len = 0;
 
 	if (sb == NULL) {
-		skip(3, "setup failed");
+		skip(4, "setup failed");
 		return;
 	}
 	dev = simbackend_device(sb, 0);
@@ -35,10 +35,10 @@ static void test_seed_upload(void)
 	run(sb, &res, "-a", "0", "-s", "0x08000000:1024", "-U", path_of("out.bin"), NULL);
 	is_int(res.r, ERR_OK, "-a 0 -s 0x08000000:1024 -U out.bin: %s", res.err.msg);
 	file = read_file("out.bin", &len);
-	ok(file != NULL && len == 1024 && memcmp(file, pat, 1024) == 0,
-	   "out.bin holds the first 1024 bytes of flash (%zu bytes)", len);
-	ok(contains(res.out, "Upload done") && stats_of(dev).dnload == 1,
-	   "reported; the only DNLOAD was the Set Address Pointer");
+	is_buf(file, len, pat, 1024, "out.bin holds the first 1024 bytes of flash");
+	is_substr(res.out, "Upload done", "reported; the only DNLOAD was the Set Address Pointer");
+	is_int(stats_of(dev).dnload, 1,
+	       "reported; the only DNLOAD was the Set Address Pointer [stats_of(dev).dnload]");
 	free(file);
 	run_free(&res);
 	simbackend_free(sb);
@@ -67,8 +67,7 @@ static void test_uploads(void)
 	run(sb, &res, "-a", "0", "-s", "0x080E0000", "-U", path_of("tail.bin"), NULL);
 	file = read_file("tail.bin", &len);
 	is_int(res.r, ERR_OK, "-s 0x080E0000 -U: to the end of the region: %s", res.err.msg);
-	ok(file != NULL && len == 128 * KiB && memcmp(file, pat + 0xE0000, len) == 0,
-	   "the last 128 KiB sector (%zu bytes)", len);
+	is_buf(file, len, pat + 0xE0000, 128 * KiB, "the last 128 KiB sector");
 	ok(contains(res.out, "131072 bytes"), "the size is printed");
 	free(file);
 	run_free(&res);
@@ -76,15 +75,16 @@ static void test_uploads(void)
 	run(sb, &res, "-a", "2", "-U", path_of("otp-up.bin"), NULL);
 	file = read_file("otp-up.bin", &len);
 	is_int(res.r, ERR_OK, "-a 2 -U (no -s): the whole OTP region: %s", res.err.msg);
-	ok(file != NULL && len == 528 && file[0] == 0xFF && file[527] == 0xFF,
-	   "512 + 16 contiguous bytes (%zu)", len);
+	is_int(len, 528, "512 + 16 contiguous bytes");
+	is_hex(file != NULL && len >= 1 ? file[0] : 0x100, 0xFF, "... the first erased");
+	is_hex(file != NULL && len >= 528 ? file[527] : 0x100, 0xFF, "... the last erased");
 	free(file);
 	run_free(&res);
 
 	run(sb, &res, "-a", "0", "-U", path_of("full.bin"), NULL);
 	file = read_file("full.bin", &len);
 	is_int(res.r, ERR_OK, "-a 0 -U full.bin: %s", res.err.msg);
-	ok(file != NULL && len == MiB && memcmp(file, pat, MiB) == 0, "all 1 MiB of flash");
+	is_buf(file, len, pat, MiB, "all 1 MiB of flash");
 	free(file);
 	run_free(&res);
 
@@ -95,8 +95,7 @@ static void test_uploads(void)
 		run(sb, &res, "-a", "0", "-s", "0x08000000:64", "-U", path_of("exists.bin"), NULL);
 		file = read_file("exists.bin", &len);
 		is_int(res.r, ERR_CANTCREAT, "upload to an existing file: ERR_CANTCREAT");
-		ok(file != NULL && len == 7 && memcmp(file, "keep me", 7) == 0,
-		   "the file is untouched");
+		is_buf(file, len, "keep me", 7, "the file is untouched");
 		is_int(stats_of(dev).upload, uploads, "and the device was not read");
 		free(file);
 		run_free(&res);
@@ -106,14 +105,16 @@ static void test_uploads(void)
 	/* The device vanishes half way through a 64 KiB upload. */
 	sb = bus("f4", NULL);
 	if (sb == NULL) {
-		skip(3, "setup failed");
+		skip(4, "setup failed");
 		free(pat);
 		return;
 	}
 	dev = simbackend_device(sb, 0);
 	sim_device_set_faults(dev, &(struct sim_faults){ .disconnect_after = 40 });
 	run(sb, &res, "-a", "0", "-s", "0x08000000:65536", "-U", path_of("up.bin"), NULL);
-	ok(res.r == ERR_IO && sim_device_gone(dev), "upload interrupted by a disconnect: ERR_IO");
+	is_int(res.r, ERR_IO, "upload interrupted by a disconnect: ERR_IO [res.r]");
+	is_int(sim_device_gone(dev), true,
+	       "upload interrupted by a disconnect: ERR_IO [sim_device_gone(dev)]");
 	ok(!file_exists("up.bin"), "no output file");
 	is_int(count_entries("up.bin"), 0, "and no temporary file left next to it");
 	run_free(&res);
@@ -132,8 +133,7 @@ static void test_uploads(void)
 	    NULL);
 	file = read_file("t1k.bin", &len);
 	is_int(res.r, ERR_OK, "-t 1024 -s 0x08000000:8192 -U: %s", res.err.msg);
-	ok(file != NULL && len == 8192 && memcmp(file, pat, 8192) == 0,
-	   "the file equals the flash");
+	is_buf(file, len, pat, 8192, "the file equals the flash");
 	free(file);
 	run_free(&res);
 	simbackend_free(sb);

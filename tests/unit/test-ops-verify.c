@@ -56,8 +56,11 @@ static void test_verify(void)
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--verify", "-D", path_of("v.bin"), NULL);
 	uploads = stats_of(dev).upload;
 	is_int(res.r, ERR_OK, "--verify after a good flash: %s", res.err.msg);
-	ok(uploads >= sizeof(img) / 2048 && mem_is(dev, FLASH, img, sizeof(img)),
-	   "the image was read back (%lu UPLOADs)", uploads);
+	cmp_int(uploads, >=, sizeof(img) / 2048, "the image was read back (%lu UPLOADs) [uploads]",
+		uploads);
+	is_int(mem_is(dev, FLASH, img, sizeof(img)), true,
+	       "the image was read back (%lu UPLOADs) [mem_is(dev, FLASH, img, sizeof(img))]",
+	       uploads);
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -156,8 +159,10 @@ static void test_diff(void)
 	run_free(&res);
 	sim_device_read(dev, FLASH, mem1, MiB);
 	sim_device_read(dev2, FLASH, mem2, MiB);
-	ok(memcmp(mem1, mem2, MiB) == 0 && memcmp(mem1, img2, MiB) == 0,
-	   "the memory after --diff is identical to the memory after a full flash");
+	is_mem(mem1, mem2, MiB,
+	       "the memory after --diff is identical to the memory after a full flash [mem1]");
+	is_mem(mem1, img2, MiB,
+	       "the memory after --diff is identical to the memory after a full flash [mem1]");
 
 	/* 4 KiB changed inside a 128 KiB sector. */
 	fill_pattern(img2 + 0x80000, 4 * KiB, 62);
@@ -165,8 +170,12 @@ static void test_diff(void)
 	before = stats_of(dev);
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("big3.bin"), NULL);
 	after = stats_of(dev);
-	ok(res.r == ERR_OK && after.erase - before.erase == 1 && mem_is(dev, FLASH, img2, MiB),
-	   "--diff, 4 KiB changed in a 128 KiB sector: one erase, memory == image");
+	is_int(res.r, ERR_OK,
+	       "--diff, 4 KiB changed in a 128 KiB sector: one erase, memory == image [res.r]");
+	is_int(after.erase - before.erase, 1,
+	       "--diff, 4 KiB changed in a 128 KiB sector: one erase, memory == image [after.erase - before.erase]");
+	is_int(mem_is(dev, FLASH, img2, MiB), true,
+	       "--diff, 4 KiB changed in a 128 KiB sector: one erase, memory == image [mem_is(dev, FLASH, img2, MiB)]");
 	run_free(&res);
 	simbackend_free(sb);
 	simbackend_free(sb2);
@@ -182,7 +191,8 @@ static void test_diff(void)
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("v.bin"), NULL);
 	is_int(res.r, ERR_OK, "--diff on write-only flash: %s", res.err.msg);
 	ok(contains(res.out, "flashing in full"), "says it flashes in full");
-	ok(stats_of(dev).upload == 0 && stats_of(dev).erase == 3, "no UPLOAD; sectors 0-2 erased");
+	is_int(stats_of(dev).upload, 0, "no UPLOAD; sectors 0-2 erased [stats_of(dev).upload]");
+	is_int(stats_of(dev).erase, 3, "no UPLOAD; sectors 0-2 erased [stats_of(dev).erase]");
 	run_free(&res);
 	simbackend_free(sb);
 	sb = NULL;
@@ -190,17 +200,22 @@ static void test_diff(void)
 	/* Read protection: reading fails, the fallback's erase then tells the user why. */
 	sb = bus("f4", NULL);
 	if (sb == NULL) {
-		skip(2, "setup failed");
+		skip(5, "setup failed");
 		goto out;
 	}
 	dev = simbackend_device(sb, 0);
 	sim_device_set_faults(dev, &(struct sim_faults){ .read_protected = true });
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("v.bin"), NULL);
-	ok(contains(res.out, "Cannot compare") && contains(res.out, "flashing in full"),
-	   "--diff on a read-protected device falls back to a full flash");
-	ok(res.r == ERR_PROTOCOL && contains(res.err.msg, "errVENDOR") &&
-		   contains(res.err.msg, ":unprotect:force"),
-	   "whose erase fails with the read-protection hint: \"%s\"", res.err.msg);
+	is_substr(res.out, "Cannot compare",
+		  "--diff on a read-protected device falls back to a full flash");
+	is_substr(res.out, "flashing in full",
+		  "--diff on a read-protected device falls back to a full flash");
+	is_int(res.r, ERR_PROTOCOL,
+	       "whose erase fails with the read-protection hint: \"%s\" [res.r]", res.err.msg);
+	is_substr(res.err.msg, "errVENDOR",
+		  "whose erase fails with the read-protection hint: \"%s\"", res.err.msg);
+	is_substr(res.err.msg, ":unprotect:force",
+		  "whose erase fails with the read-protection hint: \"%s\"", res.err.msg);
 	run_free(&res);
 out:
 	simbackend_free(sb);
@@ -252,19 +267,31 @@ static void test_diff_read_failure(void)
 		int kind = k;
 
 		if (dev == NULL) {
-			skip(1, "setup failed");
+			skip(6, "setup failed");
 			simbackend_free(sb);
 			continue;
 		}
 		simbackend_set_hook(sb, fail_after_upload, &kind);
 		run(sb, &res, "-a", "0", "-s", "0x08000000", "--diff", "-D", path_of("diffr.bin"),
 		    NULL);
-		ok(res.r != ERR_OK && stats_of(dev).erase == 0 && stats_of(dev).dnload <= 4 &&
-			   !contains(res.out, "flashing in full") &&
-			   contains(res.err.msg, "--diff: comparing alt 0 (nothing of it erased") &&
-			   simbackend_now(sb) < UINT64_C(130000000),
-		   "--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\"", names[k],
-		   (double)simbackend_now(sb) / 1e6, res.err.msg);
+		isnt_int(res.r, ERR_OK,
+			 "--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\" [res.r]",
+			 names[k], (double)simbackend_now(sb) / 1e6, res.err.msg);
+		is_int(stats_of(dev).erase, 0,
+		       "--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\" [stats_of(dev).erase]",
+		       names[k], (double)simbackend_now(sb) / 1e6, res.err.msg);
+		cmp_int(stats_of(dev).dnload, <=, 4,
+			"--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\" [stats_of(dev).dnload]",
+			names[k], (double)simbackend_now(sb) / 1e6, res.err.msg);
+		isnt_substr(res.out, "flashing in full",
+			    "--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\"",
+			    names[k], (double)simbackend_now(sb) / 1e6, res.err.msg);
+		is_substr(res.err.msg, "--diff: comparing alt 0 (nothing of it erased",
+			  "--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\"",
+			  names[k], (double)simbackend_now(sb) / 1e6, res.err.msg);
+		cmp_int(simbackend_now(sb), <, UINT64_C(130000000),
+			"--diff read failing by %s: stops, nothing erased, in %.1f s: \"%s\" [simbackend_now(sb)]",
+			names[k], (double)simbackend_now(sb) / 1e6, res.err.msg);
 		run_free(&res);
 		simbackend_free(sb);
 	}
@@ -314,12 +341,22 @@ static void test_knobs(void)
 	}
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "--require-suffix", "-D", path_of("raw.bin"),
 	    NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "no DFU suffix") && stats_of(dev).dnload == 0,
-	   "--require-suffix with a raw file: ERR_DATA before any DNLOAD: \"%s\"", res.err.msg);
+	is_int(res.r, ERR_DATA,
+	       "--require-suffix with a raw file: ERR_DATA before any DNLOAD: \"%s\" [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "no DFU suffix",
+		  "--require-suffix with a raw file: ERR_DATA before any DNLOAD: \"%s\"",
+		  res.err.msg);
+	is_int(stats_of(dev).dnload, 0,
+	       "--require-suffix with a raw file: ERR_DATA before any DNLOAD: \"%s\" [stats_of(dev).dnload]",
+	       res.err.msg);
 	run_free(&res);
 	run(sb, &res, "--require-suffix", "-D", path_of("good.dfu"), NULL);
-	ok(res.r == ERR_OK && mem_is(dev, FLASH, data, sizeof(data)),
-	   "--require-suffix with a .dfu file: flashed (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "--require-suffix with a .dfu file: flashed (%s) [res.r]",
+	       res.err.msg);
+	is_int(mem_is(dev, FLASH, data, sizeof(data)), true,
+	       "--require-suffix with a .dfu file: flashed (%s) [mem_is(dev, FLASH, data, sizeof(data))]",
+	       res.err.msg);
 	run_free(&res);
 
 	/*
@@ -332,18 +369,27 @@ static void test_knobs(void)
 	    path_of("raw.bin"), NULL);
 	t0 = simbackend_now(sb) - t0;
 	simbackend_set_hook(sb, NULL, NULL);
-	ok(res.r == ERR_IO && contains(res.err.msg, "timed out") && t0 < 2000000,
-	   "--usb-timeout 300: a request that hangs fails in %.3f s: \"%s\"", (double)t0 / 1e6,
-	   res.err.msg);
+	is_int(res.r, ERR_IO,
+	       "--usb-timeout 300: a request that hangs fails in %.3f s: \"%s\" [res.r]",
+	       (double)t0 / 1e6, res.err.msg);
+	is_substr(res.err.msg, "timed out",
+		  "--usb-timeout 300: a request that hangs fails in %.3f s: \"%s\"",
+		  (double)t0 / 1e6, res.err.msg);
+	cmp_int(t0, <, 2000000,
+		"--usb-timeout 300: a request that hangs fails in %.3f s: \"%s\" [t0]",
+		(double)t0 / 1e6, res.err.msg);
 	run_free(&res);
 	sim_device_set_faults(dev, NULL);
 
 	/* A 128 KiB erase announces 2 s; --poll-timeout-max 100 asks again every 100 ms. */
 	run(sb, &res, "--poll-timeout-max", "100", "-a", "0", "-s", "0x08020000", "-D",
 	    path_of("raw.bin"), NULL);
-	ok(res.r == ERR_OK && stats_of(dev).early_polls >= 10,
-	   "--poll-timeout-max 100: polls every 100 ms (%lu early polls): %s",
-	   stats_of(dev).early_polls, res.err.msg);
+	is_int(res.r, ERR_OK,
+	       "--poll-timeout-max 100: polls every 100 ms (%lu early polls): %s [res.r]",
+	       stats_of(dev).early_polls, res.err.msg);
+	cmp_int(stats_of(dev).early_polls, >=, 10,
+		"--poll-timeout-max 100: polls every 100 ms (%lu early polls): %s [stats_of(dev).early_polls]",
+		stats_of(dev).early_polls, res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -379,18 +425,27 @@ static void test_junk_layout(void)
 
 	fill_pattern(data, sizeof(data), 72);
 	if (dev == NULL || !write_file("junk.bin", data, sizeof(data))) {
-		skip(1, "setup failed");
+		skip(5, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
 	/* The layout is read more than once (the alt for the address, then the plan). */
 	run(sb, &res, "-a", "0", "-s", "0x08000000", "-D", path_of("junk.bin"), NULL);
-	ok(res.r == ERR_OK && mem_is(dev, FLASH, data, sizeof(data)) &&
-		   contains(res.errtxt, "warning: alt 0 memory layout") &&
-		   contains(res.errtxt, "characters after its last group") &&
-		   strstr(strstr(res.errtxt, "warning") + 1, "warning") == NULL,
-	   "junk after the last group: flashed, with one warning: \"%s\"",
-	   res.errtxt ? res.errtxt : "");
+	is_int(res.r, ERR_OK,
+	       "junk after the last group: flashed, with one warning: \"%s\" [res.r]",
+	       res.errtxt ? res.errtxt : "");
+	is_int(mem_is(dev, FLASH, data, sizeof(data)), true,
+	       "junk after the last group: flashed, with one warning: \"%s\" [mem_is(dev, FLASH, data, sizeof(data))]",
+	       res.errtxt ? res.errtxt : "");
+	is_substr(res.errtxt, "warning: alt 0 memory layout",
+		  "junk after the last group: flashed, with one warning: \"%s\"",
+		  res.errtxt ? res.errtxt : "");
+	is_substr(res.errtxt, "characters after its last group",
+		  "junk after the last group: flashed, with one warning: \"%s\"",
+		  res.errtxt ? res.errtxt : "");
+	isnt_substr(strstr(res.errtxt, "warning") + 1, "warning",
+		    "junk after the last group: flashed, with one warning: \"%s\"",
+		    res.errtxt ? res.errtxt : "");
 	run_free(&res);
 	simbackend_free(sb);
 }

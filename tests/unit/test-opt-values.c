@@ -486,8 +486,11 @@ static void check_edges(void)
 				/* -a: "-1", "+1", " +1" are names (dfu-util's strtoul took a sign). */
 				if (is_int(edge_parse(e, t, &o, &err, line, sizeof(line)), ERR_OK,
 					   "edge %s is a name", line))
-					ok(o.alt_is_name && strcmp(o.alt_name, t) == 0,
-					   "edge %s: alt name '%s'", line, o.alt_name);
+					is_int(o.alt_is_name, true,
+					       "edge %s: alt name '%s' [o.alt_is_name]", line,
+					       o.alt_name);
+				is_str(o.alt_name, t, "edge %s: alt name '%s' [o.alt_name]", line,
+				       o.alt_name);
 				continue;
 			}
 			if (e->field && !digit_first) {

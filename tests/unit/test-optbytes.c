@@ -70,9 +70,12 @@ static void test_families(void)
 		struct error err = { 0 };
 
 		is_int(check(lay, at, 0xCC, false, &err), ERR_USAGE, "%s: RDP 0xCC refused", f);
-		ok(strstr(err.msg, "irreversible") && strstr(err.msg, ":force") &&
-			   strstr(err.msg, "0xcc"),
-		   "%s: the message says irreversible and :force (%s)", f, err.msg);
+		is_substr(err.msg, "irreversible",
+			  "%s: the message says irreversible and :force (%s)", f, err.msg);
+		is_substr(err.msg, ":force", "%s: the message says irreversible and :force (%s)", f,
+			  err.msg);
+		is_substr(err.msg, "0xcc", "%s: the message says irreversible and :force (%s)", f,
+			  err.msg);
 		is_int(check(lay, at, 0xCC, true, &err), ERR_OK, "%s: with :force it passes", f);
 		is_int(check(lay, at, 0xAA, false, &err), ERR_OK, "%s: RDP 0xAA passes", f);
 		is_int(check(lay, at == 0 ? 2 : 0, 0xCC, false, &err), ERR_OK,
@@ -114,13 +117,17 @@ static void test_describe(void)
 	       "the line names the alt, the bytes, RDP and its level");
 	plan_free(&p);
 	is_str(optbytes_family(0x5200201C, off, &n), "STM32H7", "H7 row by its start");
-	is_int(n == 2 && off[0] == 1 && off[1] == 5, 1, "H7: RDP of OPTSR_CUR and OPTSR_PRG");
-	ok(optbytes_family(0x08000000, off, &n) == NULL && n == 0, "flash is no option-byte row");
+	is_int(n, 2, "H7: two RDP bytes");
+	is_int(off[0], 1, "H7: RDP of OPTSR_CUR");
+	is_int(off[1], 5, "H7: RDP of OPTSR_PRG");
+	is_ptr(optbytes_family(0x08000000, off, &n), NULL,
+	       "flash is no option-byte row [optbytes_family(0x08000000, off, &n)]");
+	is_int(n, 0, "flash is no option-byte row [n]");
 }
 
 int main(void)
 {
-	plan(10 * 5 + 2 + 6);
+	plan(10 * 7 + 2 + 9);
 	test_families();
 	test_not_option_bytes();
 	test_describe();

@@ -395,11 +395,14 @@ static void check_caps(void)
 	big[255] = '\0';
 	argv[1] = (char *)"-a";
 	is_int(opt_parse(4, argv, &o, &err), ERR_OK, "-a with a 255-byte name");
-	ok(o.alt_is_name && strlen(o.alt_name) == 255, "-a 255-byte name kept whole");
+	is_int(o.alt_is_name, true, "-a 255-byte name kept whole [o.alt_is_name]");
+	is_int(strlen(o.alt_name), 255, "-a 255-byte name kept whole [strlen(o.alt_name)]");
 	argv[1] = (char *)"-S";
 	is_int(opt_parse(4, argv, &o, &err), ERR_OK, "-S with a 255-byte serial");
-	ok(strlen(o.serial_runtime.value) == 255 && strlen(o.serial_dfu.value) == 255,
-	   "-S 255-byte serial on both halves");
+	is_int(strlen(o.serial_runtime.value), 255,
+	       "-S 255-byte serial on both halves [strlen(o.serial_runtime.value)]");
+	is_int(strlen(o.serial_dfu.value), 255,
+	       "-S 255-byte serial on both halves [strlen(o.serial_dfu.value)]");
 	big[255] = 'n';
 	big[256] = '\0';
 	argv[1] = (char *)"-a";
@@ -412,7 +415,8 @@ static void check_caps(void)
 	   "-S 256-byte serial message");
 	big[0] = ',';
 	is_int(opt_parse(4, argv, &o, &err), ERR_OK, "-S ,<255 bytes> is a DFU serial");
-	ok(!o.serial_runtime.given && strlen(o.serial_dfu.value) == 255, "-S ,S DFU half only");
+	is_int(o.serial_runtime.given, false, "-S ,S DFU half only [o.serial_runtime.given]");
+	is_int(strlen(o.serial_dfu.value), 255, "-S ,S DFU half only [strlen(o.serial_dfu.value)]");
 
 	/* -p: 63 characters fit path[64], 64 do not. */
 	strcpy(path, "1-1");
@@ -446,9 +450,9 @@ static void check_purity(void)
 	describe(&o1, d1, sizeof(d1));
 	describe(&o2, d2, sizeof(d2));
 	is_str(d1, d2, "purity: same result twice");
-	ok(strcmp(a1, "-a0") == 0 && strcmp(a3, "0x08000000:leave") == 0 &&
-		   strcmp(a4, "--download=fw.bin") == 0,
-	   "purity: argv untouched");
+	is_str(a1, "-a0", "purity: argv untouched [a1]");
+	is_str(a3, "0x08000000:leave", "purity: argv untouched [a3]");
+	is_str(a4, "--download=fw.bin", "purity: argv untouched [a4]");
 	ok(o1.file == a4 + strlen("--download="), "file points into argv");
 	is_int(opt_parse(0, argv, &o1, &err), ERR_USAGE, "argc 0: no operation");
 	is_int(opt_parse(1, argv, &o1, &err), ERR_USAGE, "argc 1: no operation");
@@ -627,8 +631,8 @@ static void check_usage(void)
 		memcpy(word, p + 3, n);
 		word[n] = '\0';
 		rc = opt_parse(2, argv, &o, &err);
-		ok(rc == ERR_OK || strstr(err.msg, "unknown option") == NULL,
-		   "usage option '%s' is known", word);
+		isnt_substr(rc == ERR_OK ? "" : err.msg, "unknown option",
+			    "usage option '%s' is known", word);
 	}
 	check_usage_table(text);
 	check_usage_buffer(text);

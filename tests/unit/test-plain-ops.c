@@ -60,7 +60,7 @@ static void check_maple(size_t i, const char *who, const uint8_t *img, size_t n)
 	struct run res;
 
 	if (sb == NULL) {
-		skip(5, "cannot create the maple model");
+		skip(6, "cannot create the maple model");
 		return;
 	}
 	if (i == 0)
@@ -73,8 +73,9 @@ static void check_maple(size_t i, const char *who, const uint8_t *img, size_t n)
 	simbackend_counts(sb, &c);
 	is_int(res.r, ERR_OK, "%s Maple flash: success (%s)", who, res.err.msg);
 	ok(mem_is(dev, 0x08002000, img, n), "%s: flash at 0x08002000 equals the image", who);
-	ok(sim_device_gone(dev) && contains(res.out, "left the bus"),
-	   "%s: wait-reset, reset, confirmed gone", who);
+	is_int(sim_device_gone(dev), true,
+	       "%s: wait-reset, reset, confirmed gone [sim_device_gone(dev)]", who);
+	is_substr(res.out, "left the bus", "%s: wait-reset, reset, confirmed gone", who);
 	is_int(c.resets, 1, "%s: exactly one bus reset (the engine's; -R adds none)", who);
 	is_int(s.detach, 0, "%s: no DETACH, which the Maple refuses in DFU mode", who);
 	run_free(&res);
@@ -105,7 +106,7 @@ static void test_maple_pipes_only(void)
 	struct run res;
 
 	if (sb == NULL) {
-		skip(3, "cannot create the maple model");
+		skip(4, "cannot create the maple model");
 		return;
 	}
 	fill(img, sizeof(img), 2);
@@ -115,9 +116,9 @@ static void test_maple_pipes_only(void)
 	is_int(res.r, ERR_OK, "pipes-only reset: the Maple flash succeeds (%s)", res.err.msg);
 	ok(mem_is(dev, 0x08002000, img, sizeof(img)),
 	   "pipes-only reset: the flash holds the image");
-	ok(contains(res.errtxt, "cannot reset the device (only its pipes): replug it") &&
-		   !contains(res.out, "left the bus"),
-	   "pipes-only reset: says to replug, claims no reset");
+	is_substr(res.errtxt, "cannot reset the device (only its pipes): replug it",
+		  "pipes-only reset: says to replug, claims no reset");
+	isnt_substr(res.out, "left the bus", "pipes-only reset: says to replug, claims no reset");
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -142,8 +143,10 @@ static void test_suffix_rules(void)
 	run(sb, &res, "-d", "1eaf:0003", "-a", "1", "-D", path_of("suffixed.bin"), NULL);
 	memset(blank, 0xFF, sizeof(blank));
 	is_int(res.r, ERR_OK, "a suffixed image for 1eaf:0003 flashes (%s)", res.err.msg);
-	ok(mem_is(dev, 0x08005000, img, 3000) && mem_is(dev, 0x08005000 + 3000, blank, 16),
-	   "the suffix is stripped: only the 3000 payload bytes are written");
+	is_int(mem_is(dev, 0x08005000, img, 3000), true,
+	       "the suffix is stripped: only the 3000 payload bytes are written [mem_is(dev, 0x08005000, img, 3000)]");
+	is_int(mem_is(dev, 0x08005000 + 3000, blank, 16), true,
+	       "the suffix is stripped: only the 3000 payload bytes are written [mem_is(dev, 0x08005000 + 3000, blank,...]");
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -155,16 +158,18 @@ static void test_suffix_rules(void)
 		return;
 	}
 	run(sb, &res, "-d", "1eaf:0003", "-a", "1", "-D", path_of("other.bin"), NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "0483:df11"),
-	   "a suffix for another device is refused naming it: %s", res.err.msg);
+	is_int(res.r, ERR_DATA, "a suffix for another device is refused naming it: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "0483:df11", "a suffix for another device is refused naming it: %s",
+		  res.err.msg);
 	is_int(stats_of(dev).dnload, 0, "before any DNLOAD");
 	run_free(&res);
 
 	img[5] ^= 1; /* the CRC no longer matches */
 	write_file("badcrc.bin", img, sizeof(img));
 	run(sb, &res, "-a", "1", "-D", path_of("badcrc.bin"), NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "CRC"), "a bad suffix CRC is refused: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_DATA, "a bad suffix CRC is refused: %s [res.r]", res.err.msg);
+	is_substr(res.err.msg, "CRC", "a bad suffix CRC is refused: %s", res.err.msg);
 	run_free(&res);
 
 	write_dfu("image.dfu",
@@ -173,21 +178,34 @@ static void test_suffix_rules(void)
 			  .n = 1 },
 		  1, 0x1eaf, 0x0003);
 	run(sb, &res, "-a", "1", "-D", path_of("image.dfu"), NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "DfuSe .dfu file") &&
-		   contains(res.err.msg, "plain DFU"),
-	   "a DfuSe file for a plain device is refused naming the mismatch: %s", res.err.msg);
+	is_int(res.r, ERR_DATA,
+	       "a DfuSe file for a plain device is refused naming the mismatch: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "DfuSe .dfu file",
+		  "a DfuSe file for a plain device is refused naming the mismatch: %s",
+		  res.err.msg);
+	is_substr(res.err.msg, "plain DFU",
+		  "a DfuSe file for a plain device is refused naming the mismatch: %s",
+		  res.err.msg);
 	is_int(stats_of(dev).dnload, 0, "still no DNLOAD");
 	is_int(error_exit_code(res.r), 65, "exit 65 (bad data)");
 	run_free(&res);
 	write_file("image.hex", (const uint8_t *)":0400000001020304F2\n:00000001FF\n", 32);
 	run(sb, &res, "-a", "1", "-D", path_of("image.hex"), NULL);
-	ok(res.r == ERR_DATA && contains(res.err.msg, "Intel HEX file"),
-	   "an Intel HEX file for a plain device is refused: %s", res.err.msg);
+	is_int(res.r, ERR_DATA, "an Intel HEX file for a plain device is refused: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "Intel HEX file",
+		  "an Intel HEX file for a plain device is refused: %s", res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "1", "-U", path_of("up.hex"), NULL);
-	ok(res.r == ERR_USAGE && contains(res.err.msg, "name the file .bin") &&
-		   file_size("up.hex") == -1,
-	   "an upload named .hex from a plain device is refused, no file: %s", res.err.msg);
+	is_int(res.r, ERR_USAGE,
+	       "an upload named .hex from a plain device is refused, no file: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "name the file .bin",
+		  "an upload named .hex from a plain device is refused, no file: %s", res.err.msg);
+	is_int(file_size("up.hex"), -1,
+	       "an upload named .hex from a plain device is refused, no file: %s [file_size(\"up.hex\")]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -217,9 +235,10 @@ static void test_dfuse_address_on_plain(void)
 	is_int(res.r, ERR_OK, "PlatformIO's -s 0x08000000:leave on a plain device (%s)",
 	       res.err.msg);
 	ok(mem_is(dev, 0, img, sizeof(img)), "the image sits at the alt's start");
-	ok(contains(res.errtxt, "address 0x08000000 from -s is ignored") &&
-		   strchr(res.errtxt, '\n') == res.errtxt + strlen(res.errtxt) - 1,
-	   "one warning line says the address is ignored");
+	is_substr(res.errtxt, "address 0x08000000 from -s is ignored",
+		  "one warning line says the address is ignored");
+	is_int(strchr(res.errtxt, '\n'), res.errtxt + strlen(res.errtxt) - 1,
+	       "one warning line says the address is ignored [strchr(res.errtxt, '\\n')]");
 	ok(sim_device_gone(dev), ":leave reset the device after it returned to dfuIDLE");
 	run_free(&res);
 	simbackend_free(sb);
@@ -227,13 +246,17 @@ static void test_dfuse_address_on_plain(void)
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		sb = bus_one("tinyusb", &dev);
 		if (sb == NULL) {
-			skip(2, "cannot create the tinyusb model");
+			skip(4, "cannot create the tinyusb model");
 			continue;
 		}
 		run(sb, &res, "-a", "0", "-s", refused[i][0], "-D", path_of("pio.bin"), NULL);
-		ok(res.r == ERR_USAGE && contains(res.err.msg, refused[i][1]) &&
-			   error_exit_code(res.r) == 64,
-		   "-s %s on a plain device: exit 64 (%s)", refused[i][0], res.err.msg);
+		is_int(res.r, ERR_USAGE, "-s %s on a plain device: exit 64 (%s) [res.r]",
+		       refused[i][0], res.err.msg);
+		is_substr(res.err.msg, refused[i][1], "-s %s on a plain device: exit 64 (%s)",
+			  refused[i][0], res.err.msg);
+		is_int(error_exit_code(res.r), 64,
+		       "-s %s on a plain device: exit 64 (%s) [error_exit_code(res.r)]",
+		       refused[i][0], res.err.msg);
 		is_int(stats_of(dev).dfu_requests, 0, "-s %s: refused before any DFU request",
 		       refused[i][0]);
 		run_free(&res);
@@ -250,47 +273,73 @@ static void test_tinyusb_upload(void)
 	struct run res;
 
 	if (sb == NULL) {
-		skip(9, "cannot create the tinyusb model");
+		skip(22, "cannot create the tinyusb model");
 		return;
 	}
 	fill(mem, sizeof(mem), 4);
 	sim_device_load(dev, 0, mem, sizeof(mem));
 	sim_device_load(dev, 0x00100000, mem, 1000);
 	run(sb, &res, "-d", "cafe:4000", "-a", "0", "-U", path_of("flash.bin"), NULL);
-	ok(res.r == ERR_OK && file_size("flash.bin") == 65536 &&
-		   file_is("flash.bin", mem, sizeof(mem)),
-	   "-U FLASH: 64 KiB, equal to the memory (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-U FLASH: 64 KiB, equal to the memory (%s) [res.r]", res.err.msg);
+	is_int(file_size("flash.bin"), 65536,
+	       "-U FLASH: 64 KiB, equal to the memory (%s) [file_size(\"flash.bin\")]",
+	       res.err.msg);
+	is_int(file_is("flash.bin", mem, sizeof(mem)), true,
+	       "-U FLASH: 64 KiB, equal to the memory (%s) [file_is(\"flash.bin\", mem, sizeof(mem))]",
+	       res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "1", "-U", path_of("eeprom.bin"), NULL);
-	ok(res.r == ERR_OK && file_size("eeprom.bin") == 1000 && file_is("eeprom.bin", mem, 1000),
-	   "-U EEPROM: ends at the short block, 1000 bytes (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-U EEPROM: ends at the short block, 1000 bytes (%s) [res.r]",
+	       res.err.msg);
+	is_int(file_size("eeprom.bin"), 1000,
+	       "-U EEPROM: ends at the short block, 1000 bytes (%s) [file_size(\"eeprom.bin\")]",
+	       res.err.msg);
+	is_int(file_is("eeprom.bin", mem, 1000), true,
+	       "-U EEPROM: ends at the short block, 1000 bytes (%s) [file_is(\"eeprom.bin\", mem, 1000)]",
+	       res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "0", "-Z", "300", "-U", path_of("z.bin"), NULL);
-	ok(res.r == ERR_OK && file_size("z.bin") == 300 && file_is("z.bin", mem, 300),
-	   "-Z 300: exactly 300 bytes (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-Z 300: exactly 300 bytes (%s) [res.r]", res.err.msg);
+	is_int(file_size("z.bin"), 300, "-Z 300: exactly 300 bytes (%s) [file_size(\"z.bin\")]",
+	       res.err.msg);
+	is_int(file_is("z.bin", mem, 300), true,
+	       "-Z 300: exactly 300 bytes (%s) [file_is(\"z.bin\", mem, 300)]", res.err.msg);
 	is_int(sim_device_state(dev), 2, "the device is back in dfuIDLE after -Z");
 	run_free(&res);
 	run(sb, &res, "-a", "0", "-U", path_of("z.bin"), NULL);
-	ok(res.r == ERR_CANTCREAT && file_size("z.bin") == 300,
-	   "-U onto an existing file: refused, the file untouched (%s)", res.err.msg);
+	is_int(res.r, ERR_CANTCREAT,
+	       "-U onto an existing file: refused, the file untouched (%s) [res.r]", res.err.msg);
+	is_int(file_size("z.bin"), 300,
+	       "-U onto an existing file: refused, the file untouched (%s) [file_size(\"z.bin\")]",
+	       res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "0", "-s", "0x100:16", "-U", path_of("len.bin"), NULL);
-	ok(res.r == ERR_USAGE && file_size("len.bin") == -1,
-	   "-s ADDRESS:LENGTH on a plain upload: exit 64, no file (%s)", res.err.msg);
+	is_int(res.r, ERR_USAGE,
+	       "-s ADDRESS:LENGTH on a plain upload: exit 64, no file (%s) [res.r]", res.err.msg);
+	is_int(file_size("len.bin"), -1,
+	       "-s ADDRESS:LENGTH on a plain upload: exit 64, no file (%s) [file_size(\"len.bin\")]",
+	       res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "0", "-D", path_of("z.bin"), "--verify", NULL);
-	ok(res.r == ERR_USAGE && contains(res.err.msg, "--verify"), "--verify is DfuSe only: %s",
-	   res.err.msg);
+	is_int(res.r, ERR_USAGE, "--verify is DfuSe only: %s [res.r]", res.err.msg);
+	is_substr(res.err.msg, "--verify", "--verify is DfuSe only: %s", res.err.msg);
 	run_free(&res);
 	run(sb, &res, "-a", "0", "-D", path_of("z.bin"), "--dry-run", NULL);
-	ok(res.r == ERR_OK && contains(res.out, "Dry run") && stats_of(dev).dnload == 0,
-	   "--dry-run writes nothing (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "--dry-run writes nothing (%s) [res.r]", res.err.msg);
+	is_substr(res.out, "Dry run", "--dry-run writes nothing (%s)", res.err.msg);
+	is_int(stats_of(dev).dnload, 0, "--dry-run writes nothing (%s) [stats_of(dev).dnload]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_counts(sb, &c0);
 	run(sb, &res, "-a", "0", "-s", "0x08000000:leave", NULL);
 	simbackend_counts(sb, &c1);
-	ok(res.r == ERR_OK && c1.resets == c0.resets + 1 && stats_of(dev).dnload == 0,
-	   "-s ADDRESS:leave alone: one reset, nothing written (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-s ADDRESS:leave alone: one reset, nothing written (%s) [res.r]",
+	       res.err.msg);
+	is_int(c1.resets, c0.resets + 1,
+	       "-s ADDRESS:leave alone: one reset, nothing written (%s) [c1.resets]", res.err.msg);
+	is_int(stats_of(dev).dnload, 0,
+	       "-s ADDRESS:leave alone: one reset, nothing written (%s) [stats_of(dev).dnload]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -304,7 +353,7 @@ static void test_runtime_switch(void)
 	struct run res;
 
 	if (sb == NULL) {
-		skip(4, "cannot create the plain-rt model");
+		skip(5, "cannot create the plain-rt model");
 		return;
 	}
 	fill(img, sizeof(img), 5);
@@ -313,20 +362,23 @@ static void test_runtime_switch(void)
 	is_int(res.r, ERR_OK, "run-time 1209:0001 -> plain DFU 1209:0002, download (%s)",
 	       res.err.msg);
 	ok(mem_is(dev, 0x08004000, img, sizeof(img)), "the image is in the bootloader's alt");
-	ok(contains(res.out, "Device is in DFU mode") && contains(res.out, "[1209:0002]"),
-	   "the switch is reported");
+	is_substr(res.out, "Device is in DFU mode", "the switch is reported");
+	is_substr(res.out, "[1209:0002]", "the switch is reported");
 	ok(sim_device_gone(dev), "manifestation, wait-reset, reset: gone");
 	run_free(&res);
 	simbackend_free(sb);
 
 	sb = bus_one("plain-rt", &dev);
 	if (sb == NULL) {
-		skip(1, "cannot create the plain-rt model");
+		skip(2, "cannot create the plain-rt model");
 		return;
 	}
 	run(sb, &res, "-d", "1209:0001,1209:0002", "-e", NULL);
-	ok(res.r == ERR_OK && sim_device_idProduct(dev) == 0x0002,
-	   "-e alone: detached into the plain bootloader (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-e alone: detached into the plain bootloader (%s) [res.r]",
+	       res.err.msg);
+	is_int(sim_device_idProduct(dev), 0x0002,
+	       "-e alone: detached into the plain bootloader (%s) [sim_device_idProduct(dev)]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -339,21 +391,27 @@ static void test_device_failure(void)
 	struct run res;
 
 	if (sb == NULL) {
-		skip(1, "cannot create the maple model");
+		skip(3, "cannot create the maple model");
 		return;
 	}
 	write_file("ram.bin", img, sizeof(img));
 	run(sb, &res, "-a", "0", "-D", path_of("ram.bin"), NULL);
-	ok(res.r == ERR_PROTOCOL && contains(res.err.msg, "download: block 0") &&
-		   !contains(res.out, "Download done"),
-	   "Maple alt 0 (RAM): an error naming block 0, no success claimed: %s", res.err.msg);
+	is_int(res.r, ERR_PROTOCOL,
+	       "Maple alt 0 (RAM): an error naming block 0, no success claimed: %s [res.r]",
+	       res.err.msg);
+	is_substr(res.err.msg, "download: block 0",
+		  "Maple alt 0 (RAM): an error naming block 0, no success claimed: %s",
+		  res.err.msg);
+	isnt_substr(res.out, "Download done",
+		    "Maple alt 0 (RAM): an error naming block 0, no success claimed: %s",
+		    res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
 	/* Gone in the middle of a download: the figures say how far it got. */
 	sb = bus_one("tinyusb", &dev);
 	if (sb == NULL) {
-		skip(2, "cannot create the tinyusb model");
+		skip(8, "cannot create the tinyusb model");
 		return;
 	}
 	{
@@ -365,17 +423,38 @@ static void test_device_failure(void)
 		write_file("gone.bin", big, sizeof(big));
 		sim_device_set_faults(dev, &(struct sim_faults){ .disconnect_after = 40 });
 		run(sb, &res, "-v", "-a", "0", "-D", path_of("gone.bin"), NULL);
-		ok(res.r == ERR_IO && !contains(res.out, "Download done"),
-		   "a plain device gone mid-download: an error, no success claimed: %s",
-		   res.err.msg);
+		is_int(res.r, ERR_IO,
+		       "a plain device gone mid-download: an error, no success claimed: %s [res.r]",
+		       res.err.msg);
+		isnt_substr(res.out, "Download done",
+			    "a plain device gone mid-download: an error, no success claimed: %s",
+			    res.err.msg);
 		bytes = res.st.bytes_written;
 		blocks = res.st.blocks_written;
-		ok(bytes > 0 && bytes < sizeof(big) && bytes == blocks * 64u &&
-			   mem_is(dev, 0, big, (size_t)bytes) && contains(res.out, "Write:  ") &&
-			   contains(res.out, " blocks sent)"),
-		   "a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
-		   "counted, and -v says so",
-		   bytes, blocks);
+		cmp_int(bytes, >, 0,
+			"a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+			"counted, and -v says so [bytes]",
+			bytes, blocks);
+		cmp_int(bytes, <, sizeof(big),
+			"a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+			"counted, and -v says so [bytes]",
+			bytes, blocks);
+		is_int(bytes, blocks * 64u,
+		       "a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+		       "counted, and -v says so [bytes]",
+		       bytes, blocks);
+		is_int(mem_is(dev, 0, big, (size_t)bytes), true,
+		       "a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+		       "counted, and -v says so [mem_is(dev, 0, big, (size_t)bytes)]",
+		       bytes, blocks);
+		is_substr(res.out, "Write:  ",
+			  "a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+			  "counted, and -v says so",
+			  bytes, blocks);
+		is_substr(res.out, " blocks sent)",
+			  "a plain device gone mid-download: the %llu bytes it took (%lu blocks) are "
+			  "counted, and -v says so",
+			  bytes, blocks);
 		run_free(&res);
 	}
 	simbackend_free(sb);
@@ -396,22 +475,31 @@ static void test_reset_and_wait(void)
 	}
 	run(sb, &res, "-d", "cafe:4000", "-R", NULL);
 	simbackend_counts(sb, &c);
-	ok(res.r == ERR_OK && c.resets == 1 && stats_of(dev).dnload == 0,
-	   "-R alone on a plain device: one reset, nothing written (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-R alone on a plain device: one reset, nothing written (%s) [res.r]",
+	       res.err.msg);
+	is_int(c.resets, 1,
+	       "-R alone on a plain device: one reset, nothing written (%s) [c.resets]",
+	       res.err.msg);
+	is_int(stats_of(dev).dnload, 0,
+	       "-R alone on a plain device: one reset, nothing written (%s) [stats_of(dev).dnload]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
 	sb = bus_one("tinyusb", &dev);
 	if (sb == NULL) {
-		skip(2, "cannot create the tinyusb model");
+		skip(3, "cannot create the tinyusb model");
 		return;
 	}
 	fill(img, sizeof(img), 6);
 	write_file("late.bin", img, sizeof(img));
 	simbackend_plug_at(sb, 0, 2000000);
 	run(sb, &res, "-w", "-d", "cafe:4000", "-a", "0", "-D", path_of("late.bin"), NULL);
-	ok(res.r == ERR_OK && mem_is(dev, 0, img, sizeof(img)),
-	   "-w: waits for the plain device, then flashes it (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "-w: waits for the plain device, then flashes it (%s) [res.r]",
+	       res.err.msg);
+	is_int(mem_is(dev, 0, img, sizeof(img)), true,
+	       "-w: waits for the plain device, then flashes it (%s) [mem_is(dev, 0, img, sizeof(img))]",
+	       res.err.msg);
 	ok(simbackend_now(sb) >= 2000000, "-w: the download started after the device appeared");
 	run_free(&res);
 	simbackend_free(sb);

@@ -126,13 +126,14 @@ static void test_maple_alt0(void)
 	int r;
 
 	if (!open_alt(&f, "maple", 0, NULL)) {
-		skip(3, "cannot create the maple model");
+		skip(4, "cannot create the maple model");
 		return;
 	}
 	r = dfu_plain_download(&f.d, img, sizeof(img), NULL, NULL, &res, &f.err);
 	is_int(r, ERR_PROTOCOL, "maple alt 0 (RAM) refuses the download");
-	ok(contains(f.err.msg, "block 0 (offset 0)") && contains(f.err.msg, "stalled"),
-	   "the error names block 0 and the stall: %s", f.err.msg);
+	is_substr(f.err.msg, "block 0 (offset 0)", "the error names block 0 and the stall: %s",
+		  f.err.msg);
+	is_substr(f.err.msg, "stalled", "the error names block 0 and the stall: %s", f.err.msg);
 	is_int(res.blocks, 0, "no block counted as sent");
 	fix_close(&f);
 }
@@ -211,19 +212,31 @@ static void test_disconnect_each_step(void)
 			continue;
 		}
 		r = dfu_plain_download(&f.d, img, sizeof(img), NULL, NULL, &res, &f.err);
-		if (k <= 12)
-			ok(r == ERR_IO && contains(f.err.msg, "disconnected") &&
-				   contains(f.err.msg, "block"),
-			   "disconnect at request %u (data phase): fails naming the block: %s", k,
-			   f.err.msg);
-		else if (k <= 15)
-			ok(r == ERR_OK && res.end == DFU_PLAIN_END_GONE,
-			   "disconnect at request %u (end/manifestation): success, confirmed gone",
-			   k);
-		else
-			ok(r == ERR_OK && res.end == DFU_PLAIN_END_IDLE,
-			   "disconnect at request %u (after the download): not reached, dfuIDLE",
-			   k);
+		if (k <= 12) {
+			is_int(r, ERR_IO,
+			       "disconnect at request %u (data phase): fails naming the block: %s [r]",
+			       k, f.err.msg);
+			is_substr(f.err.msg, "disconnected",
+				  "disconnect at request %u (data phase): fails naming the block: %s",
+				  k, f.err.msg);
+			is_substr(f.err.msg, "block",
+				  "disconnect at request %u (data phase): fails naming the block: %s",
+				  k, f.err.msg);
+		} else if (k <= 15) {
+			is_int(r, ERR_OK,
+			       "disconnect at request %u (end/manifestation): success, confirmed gone [r]",
+			       k);
+			is_int(res.end, DFU_PLAIN_END_GONE,
+			       "disconnect at request %u (end/manifestation): success, confirmed gone [res.end]",
+			       k);
+		} else {
+			is_int(r, ERR_OK,
+			       "disconnect at request %u (after the download): not reached, dfuIDLE [r]",
+			       k);
+			is_int(res.end, DFU_PLAIN_END_IDLE,
+			       "disconnect at request %u (after the download): not reached, dfuIDLE [res.end]",
+			       k);
+		}
 		fix_close(&f);
 	}
 }
@@ -263,20 +276,25 @@ static void test_device_errors(void)
 	}
 	r = dfu_plain_download(&f.d, img, sizeof(img), NULL, NULL, &res, &f.err);
 	is_int(r, ERR_PROTOCOL, "1100 bytes into the 1000-byte EEPROM alt fail");
-	ok(contains(f.err.msg, "block 15 (offset 960)") && contains(f.err.msg, "errADDRESS"),
-	   "the error names the block past the end and errADDRESS: %s", f.err.msg);
+	is_substr(f.err.msg, "block 15 (offset 960)",
+		  "the error names the block past the end and errADDRESS: %s", f.err.msg);
+	is_substr(f.err.msg, "errADDRESS",
+		  "the error names the block past the end and errADDRESS: %s", f.err.msg);
 	is_int(res.blocks, 15, "the 15 blocks before it were acknowledged");
 	is_int(dfu_make_idle(&f.d, &f.err), ERR_OK, "dfu_make_idle clears the error");
 	fix_close(&f);
 
 	if (!open_alt(&f, "tinyusb", 0, NULL)) {
-		skip(2, "cannot create the tinyusb model");
+		skip(4, "cannot create the tinyusb model");
 		return;
 	}
 	f.d.transfer_size = 128; /* larger than wTransferSize 64: the device stalls */
 	r = dfu_plain_download(&f.d, img, sizeof(img), NULL, NULL, &res, &f.err);
-	ok(r == ERR_PROTOCOL && contains(f.err.msg, "block 0") && contains(f.err.msg, "stalled"),
-	   "a block larger than wTransferSize is stalled: %s", f.err.msg);
+	is_int(r, ERR_PROTOCOL, "a block larger than wTransferSize is stalled: %s [r]", f.err.msg);
+	is_substr(f.err.msg, "block 0", "a block larger than wTransferSize is stalled: %s",
+		  f.err.msg);
+	is_substr(f.err.msg, "stalled", "a block larger than wTransferSize is stalled: %s",
+		  f.err.msg);
 	f.d.transfer_size = 64;
 	is_int(dfu_plain_download(&f.d, &b, 0, NULL, NULL, &res, &f.err), ERR_DATA,
 	       "an empty image is refused before any request");
@@ -290,12 +308,13 @@ static void test_model_rules(void)
 	uint8_t state = 0;
 
 	if (!open_alt(&f, "maple", 2, NULL)) {
-		skip(4, "cannot create the maple model");
+		skip(5, "cannot create the maple model");
 		return;
 	}
 	is_int(dfu_detach(&f.d, 1000, &f.err), ERR_PROTOCOL, "maple: DETACH in DFU mode stalls");
-	ok(dfu_get_state(&f.d, &state, &f.err) == ERR_OK && state == DFU_STATE_ERROR,
-	   "maple: and leaves dfuERROR behind");
+	is_int(dfu_get_state(&f.d, &state, &f.err), ERR_OK,
+	       "maple: and leaves dfuERROR behind [dfu_get_state(&f.d, &state, &f.err)]");
+	is_int(state, DFU_STATE_ERROR, "maple: and leaves dfuERROR behind [state]");
 	is_int(dfu_make_idle(&f.d, &f.err), ERR_OK, "dfu_make_idle recovers");
 	is_int(dfu_dnload(&f.d, 5, blk, sizeof(blk), &f.err), ERR_PROTOCOL,
 	       "model: a first block numbered 5 is out of sequence and stalled");
@@ -379,19 +398,26 @@ static void test_uploads(void)
 		int r;
 
 		if (!open_alt(&f, rows[i].chip, rows[i].alt, NULL)) {
-			skip(4, "cannot create the %s model", rows[i].chip);
+			skip(7, "cannot create the %s model", rows[i].chip);
 			continue;
 		}
 		sim_device_load(f.dev, rows[i].base, pat, rows[i].size);
 		memset(&k, 0, sizeof(k));
 		r = dfu_plain_upload(&f.d, rows[i].limit, to_buf, &k, &got, NULL, &f.err);
 		s = stats_of(&f);
-		ok(r == ERR_OK && got == rows[i].want && k.n == got, "%s: %zu bytes (%s)",
-		   rows[i].what, got, r == ERR_OK ? "ok" : f.err.msg);
+		is_int(r, ERR_OK, "%s: %zu bytes (%s) [r]", rows[i].what, got,
+		       r == ERR_OK ? "ok" : f.err.msg);
+		is_int(got, rows[i].want, "%s: %zu bytes (%s) [got]", rows[i].what, got,
+		       r == ERR_OK ? "ok" : f.err.msg);
+		is_int(k.n, got, "%s: %zu bytes (%s) [k.n]", rows[i].what, got,
+		       r == ERR_OK ? "ok" : f.err.msg);
 		ok(memcmp(k.buf, pat, got < rows[i].size ? got : rows[i].size) == 0,
 		   "%s: the bytes equal the memory", rows[i].what);
-		ok(s.upload == rows[i].uploads && s.abort == rows[i].aborts,
-		   "%s: %lu UPLOAD and %lu ABORT requests", rows[i].what, s.upload, s.abort);
+		is_int(s.upload, rows[i].uploads,
+		       "%s: %lu UPLOAD and %lu ABORT requests [s.upload]", rows[i].what, s.upload,
+		       s.abort);
+		is_int(s.abort, rows[i].aborts, "%s: %lu UPLOAD and %lu ABORT requests [s.abort]",
+		       rows[i].what, s.upload, s.abort);
 		is_int(sim_device_state(f.dev), DFU_STATE_IDLE, "%s: device left in dfuIDLE",
 		       rows[i].what);
 		fix_close(&f);
@@ -409,8 +435,10 @@ static void test_upload_failures(void)
 	if (open_alt(&f, "maple", 0, NULL)) {
 		memset(&k, 0, sizeof(k));
 		r = dfu_plain_upload(&f.d, 0, to_buf, &k, &got, NULL, &f.err);
-		ok(r == ERR_PROTOCOL && contains(f.err.msg, "block 0"),
-		   "maple alt 0 upload: stalled at block 0: %s", f.err.msg);
+		is_int(r, ERR_PROTOCOL, "maple alt 0 upload: stalled at block 0: %s [r]",
+		       f.err.msg);
+		is_substr(f.err.msg, "block 0", "maple alt 0 upload: stalled at block 0: %s",
+			  f.err.msg);
 		fix_close(&f);
 	} else {
 		skip(1, "cannot create the maple model");
@@ -418,8 +446,13 @@ static void test_upload_failures(void)
 	if (open_alt(&f, "tinyusb", 0, &fl)) {
 		memset(&k, 0, sizeof(k));
 		r = dfu_plain_upload(&f.d, 0, to_buf, &k, &got, NULL, &f.err);
-		ok(r == ERR_IO && contains(f.err.msg, "disconnected") && got == 3 * 64,
-		   "disconnect during the upload: I/O error after 3 blocks: %s", f.err.msg);
+		is_int(r, ERR_IO, "disconnect during the upload: I/O error after 3 blocks: %s [r]",
+		       f.err.msg);
+		is_substr(f.err.msg, "disconnected",
+			  "disconnect during the upload: I/O error after 3 blocks: %s", f.err.msg);
+		is_int(got, 3 * 64,
+		       "disconnect during the upload: I/O error after 3 blocks: %s [got]",
+		       f.err.msg);
 		fix_close(&f);
 	} else {
 		skip(1, "cannot create the tinyusb model");
@@ -428,8 +461,8 @@ static void test_upload_failures(void)
 		memset(&k, 0, sizeof(k));
 		k.fail_at = 128;
 		r = dfu_plain_upload(&f.d, 0, to_buf, &k, &got, NULL, &f.err);
-		ok(r == ERR_CANTCREAT && got == 128, "a sink error stops the upload: %s",
-		   f.err.msg);
+		is_int(r, ERR_CANTCREAT, "a sink error stops the upload: %s [r]", f.err.msg);
+		is_int(got, 128, "a sink error stops the upload: %s [got]", f.err.msg);
 		fix_close(&f);
 	} else {
 		skip(1, "cannot create the tinyusb model");

@@ -73,9 +73,12 @@ static void test_erase_plan(void)
 	is_int(layout_calls, 1, "shared sectors: the layout is asked for once");
 	is_int(p.alts[0].nsectors, 4, "shared sectors: each touched sector once");
 	for (size_t i = 0; i < 4 && i < p.alts[0].nsectors; i++) {
-		ok(p.alts[0].sectors[i].start == want[i][0] &&
-			   p.alts[0].sectors[i].size == want[i][1],
-		   "sector %zu is 0x%08x (%u bytes)", i, want[i][0], want[i][1]);
+		is_int(p.alts[0].sectors[i].start, want[i][0],
+		       "sector %zu is 0x%08x (%u bytes) [p.alts[0].sectors[i].start]", i,
+		       want[i][0], want[i][1]);
+		is_int(p.alts[0].sectors[i].size, want[i][1],
+		       "sector %zu is 0x%08x (%u bytes) [p.alts[0].sectors[i].size]", i, want[i][0],
+		       want[i][1]);
 		ok(p.alts[0].action[i] == PLAN_ERASE, "sector %zu starts as PLAN_ERASE", i);
 	}
 	is_int(plan_alt_bytes(&p, &p.alts[0]), 200 + 0x12000, "plan_alt_bytes sums the pieces");
@@ -131,32 +134,48 @@ static void test_alts(void)
 	is_int(build(&p, false, true, false, &err), ERR_OK, "two alts: the plan builds");
 	is_int(p.nalts, 2, "two alts");
 	is_int(p.alts[0].alt_index, 2, "without :will-reset OTP keeps its place");
-	ok(p.alts[0].mass_erase && !p.alts[1].mass_erase,
-	   ":mass-erase covers only the alt of the first piece");
+	is_int(p.alts[0].mass_erase, true,
+	       ":mass-erase covers only the alt of the first piece [p.alts[0].mass_erase]");
+	is_int(p.alts[1].mass_erase, false,
+	       ":mass-erase covers only the alt of the first piece [p.alts[1].mass_erase]");
 	is_int(p.alts[0].nsectors, 0, "OTP needs no erase");
-	ok(!p.alts[0].may_reset && !p.alts[1].may_reset, "no alt is expected to reset");
+	is_int(p.alts[0].may_reset, false, "no alt is expected to reset [p.alts[0].may_reset]");
+	is_int(p.alts[1].may_reset, false, "no alt is expected to reset [p.alts[1].may_reset]");
 	plan_free(&p);
 
 	/* Option bytes always go last: writing them resets the chip. */
 	plan_add_job(&p, 1, 0x1FFFC000, image, 16, &err);
 	plan_add_job(&p, 0, 0x08004000, image, 64, &err);
 	is_int(build(&p, false, false, false, &err), ERR_OK, "option bytes first: the plan builds");
-	ok(p.nalts == 2 && p.alts[0].alt_index == 0 && p.alts[1].alt_index == 1,
-	   "option bytes first in the image are written last");
-	ok(p.nalts == 2 && !p.alts[0].may_reset && p.alts[1].may_reset,
-	   "the option bytes alt, last, may reset the device");
+	is_int(p.nalts, 2, "option bytes first in the image are written last [p.nalts]");
+	is_int(p.alts[0].alt_index, 0,
+	       "option bytes first in the image are written last [p.alts[0].alt_index]");
+	is_int(p.alts[1].alt_index, 1,
+	       "option bytes first in the image are written last [p.alts[1].alt_index]");
+	is_int(p.nalts, 2, "the option bytes alt, last, may reset the device [p.nalts]");
+	is_int(p.alts[0].may_reset, false,
+	       "the option bytes alt, last, may reset the device [p.alts[0].may_reset]");
+	is_int(p.alts[1].may_reset, true,
+	       "the option bytes alt, last, may reset the device [p.alts[1].may_reset]");
 	plan_free(&p);
 
 	plan_add_job(&p, 1, 0x1FFFC000, image, 16, &err);
 	plan_add_job(&p, 0, 0x08004000, image, 64, &err);
 	plan_add_job(&p, 2, 0x1FFF7800, image, 32, &err);
 	is_int(build(&p, false, false, true, &err), ERR_OK, ":will-reset: the plan builds");
-	ok(p.nalts == 3 && p.alts[0].alt_index == 0,
-	   ":will-reset: the erasable alt is written first");
-	ok(p.nalts == 3 && p.alts[1].alt_index == 1 && p.alts[2].alt_index == 2,
-	   ":will-reset: the others keep their order after it");
-	ok(p.nalts == 3 && p.alts[2].may_reset && !p.alts[1].may_reset,
-	   ":will-reset: only the last alt may reset");
+	is_int(p.nalts, 3, ":will-reset: the erasable alt is written first [p.nalts]");
+	is_int(p.alts[0].alt_index, 0,
+	       ":will-reset: the erasable alt is written first [p.alts[0].alt_index]");
+	is_int(p.nalts, 3, ":will-reset: the others keep their order after it [p.nalts]");
+	is_int(p.alts[1].alt_index, 1,
+	       ":will-reset: the others keep their order after it [p.alts[1].alt_index]");
+	is_int(p.alts[2].alt_index, 2,
+	       ":will-reset: the others keep their order after it [p.alts[2].alt_index]");
+	is_int(p.nalts, 3, ":will-reset: only the last alt may reset [p.nalts]");
+	is_int(p.alts[2].may_reset, true,
+	       ":will-reset: only the last alt may reset [p.alts[2].may_reset]");
+	is_int(p.alts[1].may_reset, false,
+	       ":will-reset: only the last alt may reset [p.alts[1].may_reset]");
 	ok(plan_is_last_write(&p, &p.alts[2], 2), ":will-reset: the last write is the last alt's");
 	ok(!plan_is_last_write(&p, &p.alts[1], 0), ":will-reset: option bytes are not last");
 	plan_free(&p);
@@ -241,7 +260,8 @@ static void test_caps(void)
 	is_int(r, ERR_DATA, "more than PLAN_MAX_JOBS pieces are refused");
 	is_int(p.njobs, PLAN_MAX_JOBS, "exactly PLAN_MAX_JOBS are kept");
 	plan_free(&p);
-	ok(p.jobs == NULL && p.njobs == 0, "plan_free leaves an empty plan");
+	is_ptr(p.jobs, NULL, "plan_free leaves an empty plan [p.jobs]");
+	is_int(p.njobs, 0, "plan_free leaves an empty plan [p.njobs]");
 }
 
 int main(void)

@@ -44,7 +44,7 @@ int main(void)
 {
 	char buf[64];
 
-	plan((unsigned)(2 * sizeof(rows) / sizeof(rows[0]) + sizeof(pats) / sizeof(pats[0])) + 5);
+	plan((unsigned)(3 * sizeof(rows) / sizeof(rows[0]) + sizeof(pats) / sizeof(pats[0])) + 5);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct dfu_quirks q;
 		bool found =
@@ -52,9 +52,11 @@ int main(void)
 
 		ok(found == rows[i].found, "%s: %s", rows[i].what,
 		   rows[i].found ? "a row matches" : "no row matches");
-		ok(q.flags == rows[i].flags && q.poll_timeout_ms == rows[i].poll_ms,
-		   "%s: flags %s, poll %u ms", rows[i].what,
-		   quirks_describe(q.flags, buf, sizeof(buf)), q.poll_timeout_ms);
+		is_int(q.flags, rows[i].flags, "%s: flags %s, poll %u ms [q.flags]", rows[i].what,
+		       quirks_describe(q.flags, buf, sizeof(buf)), q.poll_timeout_ms);
+		is_int(q.poll_timeout_ms, rows[i].poll_ms,
+		       "%s: flags %s, poll %u ms [q.poll_timeout_ms]", rows[i].what,
+		       quirks_describe(q.flags, buf, sizeof(buf)), q.poll_timeout_ms);
 	}
 	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
 		ok(quirks_serial_match(pats[i].pat, pats[i].serial) == pats[i].match,

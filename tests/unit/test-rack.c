@@ -137,14 +137,17 @@ static void test_four_boards(void)
 	ok(lines_prefixed(res.out), "4 boards: every line before the table is prefixed");
 	ok(contains(res.out, "4 boards: 4 ok, 0 failed"), "4 boards: the summary counts them");
 	json = slurp(path_of("four.json"));
-	ok(json != NULL && count(json, "\"result\": \"ok\"") == 4 &&
-		   count(json, "\"verified\": true") == 4 &&
-		   /* each device's total and its alt 0's */
-		   count(json, "\"bytes_written\": 65536") == 8 &&
-		   count(json, "\"bytes_verified\": 65536") == 4,
-	   "4 boards: the JSON has four ok, verified entries");
-	ok(contains(json, "\"operation\": \"download\"") && contains(json, "\"exit_code\": 0\n}"),
-	   "4 boards: operation and exit code 0 in the JSON");
+	ok(json != NULL, "4 boards: the JSON file was written");
+	is_int(count(json, "\"result\": \"ok\""), 4, "4 boards: the JSON has four ok entries");
+	is_int(count(json, "\"verified\": true"), 4, "4 boards: ... four verified");
+	/* each device's total and its alt 0's */
+	is_int(count(json, "\"bytes_written\": 65536"), 8,
+	       "4 boards: ... 65536 bytes written, twice each");
+	is_int(count(json, "\"bytes_verified\": 65536"), 4,
+	       "4 boards: ... four of 65536 bytes verified");
+	is_substr(json, "\"operation\": \"download\"",
+		  "4 boards: operation and exit code 0 in the JSON");
+	is_substr(json, "\"exit_code\": 0\n}", "4 boards: operation and exit code 0 in the JSON");
 	free(json);
 	run_free(&res);
 	simbackend_free(sb);
@@ -163,20 +166,39 @@ static void test_one_fails(void)
 	is_int(res.r, ERR_IO, "one disconnect: the run fails with that board's error");
 	ok(contains(res.err.msg, "1 of 3 boards failed: [1-2 S2] download:"),
 	   "one disconnect: the message names the board (%s)", res.err.msg);
-	ok(holds_image(a) && holds_image(c) && !holds_image(b),
-	   "one disconnect: the other two boards hold the image");
+	is_int(holds_image(a), true,
+	       "one disconnect: the other two boards hold the image [holds_image(a)]");
+	is_int(holds_image(c), true,
+	       "one disconnect: the other two boards hold the image [holds_image(c)]");
+	is_int(holds_image(b), false,
+	       "one disconnect: the other two boards hold the image [holds_image(b)]");
 	json = slurp(path_of("fail.json"));
-	ok(count(json, "\"result\": \"ok\"") == 2 && count(json, "\"result\": \"error\"") == 1 &&
-		   contains(json, "\"exit_code\": 74,\n      \"error\": \"download:"),
-	   "one disconnect: the JSON names the failed board and its error");
+	is_int(count(json, "\"result\": \"ok\""), 2,
+	       "one disconnect: the JSON names the failed board and its error [count(json, \"\\\"result\\\": \\\"ok\\\"\")]");
+	is_int(count(json, "\"result\": \"error\""), 1,
+	       "one disconnect: the JSON names the failed board and its error [count(json, \"\\\"result\\\": \\\"error\\\"\")]");
+	is_substr(json, "\"exit_code\": 74,\n      \"error\": \"download:",
+		  "one disconnect: the JSON names the failed board and its error");
 	ok(contains(json, "\"exit_code\": 74\n}"), "one disconnect: the JSON's exit code is 74");
 	{
 		long n = written_of(json, "S2");
 
-		ok(n > 0 && n < (long)IMAGE && n % 2048 == 0 && holds_prefix(b, n),
-		   "one disconnect: the failed board's bytes_written (%ld) is what it holds", n);
-		ok(written_of(json, "S1") == (long)IMAGE && written_of(json, "S3") == (long)IMAGE,
-		   "one disconnect: the others' bytes_written is the whole image");
+		cmp_int(n, >, 0,
+			"one disconnect: the failed board's bytes_written (%ld) is what it holds [n]",
+			n);
+		cmp_int(n, <, (long)IMAGE,
+			"one disconnect: the failed board's bytes_written (%ld) is what it holds [n]",
+			n);
+		is_int(n % 2048, 0,
+		       "one disconnect: the failed board's bytes_written (%ld) is what it holds [n %% 2048]",
+		       n);
+		is_int(holds_prefix(b, n), true,
+		       "one disconnect: the failed board's bytes_written (%ld) is what it holds [holds_prefix(b, n)]",
+		       n);
+		is_int(written_of(json, "S1"), (long)IMAGE,
+		       "one disconnect: the others' bytes_written is the whole image [written_of(json, \"S1\")]");
+		is_int(written_of(json, "S3"), (long)IMAGE,
+		       "one disconnect: the others' bytes_written is the whole image [written_of(json, \"S3\")]");
 	}
 	free(json);
 	run_free(&res);
@@ -211,8 +233,8 @@ static void test_upload(void)
 	is_int(res.r, ERR_OK, "--all -U: ok (%s)", res.err.msg);
 	f1 = slurp(path_of("up-U_1.bin"));
 	f2 = slurp(path_of("up-U2.bin"));
-	ok(f1 != NULL && strcmp(f1, "board-one") == 0 && f2 != NULL && strcmp(f2, "board-two") == 0,
-	   "--all -U: one file per board, '/' in a serial made '_'");
+	is_str(f1, "board-one", "--all -U: one file per board, '/' in a serial made '_'");
+	is_str(f2, "board-two", "--all -U: the other board's file");
 	free(f1);
 	free(f2);
 	run_free(&res);
@@ -238,7 +260,8 @@ static void test_runtime(void)
 	    "-D", path_of("fw.bin"), NULL);
 	is_int(res.r, ERR_OK, "run-time boards: detached, followed back, flashed (%s)",
 	       res.err.msg);
-	ok(holds_image(a) && holds_image(b), "run-time boards: both hold the image");
+	is_int(holds_image(a), true, "run-time boards: both hold the image [holds_image(a)]");
+	is_int(holds_image(b), true, "run-time boards: both hold the image [holds_image(b)]");
 	ok(count(res.out, "Device is in DFU mode after") == 2,
 	   "run-time boards: each followed back to its DFU-mode self");
 	json = slurp(path_of("rt.json"));
@@ -252,8 +275,12 @@ static void test_runtime(void)
 	add(sb, "runtime", "R1", 0);
 	run(sb, &res, "--all", "-s", "0x08000000", "-D", path_of("fw.bin"), NULL);
 	simbackend_counts(sb, &c);
-	ok(res.r == ERR_OK && contains(res.out, "1 board: 1 ok") && c.resets == 0,
-	   "no filter: the run-time bystander is neither counted nor reset");
+	is_int(res.r, ERR_OK,
+	       "no filter: the run-time bystander is neither counted nor reset [res.r]");
+	is_substr(res.out, "1 board: 1 ok",
+		  "no filter: the run-time bystander is neither counted nor reset");
+	is_int(c.resets, 0,
+	       "no filter: the run-time bystander is neither counted nor reset [c.resets]");
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -268,25 +295,33 @@ static void test_json_single(void)
 	add(sb, "runtime", "J2", 0);
 	run(sb, &res, "-l", "--json", path_of("list.json"), NULL);
 	json = slurp(path_of("list.json"));
-	ok(res.r == ERR_OK && count(json, "\"path\":") == 2 &&
-		   contains(json, "\"operation\": \"list\"") && contains(json, "\"file\": null"),
-	   "-l --json: both devices listed");
+	is_int(res.r, ERR_OK, "-l --json: both devices listed [res.r]");
+	is_int(count(json, "\"path\":"), 2,
+	       "-l --json: both devices listed [count(json, \"\\\"path\\\":\")]");
+	is_substr(json, "\"operation\": \"list\"", "-l --json: both devices listed");
+	is_substr(json, "\"file\": null", "-l --json: both devices listed");
 	ok(contains(res.out, "Found DFU: [0483:df11]"), "-l --json: the listing is printed too");
 	free(json);
 	run_free(&res);
 	run(sb, &res, "--json", path_of("missing.json"), "-D", path_of("nosuch.bin"), NULL);
 	json = slurp(path_of("missing.json"));
-	ok(res.r == ERR_NOINPUT && contains(json, "\"devices\": []") &&
-		   contains(json, "\"exit_code\": 66"),
-	   "--json when the file is missing: written, no device, exit code 66");
+	is_int(res.r, ERR_NOINPUT,
+	       "--json when the file is missing: written, no device, exit code 66 [res.r]");
+	is_substr(json, "\"devices\": []",
+		  "--json when the file is missing: written, no device, exit code 66");
+	is_substr(json, "\"exit_code\": 66",
+		  "--json when the file is missing: written, no device, exit code 66");
 	free(json);
 	run_free(&res);
 	run(sb, &res, "--json", path_of("missing.json"), "-s", "0x08000000", "-D",
 	    path_of("fw.bin"), NULL);
 	json = slurp(path_of("missing.json"));
-	ok(res.r == ERR_OK && count(json, "\"result\": \"ok\"") == 1 &&
-		   contains(json, "\"serial\": \"J1\""),
-	   "--json for one device: its entry, replacing the last report");
+	is_int(res.r, ERR_OK,
+	       "--json for one device: its entry, replacing the last report [res.r]");
+	is_int(count(json, "\"result\": \"ok\""), 1,
+	       "--json for one device: its entry, replacing the last report [count(json, \"\\\"result\\\": \\\"ok\\\"\")]");
+	is_substr(json, "\"serial\": \"J1\"",
+		  "--json for one device: its entry, replacing the last report");
 	free(json);
 	run_free(&res);
 	simbackend_free(sb);
@@ -306,16 +341,18 @@ static void test_terminal(void)
 	run(sb, &res, "--all", "-s", "0x08000000", "-D", path_of("fw.bin"), NULL);
 	run_mode.progress = false;
 	table = res.out != NULL ? strstr(res.out, "\nBoard ") : NULL;
-	ok(res.r == ERR_IO && count(res.out, "\033[3A") > 10,
-	   "terminal: three rows redrawn in place, many times");
-	ok(contains(res.out, "\r\033[K[1-2 T2] Writing  ") &&
-		   contains(res.out, "\r\033[K[1-3 T3] Download done\n"),
-	   "terminal: a row shows its board's progress and last line");
+	is_int(res.r, ERR_IO, "terminal: three rows redrawn in place, many times [res.r]");
+	cmp_int(count(res.out, "\033[3A"), >, 10,
+		"terminal: three rows redrawn in place, many times [count(res.out, \"\\033[3A\")]");
+	is_substr(res.out, "\r\033[K[1-2 T2] Writing  ",
+		  "terminal: a row shows its board's progress and last line");
+	is_substr(res.out, "\r\033[K[1-3 T3] Download done\n",
+		  "terminal: a row shows its board's progress and last line");
 	ok(contains(res.out, "\r\033[K[1-2 T2] Failed: download: "),
 	   "terminal: the failed board's row ends on its error");
-	ok(table != NULL && strstr(table, "\033[") == NULL && contains(table, "[1-1 T1]") &&
-		   contains(table, "3 boards: 2 ok, 1 failed"),
-	   "terminal: then a plain summary table");
+	isnt_substr(table, "\033[", "terminal: then a plain summary table");
+	is_substr(table, "[1-1 T1]", "terminal: ... with a row per board");
+	is_substr(table, "3 boards: 2 ok, 1 failed", "terminal: ... and the counts");
 	ok(count(res.out, "\n[1-") == 3, "terminal: no board line printed on its own");
 	run_free(&res);
 	simbackend_free(sb);
@@ -330,9 +367,15 @@ static void test_commands(void)
 	struct run res;
 
 	run(sb, &res, "--all", "-s", "0x08000000:leave", NULL);
-	ok(res.r == ERR_OK && sim_device_gone(a) && sim_device_gone(b) &&
-		   count(res.out, "The device left DFU mode") + count(res.out, "is leaving") == 2,
-	   "--all -s :leave: both boards left DFU mode (%s)", res.err.msg);
+	is_int(res.r, ERR_OK, "--all -s :leave: both boards left DFU mode (%s) [res.r]",
+	       res.err.msg);
+	is_int(sim_device_gone(a), true,
+	       "--all -s :leave: both boards left DFU mode (%s) [sim_device_gone(a)]", res.err.msg);
+	is_int(sim_device_gone(b), true,
+	       "--all -s :leave: both boards left DFU mode (%s) [sim_device_gone(b)]", res.err.msg);
+	is_int(count(res.out, "The device left DFU mode") + count(res.out, "is leaving"), 2,
+	       "--all -s :leave: both boards left DFU mode (%s) [count(res.out, \"The device left DFU m...]",
+	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -341,9 +384,12 @@ static void test_commands(void)
 	add(sb, "runtime", "E2", 0);
 	add(sb, "f4", "E3", 0);
 	run(sb, &res, "--all", "-e", "-d", "0483:5740", NULL);
-	ok(res.r == ERR_OK && count(res.out, "Detach requested") == 2 &&
-		   contains(res.out, "[1-3 E3] [0483:df11] path=\"1-3\" is already in DFU mode"),
-	   "--all -e: both run-time boards detached, the DFU-mode one left as it is");
+	is_int(res.r, ERR_OK,
+	       "--all -e: both run-time boards detached, the DFU-mode one left as it is [res.r]");
+	is_int(count(res.out, "Detach requested"), 2,
+	       "--all -e: both run-time boards detached, the DFU-mode one left as it is [count(res.out, \"Detach requested\")]");
+	is_substr(res.out, "[1-3 E3] [0483:df11] path=\"1-3\" is already in DFU mode",
+		  "--all -e: both run-time boards detached, the DFU-mode one left as it is");
 	run_free(&res);
 	simbackend_free(sb);
 
@@ -353,8 +399,10 @@ static void test_commands(void)
 	add(sb, "f4", "R3", 0);
 	run(sb, &res, "--all", "-R", NULL);
 	simbackend_counts(sb, &c);
-	ok(res.r == ERR_OK && c.resets == 3 && count(res.out, "Resetting the USB device") == 3,
-	   "--all -R: every board reset once");
+	is_int(res.r, ERR_OK, "--all -R: every board reset once [res.r]");
+	is_int(c.resets, 3, "--all -R: every board reset once [c.resets]");
+	is_int(count(res.out, "Resetting the USB device"), 3,
+	       "--all -R: every board reset once [count(res.out, \"Resetting the USB dev...]");
 	run_free(&res);
 	simbackend_free(sb);
 }
@@ -387,12 +435,15 @@ static void test_interrupt(void)
 	is_int(error_exit_code((enum error_code)res.r), 130, "Ctrl-C: exit 130");
 	ok(dnloads <= 21, "Ctrl-C: no new request after it (%lu DNLOADs; one may be in flight)",
 	   dnloads);
-	ok(!holds_image(a) && !holds_image(b), "Ctrl-C: neither board claims the image");
+	is_int(holds_image(a), false, "Ctrl-C: neither board claims the image [holds_image(a)]");
+	is_int(holds_image(b), false, "Ctrl-C: neither board claims the image [holds_image(b)]");
 	json = slurp(path_of("int.json"));
-	ok(count(json, "\"result\": \"interrupted\"") == 2 &&
-		   count(json, "\"exit_code\": 130") == 3 &&
-		   contains(json, "not sent: interrupted"),
-	   "Ctrl-C: the JSON says both boards were interrupted");
+	is_int(count(json, "\"result\": \"interrupted\""), 2,
+	       "Ctrl-C: the JSON says both boards were interrupted [count(json, \"\\\"result\\\": \\\"interrupte...]");
+	is_int(count(json, "\"exit_code\": 130"), 3,
+	       "Ctrl-C: the JSON says both boards were interrupted [count(json, \"\\\"exit_code\\\": 130\")]");
+	is_substr(json, "not sent: interrupted",
+		  "Ctrl-C: the JSON says both boards were interrupted");
 	free(json);
 	run_free(&res);
 	test_stop = 0;

@@ -112,16 +112,19 @@ int main(void)
 			desc[i] = 'a';
 			desc[i + 1] = 0;
 		}
-		ok(dev_string_decode(desc, 254, out, sizeof(out)) && strlen(out) == 126,
-		   "126 UTF-16 units -> 126 characters");
+		is_int(dev_string_decode(desc, 254, out, sizeof(out)), true,
+		       "126 UTF-16 units decode");
+		is_int(strlen(out), 126, "126 UTF-16 units -> 126 characters");
 		desc[0] = 255;
 		memset(desc + 2, 'b', 253);
-		ok(dev_string_decode(desc, 255, out, sizeof(out)) && strlen(out) == 253,
-		   "253 bytes of 8-bit text -> 253 characters");
+		is_int(dev_string_decode(desc, 255, out, sizeof(out)), true,
+		       "253 bytes of 8-bit text decode");
+		is_int(strlen(out), 253, "253 bytes of 8-bit text -> 253 characters");
 		memset(desc + 2, 0xFF, 253);
-		ok(dev_string_decode(desc, 255, out, sizeof(out)) && strlen(out) == 254 &&
-			   (unsigned char)out[0] == 0xC3,
-		   "253 bytes of 0xFF: Latin-1 to UTF-8, cut to the 256-byte buffer");
+		is_int(dev_string_decode(desc, 255, out, sizeof(out)), true,
+		       "253 bytes of 0xFF decode");
+		is_int(strlen(out), 254, "253 bytes of 0xFF: cut to the 256-byte buffer");
+		is_hex((unsigned char)out[0], 0xC3, "253 bytes of 0xFF: Latin-1 to UTF-8");
 	}
 	return done_testing();
 }
