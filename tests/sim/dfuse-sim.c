@@ -178,6 +178,24 @@ static enum sim_fail_kind parse_fail_kind(const char *v)
 	sim_die_setup("--fail-kind %s: expected nodev, stall, timeout or io", v);
 }
 
+/*
+ * "N<sep>REST" of option @opt: N checked (at most @max), *@rest after the
+ * separator; @form names the expected shape in the error.
+ */
+static unsigned long parse_before(const char *opt, const char *v, char sep, unsigned long max,
+				  const char *form, const char **rest)
+{
+	const char *at = strchr(v, sep);
+	char num[16];
+
+	if (at == NULL || at == v || (size_t)(at - v) >= sizeof(num))
+		sim_die_setup("%s %s: expected %s", opt, v, form);
+	memcpy(num, v, (size_t)(at - v));
+	num[at - v] = '\0';
+	*rest = at + 1;
+	return sim_parse_num(opt, num, max);
+}
+
 /* Parses the options; returns the index of COMMAND in argv. */
 static int parse_args(struct sim_runner *r, int argc, char **argv)
 {
@@ -287,31 +305,22 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 		} else if (strcmp(o, "--fail-at") == 0) {
 			cur_cfg(r)->faults.fail_at = (unsigned)sim_parse_num(o, v, 1000000);
 		} else if (strcmp(o, "--busy-same") == 0) {
-			/* WORK_MS:POLL_MS */
-			const char *colon = strchr(v, ':');
-			char work[16];
+			const char *poll;
 
-			if (colon == NULL || colon == v || (size_t)(colon - v) >= sizeof(work))
-				sim_die_setup("--busy-same %s: expected WORK_MS:POLL_MS", v);
-			memcpy(work, v, (size_t)(colon - v));
-			work[colon - v] = '\0';
-			cur_cfg(r)->faults.busy_same_ms = (unsigned)sim_parse_num(o, work, 600000);
+			cur_cfg(r)->faults.busy_same_ms =
+				(unsigned)parse_before(o, v, ':', 600000, "WORK_MS:POLL_MS", &poll);
 			cur_cfg(r)->faults.busy_same_poll_ms =
-				(unsigned)sim_parse_num(o, colon + 1, 600000);
+				(unsigned)sim_parse_num(o, poll, 600000);
 		} else if (strcmp(o, "--leave-manifest") == 0) {
 			cur_cfg(r)->faults.leave_manifest_ms =
 				(unsigned)sim_parse_num(o, v, 600000);
 		} else if (strcmp(o, "--alt-name") == 0) {
-			/* N=STRING: alt N's iInterface string, its memory unchanged */
-			const char *eq = strchr(v, '=');
-			char num[8];
+			/* alt N's iInterface string, its memory unchanged */
+			const char *name;
+			unsigned long n =
+				parse_before(o, v, '=', SIM_MAX_ALTS - 1, "N=STRING", &name);
 
-			if (eq == NULL || eq == v || (size_t)(eq - v) >= sizeof(num))
-				sim_die_setup("--alt-name %s: expected N=STRING", v);
-			memcpy(num, v, (size_t)(eq - v));
-			num[eq - v] = '\0';
-			cur_cfg(r)->faults.alt_name[sim_parse_num(o, num, SIM_MAX_ALTS - 1)] =
-				eq + 1;
+			cur_cfg(r)->faults.alt_name[n] = name;
 		} else if (strcmp(o, "--fail-kind") == 0) {
 			cur_cfg(r)->faults.fail_kind = parse_fail_kind(v);
 		} else if (strcmp(o, "--time-scale") == 0) {
