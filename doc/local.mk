@@ -7,6 +7,11 @@
 # install in its places.
 
 dist_man1_MANS += doc/dfuse-util.1
+# The simulator's page goes with the simulator (configure: --without-sim).
+EXTRA_DIST += doc/dfuse-sim.1
+if INSTALL_SIM
+man1_MANS += doc/dfuse-sim.1
+endif
 EXTRA_DIST += doc/50-dfuse-util.rules doc/dfuse-util.bash-completion
 
 if INSTALL_UDEV_RULE
@@ -32,5 +37,7 @@ AM_DISTCHECK_CONFIGURE_FLAGS = \
 	--with-udevrulesdir=$$dc_install_base/lib/udev/rules.d \
 	--with-bashcompletiondir=$$dc_install_base/share/bash-completion/completions
 
-TESTS += tests/unit/man-options.sh tests/unit/completion.sh tests/unit/install.sh
-dist_noinst_SCRIPTS += tests/unit/man-options.sh tests/unit/completion.sh tests/unit/install.sh
+TESTS += tests/unit/man-options.sh tests/unit/completion.sh tests/unit/install.sh \
+	tests/unit/man-sim.sh
+dist_noinst_SCRIPTS += tests/unit/man-options.sh tests/unit/completion.sh tests/unit/install.sh \
+	tests/unit/man-sim.sh

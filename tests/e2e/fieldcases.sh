@@ -34,7 +34,7 @@ is "$rc" 76 "(a) a device that stays in dfuMANIFEST-SYNC: still exit 76"
 # (b) Each 2 KiB block keeps the device busy for 400 ms, and every GETSTATUS
 # of that time says dfuDNBUSY, 20 ms. Real time (the poll count is the point).
 gen "$WORK/two.bin" 4096 91
-sim busy --time-scale 1 --busy-same 400:20 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/two.bin"
+sim busy --time-scale 1 --busy-same 400 --busy-same-poll 20 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/two.bin"
 [ "$rc" -eq 0 ] || show busy
 is "$rc" 0 "(b) busy 400 ms per block with 20 ms announced: exit 0"
 check "(b) one warning naming the polls, the address, the 20 ms announced" \

@@ -18,6 +18,7 @@
 #include <glib-unix.h>
 
 #include "sim.h"
+#include "sim_faults.h"
 
 #ifndef SIM_PRELOAD_LIB_DEFAULT
 #define SIM_PRELOAD_LIB_DEFAULT "libumockdev-preload.so.0"
@@ -80,9 +81,14 @@ static const char *preload_lib(void)
 
 	if (env != NULL && *env != '\0')
 		return env;
-	/* configure may not have found it: then let the dynamic loader search. */
-	return *SIM_PRELOAD_LIB_DEFAULT != '\0' ? SIM_PRELOAD_LIB_DEFAULT
-						: "libumockdev-preload.so.0";
+	/*
+	 * Where configure found it; when it did not, or the installed program
+	 * runs on a system that keeps it elsewhere, the dynamic loader searches
+	 * its own path for the name.
+	 */
+	if (*SIM_PRELOAD_LIB_DEFAULT != '\0' && access(SIM_PRELOAD_LIB_DEFAULT, R_OK) == 0)
+		return SIM_PRELOAD_LIB_DEFAULT;
+	return "libumockdev-preload.so.0";
 }
 
 /*
@@ -113,51 +119,39 @@ static void reexec_under_preload(char **argv)
 static void usage(FILE *f)
 {
 	fputs("usage: dfuse-sim [OPTIONS] -- COMMAND [ARGS...]\n"
-	      "       dfuse-sim --list-chips\n"
-	      "Runs COMMAND with simulated DfuSe USB devices (umockdev).\n"
-	      "Per device (--device starts a new one, default one f4; the options\n"
-	      "given before the first --device apply to every device):\n"
-	      "  --device CHIP  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
+	      "       dfuse-sim --list-profiles\n"
+	      "Runs COMMAND with simulated DFU/DfuSe USB devices plugged in (umockdev).\n"
+	      "Per device (--profile starts a new one, default one f4; the options\n"
+	      "given before the first --profile apply to every device):\n"
+	      "  --profile NAME|FILE.json  --serial S  --dfu-serial S  --busnum N  --devnum N\n"
 	      "  --port-path P  --load FILE@ADDR  --appear-after MS  --reenumerate-after MS\n"
-	      "  --immediate  --stall-busy N  --vanish-on-leave  --disconnect-after N\n"
-	      "  --read-protected  --strict-timing  --serial-8bit  --no-access  --time-scale X\n"
-	      "Faults of real ROMs (model.h says what each does):\n"
-	      "  --stuck-busy-high  --stall-data-block N  --stall-data-written\n"
-	      "  --stall-data-partial  --stall-data-repeat  --flash-word N\n"
-	      "  --busy-repeat N  --leave-stall-reset  --leave-status-stall  --unprotect-hang\n"
-	      "  --stall-early\n"
-	      "  --fail-at N  --fail-kind nodev|stall|timeout|io  --fail-acted\n"
-	      "  --busy-same WORK_MS:POLL_MS  --leave-manifest MS  --leave-manifest-status\n"
-	      "Looking like plain DFU: --dfu10-descriptor  --alt-name N=STRING\n"
-	      "Global: --dump DIR  --log FILE  --stats FILE\n"
+	      "  --no-access  --time-scale X  --alt-name N=STRING  --fault SPEC\n"
+	      "Faults (SPEC: NAME[=VALUE] or fail@N[:KIND][:acted], comma-separated;\n"
+	      "each NAME is also an option --NAME [VALUE]):\n",
+	      f);
+	sim_faults_usage(f);
+	fputs("Global: --dump DIR  --log FILE  --stats FILE\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
 	      f);
 }
 
-static void list_chips(void)
-{
-	for (const struct sim_chip *c = sim_chip_next(NULL); c != NULL; c = sim_chip_next(c))
-		printf("%-10s %04x:%04x  %s\n", c->name, c->idVendor, c->idProduct, c->description);
-}
-
-/* A device of @chip_name that starts from what the options before any --device said. */
-static struct sim_cfg *cfg_new(struct sim_runner *r, const char *chip_name)
+/* A device of @spec (a profile name or file) that starts from what the options before any
+ * --profile said. */
+static struct sim_cfg *cfg_new(struct sim_runner *r, const char *spec)
 {
 	struct sim_cfg *c = g_new0(struct sim_cfg, 1);
 
 	*c = r->defaults;
-	c->chip = sim_chip_find(chip_name);
-	if (c->chip == NULL)
-		sim_die_setup("unknown chip '%s' (see --list-chips)", chip_name);
+	c->loads = g_ptr_array_copy(r->defaults.loads, NULL, NULL);
+	c->chip = sim_profile_open(r, spec, c);
 	c->port_alloc = g_strdup_printf("%u-%u", c->busnum, r->cfgs->len + 1);
 	if (c->port == NULL)
 		c->port = c->port_alloc;
-	c->loads = g_ptr_array_copy(r->defaults.loads, NULL, NULL);
 	g_ptr_array_add(r->cfgs, c);
 	return c;
 }
 
-/* Where a per-device option goes: the latest --device, or the defaults before any. */
+/* Where a per-device option goes: the latest --profile, or the defaults before any. */
 static struct sim_cfg *cur_cfg(struct sim_runner *r)
 {
 	if (r->cfgs->len == 0)
@@ -165,46 +159,87 @@ static struct sim_cfg *cur_cfg(struct sim_runner *r)
 	return g_ptr_array_index(r->cfgs, r->cfgs->len - 1);
 }
 
-static enum sim_fail_kind parse_fail_kind(const char *v)
+/* --NAME [VALUE] for a fault of the table; returns the arguments it took (0: not a fault). */
+static int fault_option(struct sim_runner *r, const char *o, const char *v)
 {
-	if (strcmp(v, "nodev") == 0)
-		return SIM_FAIL_NODEV;
-	if (strcmp(v, "stall") == 0)
-		return SIM_FAIL_STALL;
-	if (strcmp(v, "timeout") == 0)
-		return SIM_FAIL_TIMEOUT;
-	if (strcmp(v, "io") == 0)
-		return SIM_FAIL_IO;
-	sim_die_setup("--fail-kind %s: expected nodev, stall, timeout or io", v);
+	const struct sim_fault_row *row;
+	char err[160];
+
+	if (strncmp(o, "--", 2) != 0)
+		return 0;
+	row = sim_fault_find(o + 2, strlen(o + 2));
+	if (row == NULL)
+		return 0;
+	if (row->arg != SIM_FAULT_FLAG && v == NULL)
+		sim_die_setup("%s: missing value", o);
+	if (!sim_fault_set(row, row->arg == SIM_FAULT_FLAG ? NULL : v, &cur_cfg(r)->faults, err,
+			   sizeof(err)))
+		sim_die_setup("--%s", err);
+	return row->arg == SIM_FAULT_FLAG ? 1 : 2;
 }
 
-/*
- * "N<sep>REST" of option @opt: N checked (at most @max), *@rest after the
- * separator; @form names the expected shape in the error.
- */
-static unsigned long parse_before(const char *opt, const char *v, char sep, unsigned long max,
-				  const char *form, const char **rest)
+/* The options of one device that take a value; false if @o is none of them. */
+static bool device_option(struct sim_runner *r, const char *o, const char *v)
 {
-	const char *at = strchr(v, sep);
-	char num[16];
+	struct sim_cfg *c = cur_cfg(r);
+	char err[160];
 
-	if (at == NULL || at == v || (size_t)(at - v) >= sizeof(num))
-		sim_die_setup("%s %s: expected %s", opt, v, form);
-	memcpy(num, v, (size_t)(at - v));
-	num[at - v] = '\0';
-	*rest = at + 1;
-	return sim_parse_num(opt, num, max);
+	if (strcmp(o, "--profile") == 0 || strcmp(o, "--device") == 0) {
+		cfg_new(r, v);
+	} else if (strcmp(o, "--serial") == 0) {
+		c->serial = v;
+	} else if (strcmp(o, "--dfu-serial") == 0) {
+		c->dfu_serial = v;
+	} else if (strcmp(o, "--busnum") == 0) {
+		c->busnum = (unsigned)sim_parse_num(o, v, 255);
+	} else if (strcmp(o, "--devnum") == 0) {
+		c->devnum = (unsigned)sim_parse_num(o, v, 127);
+	} else if (strcmp(o, "--port-path") == 0) {
+		if (strchr(v, '/') != NULL || strchr(v, ':') != NULL || *v == '\0')
+			sim_die_setup("--port-path %s: no '/' or ':' allowed", v);
+		c->port = v;
+	} else if (strcmp(o, "--load") == 0) {
+		g_ptr_array_add(c->loads, (gpointer)v);
+	} else if (strcmp(o, "--appear-after") == 0) {
+		c->appear_after_ms = (unsigned)sim_parse_num(o, v, 600000);
+	} else if (strcmp(o, "--reenumerate-after") == 0) {
+		c->reenumerate_after_ms = (int)sim_parse_num(o, v, 600000);
+	} else if (strcmp(o, "--alt-name") == 0) {
+		/* N=STRING: alt N's iInterface string, its memory unchanged */
+		const char *eq = strchr(v, '=');
+		char num[8];
+
+		if (eq == NULL || eq == v || (size_t)(eq - v) >= sizeof(num))
+			sim_die_setup("--alt-name %s: expected N=STRING", v);
+		memcpy(num, v, (size_t)(eq - v));
+		num[eq - v] = '\0';
+		c->faults.alt_name[sim_parse_num(o, num, SIM_MAX_ALTS - 1)] = eq + 1;
+	} else if (strcmp(o, "--fault") == 0) {
+		if (!sim_faults_parse(v, &c->faults, err, sizeof(err)))
+			sim_die_setup("--fault %s: %s", v, err);
+	} else if (strcmp(o, "--time-scale") == 0) {
+		char *end;
+		double x;
+
+		errno = 0;
+		x = strtod(v, &end);
+		if (errno != 0 || *end != '\0' || !(x >= 0.0 && x <= 1000.0))
+			sim_die_setup("--time-scale %s: expected 0..1000", v);
+		c->time_scale = x;
+		c->have_time_scale = true;
+	} else {
+		return false;
+	}
+	return true;
 }
 
 /* Parses the options; returns the index of COMMAND in argv. */
 static int parse_args(struct sim_runner *r, int argc, char **argv)
 {
-	int i;
-
-	for (i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = true;
+		int took;
 
 		if (strcmp(o, "--") == 0)
 			return i + 1;
@@ -212,138 +247,30 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		}
-		if (strcmp(o, "--list-chips") == 0) {
-			list_chips();
+		if (strcmp(o, "--list-profiles") == 0 || strcmp(o, "--list-chips") == 0) {
+			sim_list_profiles(stdout);
 			exit(0);
 		}
-		if (strcmp(o, "--immediate") == 0) {
-			cur_cfg(r)->faults.immediate = true;
-			takes = false;
-		} else if (strcmp(o, "--vanish-on-leave") == 0) {
-			cur_cfg(r)->faults.vanish_on_leave_getstatus = true;
-			takes = false;
-		} else if (strcmp(o, "--read-protected") == 0) {
-			cur_cfg(r)->faults.read_protected = true;
-			takes = false;
-		} else if (strcmp(o, "--no-access") == 0) {
+		if (strcmp(o, "--no-access") == 0) {
 			cur_cfg(r)->no_access = true;
-			takes = false;
-		} else if (strcmp(o, "--serial-8bit") == 0) {
-			cur_cfg(r)->faults.serial_8bit = true;
-			takes = false;
-		} else if (strcmp(o, "--strict-timing") == 0) {
-			cur_cfg(r)->faults.strict_timing = true;
-			takes = false;
-		} else if (strcmp(o, "--stuck-busy-high") == 0) {
-			cur_cfg(r)->faults.stuck_busy_high = true;
-			takes = false;
-		} else if (strcmp(o, "--stall-data-written") == 0) {
-			cur_cfg(r)->faults.stall_data_written = true;
-			takes = false;
-		} else if (strcmp(o, "--stall-data-partial") == 0) {
-			cur_cfg(r)->faults.stall_data_partial = true;
-			takes = false;
-		} else if (strcmp(o, "--stall-data-repeat") == 0) {
-			cur_cfg(r)->faults.stall_data_repeat = true;
-			takes = false;
-		} else if (strcmp(o, "--leave-stall-reset") == 0) {
-			cur_cfg(r)->faults.leave_stall_reset = true;
-			takes = false;
-		} else if (strcmp(o, "--leave-status-stall") == 0) {
-			cur_cfg(r)->faults.leave_status_stall = true;
-			takes = false;
-		} else if (strcmp(o, "--unprotect-hang") == 0) {
-			cur_cfg(r)->faults.unprotect_hang = true;
-			takes = false;
-		} else if (strcmp(o, "--leave-manifest-status") == 0) {
-			cur_cfg(r)->faults.leave_manifest_status = true;
-			takes = false;
-		} else if (strcmp(o, "--dfu10-descriptor") == 0) {
-			cur_cfg(r)->faults.func_dfu10 = true;
-			takes = false;
-		} else if (strcmp(o, "--stall-early") == 0) {
-			cur_cfg(r)->faults.stall_early = true;
-			takes = false;
-		} else if (strcmp(o, "--fail-acted") == 0) {
-			cur_cfg(r)->faults.fail_acted = true;
-			takes = false;
-		} else if (v == NULL) {
-			sim_die_setup("%s: unknown option or missing value", o);
-		} else if (strcmp(o, "--device") == 0) {
-			cfg_new(r, v);
-		} else if (strcmp(o, "--serial") == 0) {
-			cur_cfg(r)->serial = v;
-		} else if (strcmp(o, "--dfu-serial") == 0) {
-			cur_cfg(r)->dfu_serial = v;
-		} else if (strcmp(o, "--busnum") == 0) {
-			cur_cfg(r)->busnum = (unsigned)sim_parse_num(o, v, 255);
-		} else if (strcmp(o, "--devnum") == 0) {
-			cur_cfg(r)->devnum = (unsigned)sim_parse_num(o, v, 127);
-		} else if (strcmp(o, "--port-path") == 0) {
-			if (strchr(v, '/') != NULL || strchr(v, ':') != NULL || *v == '\0')
-				sim_die_setup("--port-path %s: no '/' or ':' allowed", v);
-			cur_cfg(r)->port = v;
-		} else if (strcmp(o, "--load") == 0) {
-			g_ptr_array_add(cur_cfg(r)->loads, (gpointer)v);
-		} else if (strcmp(o, "--appear-after") == 0) {
-			cur_cfg(r)->appear_after_ms = (unsigned)sim_parse_num(o, v, 600000);
-		} else if (strcmp(o, "--reenumerate-after") == 0) {
-			cur_cfg(r)->reenumerate_after_ms = (int)sim_parse_num(o, v, 600000);
-		} else if (strcmp(o, "--stall-busy") == 0) {
-			cur_cfg(r)->faults.stall_busy_getstatus =
-				(unsigned)sim_parse_num(o, v, 1000);
-		} else if (strcmp(o, "--disconnect-after") == 0) {
-			cur_cfg(r)->faults.disconnect_after =
-				(unsigned)sim_parse_num(o, v, 1000000);
-		} else if (strcmp(o, "--stall-data-block") == 0) {
-			cur_cfg(r)->faults.stall_data_block =
-				(unsigned)sim_parse_num(o, v, 1000000);
-		} else if (strcmp(o, "--flash-word") == 0) {
-			cur_cfg(r)->faults.flash_word = (unsigned)sim_parse_num(o, v, 256);
-		} else if (strcmp(o, "--busy-repeat") == 0) {
-			cur_cfg(r)->faults.busy_repeat = (unsigned)sim_parse_num(o, v, 100000);
-		} else if (strcmp(o, "--fail-at") == 0) {
-			cur_cfg(r)->faults.fail_at = (unsigned)sim_parse_num(o, v, 1000000);
-		} else if (strcmp(o, "--busy-same") == 0) {
-			const char *poll;
-
-			cur_cfg(r)->faults.busy_same_ms =
-				(unsigned)parse_before(o, v, ':', 600000, "WORK_MS:POLL_MS", &poll);
-			cur_cfg(r)->faults.busy_same_poll_ms =
-				(unsigned)sim_parse_num(o, poll, 600000);
-		} else if (strcmp(o, "--leave-manifest") == 0) {
-			cur_cfg(r)->faults.leave_manifest_ms =
-				(unsigned)sim_parse_num(o, v, 600000);
-		} else if (strcmp(o, "--alt-name") == 0) {
-			/* alt N's iInterface string, its memory unchanged */
-			const char *name;
-			unsigned long n =
-				parse_before(o, v, '=', SIM_MAX_ALTS - 1, "N=STRING", &name);
-
-			cur_cfg(r)->faults.alt_name[n] = name;
-		} else if (strcmp(o, "--fail-kind") == 0) {
-			cur_cfg(r)->faults.fail_kind = parse_fail_kind(v);
-		} else if (strcmp(o, "--time-scale") == 0) {
-			char *end;
-			double x;
-
-			errno = 0;
-			x = strtod(v, &end);
-			if (errno != 0 || *end != '\0' || !(x >= 0.0 && x <= 1000.0))
-				sim_die_setup("--time-scale %s: expected 0..1000", v);
-			cur_cfg(r)->time_scale = x;
-			cur_cfg(r)->have_time_scale = true;
-		} else if (strcmp(o, "--dump") == 0) {
-			r->dump_dir = v;
-		} else if (strcmp(o, "--log") == 0) {
-			r->log_path = v;
-		} else if (strcmp(o, "--stats") == 0) {
-			r->stats_path = v;
-		} else {
-			sim_die_setup("%s: unknown option", o);
+			continue;
 		}
-		if (takes)
-			i++;
+		took = fault_option(r, o, v);
+		if (took > 0) {
+			i += took - 1;
+			continue;
+		}
+		if (v == NULL)
+			sim_die_setup("%s: unknown option or missing value", o);
+		if (strcmp(o, "--dump") == 0)
+			r->dump_dir = v;
+		else if (strcmp(o, "--log") == 0)
+			r->log_path = v;
+		else if (strcmp(o, "--stats") == 0)
+			r->stats_path = v;
+		else if (!device_option(r, o, v))
+			sim_die_setup("%s: unknown option", o);
+		i++;
 	}
 	usage(stderr);
 	exit(SIM_EXIT_SETUP);
@@ -358,6 +285,8 @@ int main(int argc, char **argv)
 	double elapsed_ms;
 
 	r.cfgs = g_ptr_array_new();
+	r.profiles = g_ptr_array_new();
+	r.owned = g_ptr_array_new_with_free_func(g_free);
 	r.devs = g_ptr_array_new();
 	r.defaults.busnum = 1;
 	r.defaults.reenumerate_after_ms = -1;
@@ -454,6 +383,7 @@ int main(int argc, char **argv)
 		g_free(c);
 	}
 	g_ptr_array_unref(r.cfgs);
+	sim_profiles_free(&r);
 	g_ptr_array_unref(r.defaults.loads);
 	g_ptr_array_unref(r.devs);
 	g_mutex_clear(&r.lock);

@@ -57,5 +57,5 @@ check "--busnum/--devnum/--port-path reach libusb" \
 check "the command's exit status passes through" [ $? -eq 3 ]
 "$SIM" -- sh -c 'kill -TERM $$'
 check "a signal death becomes 128+N" [ $? -eq 143 ]
-check "--list-chips lists the seven chips" \
-	[ "$("$SIM" --list-chips | grep -c -E '^(f4|f7|f1|h7|protboot|gd32|runtime) ')" -eq 7 ]
+check "--list-chips (--list-profiles) lists the seven chips" \
+	[ "$("$SIM" --list-chips | grep -c -E '^(f4|f7|f1|h7|protboot|gd32|runtime)	')" -eq 7 ]

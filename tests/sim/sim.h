@@ -91,6 +91,8 @@ struct sim_runner {
 	FILE *logfile;
 	bool log_prefix;
 	const char *dump_dir, *log_path, *stats_path;
+	GPtrArray *profiles; /* struct sim_profile *, the files read */
+	GPtrArray *owned;    /* strings the cfgs point to, freed at exit */
 	GPid child;
 	int child_status;
 	bool child_done;
@@ -110,6 +112,19 @@ static inline uint64_t now_us(void)
 void sim_die_setup(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
 /* Checked number from the command line: whole string, base 0, at most @max; dies otherwise. */
 unsigned long sim_parse_num(const char *opt, const char *s, unsigned long max);
+
+/* ---- sim_profiles.c: built-in and JSON profiles ---- */
+
+/*
+ * The chip of --profile @spec: a built-in name, or a JSON file whose faults
+ * and preloaded files go into @c. Dies with one line naming the field when
+ * the file is not a good profile.
+ */
+const struct sim_chip *sim_profile_open(struct sim_runner *r, const char *spec, struct sim_cfg *c);
+/* Frees what sim_profile_open() kept (r->profiles, r->owned). */
+void sim_profiles_free(struct sim_runner *r);
+/* --list-profiles: every built-in chip, its IDs, layouts, timings and quirks. */
+void sim_list_profiles(FILE *f);
 
 /* ---- sim_bus.c: devices and the testbed (main thread) ---- */
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make install DESTDIR=...` (with prefix=/usr, as a distribution package
-# builds) puts the binary, the man page, the udev rule and the bash completion
-# in their conventional places, and nothing else; `make uninstall` takes them
+# builds) puts the binary, the man page, the udev rule, the bash completion
+# and (where umockdev was found) the simulator with its page in their
+# conventional places, and nothing else; `make uninstall` takes them
 # all away again. The rule and the completion go to the directories configure
 # chose (--with-udevrulesdir, --with-bashcompletiondir; "no": not installed).
 # TAP output.
@@ -26,7 +27,7 @@ configured() { # VARIABLE: its value in the Makefile configure wrote
 }
 rulesdir=$(configured udevrulesdir)
 compdir=$(configured bashcompletiondir)
-plan 8
+plan 9
 
 mk install DESTDIR="$dest" prefix=/usr >"$tmp/install.log" 2>&1
 rc=$?
@@ -63,6 +64,18 @@ no | '')
 	check "the bash completion is $compdir/dfuse-util" \
 		cmp -s "$top_srcdir/doc/dfuse-util.bash-completion" "$dest$compdir/dfuse-util"
 	want="$want $compdir/dfuse-util"
+	;;
+esac
+
+case $(configured INSTALL_SIM) in
+yes)
+	check "the simulator is /usr/bin/dfuse-sim with its page dfuse-sim.1" \
+		cmp -s "$top_srcdir/doc/dfuse-sim.1" "$dest/usr/share/man/man1/dfuse-sim.1"
+	[ -x "$dest/usr/bin/dfuse-sim" ] || diag "/usr/bin/dfuse-sim is missing"
+	want="$want /usr/bin/dfuse-sim /usr/share/man/man1/dfuse-sim.1"
+	;;
+*)
+	skip "the simulator is /usr/bin/dfuse-sim with its page" "not configured (no umockdev, or --without-sim)"
 	;;
 esac
 
