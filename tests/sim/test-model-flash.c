@@ -20,6 +20,18 @@
 /* ---- DfuSe commands and flash ---- */
 
 /* Start of the first erasable and writeable sector of alt 0 (protboot protects 64 KiB). */
+/*
+ * Point at @addr, leave dfuDNLOAD-IDLE, then UPLOAD @block for @len bytes: three
+ * checks, one per request, the last one wanting @want.
+ */
+static void read_at(struct h *h, uint32_t addr, uint16_t block, uint16_t len, enum sim_result want,
+		    const char *what)
+{
+	is_int(set_address(h, addr), OK, "%s: set address 0x%08x", what, addr);
+	is_int(abort_req(h), SIM_OK, "%s: abort to dfuIDLE", what);
+	is_int(upload(h, block, len), want, "%s: UPLOAD block %u, %u bytes", what, block, len);
+}
+
 static uint32_t first_writable(const char *chip)
 {
 	return strcmp(chip, "protboot") == 0 ? 0x08010000u : 0x08000000u;
@@ -103,12 +115,8 @@ static void test_bad_addresses(void)
 	is_int(run_dnload(&h, 2, img, 1024, NULL), errWRITE,
 	       "protboot: write to read-only: errWRITE");
 	clrstatus(&h);
-	is_int(set_address(&h, 0x0800FC00), OK,
-	       "protboot: read-only code can be read (not blank) [set_address(&h, 0x0800FC00)]");
-	is_int(abort_req(&h), SIM_OK,
-	       "protboot: read-only code can be read (not blank) [abort_req(&h)]");
-	is_int(upload(&h, 2, 1024), SIM_OK,
-	       "protboot: read-only code can be read (not blank) [upload(&h, 2, 1024)]");
+	read_at(&h, 0x0800FC00, 2, 1024, SIM_OK,
+		"protboot: read-only code can be read (not blank)");
 	is_int(h.actual, 1024, "protboot: read-only code can be read (not blank) [h.actual]");
 	isnt_int(h.buf[0], 0xFF, "protboot: read-only code can be read (not blank) [h.buf[0]]");
 	abort_req(&h);
@@ -288,12 +296,7 @@ static void test_option_bytes(void)
 		return;
 	is_int(sim_device_set_alt(h.d, 0, 1), SIM_OK,
 	       "gd32: '016Be' option alt readable, RDP 0xA5 [sim_device_set_alt(h.d, 0, 1)]");
-	is_int(set_address(&h, 0x1FFFF800), OK,
-	       "gd32: '016Be' option alt readable, RDP 0xA5 [set_address(&h, 0x1FFFF800)]");
-	is_int(abort_req(&h), SIM_OK,
-	       "gd32: '016Be' option alt readable, RDP 0xA5 [abort_req(&h)]");
-	is_int(upload(&h, 2, 16), SIM_OK,
-	       "gd32: '016Be' option alt readable, RDP 0xA5 [upload(&h, 2, 16)]");
+	read_at(&h, 0x1FFFF800, 2, 16, SIM_OK, "gd32: '016Be' option alt readable, RDP 0xA5");
 	is_int(h.actual, 16, "gd32: '016Be' option alt readable, RDP 0xA5 [h.actual]");
 	is_int(h.buf[0], 0xA5, "gd32: '016Be' option alt readable, RDP 0xA5 [h.buf[0]]");
 	is_int(h.buf[1], 0x5A, "gd32: '016Be' option alt readable, RDP 0xA5 [h.buf[1]]");
@@ -302,12 +305,8 @@ static void test_option_bytes(void)
 	if (!h_open(&h, "f4"))
 		return;
 	sim_device_set_alt(h.d, 0, 3);
-	is_int(set_address(&h, 0xFFFF0000), OK,
-	       "f4 device feature: 4 zero bytes, short read ends the upload [set_address(&h, 0xFFFF0000)]");
-	is_int(abort_req(&h), SIM_OK,
-	       "f4 device feature: 4 zero bytes, short read ends the upload [abort_req(&h)]");
-	is_int(upload(&h, 2, 16), SIM_OK,
-	       "f4 device feature: 4 zero bytes, short read ends the upload [upload(&h, 2, 16)]");
+	read_at(&h, 0xFFFF0000, 2, 16, SIM_OK,
+		"f4 device feature: 4 zero bytes, short read ends the upload");
 	is_int(h.actual, 4,
 	       "f4 device feature: 4 zero bytes, short read ends the upload [h.actual]");
 	is_int(h.buf[0], 0,
@@ -323,12 +322,8 @@ static void test_upload_edges(void)
 
 	if (!h_open(&h, "f1"))
 		return;
-	is_int(set_address(&h, 0x08020000 - 512), OK,
-	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [set_address(&h, 0x08020000 - 512)]");
-	is_int(abort_req(&h), SIM_OK,
-	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [abort_req(&h)]");
-	is_int(upload(&h, 2, 1024), SIM_OK,
-	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [upload(&h, 2, 1024)]");
+	read_at(&h, 0x08020000 - 512, 2, 1024, SIM_OK,
+		"read past the end of flash: 512 bytes, short packet, dfuIDLE");
 	is_int(h.actual, 512,
 	       "read past the end of flash: 512 bytes, short packet, dfuIDLE [h.actual]");
 	is_int(sim_device_state(h.d), DFU_IDLE,
@@ -339,11 +334,7 @@ static void test_upload_edges(void)
 	is_int(h.buf[4], DFU_ERROR, "nothing readable: STALL, errADDRESS [h.buf[4]]");
 	is_int(st_status(&h), errADDRESS, "nothing readable: STALL, errADDRESS [st_status(&h)]");
 	clrstatus(&h);
-	is_int(set_address(&h, 0x08000000), OK,
-	       "block number far past the end: STALL [set_address(&h, 0x08000000)]");
-	is_int(abort_req(&h), SIM_OK, "block number far past the end: STALL [abort_req(&h)]");
-	is_int(upload(&h, 0xFFFF, 1024), SIM_STALL,
-	       "block number far past the end: STALL [upload(&h, 0xFFFF, 1024)]");
+	read_at(&h, 0x08000000, 0xFFFF, 1024, SIM_STALL, "block number far past the end: STALL");
 	clrstatus(&h);
 	is_int(upload(&h, 2, 1025), SIM_STALL, "UPLOAD beyond wTransferSize STALLs");
 	h_close(&h);

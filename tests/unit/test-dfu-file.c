@@ -428,6 +428,15 @@ static void test_structure_errors(void)
 		 "target (1024 bytes left)",
 		 (size_t)(11 + 274 + 24 + 24));
 	is_str(err.msg, want, "error names target, element, offset and sizes");
+}
+
+/* Limits of the structure: 4 GiB, target counts, trailing bytes. */
+static void test_structure_limits(void)
+{
+	struct dfu_file_image img;
+	struct error err = { 0 };
+	struct gen_opts g = defaults;
+	struct gen_target t[2];
 
 	/* Address + size past 4 GiB. */
 	t[0] = (struct gen_target){ 0, 0, NULL, 1, { { 0xFFFFFF00, 0x100 } }, 0 };
@@ -704,6 +713,7 @@ int main(void)
 	test_truncation();
 	test_crc_errors();
 	test_structure_errors();
+	test_structure_limits();
 	test_names();
 	test_raw();
 	test_fixture();

@@ -647,30 +647,16 @@ static void test_func_desc(void)
 			ok(!found, "func desc: %s: rejected", row->what);
 			continue;
 		}
-		is_int(found, true,
-		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [found]",
-		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
-		is_int(fd.bLength, row->want.bLength,
-		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.bLength]",
-		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
-		is_int(fd.bmAttributes, row->want.bmAttributes,
-		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.bmAttributes]",
-		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
-		is_int(fd.wDetachTimeOut, row->want.wDetachTimeOut,
-		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.wDetachTimeOut]",
-		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
-		is_int(fd.wTransferSize, row->want.wTransferSize,
-		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.wTransferSize]",
-		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
-		is_int(fd.bcdDFUVersion, row->want.bcdDFUVersion,
-		       "func desc: %s: %s bLength=%u attr=0x%02x detach=%u xfer=%u bcd=0x%04x [fd.bcdDFUVersion]",
-		       row->what, found ? "found" : "NOT found", fd.bLength, fd.bmAttributes,
-		       fd.wDetachTimeOut, fd.wTransferSize, fd.bcdDFUVersion);
+		is_int(found, true, "func desc: %s: found", row->what);
+		is_int(fd.bLength, row->want.bLength, "func desc: %s: bLength", row->what);
+		is_hex(fd.bmAttributes, row->want.bmAttributes, "func desc: %s: bmAttributes",
+		       row->what);
+		is_int(fd.wDetachTimeOut, row->want.wDetachTimeOut, "func desc: %s: wDetachTimeOut",
+		       row->what);
+		is_int(fd.wTransferSize, row->want.wTransferSize, "func desc: %s: wTransferSize",
+		       row->what);
+		is_hex(fd.bcdDFUVersion, row->want.bcdDFUVersion, "func desc: %s: bcdDFUVersion",
+		       row->what);
 	}
 	/* Every prefix of a valid descriptor set: never reads past the length given. */
 	{

@@ -210,12 +210,10 @@ static void test_misc(void)
 	struct sim_device *rt, *f4;
 	struct sim_stats s;
 	struct run res;
-	uint8_t *file;
-	size_t len = 0;
 
 	fill_pattern(app, sizeof(app), 110);
 	if (sb == NULL || !write_file("m.bin", app, sizeof(app))) {
-		skip(20, "setup failed");
+		skip(13, "setup failed");
 		simbackend_free(sb);
 		return;
 	}
@@ -275,7 +273,22 @@ static void test_misc(void)
 	       res.err.msg);
 	run_free(&res);
 	simbackend_free(sb);
+}
 
+/* A device left in dfuERROR and other states a session starts from. */
+static void test_misc_flash(void)
+{
+	static uint8_t app[6000];
+	struct simbackend *sb;
+	struct sim_device *f4;
+	struct sim_stats s;
+	struct run res;
+
+	fill_pattern(app, sizeof(app), 110);
+	if (!write_file("m.bin", app, sizeof(app))) {
+		skip(13, "setup failed");
+		return;
+	}
 	sb = bus_or_skip(13, "f4", &f4);
 	if (sb == NULL)
 		return;
@@ -305,7 +318,20 @@ static void test_misc(void)
 	       "the image, and blank flash everywhere else [mem_all(f4, FLASH + sizeof(app), 0xFF...]");
 	run_free(&res);
 	simbackend_free(sb);
+}
 
+/* --diff against blank, equal and changed flash, a leave that loses the device, no access. */
+static void test_misc_diff(void)
+{
+	static uint8_t app[6000];
+	struct simbackend *sb;
+	struct sim_device *f4;
+	struct sim_stats s;
+	struct run res;
+	uint8_t *file;
+	size_t len = 0;
+
+	fill_pattern(app, sizeof(app), 110);
 	sb = bus_or_skip(11, "f4", &f4);
 	if (sb == NULL)
 		return;
@@ -432,8 +458,8 @@ static void test_more(void)
 	const struct elem ob_el[] = { { 0x1FFFC000, ob, sizeof(ob) } };
 	const struct tgt ob_first[] = { { 1, "Option Bytes", ob_el, 1 },
 					{ 0, "Internal Flash", app_el, 1 } };
-	struct sim_device *dev, *d2;
-	struct simbackend *sb = bus_one("f4", &dev), *sb2;
+	struct sim_device *dev;
+	struct simbackend *sb = bus_one("f4", &dev);
 	struct simbackend_counts c;
 	struct run res;
 
@@ -481,6 +507,30 @@ static void test_more(void)
 	run_free(&res);
 	simbackend_free(sb);
 
+	/*
+	 * Option bytes first in the file, flash second, with :will-reset: the
+	 * device resets after the option bytes, so they must be written last.
+	 */
+	sb = bus_or_skip(3, "f4", &dev);
+	if (sb == NULL)
+		return;
+	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
+	ok(res.r == ERR_OK, "-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
+	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written too");
+	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "the option bytes are written");
+	run_free(&res);
+	simbackend_free(sb);
+}
+
+/* :leave after an upload, -w for a board plugged in later, and more boards on the bus. */
+static void test_more_boards(void)
+{
+	static uint8_t app[4096];
+	struct sim_device *d2;
+	struct simbackend *sb2;
+	struct run res;
+
+	fill_pattern(app, sizeof(app), 120);
 	/* :leave after an upload (dfu-util honours it there too). */
 	sb2 = bus_one("f4", &d2);
 	if (sb2 != NULL) {
@@ -537,20 +587,6 @@ static void test_more(void)
 	} else {
 		skip(1, "setup failed");
 	}
-
-	/*
-	 * Option bytes first in the file, flash second, with :will-reset: the
-	 * device resets after the option bytes, so they must be written last.
-	 */
-	sb = bus_or_skip(3, "f4", &dev);
-	if (sb == NULL)
-		return;
-	run(sb, &res, "-s", ":will-reset", "-D", path_of("ob-first.dfu"), NULL);
-	ok(res.r == ERR_OK, "-s :will-reset -D ob-first.dfu succeeds: %s", res.err.msg);
-	ok(mem_is(dev, FLASH, app, sizeof(app)), "the flash target is written too");
-	ok(mem_is(dev, 0x1FFFC000, ob, sizeof(ob)), "the option bytes are written");
-	run_free(&res);
-	simbackend_free(sb);
 }
 
 int main(void)
@@ -562,7 +598,10 @@ int main(void)
 	test_runtime();
 	test_reset();
 	test_misc();
+	test_misc_flash();
+	test_misc_diff();
 	test_more();
+	test_more_boards();
 	remove_tmpdir();
 	return done_testing();
 }
