@@ -112,3 +112,10 @@ int error_exit_code(enum error_code code)
 	}
 	return 70;
 }
+
+int error_exit_status(enum error_code code, int signo)
+{
+	if (code == ERR_INTERRUPTED && signo > 0 && signo < 128)
+		return 128 + signo;
+	return error_exit_code(code);
+}

@@ -23,7 +23,7 @@ enum error_code {
 	ERR_ACCESS,	 /* a device was found but cannot be opened (exit 77) */
 	ERR_VERIFY,	 /* read-back differs from the image (exit 79) */
 	ERR_BOARDS,	 /* --all: boards failed, not all for the same reason (exit 80) */
-	ERR_INTERRUPTED, /* SIGINT: stopped between requests (exit 130) */
+	ERR_INTERRUPTED, /* SIGINT, SIGTERM, SIGHUP: stopped between requests (128+N) */
 };
 
 #define ERROR_MSG_MAX 512
@@ -55,5 +55,12 @@ void error_append(struct error *err, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 
 /* Exit status for @code (sysexits values, see dfuse-util(1) EXIT STATUS). */
 int error_exit_code(enum error_code code);
+
+/*
+ * Exit status for @code when signal @signo (0: none) stopped the run: an
+ * interrupted run exits 128 + @signo, as a shell reports a killed command;
+ * anything else as error_exit_code().
+ */
+int error_exit_status(enum error_code code, int signo);
 
 #endif

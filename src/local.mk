@@ -23,7 +23,7 @@ src_libdfuse_a_SOURCES = \
 	src/device.c src/device.h \
 	src/session.c src/session.h \
 	src/select.c src/select.h \
-	src/outfile.c src/outfile.h \
+	src/outfile.c src/outfile.h src/outpath.c src/outpath.h \
 	src/upload.c src/upload.h \
 	src/plan.c src/plan.h \
 	src/optbytes.c src/optbytes.h \

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "outpath.h"
 
 #ifdef _WIN32
 /* Here only, not in compat.h: its macros would reach every file. */
@@ -50,23 +51,9 @@ static int rename_replace(const char *from, const char *to)
 
 int outfile_check(const char *path, struct error *err)
 {
-	struct stat sb, target;
+	const struct outpath p = { path, NULL, OUTPATH_NEW };
 
-	if (lstat(path, &sb) != 0)
-		return ERR_OK;
-	if (S_ISDIR(sb.st_mode))
-		return error_set(err, ERR_CANTCREAT, "%s is a directory; give a file name", path);
-#ifdef S_ISLNK /* not on Windows, whose lstat() is stat() (compat.h) */
-	if (S_ISLNK(sb.st_mode) && stat(path, &target) != 0)
-		return error_set(err, ERR_CANTCREAT,
-				 "%s is a symbolic link to nothing; it is not followed, remove it or "
-				 "choose another file name",
-				 path);
-#else
-	(void)target;
-#endif
-	return error_set(err, ERR_CANTCREAT,
-			 "%s already exists; remove it or choose another file name", path);
+	return outpath_check_one(&p, err);
 }
 
 /*
@@ -79,15 +66,22 @@ int outfile_open(struct outfile *f, const char *path, struct error *err)
 {
 	mode_t mask;
 
+	int dirlen = (int)outpath_dir_len(path);
+
 	f->path = path;
 	f->fd = -1;
-	if (snprintf(f->tmp, sizeof(f->tmp), "%s.XXXXXX", path) >= (int)sizeof(f->tmp))
-		return error_set(err, ERR_CANTCREAT, "%s: file name too long", path);
+	/*
+	 * A short name of its own in the target's directory: any name the file
+	 * system takes for the target works, however long (NAME.XXXXXX would
+	 * not fit next to a 250-byte NAME).
+	 */
+	if (snprintf(f->tmp, sizeof(f->tmp), "%.*s" OUTFILE_TMP_NAME, dirlen, path) >=
+	    (int)sizeof(f->tmp))
+		return error_set(err, ERR_CANTCREAT, "%s: directory name too long", path);
 	f->fd = mkstemp(f->tmp);
 	if (f->fd < 0)
-		return error_set(err, ERR_CANTCREAT,
-				 "cannot create a temporary file next to %s: %s", path,
-				 strerror(errno));
+		return error_set(err, ERR_CANTCREAT, "cannot create a temporary file %s for %s: %s",
+				 f->tmp, path, strerror(errno));
 	/* mkstemp() makes the file private; give it the mode a plain creat() would. */
 	pthread_mutex_lock(&outfile_umask_lock);
 	mask = umask(0);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Output files that never replace anything and never pass for good when
- * they are not: data goes to a temporary file next to the target, which is
- * moved into place only when everything was written (uploads, conversions).
+ * they are not: data goes to a temporary file (OUTFILE_TMP_NAME) in the
+ * target's directory, which is moved into place only when everything was
+ * written (uploads, conversions, reports).
  */
 #ifndef DFUSE_OUTFILE_H
 #define DFUSE_OUTFILE_H
@@ -12,6 +13,9 @@
 
 #include "error.h"
 
+/* The temporary file's name in the target's directory (mkstemp() fills the Xs). */
+#define OUTFILE_TMP_NAME ".dfuse-XXXXXX"
+
 struct outfile {
 	const char *path; /* the target, as given */
 	char tmp[4096];	  /* the temporary file next to it */
@@ -20,8 +24,9 @@ struct outfile {
 
 /*
  * Is @path free to be created? ERR_CANTCREAT when it exists (or is a
- * symbolic link, even a dangling one), ERR_OK otherwise. Checked before any
- * device is touched.
+ * symbolic link, even a dangling one) or its directory cannot take it,
+ * ERR_OK otherwise (outpath_check_one()). Checked before any device is
+ * touched.
  */
 int outfile_check(const char *path, struct error *err);
 

@@ -17,6 +17,7 @@
 
 #include "flash.h"
 #include "ops.h"
+#include "outpath.h"
 #include "report.h"
 #include "select.h"
 #include "session.h"
@@ -265,6 +266,7 @@ static int expand_file(struct board *b, const char *tmpl, struct error *err)
 
 	for (const char *p = tmpl; *p != '\0';) {
 		const char *value = NULL;
+		bool dots;
 
 		if (strncmp(p, "{serial}", 8) == 0) {
 			value = serial_usable(b->s.info.serial) ? b->s.info.serial : "noserial";
@@ -279,10 +281,16 @@ static int expand_file(struct board *b, const char *tmpl, struct error *err)
 			b->file[used++] = *p++;
 			continue;
 		}
+		/* "", "." and ".." would name the directory or its parent: "_", "_", "__". */
+		dots = strcmp(value, "") == 0 || strcmp(value, ".") == 0 ||
+		       strcmp(value, "..") == 0;
+		if (value[0] == '\0')
+			value = "_";
 		for (; *value != '\0'; value++) {
 			char c = *value;
 			bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-				     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+				     (c >= '0' && c <= '9') || c == '-' || (c == '.' && !dots) ||
+				     c == '_';
 
 			if (used + 1 >= sizeof(b->file))
 				return error_set(err, ERR_USAGE, "-U: file name too long");
@@ -294,29 +302,38 @@ static int expand_file(struct board *b, const char *tmpl, struct error *err)
 	return ERR_OK;
 }
 
-/* -U: each board's file, and no two boards writing the same one. */
+/*
+ * -U: each board's file, checked as every output is (outpath.c) before the
+ * board's first request: usable on its own, not --json's file, and no two
+ * boards writing the same one.
+ */
 static void upload_names(struct rack *k)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		struct board *b = &k->b[i];
+		const struct outpath p = { b->file, "-U", OUTPATH_NEW };
 		int r;
 
 		if (b->done)
 			continue;
 		r = expand_file(b, k->o->file, &b->err);
-		if (r != ERR_OK) {
+		if (r == ERR_OK)
+			r = outpath_check_one(&p, &b->err);
+		if (r == ERR_OK && k->o->json_file != NULL && strcmp(k->o->json_file, "-") != 0 &&
+		    outpath_same(b->file, k->o->json_file))
+			r = error_set(&b->err, ERR_CANTCREAT,
+				      "-U %s is also the file of --json; give each output a file "
+				      "of its own",
+				      b->file);
+		for (size_t j = 0; j < i && r == ERR_OK; j++)
+			if (!k->b[j].done && outpath_same(k->b[j].file, b->file))
+				r = error_set(&b->err, ERR_CANTCREAT,
+					      "-U %s is also the file of board %.*s; use {path} to "
+					      "tell them apart",
+					      b->file, (int)strlen(k->b[j].prefix) - 1,
+					      k->b[j].prefix);
+		if (r != ERR_OK)
 			board_fail(b, r);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (!k->b[j].done && strcmp(k->b[j].file, b->file) == 0) {
-				board_fail(b, error_set(&b->err, ERR_USAGE,
-							"-U: %s is also the file of board %.*s; "
-							"use {path} to tell them apart",
-							b->file, (int)strlen(k->b[j].prefix) - 1,
-							k->b[j].prefix));
-				break;
-			}
 	}
 }
 
@@ -443,6 +460,7 @@ static int write_report(const struct rack *k, const struct ui *ui, int code, str
 {
 	struct report_device *devs = calloc(k->n ? k->n : 1, sizeof(*devs));
 	struct error jerr = { ERR_OK, "" };
+	struct report_run run = { code, ui->stop != NULL ? (int)*ui->stop : 0, err->msg };
 	int r;
 
 	if (devs == NULL)
@@ -457,7 +475,7 @@ static int write_report(const struct rack *k, const struct ui *ui, int code, str
 		devs[i].stats = &b->stats;
 		devs[i].total_us = b->t1 - b->t0;
 	}
-	r = report_write(k->o, devs, k->n, code, ui->out, &jerr);
+	r = report_write(k->o, devs, k->n, &run, ui->out, &jerr);
 	free(devs);
 	if (r == ERR_OK)
 		return code;

@@ -68,7 +68,7 @@ static bool all_verified(const struct ops_stats *s)
 	return compared > 0;
 }
 
-static void device(struct json *j, const struct report_device *d)
+static void device(struct json *j, const struct report_device *d, int signo)
 {
 	const struct dev_info *i = d->info;
 	const struct ops_stats *s = d->stats;
@@ -101,7 +101,8 @@ static void device(struct json *j, const struct report_device *d)
 			   d->code == ERR_OK ? "ok"
 			   : d->interrupted  ? "interrupted"
 					     : "error");
-	json_member_uint(j, "exit_code", (unsigned)error_exit_code((enum error_code)d->code));
+	json_member_uint(j, "exit_code",
+			 (unsigned)error_exit_status((enum error_code)d->code, signo));
 	json_member_string(j, "error", d->code == ERR_OK ? NULL : d->error);
 	json_member_uint(j, "bytes_written", s->bytes_written);
 	json_member_uint(j, "bytes_read", s->bytes_read);
@@ -120,8 +121,8 @@ static void device(struct json *j, const struct report_device *d)
 	json_object_end(j);
 }
 
-int report_build(const struct opts *o, const struct report_device *devs, size_t n, int run_code,
-		 char **text, size_t *len, struct error *err)
+int report_build(const struct opts *o, const struct report_device *devs, size_t n,
+		 const struct report_run *run, char **text, size_t *len, struct error *err)
 {
 	struct json j;
 	const char *t;
@@ -138,9 +139,11 @@ int report_build(const struct opts *o, const struct report_device *devs, size_t 
 	json_key(&j, "devices");
 	json_array_begin(&j);
 	for (size_t i = 0; i < n; i++)
-		device(&j, &devs[i]);
+		device(&j, &devs[i], run->signo);
 	json_array_end(&j);
-	json_member_uint(&j, "exit_code", (unsigned)error_exit_code((enum error_code)run_code));
+	json_member_uint(&j, "exit_code",
+			 (unsigned)error_exit_status((enum error_code)run->code, run->signo));
+	json_member_string(&j, "error", run->code == ERR_OK ? NULL : run->error);
 	json_object_end(&j);
 	r = json_finish(&j, &t, len, err);
 	if (r == ERR_OK) {
@@ -151,13 +154,13 @@ int report_build(const struct opts *o, const struct report_device *devs, size_t 
 	return r;
 }
 
-int report_write(const struct opts *o, const struct report_device *devs, size_t n, int run_code,
-		 FILE *stdout_f, struct error *err)
+int report_write(const struct opts *o, const struct report_device *devs, size_t n,
+		 const struct report_run *run, FILE *stdout_f, struct error *err)
 {
 	struct outfile f;
 	char *text;
 	size_t len;
-	int r = report_build(o, devs, n, run_code, &text, &len, err);
+	int r = report_build(o, devs, n, run, &text, &len, err);
 
 	if (r != ERR_OK)
 		return error_wrap(err, "--json");

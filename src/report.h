@@ -21,23 +21,31 @@ struct report_device {
 	const struct dev_info *info;
 	int code;	   /* ERR_OK, or the board's error */
 	const char *error; /* its one-line message (NULL when ok) */
-	bool interrupted;  /* stopped by SIGINT */
+	bool interrupted;  /* stopped by a signal */
 	const struct ops_stats *stats;
 	uint64_t total_us;
 };
 
-/*
- * The document for the run of @o over @devs (@n of them) that ends with
- * @run_code, into *@text (malloc'd, caller frees) and *@len. ERR_NOMEM.
- */
-int report_build(const struct opts *o, const struct report_device *devs, size_t n, int run_code,
-		 char **text, size_t *len, struct error *err);
+/* How the run as a whole ended. */
+struct report_run {
+	int code;	   /* ERR_OK, or the run's error */
+	int signo;	   /* the signal that interrupted it (SIGINT, SIGTERM, SIGHUP), or 0 */
+	const char *error; /* the line printed for it (NULL when ok) */
+};
 
 /*
- * Build the document and write it to o->json_file ("-": @stdout_f).
- * ERR_CANTCREAT or ERR_IO when it cannot be written.
+ * The document for the run of @o over @devs (@n of them) that ended as
+ * @run, into *@text (malloc'd, caller frees) and *@len. ERR_NOMEM.
  */
-int report_write(const struct opts *o, const struct report_device *devs, size_t n, int run_code,
-		 FILE *stdout_f, struct error *err);
+int report_build(const struct opts *o, const struct report_device *devs, size_t n,
+		 const struct report_run *run, char **text, size_t *len, struct error *err);
+
+/*
+ * Build the document and write it to o->json_file ("-": @stdout_f),
+ * replacing the previous one in one step. ERR_CANTCREAT or ERR_IO when it
+ * cannot be written.
+ */
+int report_write(const struct opts *o, const struct report_device *devs, size_t n,
+		 const struct report_run *run, FILE *stdout_f, struct error *err);
 
 #endif

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #define UI_LINE_MAX 1024
+/* A line once escaped: each byte may become four ("\x07"). */
+#define UI_ESCAPED_MAX (4 * UI_LINE_MAX)
 /* A row longer than the terminal would wrap and break the redraw: cut it. */
 #define UI_ROW_MAX 78
 
@@ -21,7 +23,7 @@ struct ui_table {
 	size_t rows;
 	bool drawn; /* the rows are on the screen, the cursor below them */
 	char (*label)[64];
-	char (*text)[UI_LINE_MAX];
+	char (*text)[UI_ESCAPED_MAX];
 };
 
 struct ui_table *ui_table_new(FILE *out, size_t rows)
@@ -47,7 +49,7 @@ void ui_table_attach(struct ui_table *t, size_t row, const char *label, struct u
 {
 	if (t == NULL || row >= t->rows)
 		return;
-	snprintf(t->label[row], sizeof(t->label[row]), "%s", label);
+	ui_escape(label, t->label[row], sizeof(t->label[row]));
 	ui->table = t;
 	ui->row = row;
 }
@@ -100,25 +102,88 @@ void ui_table_free(struct ui_table *t)
 	free(t);
 }
 
+/*
+ * The length of the UTF-8 sequence at @s (1-4) when it is well formed and
+ * no C1 control (U+0080-U+009F, which terminals obey as ESC sequences), else 0.
+ */
+static size_t utf8_printable(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+	uint32_t c;
+
+	if (n == 0 || s[0] > 0xF4)
+		return 0;
+	c = s[0] & (0x7Fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3Fu);
+	}
+	if ((n == 2 && c < 0xA0) || (n == 3 && (c < 0x800 || (c >= 0xD800 && c < 0xE000))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+size_t ui_escape(const char *s, char *out, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0;
+
+	if (size == 0)
+		return 0;
+	while (*p != '\0') {
+		char esc[8] = "";
+		size_t n = 1;
+		const char *piece;
+
+		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == 0x1B) {
+			snprintf(esc, sizeof(esc), "\\%c",
+				 *p == '\n'   ? 'n'
+				 : *p == '\r' ? 'r'
+				 : *p == '\t' ? 't'
+					      : 'e');
+		} else if (*p < 0x20 || *p == 0x7F) {
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+		} else if (*p >= 0x80 && (n = utf8_printable(p)) == 0) {
+			n = 1;
+			snprintf(esc, sizeof(esc), "\\x%02x", *p);
+		}
+		piece = esc[0] != '\0' ? esc : (const char *)p;
+		if (esc[0] != '\0')
+			n = strlen(esc);
+		if (used + n >= size)
+			break;
+		memcpy(out + used, piece, n);
+		used += n;
+		p += esc[0] != '\0' ? 1 : n;
+	}
+	out[used] = '\0';
+	return used;
+}
+
 /* @prefix, the board's prefix, then the formatted text and a newline, as one write. */
 __attribute__((format(printf, 4, 0))) static void
 emit(const struct ui *ui, FILE *f, const char *lead, const char *fmt, va_list ap)
 {
-	char line[UI_LINE_MAX];
+	char text[UI_LINE_MAX], line[UI_ESCAPED_MAX + 2];
 	size_t used;
 
+	/* What devices and files said is in the text: one line, no terminal control. */
+	vsnprintf(text, sizeof(text), fmt, ap);
 	if (ui->table != NULL) {
 		snprintf(line, sizeof(line), "%s", lead);
 		used = strlen(line);
-		vsnprintf(line + used, sizeof(line) - used, fmt, ap);
+		ui_escape(text, line + used, sizeof(line) - used);
 		/* Information becomes the row; warnings and debug lines stay above it. */
 		table_update(ui->table, ui->row, f != ui->out || lead[0] != '\0', line);
 		return;
 	}
-	snprintf(line, sizeof(line), "%s%s", ui->prefix != NULL ? ui->prefix : "", lead);
-	used = strlen(line);
-	vsnprintf(line + used, sizeof(line) - used - 1, fmt, ap);
-	used = strlen(line);
+	/* The board's prefix holds its serial: escaped as well. */
+	used = ui_escape(ui->prefix != NULL ? ui->prefix : "", line, UI_LINE_MAX);
+	snprintf(line + used, sizeof(line) - used, "%s", lead);
+	used += strlen(line + used);
+	used += ui_escape(text, line + used, sizeof(line) - used - 1);
 	line[used] = '\n';
 	line[used + 1] = '\0';
 	fputs(line, f);

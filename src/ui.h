@@ -40,6 +40,17 @@ struct ui {
 /* Has the run been told to stop (ui->stop set and non-zero)? */
 bool ui_stopped(const struct ui *ui);
 
+/*
+ * @s as one line of harmless text into @out (@size bytes, always ended):
+ * newline, carriage return, tab and ESC as \n \r \t \e, the other control
+ * characters (C0, DEL, C1) and bytes that are not UTF-8 as \xHH; printable
+ * ASCII and other UTF-8 as they are. Cut at a whole character when @out is
+ * too small. Returns the length written. Every line of ui_info(),
+ * ui_warn(), ui_debug() and main.c's error line passes through it: serials,
+ * product and alt names, file metadata reach the terminal only so.
+ */
+size_t ui_escape(const char *s, char *out, size_t size);
+
 /* A line on ui->out. */
 void ui_info(const struct ui *ui, const char *fmt, ...) COMPAT_PRINTF(2, 3);
 /* "dfuse-util: warning: ..." on ui->err. */

@@ -154,6 +154,15 @@ erased() {
 		sed 's/ $//'
 }
 
+# json_holds FILE PYTHON-EXPRESSION: the JSON document d in FILE satisfies the
+# expression (python3).
+json_holds() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
+}
+
 # json NAME PYTHON-EXPRESSION: true when the expression holds for the document d
 # of that run's report (NAME.json), parsed by python3.
 json() {

@@ -22,7 +22,10 @@ e2e_tests = \
 	tests/e2e/optbytes.sh \
 	tests/e2e/fieldcases.sh \
 	tests/e2e/callers.sh \
-	tests/e2e/nostrings.sh
+	tests/e2e/nostrings.sh \
+	tests/e2e/outputs.sh \
+	tests/e2e/signals.sh \
+	tests/e2e/strings.sh
 TESTS += $(e2e_tests)
 dist_noinst_SCRIPTS += $(e2e_tests) tests/e2e/callers.py
 dist_noinst_DATA += tests/e2e/lib.sh

@@ -3,9 +3,11 @@
 # all but test-plan run against the simulated bootloaders on a virtual clock.
 
 check_PROGRAMS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
-	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
+	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat \
+	tests/unit/test-outpath
 TESTS += tests/unit/test-dfu tests/unit/test-dfuse tests/unit/test-plan \
-	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat
+	tests/unit/test-plain tests/unit/test-plain-ops tests/unit/test-faults tests/unit/test-compat \
+	tests/unit/test-outpath
 
 ENGINE_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim -I$(top_srcdir)/tests/unit
 ENGINE_TEST_LDADD = tests/unit/libscratch.a src/libdfuse.a tests/sim/libsimmodel.a
@@ -88,3 +90,8 @@ tests_unit_test_faults_LDADD = $(ENGINE_TEST_LDADD)
 tests_unit_test_compat_SOURCES = tests/unit/test-compat.c tests/unit/tap.h
 tests_unit_test_compat_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
 tests_unit_test_compat_LDADD = $(OPS_TEST_LDADD)
+
+# Which output paths a run may write to (outpath.c), in a scratch directory.
+tests_unit_test_outpath_SOURCES = tests/unit/test-outpath.c tests/unit/tap.h
+tests_unit_test_outpath_CPPFLAGS = $(ENGINE_TEST_CPPFLAGS)
+tests_unit_test_outpath_LDADD = tests/unit/libscratch.a src/libdfuse.a

@@ -2,7 +2,8 @@
 /*
  * Unit tests of dev_string_decode() (src/device.c): string descriptors as
  * devices send them, UTF-16LE by the book and the 8-bit text of ROMs that do
- * not follow it, short reads, hostile lengths and small output buffers.
+ * not follow it, short reads, hostile lengths and small output buffers. And
+ * of ui_escape() (src/ui.c), which such strings pass before the terminal.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "device.h"
 #include "tap.h"
+#include "ui.h"
 
 struct str_row {
 	const char *what;
@@ -87,8 +89,53 @@ static const struct str_row rows[] = {
 	{ "8-bit text cut to the output", { 6, 3, '3', 'C', 'B', 'J' }, 6, 3, true, "3C" },
 };
 
+struct esc_row {
+	const char *what;
+	const char *in;
+	size_t size; /* output buffer; 0 = 64 */
+	const char *out;
+};
+
+static const struct esc_row esc_rows[] = {
+	{ "printable ASCII as it is, quotes and backslash too", "a \"b\" \\ [x]~", 0,
+	  "a \"b\" \\ [x]~" },
+	{ "ESC, BEL, newline",
+	  "A\x1b[31mB\x07"
+	  "C\nD",
+	  0, "A\\e[31mB\\x07C\\nD" },
+	{ "carriage return, tab, DEL, NUL-adjacent C0", "\r\t\x7f\x01", 0, "\\r\\t\\x7f\\x01" },
+	{ "UTF-8 letters and a 4-byte character as they are", "\xC3\xA9\xF0\x9F\x98\x80", 0,
+	  "\xC3\xA9\xF0\x9F\x98\x80" },
+	{ "C1 control CSI (U+009B) escaped", "x\xC2\x9By", 0, "x\\xc2\\x9by" },
+	{ "U+00A0, the first after C1, as it is", "\xC2\xA0", 0, "\xC2\xA0" },
+	{ "a lone 8-bit CSI byte escaped", "\x9B[2J", 0, "\\x9b[2J" },
+	{ "UTF-8 cut short escaped", "\xE4\xB8", 0, "\\xe4\\xb8" },
+	{ "overlong '/' escaped", "\xC0\xAF", 0, "\\xc0\\xaf" },
+	{ "encoded surrogate escaped", "\xED\xA0\x80", 0, "\\xed\\xa0\\x80" },
+	{ "beyond U+10FFFF escaped", "\xF4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80" },
+	{ "cut before an escape that does not fit", "ab\x07", 5, "ab" },
+	{ "cut before a character that does not fit", "a\xC3\xA9", 3, "a" },
+	{ "buffer of one byte", "abc", 1, "" },
+	{ "empty", "", 0, "" },
+};
+
+static void test_escape(void)
+{
+	for (size_t r = 0; r < sizeof(esc_rows) / sizeof(esc_rows[0]); r++) {
+		const struct esc_row *row = &esc_rows[r];
+		char out[64];
+		size_t size = row->size ? row->size : sizeof(out), n;
+
+		memset(out, 'x', sizeof(out));
+		n = ui_escape(row->in, out, size);
+		is_str(out, row->out, "escape: %s", row->what);
+		is_int(n, strlen(row->out), "escape: %s: length returned", row->what);
+	}
+}
+
 int main(void)
 {
+	test_escape();
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
 		const struct str_row *row = &rows[r];
 		char out[64];
