@@ -360,13 +360,13 @@ bool dfu_confirm_leaving(struct dfu_if *d, uint8_t *state)
 	bool reset_sent = false;
 
 	while (*state == DFU_STATE_MANIFEST || *state == DFU_STATE_MANIFEST_WAIT_RESET) {
+		enum dfu_reset_end end;
 		enum dfu_presence p;
 
 		if (*state == DFU_STATE_MANIFEST_WAIT_RESET && !reset_sent) {
 			reset_sent = true;
 			ui_debug(d->ui, 1, "the device waits for a reset to leave: resetting it");
-			/* a device that re-enumerates leaves the old handle gone */
-			if (d->tr.ops->reset(d->tr.ctx) == TR_NODEV)
+			if (dfu_reset(d, &end, NULL) == ERR_OK && end == DFU_RESET_GONE)
 				return true;
 		}
 		if (d->tr.ops->now_us(d->tr.ctx) >= deadline)
@@ -379,6 +379,34 @@ bool dfu_confirm_leaving(struct dfu_if *d, uint8_t *state)
 			return false;
 	}
 	return false;
+}
+
+int dfu_reset(struct dfu_if *d, enum dfu_reset_end *end, struct error *err)
+{
+	int t = d->tr.ops->reset(d->tr.ctx);
+	uint8_t state = 0;
+
+	*end = DFU_RESET_DONE;
+	if (t == TR_OK)
+		return ERR_OK;
+	if (t == TR_PIPES_RESET) {
+		*end = DFU_RESET_PIPES;
+		return ERR_OK;
+	}
+	switch (dfu_confirm(d, &state)) {
+	case DFU_GONE:
+		*end = DFU_RESET_GONE;
+		return ERR_OK;
+	case DFU_HERE:
+		if (t == TR_NODEV)
+			return ERR_OK; /* re-enumerated, and answers again */
+		return error_set(err, ERR_IO, "%s; the device is still on the bus (state %s)",
+				 transport_status_str(t), dfu_state_str(state));
+	case DFU_SILENT:
+		break;
+	}
+	return error_set(err, ERR_IO, "%s; the device is still on the bus but does not answer",
+			 transport_status_str(t));
 }
 
 int dfu_make_idle(struct dfu_if *d, struct error *err)

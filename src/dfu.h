@@ -215,6 +215,25 @@ enum dfu_presence {
  */
 enum dfu_presence dfu_confirm(struct dfu_if *d, uint8_t *state);
 
+/* What a USB reset of the device came to (dfu_reset()). */
+enum dfu_reset_end {
+	DFU_RESET_DONE,	 /* the reset went through (the device restarts, or is back) */
+	DFU_RESET_GONE,	 /* the device left the bus: confirmed by dfu_confirm() */
+	DFU_RESET_PIPES, /* the platform's driver (WinUSB) could reset only the pipes */
+};
+
+/*
+ * A USB reset of the device, and the one reading of what came of it, for
+ * -R, a plain device's :leave and manifestation, and a detach. The
+ * transport's TR_OK is DFU_RESET_DONE, a pipes-only reset DFU_RESET_PIPES.
+ * Anything else, "no device" included (a device that re-enumerates reports
+ * the old handle gone), is settled by dfu_confirm(): gone is
+ * DFU_RESET_GONE; a device that answers after "no device" has reset
+ * (DFU_RESET_DONE); otherwise ERR_IO naming the transport status and what
+ * the device still says. Returns ERR_OK with *@end, or that error.
+ */
+int dfu_reset(struct dfu_if *d, enum dfu_reset_end *end, struct error *err);
+
 /* How long dfu_confirm_leaving() waits for a manifesting device to go. */
 #define DFU_LEAVING_MS 5000
 

@@ -10,10 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tries and spacing of the requests that confirm a silent device has left the bus. */
-#define PLAIN_CONFIRM_TRIES   3
-#define PLAIN_CONFIRM_WAIT_MS 50
-
 const char *dfu_plain_end_str(enum dfu_plain_end end)
 {
 	switch (end) {
@@ -30,25 +26,6 @@ const char *dfu_plain_end_str(enum dfu_plain_end end)
 }
 
 /*
- * Has the device left the bus? Asks GETSTATE a few times: TR_NODEV is the
- * only proof. Returns 1 when gone, 0 when it answered (*@state then holds
- * its state), -1 when it neither answered nor is known to be gone.
- */
-static int confirm_gone(struct dfu_if *d, uint8_t *state)
-{
-	for (int i = 0; i < PLAIN_CONFIRM_TRIES; i++) {
-		struct error e;
-
-		if (dfu_get_state(d, state, &e) == ERR_OK)
-			return 0;
-		if (d->last_tr == TR_NODEV)
-			return 1;
-		d->tr.ops->sleep_us(d->tr.ctx, (uint64_t)PLAIN_CONFIRM_WAIT_MS * 1000);
-	}
-	return -1;
-}
-
-/*
  * A request of the end phase failed: success when the device is confirmed
  * gone, else the error in @err with @what in front.
  */
@@ -56,18 +33,19 @@ static int gone_or_fail(struct dfu_if *d, const char *what, struct dfu_plain_res
 			struct error *err)
 {
 	uint8_t state = 0;
-	int gone;
 
 	if (d->last_tr == TR_OK)
 		return error_wrap(err, "%s", what); /* the device answered with an error */
-	gone = confirm_gone(d, &state);
-	if (gone == 1) {
+	switch (dfu_confirm(d, &state)) {
+	case DFU_GONE:
 		res->end = DFU_PLAIN_END_GONE;
 		return ERR_OK;
-	}
-	if (gone == 0)
+	case DFU_HERE:
 		return error_wrap(err, "%s (the device is still there, state %s)", what,
 				  dfu_state_str(state));
+	case DFU_SILENT:
+		break;
+	}
 	return error_wrap(err, "%s (the device stopped answering but did not leave the bus)", what);
 }
 
@@ -102,34 +80,22 @@ static int send_blocks(struct dfu_if *d, const uint8_t *data, size_t len, uint16
 /* The reset that ends dfuMANIFEST-WAIT-RESET (DFU 1.1 section 7), or the one asked for. */
 static int reset_after(struct dfu_if *d, struct dfu_plain_result *res, struct error *err)
 {
-	uint8_t state = 0;
-	int r = d->tr.ops->reset(d->tr.ctx);
+	enum dfu_reset_end end;
 
-	if (r == TR_OK) {
+	if (dfu_reset(d, &end, err) != ERR_OK)
+		return error_wrap(err, "reset after manifestation");
+	switch (end) {
+	case DFU_RESET_DONE:
 		res->end = DFU_PLAIN_END_RESET;
-		return ERR_OK;
-	}
-	if (r == TR_PIPES_RESET) {
-		res->end = DFU_PLAIN_END_NOT_RESET;
-		return ERR_OK;
-	}
-	if (r != TR_NODEV)
-		return error_set(err, ERR_IO, "reset after manifestation: %s",
-				 transport_status_str(r));
-	/* "not found": the device re-enumerated, as it should; make sure */
-	switch (confirm_gone(d, &state)) {
-	case 1:
+		break;
+	case DFU_RESET_GONE:
 		res->end = DFU_PLAIN_END_GONE;
-		return ERR_OK;
-	case 0:
-		res->end = DFU_PLAIN_END_RESET;
-		res->final_state = state;
-		return ERR_OK;
-	default:
-		return error_set(err, ERR_IO,
-				 "reset after manifestation: the device stopped answering but "
-				 "did not leave the bus");
+		break;
+	case DFU_RESET_PIPES:
+		res->end = DFU_PLAIN_END_NOT_RESET;
+		break;
 	}
+	return ERR_OK;
 }
 
 int dfu_plain_download(struct dfu_if *d, const uint8_t *data, size_t len,

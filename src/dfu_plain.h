@@ -46,8 +46,8 @@ struct dfu_plain_result {
  * until dfuDNLOAD-IDLE; then a zero-length DNLOAD and manifestation. A
  * device in dfuMANIFEST-WAIT-RESET is reset (as is any device when
  * @o->reset_after). A device that vanishes during or after manifestation
- * counts as success only after a further request confirms it is gone
- * (TR_NODEV); any other silence is an error. @p (may be NULL) advances by
+ * counts as success only once dfu_confirm() finds it gone; any other
+ * silence is an error. @p (may be NULL) advances by
  * the bytes sent. Returns ERR_OK with *@res filled; ERR_DATA for an empty
  * image; ERR_IO / ERR_PROTOCOL naming the block or the step otherwise.
  */

@@ -96,7 +96,7 @@ static int op_detach(struct session *op, struct error *err)
 /* -R: a USB reset so the device runs its firmware. Gone already = done. */
 static int reset_device(struct session *op, struct error *err)
 {
-	int t;
+	enum dfu_reset_end end;
 
 	if (op->gone)
 		return ERR_OK;
@@ -109,33 +109,13 @@ static int reset_device(struct session *op, struct error *err)
 			return error_wrap(err, "reset");
 	}
 	ui_info(op->ui, "Resetting the USB device");
-	t = op->dfu.tr.ops->reset(op->dfu.tr.ctx);
-	if (t == TR_PIPES_RESET) {
+	if (dfu_reset(&op->dfu, &end, err) != ERR_OK)
+		return error_wrap(err, "reset");
+	if (end == DFU_RESET_PIPES) {
 		/* What was asked is done as far as the platform allows: say what that was. */
 		ui_warn(op->ui, "reset: the device was not reset: its driver (WinUSB) can only "
 				"reset its pipes, which was done; replug it to restart it");
 		return ERR_OK;
-	}
-	/*
-	 * After a reset the device re-enumerates: the old handle reporting it
-	 * gone is success. Any other failure is settled by looking for it.
-	 */
-	if (t != TR_OK && t != TR_NODEV) {
-		uint8_t state = 0;
-
-		switch (dfu_confirm(&op->dfu, &state)) {
-		case DFU_GONE:
-			break;
-		case DFU_HERE:
-			return error_set(err, ERR_IO,
-					 "reset: %s; the device is still on the bus (state %s)",
-					 transport_status_str(t), dfu_state_str(state));
-		case DFU_SILENT:
-			return error_set(err, ERR_IO,
-					 "reset: %s; the device is still on the bus but does not "
-					 "answer",
-					 transport_status_str(t));
-		}
 	}
 	session_gone(op);
 	return ERR_OK;

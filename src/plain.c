@@ -150,17 +150,15 @@ static int download_body(struct session *s, const struct download_input *in, str
 /* :leave on plain DFU: a USB reset, after which the device runs its firmware. */
 static int reset_now(struct session *s, const char *what, struct error *err)
 {
-	int t;
+	enum dfu_reset_end end;
 
 	ui_info(s->ui, "Resetting the device so it runs its firmware (:leave on plain DFU)");
-	t = s->dfu.tr.ops->reset(s->dfu.tr.ctx);
-	if (t == TR_PIPES_RESET) {
+	if (dfu_reset(&s->dfu, &end, err) != ERR_OK)
+		return error_wrap(err, "%s: reset", what);
+	if (end == DFU_RESET_PIPES) {
 		ui_warn(s->ui, "%s: " PIPES_ONLY, what);
 		return ERR_OK;
 	}
-	/* a device that re-enumerates reports the old handle gone: that is the point */
-	if (t != TR_OK && t != TR_NODEV)
-		return error_set(err, ERR_IO, "%s: reset: %s", what, transport_status_str(t));
 	session_gone(s);
 	return ERR_OK;
 }

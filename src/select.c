@@ -265,12 +265,11 @@ int select_detach(struct session *op, struct error *err)
 		return error_wrap(err, "detach");
 	}
 	if (r == ERR_OK && !will_detach) {
-		int t = op->dfu.tr.ops->reset(op->dfu.tr.ctx);
+		enum dfu_reset_end end;
 
-		if (t != TR_OK && t != TR_NODEV) {
+		if (dfu_reset(&op->dfu, &end, err) != ERR_OK) {
 			session_close(op);
-			return error_set(err, ERR_IO, "detach: USB reset failed: %s",
-					 transport_status_str(t));
+			return error_wrap(err, "detach: USB reset");
 		}
 	}
 	session_close(op);
