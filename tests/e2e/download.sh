@@ -19,8 +19,8 @@ sim span --load "$WORK/pattern.bin@0x08000000" -- \
 	"$DFUSE" -a 0 -s 0x0800e000 -D "$WORK/span.bin"
 [ "$rc" -eq 0 ] || show span
 check "16/64/128 KiB span: exit 0, nothing on stderr" quiet_ok span
-check "16/64/128 KiB span: sectors 3, 4 and 5 erased, in order, nothing else" \
-	[ "$(erased span)" = "0x0800c000 0x08010000 0x08020000" ]
+is "$(erased span)" "0x0800c000 0x08010000 0x08020000" \
+	"16/64/128 KiB span: sectors 3, 4 and 5 erased, in order, nothing else"
 check "16/64/128 KiB span: no sector erased twice" stat_is span erases_per_sector_max 1
 cp "$WORK/pattern.bin" "$WORK/want.bin"
 erase_range "$WORK/want.bin" 49152 $((262144 - 49152))
@@ -108,8 +108,8 @@ gen "$WORK/f1.bin" 5000 30
 sim f1 --device f1 --serial F1E2E -- "$DFUSE" -a 0 -s 0x08000c00 -D "$WORK/f1.bin"
 [ "$rc" -eq 0 ] || show f1
 check "f1: exit 0, nothing on stderr" quiet_ok f1
-check "f1: pages 3-7 erased, once each" \
-	[ "$(erased f1)" = "0x08000c00 0x08001000 0x08001400 0x08001800 0x08001c00" ]
+is "$(erased f1)" "0x08000c00 0x08001000 0x08001400 0x08001800 0x08001c00" \
+	"f1: pages 3-7 erased, once each"
 blank_file "$WORK/want.bin" 131072
 put "$WORK/want.bin" 3072 "$WORK/f1.bin"
 check "f1: flash holds the image, 0xFF elsewhere; host behaved" \
@@ -120,8 +120,8 @@ gen "$WORK/h7.bin" 300000 31
 sim h7 --device h7 --serial H7E2E -- "$DFUSE" -a 0 -s 0x08020000 -D "$WORK/h7.bin"
 [ "$rc" -eq 0 ] || show h7
 check "h7: exit 0, nothing on stderr" quiet_ok h7
-check "h7: sectors 1-3 erased, once each" \
-	[ "$(erased h7)" = "0x08020000 0x08040000 0x08060000" ]
+is "$(erased h7)" "0x08020000 0x08040000 0x08060000" \
+	"h7: sectors 1-3 erased, once each"
 blank_file "$WORK/want.bin" 2097152
 put "$WORK/want.bin" 131072 "$WORK/h7.bin"
 check "h7: flash holds the image, 0xFF elsewhere; host behaved" \
@@ -135,8 +135,8 @@ gen "$WORK/gd.bin" 10000 32
 sim gd --device gd32 --serial GDE2E -- "$DFUSE" -a 0 -s 0x08001000 -D "$WORK/gd.bin"
 [ "$rc" -eq 0 ] || show gd
 check "gd32: exit 0, nothing on stderr" quiet_ok gd
-check "gd32: pages 2-6 erased, once each" \
-	[ "$(erased gd)" = "0x08001000 0x08001800 0x08002000 0x08002800 0x08003000" ]
+is "$(erased gd)" "0x08001000 0x08001800 0x08002000 0x08002800 0x08003000" \
+	"gd32: pages 2-6 erased, once each"
 blank_file "$WORK/want.bin" $FLASH
 put "$WORK/want.bin" 4096 "$WORK/gd.bin"
 check "gd32: flash holds the image, 0xFF elsewhere; host behaved" \

@@ -39,7 +39,8 @@ mkdir "$WORK/dc"
 sim dc --disconnect-after 40 --load "$WORK/pattern.bin@0x08000000" -- \
 	"$DFUSE" -a 0 -s 0x08000000:65536 -U "$WORK/dc/out.bin"
 check "disconnect mid-upload: exit 74, one line saying so" \
-	eval '[ "$rc" -eq 74 ] && one_error dc "disconnected|gone|no device"'
+	eval '[ "$rc" -eq 74 ] &&
+		one_error dc "^dfuse-util: upload: read 0x0800[0-9a-f]{4}: UPLOAD: device disconnected$"'
 check "disconnect mid-upload: some data had been read before" \
 	eval '[ "$(st dc bytes_read)" -gt 0 ]'
 check "disconnect mid-upload: no output file and no temporary file left" \

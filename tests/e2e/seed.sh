@@ -61,8 +61,8 @@ check "-U readout.bin: the file holds the first 1024 preloaded bytes" \
 check "-U readout.bin: exactly 1024 bytes read from the device" stat_is up bytes_read 1024
 check "-U readout.bin: nothing erased or written" \
 	eval 'stat_is up erase 0 && stat_is up bytes_written 0 && stat_is up mass_erase 0'
-check "-U readout.bin: no temporary file left beside it" \
-	[ "$(ls -A "$WORK/up")" = readout.bin ]
+is "$(ls -A "$WORK/up")" "readout.bin" \
+	"-U readout.bin: no temporary file left beside it"
 check "-U readout.bin: the device memory is unchanged" same_at "$(mem up)" 0 "$WORK/pre.bin"
 check "-U readout.bin: stdout names the size and the address" \
 	grep -q '1024 bytes from 0x08000000' "$WORK/up.out"
@@ -76,13 +76,13 @@ blank_file "$WORK/want.bin" $FLASH
 put "$WORK/want.bin" 16384 "$WORK/app.bin"
 check ":leave -D app.bin: flash holds the image at 0x08004000, 0xFF elsewhere" \
 	cmp -s "$WORK/want.bin" "$(mem leave)"
-check ":leave -D app.bin: sectors 1-3 erased once each, nothing else" \
-	[ "$(erased leave)" = "0x08004000 0x08008000 0x0800c000" ]
+is "$(erased leave)" "0x08004000 0x08008000 0x0800c000" \
+	":leave -D app.bin: sectors 1-3 erased once each, nothing else"
 check ":leave -D app.bin: the log shows the leave, then the device gone" \
 	log_after leave "EVENT leave" "EVENT gone"
 check ":leave -D app.bin: the pointer is set to 0x08004000 for the leave" \
 	[ "$(grep 'EVENT set-address\|EVENT leave' "$WORK/leave.log" | tail -n 2 | head -n 1 |
 		sed 's/.*addr=//')" = 0x08004000 ]
 check ":leave -D app.bin: one leave, host behaved" eval 'stat_is leave leave 1 && clean leave'
-check ":leave -D app.bin: stdout says it left DFU mode" \
-	grep -Eq 'left DFU mode|leaving DFU mode' "$WORK/leave.out"
+check ":leave -D app.bin: stdout says the device is leaving DFU mode" \
+	grep -Fqx 'The device is leaving DFU mode' "$WORK/leave.out"

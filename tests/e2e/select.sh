@@ -58,7 +58,7 @@ check "two boards, no -S: neither board received a DFU request" \
 # shellcheck disable=SC2086
 sim ambd $THREE -- "$DFUSE" -d 0483:df11 -a 0 -s 0x08000000 -D "$WORK/img.bin"
 check "-d 0483:df11 alone: still ambiguous (exit 64), nothing written" \
-	eval '[ "$rc" -eq 64 ] && one_error ambd "AAA111.*BBB222|BBB222.*AAA111" &&
+	eval '[ "$rc" -eq 64 ] && one_error ambd "serial=.AAA111.; .* serial=.BBB222.; choose one" &&
 		stat_is ambd dnload 0 AAA111 && stat_is ambd dnload 0 BBB222'
 
 # 3. Each selection option picks one board.

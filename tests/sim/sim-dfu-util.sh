@@ -74,8 +74,8 @@ fi
 # (d) dfu-util's polling and erasing, on the runs above
 check "upload: no early GETSTATUS, no unerased write" clean up F4UP
 check "raw download: no early GETSTATUS, no unerased write" clean dl F4DL
-check "raw download: nothing the state forbids" \
-	[ "$(stat_get "$WORK/dl.stats" F4DL.forbidden)" = 0 ]
+is "$(stat_get "$WORK/dl.stats" F4DL.forbidden)" "0" \
+	"raw download: nothing the state forbids"
 
 # (e) other chips: an upload and a download in a writeable region each.
 # chip serial upload-address download-address

@@ -35,34 +35,24 @@ static void test_descriptors(void)
 			continue;
 		n = sim_device_descriptors(d, b, sizeof(b));
 		is_int(n, want, "%s: descriptor set length", c->name);
-		is_int(b[0], 18, "%s: device descriptor fields [b[0]]", c->name);
-		is_int(b[1], 1, "%s: device descriptor fields [b[1]]", c->name);
-		is_int(le16(b + 2), 0x0200, "%s: device descriptor fields [le16(b + 2)]", c->name);
-		is_int(b[7], (c->bMaxPacketSize0 ? c->bMaxPacketSize0 : 64),
-		       "%s: device descriptor fields [b[7]]", c->name);
-		is_int(le16(b + 8), c->idVendor, "%s: device descriptor fields [le16(b + 8)]",
+		is_int(b[0], 18, "%s: device bLength", c->name);
+		is_int(b[1], 1, "%s: device bDescriptorType", c->name);
+		is_hex(le16(b + 2), 0x0200, "%s: bcdUSB", c->name);
+		is_int(b[7], c->bMaxPacketSize0 ? c->bMaxPacketSize0 : 64, "%s: bMaxPacketSize0",
 		       c->name);
-		is_int(le16(b + 10), c->idProduct, "%s: device descriptor fields [le16(b + 10)]",
-		       c->name);
-		is_int(le16(b + 12), c->bcdDevice, "%s: device descriptor fields [le16(b + 12)]",
-		       c->name);
-		is_int(b[14], imf, "%s: device descriptor fields [b[14]]", c->name);
-		is_int(b[15], ipr, "%s: device descriptor fields [b[15]]", c->name);
-		is_int(b[16], ise, "%s: device descriptor fields [b[16]]", c->name);
-		is_int(b[17], 1, "%s: device descriptor fields [b[17]]", c->name);
-		is_int(b[18], 9, "%s: configuration descriptor, wTotalLength %zu [b[18]]", c->name,
-		       want - 18);
-		is_int(b[19], 2, "%s: configuration descriptor, wTotalLength %zu [b[19]]", c->name,
-		       want - 18);
-		is_int(le16(b + 20), want - 18,
-		       "%s: configuration descriptor, wTotalLength %zu [le16(b + 20)]", c->name,
-		       want - 18);
-		is_int(b[22], 1, "%s: configuration descriptor, wTotalLength %zu [b[22]]", c->name,
-		       want - 18);
-		is_int(b[25], 0xC0, "%s: configuration descriptor, wTotalLength %zu [b[25]]",
-		       c->name, want - 18);
-		is_int(b[26], 50, "%s: configuration descriptor, wTotalLength %zu [b[26]]", c->name,
-		       want - 18);
+		is_hex(le16(b + 8), c->idVendor, "%s: idVendor", c->name);
+		is_hex(le16(b + 10), c->idProduct, "%s: idProduct", c->name);
+		is_hex(le16(b + 12), c->bcdDevice, "%s: bcdDevice", c->name);
+		is_int(b[14], imf, "%s: iManufacturer", c->name);
+		is_int(b[15], ipr, "%s: iProduct", c->name);
+		is_int(b[16], ise, "%s: iSerialNumber", c->name);
+		is_int(b[17], 1, "%s: bNumConfigurations", c->name);
+		is_int(b[18], 9, "%s: configuration bLength", c->name);
+		is_int(b[19], 2, "%s: configuration bDescriptorType", c->name);
+		is_int(le16(b + 20), want - 18, "%s: wTotalLength", c->name);
+		is_int(b[22], 1, "%s: bNumInterfaces", c->name);
+		is_hex(b[25], 0xC0, "%s: configuration bmAttributes", c->name);
+		is_int(b[26], 50, "%s: bMaxPower", c->name);
 		off = 27;
 		for (size_t i = 0; i < c->nalts; i++, off += 9)
 			if (b[off] != 9 || b[off + 1] != 4 || b[off + 2] != 0 || b[off + 3] != i ||
@@ -72,19 +62,13 @@ static void test_descriptors(void)
 				alts_ok = false;
 		ok(alts_ok, "%s: %zu interface descriptors, protocol %d", c->name, c->nalts,
 		   c->runtime ? 1 : 2);
-		is_int(off + 9, n, "%s: functional descriptor after the last alt [off + 9]",
-		       c->name);
-		is_int(b[off], 9, "%s: functional descriptor after the last alt [b[off]]", c->name);
-		is_int(b[off + 1], 0x21,
-		       "%s: functional descriptor after the last alt [b[off + 1]]", c->name);
-		is_int(b[off + 2], c->bmAttributes,
-		       "%s: functional descriptor after the last alt [b[off + 2]]", c->name);
-		is_int(le16(b + off + 3), c->wDetachTimeOut,
-		       "%s: functional descriptor after the last alt [le16(b + off + 3)]", c->name);
-		is_int(le16(b + off + 5), c->wTransferSize,
-		       "%s: functional descriptor after the last alt [le16(b + off + 5)]", c->name);
-		is_int(le16(b + off + 7), c->bcdDFUVersion,
-		       "%s: functional descriptor after the last alt [le16(b + off + 7)]", c->name);
+		is_int(off + 9, n, "%s: functional descriptor after the last alt", c->name);
+		is_int(b[off], 9, "%s: functional bLength", c->name);
+		is_hex(b[off + 1], 0x21, "%s: functional bDescriptorType", c->name);
+		is_hex(b[off + 2], c->bmAttributes, "%s: functional bmAttributes", c->name);
+		is_int(le16(b + off + 3), c->wDetachTimeOut, "%s: wDetachTimeOut", c->name);
+		is_int(le16(b + off + 5), c->wTransferSize, "%s: wTransferSize", c->name);
+		is_hex(le16(b + off + 7), c->bcdDFUVersion, "%s: bcdDFUVersion", c->name);
 		is_int(sim_device_descriptors(d, b, 10), want,
 		       "%s: short buffer still tells the size", c->name);
 		sim_device_free(d);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * TAP tests of the firmware file parser: DfuSe containers and raw images built
- * by a small generator here, broken in every way a file can be, plus a real
- * file written by another tool (tests/fixtures/mboot-f413.dfu).
+ * by a small generator here, broken in every way a file can be (the real file
+ * written by another tool is read in test-image-fixtures.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -599,44 +599,6 @@ static void test_raw(void)
 	dfu_file_free(&img);
 }
 
-static void test_fixture(void)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096];
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	struct dfu_file_image img;
-	struct error err = { 0 };
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/mboot-f413.dfu", top != NULL ? top : ".");
-	if (!is_int(dfu_file_load(path, &buf, &len, &err), ERR_OK, "load mboot-f413.dfu (%s)",
-		    err.msg)) {
-		skip(14, "%s cannot be read", path);
-		return;
-	}
-	is_int(len, 33061, "fixture size");
-	if (!is_int(dfu_file_parse(buf, len, 0, &img, &err), ERR_OK, "mboot-f413.dfu parses (%s)",
-		    err.msg)) {
-		skip(12, "mboot-f413.dfu does not parse");
-		free(buf);
-		return;
-	}
-	is_int(img.format, DFU_FILE_DFUSE, "DfuSe");
-	is_int(img.warnings, 0, "no warnings");
-	is_hex(img.suffix.idVendor, 0x0483, "suffix idVendor 0x0483");
-	is_hex(img.suffix.idProduct, 0xDF11, "suffix idProduct 0xdf11");
-	is_hex(img.suffix.bcdDFU, 0x011A, "suffix bcdDFU 0x011a");
-	is_int(img.suffix.crc_ok, true, "suffix CRC ok");
-	is_int(img.ntargets, 1, "one target");
-	is_int(img.targets[0].alt, 0, "alt 0");
-	is_str(img.targets[0].name, "ST...", "name ST...");
-	is_int(img.targets[0].nelements, 1, "one element");
-	is_int(img.targets[0].elements[0].address, 0x08008000, "element address");
-	is_int(img.targets[0].elements[0].size, 32752, "element size");
-	dfu_file_free(&img);
-	free(buf);
-}
-
 /*
  * mkstemp(), but the file can be opened again by name while @fd is open:
  * MinGW's mkstemp() denies other opens on Windows, this test needs them.
@@ -716,7 +678,6 @@ int main(void)
 	test_structure_limits();
 	test_names();
 	test_raw();
-	test_fixture();
 	test_load();
 	return done_testing();
 }

@@ -3,13 +3,15 @@
  * TAP tests of the readers against real toolchain output: a Cortex-M program
  * built by gcc-arm-none-eabi (tests/fixtures/cortex-m/build.sh) as ELF and,
  * through objcopy, HEX, SREC and BIN; every reader must give exactly the BIN
- * at 0x08000000. And mboot-f413.dfu, a .dfu written by another project.
+ * at 0x08000000. And mboot-f413.dfu, a .dfu written by another project, read
+ * both as an image and as a DfuSe container (dfu_file.c).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dfu_file.h"
 #include "image.h"
 #include "tap.h"
 
@@ -136,9 +138,43 @@ static void check_mboot(void)
 	free(buf);
 }
 
+/* mboot-f413.dfu through dfu_file_parse(): the container's own fields. */
+static void check_mboot_container(void)
+{
+	size_t len = 0;
+	uint8_t *buf = load("mboot-f413.dfu", &len);
+	struct dfu_file_image img;
+	struct error err = { ERR_OK, "" };
+
+	if (!ok(buf != NULL, "mboot-f413.dfu is read for dfu_file_parse"))
+		return;
+	is_int(len, 33061, "fixture size");
+	if (!is_int(dfu_file_parse(buf, len, 0, &img, &err), ERR_OK, "mboot-f413.dfu parses (%s)",
+		    err.msg)) {
+		skip(12, "mboot-f413.dfu does not parse");
+		free(buf);
+		return;
+	}
+	is_int(img.format, DFU_FILE_DFUSE, "DfuSe");
+	is_int(img.warnings, 0, "no warnings");
+	is_hex(img.suffix.idVendor, 0x0483, "suffix idVendor 0x0483");
+	is_hex(img.suffix.idProduct, 0xDF11, "suffix idProduct 0xdf11");
+	is_hex(img.suffix.bcdDFU, 0x011A, "suffix bcdDFU 0x011a");
+	is_int(img.suffix.crc_ok, true, "suffix CRC ok");
+	is_int(img.ntargets, 1, "one target");
+	is_int(img.targets[0].alt, 0, "alt 0");
+	is_str(img.targets[0].name, "ST...", "name ST...");
+	is_int(img.targets[0].nelements, 1, "one element");
+	is_hex(img.targets[0].elements[0].address, 0x08008000, "element address");
+	is_int(img.targets[0].elements[0].size, 32752, "element size");
+	dfu_file_free(&img);
+	free(buf);
+}
+
 int main(void)
 {
 	check_toolchain();
 	check_mboot();
+	check_mboot_container();
 	return done_testing();
 }
