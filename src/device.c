@@ -138,6 +138,11 @@ const char *dev_plain_reason(const struct dev_info *d, char *buf, size_t len)
 	return buf;
 }
 
+bool dev_runtime_is_dfuse(const struct dev_info *d)
+{
+	return d->has_func && d->func.bcdDFUVersion == 0x011A;
+}
+
 const char *dev_describe(const struct dev_info *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "[%04x:%04x] path=\"%s\" devnum=%u serial=\"%s\"%s", d->vid, d->pid,

@@ -117,6 +117,12 @@ const char *dev_mismatch(const struct opts *o, const struct dev_info *d, bool *i
 bool dev_is_dfuse(const struct dev_info *d, const struct dfu_quirks *q);
 
 /*
+ * Does the run-time device @d announce a DfuSe DFU-mode self? Its functional
+ * descriptor says bcdDFUVersion 0x011A (it has no layouts to show yet).
+ */
+bool dev_runtime_is_dfuse(const struct dev_info *d);
+
+/*
  * Why dev_is_dfuse(@d) is false, as a phrase naming the descriptor field or
  * the alt name that decided it ("functional descriptor is DFU 1.0, 7
  * bytes"), into @buf; returns @buf.

@@ -77,10 +77,10 @@ static void parse_suffix(const uint8_t *buf, size_t len, struct dfu_file_suffix 
 	if (len < DFU_FILE_SUFFIX_LEN)
 		return;
 	at = len - DFU_FILE_SUFFIX_LEN;
-	if (memcmp(buf + at + SUFFIX_SIGNATURE, "UFD", 3) != 0 ||
-	    buf[at + SUFFIX_LENGTH] != DFU_FILE_SUFFIX_LEN)
+	if (memcmp(buf + at + SUFFIX_SIGNATURE, "UFD", 3) != 0)
 		return;
-	sfx->present = true;
+	sfx->signature = true;
+	sfx->bLength = buf[at + SUFFIX_LENGTH];
 	sfx->bcdDevice = (uint16_t)get_le(buf, len, at + SUFFIX_BCD_DEVICE, 2);
 	sfx->idProduct = (uint16_t)get_le(buf, len, at + SUFFIX_PRODUCT, 2);
 	sfx->idVendor = (uint16_t)get_le(buf, len, at + SUFFIX_VENDOR, 2);
@@ -88,7 +88,8 @@ static void parse_suffix(const uint8_t *buf, size_t len, struct dfu_file_suffix 
 	sfx->crc_stored = get_le(buf, len, at + SUFFIX_CRC, 4);
 	/* The CRC covers every byte of the file before the dwCRC field. */
 	sfx->crc_computed = dfu_file_crc(buf, len - 4);
-	sfx->crc_ok = sfx->crc_stored == sfx->crc_computed;
+	sfx->present = sfx->bLength == DFU_FILE_SUFFIX_LEN;
+	sfx->crc_ok = sfx->present && sfx->crc_stored == sfx->crc_computed;
 }
 
 void dfu_file_parse_suffix(const uint8_t *buf, size_t len, struct dfu_file_suffix *sfx)
@@ -426,9 +427,32 @@ static void put_le(uint8_t *p, uint32_t v, size_t n)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+void dfu_file_put_suffix(uint8_t *buf, size_t at, uint16_t bcdDevice, uint16_t idProduct,
+			 uint16_t idVendor, uint16_t bcdDFU)
+{
+	uint8_t *p = buf + at;
+
+	put_le(p + SUFFIX_BCD_DEVICE, bcdDevice, 2);
+	put_le(p + SUFFIX_PRODUCT, idProduct, 2);
+	put_le(p + SUFFIX_VENDOR, idVendor, 2);
+	put_le(p + SUFFIX_BCD_DFU, bcdDFU, 2);
+	memcpy(p + SUFFIX_SIGNATURE, "UFD", 3);
+	p[SUFFIX_LENGTH] = DFU_FILE_SUFFIX_LEN;
+	/* DFU 1.1 appendix B: the CRC covers everything before dwCRC. */
+	put_le(p + SUFFIX_CRC, dfu_file_crc(buf, at + SUFFIX_CRC), 4);
+}
+
 int dfu_file_write_dfuse(const struct dfu_file_target *targets, size_t ntargets, uint16_t idVendor,
 			 uint16_t idProduct, uint16_t bcdDevice, uint8_t **out, size_t *len,
 			 struct error *err)
+{
+	return dfu_file_write_dfuse_ex(targets, ntargets, idVendor, idProduct, bcdDevice, 0, out,
+				       len, err);
+}
+
+int dfu_file_write_dfuse_ex(const struct dfu_file_target *targets, size_t ntargets,
+			    uint16_t idVendor, uint16_t idProduct, uint16_t bcdDevice,
+			    unsigned flags, uint8_t **out, size_t *len, struct error *err)
 {
 	uint64_t total = DFU_FILE_DFUSE_PREFIX_LEN + DFU_FILE_SUFFIX_LEN;
 	uint8_t *buf, *p;
@@ -455,7 +479,10 @@ int dfu_file_write_dfuse(const struct dfu_file_target *targets, size_t ntargets,
 				 (unsigned long long)total);
 	memcpy(buf, "DfuSe", 5);
 	buf[PREFIX_VERSION] = 1;
-	put_le(buf + PREFIX_IMAGE_SIZE, (uint32_t)(total - DFU_FILE_SUFFIX_LEN), 4);
+	put_le(buf + PREFIX_IMAGE_SIZE,
+	       (uint32_t)((flags & DFU_FILE_SIZE_WITH_SUFFIX) != 0 ? total
+								   : total - DFU_FILE_SUFFIX_LEN),
+	       4);
 	buf[PREFIX_TARGETS] = (uint8_t)ntargets;
 	p = buf + DFU_FILE_DFUSE_PREFIX_LEN;
 	for (size_t t = 0; t < ntargets; t++) {
@@ -482,14 +509,7 @@ int dfu_file_write_dfuse(const struct dfu_file_target *targets, size_t ntargets,
 			p += ELEMENT_HEADER_LEN + el->size;
 		}
 	}
-	put_le(p + SUFFIX_BCD_DEVICE, bcdDevice, 2);
-	put_le(p + SUFFIX_PRODUCT, idProduct, 2);
-	put_le(p + SUFFIX_VENDOR, idVendor, 2);
-	put_le(p + SUFFIX_BCD_DFU, DFUSE_BCD, 2);
-	memcpy(p + SUFFIX_SIGNATURE, "UFD", 3);
-	p[SUFFIX_LENGTH] = DFU_FILE_SUFFIX_LEN;
-	/* DFU 1.1 appendix B: the CRC covers everything before dwCRC. */
-	put_le(p + SUFFIX_CRC, dfu_file_crc(buf, (size_t)total - 4), 4);
+	dfu_file_put_suffix(buf, (size_t)(p - buf), bcdDevice, idProduct, idVendor, DFUSE_BCD);
 	*out = buf;
 	*len = (size_t)total;
 	return ERR_OK;
@@ -560,4 +580,71 @@ out:
 	if (!is_stdin)
 		fclose(f);
 	return rc;
+}
+
+/*
+ * Vendor prefixes that dfu-prefix adds and a DFU host sends as part of the
+ * payload. TI Stellaris (the boot loader's DFU download header, SPMU048 /
+ * usblib's "DFU binary prefix"): 0x01 0x00, the flash address in KiB (LE16),
+ * the payload length (LE32). NXP LPC18xx/43xx unencrypted boot image header
+ * (UM10503, "Boot image header"): AES_ACTIVE/HASH_ACTIVE bits 0x1A, 0x3F,
+ * HASH_SIZE in 512-byte blocks (LE16), 8 zero bytes, 4 bytes 0xFF. The
+ * Stellaris header is recognised by its first two bytes, the LPC one by the
+ * low six bits of its first two, as dfu-util 0.11 recognises them.
+ */
+void dfu_file_parse_prefix(const uint8_t *buf, size_t len, struct dfu_file_prefix *pfx)
+{
+	memset(pfx, 0, sizeof(*pfx));
+	if (len < DFU_FILE_STELLARIS_PREFIX_LEN)
+		return;
+	if (buf[0] == 0x01 && buf[1] == 0x00) {
+		pfx->type = DFU_FILE_PREFIX_STELLARIS;
+		pfx->len = DFU_FILE_STELLARIS_PREFIX_LEN;
+		pfx->address = 1024 * get_le(buf, len, 2, 2);
+		pfx->payload_len = get_le(buf, len, 4, 4);
+	} else if ((buf[0] & 0x3F) == 0x1A && (buf[1] & 0x3F) == 0x3F) {
+		pfx->type = DFU_FILE_PREFIX_LPC;
+		pfx->len = DFU_FILE_LPC_PREFIX_LEN;
+		pfx->lpc_blocks = (uint16_t)get_le(buf, len, 2, 2);
+	}
+}
+
+int dfu_file_make_prefix(enum dfu_file_prefix_type type, uint32_t address, size_t count,
+			 uint8_t out[DFU_FILE_LPC_PREFIX_LEN], size_t *n, struct error *err)
+{
+	uint64_t blocks = ((uint64_t)count + 511) / 512;
+
+	*n = 0;
+	memset(out, 0, DFU_FILE_LPC_PREFIX_LEN);
+	switch (type) {
+	case DFU_FILE_PREFIX_NONE:
+		return ERR_OK;
+	case DFU_FILE_PREFIX_STELLARIS:
+		if (address % 1024 != 0 || address / 1024 > 0xFFFF)
+			return error_set(err, ERR_USAGE,
+					 "Stellaris address 0x%08x is not a multiple of 1 KiB "
+					 "below 64 MiB",
+					 (unsigned)address);
+		if ((uint64_t)count > UINT32_MAX)
+			return error_set(err, ERR_DATA, "%zu bytes do not fit a Stellaris prefix",
+					 count);
+		out[0] = 0x01;
+		put_le(out + 2, address / 1024, 2);
+		put_le(out + 4, (uint32_t)count, 4);
+		*n = DFU_FILE_STELLARIS_PREFIX_LEN;
+		return ERR_OK;
+	case DFU_FILE_PREFIX_LPC:
+		if (blocks > 0xFFFF)
+			return error_set(err, ERR_DATA,
+					 "%zu bytes are more than an LPC prefix can count "
+					 "(65535 blocks of 512 bytes)",
+					 count);
+		out[0] = 0x1A;
+		out[1] = 0x3F;
+		put_le(out + 2, (uint32_t)blocks, 2);
+		memset(out + 12, 0xFF, 4);
+		*n = DFU_FILE_LPC_PREFIX_LEN;
+		return ERR_OK;
+	}
+	return error_set(err, ERR_USAGE, "unknown prefix type %d", (int)type);
 }

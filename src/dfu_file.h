@@ -26,7 +26,14 @@ enum dfu_file_format {
 };
 
 struct dfu_file_suffix {
-	bool present;				 /* "UFD" signature and bLength 16 found */
+	bool present; /* "UFD" signature and bLength 16 found */
+	/*
+	 * The "UFD" signature alone, with bLength as found: the fields below
+	 * and both CRCs are filled whenever it is there (dfu-util's tools
+	 * accept any bLength of 16 or more with a good CRC).
+	 */
+	bool signature;
+	uint8_t bLength;
 	uint16_t bcdDevice, idProduct, idVendor; /* 0xFFFF = any */
 	uint16_t bcdDFU;
 	uint32_t crc_stored;
@@ -104,6 +111,54 @@ void dfu_file_free(struct dfu_file_image *img);
 int dfu_file_write_dfuse(const struct dfu_file_target *targets, size_t ntargets, uint16_t idVendor,
 			 uint16_t idProduct, uint16_t bcdDevice, uint8_t **out, size_t *len,
 			 struct error *err);
+
+/* dfu_file_write_dfuse_ex() flags. */
+enum {
+	/* DFUImageSize counts the suffix too, as Debian's dfuse-pack (dfu-util 0.11) writes it */
+	DFU_FILE_SIZE_WITH_SUFFIX = 1 << 0,
+};
+
+/* dfu_file_write_dfuse() with @flags (DFU_FILE_SIZE_WITH_SUFFIX). */
+int dfu_file_write_dfuse_ex(const struct dfu_file_target *targets, size_t ntargets,
+			    uint16_t idVendor, uint16_t idProduct, uint16_t bcdDevice,
+			    unsigned flags, uint8_t **out, size_t *len, struct error *err);
+
+/*
+ * Write a 16-byte DFU suffix with these fields at @buf + @at (room for it is
+ * the caller's), its CRC over the @at bytes before it and its own first 12.
+ */
+void dfu_file_put_suffix(uint8_t *buf, size_t at, uint16_t bcdDevice, uint16_t idProduct,
+			 uint16_t idVendor, uint16_t bcdDFU);
+
+/* The vendor prefixes of dfu-prefix: TI Stellaris and NXP LPC (see dfu_file.c). */
+#define DFU_FILE_STELLARIS_PREFIX_LEN 8
+#define DFU_FILE_LPC_PREFIX_LEN	      16
+
+enum dfu_file_prefix_type {
+	DFU_FILE_PREFIX_NONE,
+	DFU_FILE_PREFIX_STELLARIS,
+	DFU_FILE_PREFIX_LPC,
+};
+
+struct dfu_file_prefix {
+	enum dfu_file_prefix_type type;
+	size_t len;	      /* bytes of prefix, 0 for NONE */
+	uint32_t address;     /* Stellaris: flash address (a multiple of 1 KiB) */
+	uint32_t payload_len; /* Stellaris: the length field */
+	uint16_t lpc_blocks;  /* LPC: the size field, in 512-byte blocks */
+};
+
+/* Recognise a vendor prefix at the start of @len bytes at @buf (NONE if none). */
+void dfu_file_parse_prefix(const uint8_t *buf, size_t len, struct dfu_file_prefix *pfx);
+
+/*
+ * Build a prefix of @type into @out (*@n bytes; 0 for NONE): Stellaris with
+ * @address and the length field @count, LPC with @count bytes rounded up to
+ * 512-byte blocks. ERR_USAGE for an address that is not a multiple of 1 KiB
+ * below 64 MiB; ERR_DATA when @count does not fit the field.
+ */
+int dfu_file_make_prefix(enum dfu_file_prefix_type type, uint32_t address, size_t count,
+			 uint8_t out[DFU_FILE_LPC_PREFIX_LEN], size_t *n, struct error *err);
 
 /*
  * Read the whole file at @path ("-" = standard input) into a malloc'd buffer

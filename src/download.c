@@ -169,7 +169,7 @@ int download_check_address(struct session *op, const struct download_input *in, 
 
 	/* Plain DFU 1.1 devices take a raw image from the start: no address there. */
 	if (in->img.addressed || o->dfuse.has_address ||
-	    (op->info.runtime ? !op->info.has_func || op->info.func.bcdDFUVersion != 0x011A
+	    (op->info.runtime ? !dev_runtime_is_dfuse(&op->info)
 			      : !dev_is_dfuse(&op->info, &op->quirks)))
 		return ERR_OK;
 	snprintf(mods, sizeof(mods), "%s%s%s", o->dfuse.leave ? ":leave" : "",

@@ -13,9 +13,7 @@
 #include "dfuse.h"
 #include "dfuse_mem.h"
 #include "optbytes.h"
-#include "plain.h"
 #include "plan.h"
-#include "select.h"
 
 /* Collects a stream of uploaded blocks into sectors and classifies each one. */
 struct diff_reader {
@@ -685,41 +683,5 @@ int flash_run(struct session *op, const struct download_input *in, struct error 
 			r = flash_leave(op, true, start, err);
 	}
 	plan_free(&dl);
-	return r;
-}
-
-int flash_download_input(struct session *op, const struct download_input *in, struct error *err)
-{
-	/* Everything about the file that needs no DFU-mode device, before any request. */
-	int r = download_check_ids(op, in, err);
-
-	if (r == ERR_OK)
-		r = select_device(op, false, err);
-	if (r == ERR_OK)
-		r = download_check_address(op, in, err);
-	if (r == ERR_OK)
-		r = select_enter_dfu(op, err);
-	/* --verify and --diff read the device back: not from one that cannot upload. */
-	if (r == ERR_OK && (op->o->verify || op->o->diff) && !dev_can_upload(&op->info))
-		return error_set(err, ERR_USAGE,
-				 "download: %s reads the device back, and it cannot upload (its DFU "
-				 "functional descriptor clears bitCanUpload); nothing was sent",
-				 op->o->verify ? "--verify" : "--diff");
-	if (r == ERR_OK && plain_is_plain(op))
-		return plain_download(op, in, err); /* names its own step */
-	if (r == ERR_OK)
-		r = flash_run(op, in, err);
-	return r == ERR_OK ? r : error_wrap(err, "download");
-}
-
-int flash_download(struct session *op, struct error *err)
-{
-	struct download_input in;
-	int r = download_load(op->o, op->ui, &in, err);
-
-	if (r != ERR_OK)
-		return error_wrap(err, "download");
-	r = flash_download_input(op, &in, err);
-	download_input_free(&in);
 	return r;
 }

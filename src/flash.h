@@ -15,18 +15,6 @@
 #include "session.h"
 
 /*
- * The whole download of s->o->file: download_load(), select the device
- * (detaching a run-time one), flash_run(). Returns ERR_OK or the first error.
- */
-int flash_download(struct session *s, struct error *err);
-
-/*
- * The same for an input already loaded (--all: read once, shared read-only
- * by every board): select the device (kept when s->selected), flash_run().
- */
-int flash_download_input(struct session *s, const struct download_input *in, struct error *err);
-
-/*
  * Flash @in (already read and checked) into the selected DfuSe device of
  * @s: map its pieces to alts, plan, then per alt mass erase or --diff,
  * erase, write, verify; finally leave DFU mode with :leave. With --dry-run

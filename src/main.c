@@ -3,7 +3,9 @@
  * dfuse-util: flash and read STM32-style DfuSe and plain DFU 1.1 devices over
  * USB. main() parses the command line, hands the operation to ops.c over the
  * libusb backend (or to convert.c, with no USB at all, for image files), and
- * is the only place that prints errors and picks exit codes.
+ * is the only place that prints errors and picks exit codes. Called by the
+ * name of another dfu-util program (dfu-suffix, dfu-prefix, dfuse-pack), it
+ * is that program instead (frontend.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include "compat.h"
 #include "convert.h"
 #include "error.h"
+#include "frontend.h"
 #include "ops.h"
 #include "opt_usage.h"
 #include "options.h"
@@ -205,6 +208,17 @@ int main(int argc, char **argv)
 
 	/* A reader that went away must not stop a flash halfway: writes fail instead. */
 	compat_ignore_sigpipe();
+	/* Called as dfu-suffix, dfu-prefix or dfuse-pack (a link): that program. */
+	switch (fe_name_of(argc > 0 ? argv[0] : NULL)) {
+	case FE_SUFFIX:
+		return fe_suffix_main(argc, argv);
+	case FE_PREFIX:
+		return fe_prefix_main(argc, argv);
+	case FE_PACK:
+		return fe_pack_main(argc, argv);
+	case FE_NONE:
+		break;
+	}
 	/* "-D -" reads an image from standard input: bytes, not text. */
 	compat_binary_stdin();
 	r = opt_parse(argc, argv, &o, &err);

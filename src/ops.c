@@ -1,22 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The operations behind the command line, dispatched to the files that do
- * them: select.c (-l, finding and switching the device), upload.c (-U),
- * flash.c (-D), plain.c (all three on plain DFU 1.1 devices); the DfuSe
- * commands of -s alone, -e and -R are here. Inputs
- * are read and checked before the first USB request, and nothing is claimed
- * that did not happen.
+ * The operations behind the command line: select.c finds and switches the
+ * device (-l, -e), and the device's target (target.c: DfuSe or plain DFU
+ * 1.1) does -D, -U and -s; -R is here. Inputs are read and checked before
+ * the first USB request, and nothing is claimed that did not happen.
  */
 #include "ops.h"
 
 #include <string.h>
 
-#include "dfuse.h"
-#include "dfuse_mem.h"
-#include "flash.h"
-#include "plain.h"
+#include "download.h"
+#include "outfile.h"
 #include "select.h"
 #include "session.h"
+#include "target.h"
 #include "upload.h"
 
 static double seconds(uint64_t us)
@@ -24,54 +21,67 @@ static double seconds(uint64_t us)
 	return (double)us / 1e6;
 }
 
-/* -s without -U/-D: DfuSe commands. */
-static int op_command(struct session *op, struct error *err)
+/* -s without -U/-D: the target's commands. */
+static int op_command(struct session *s, struct error *err)
 {
-	const struct opts *o = op->o;
-	const struct dfuse_mem_layout *l;
-	int index, r;
+	int r = select_dfu_device(s, err);
 
-	r = select_dfu_device(op, err);
-	if (r == ERR_OK && plain_is_plain(op))
-		return plain_command(op, err);
+	return r == ERR_OK ? target_choose(s)->command(s, err) : r;
+}
+
+/* -U: the file's name is checked before the device is touched (dfu-util never overwrites). */
+static int op_upload(struct session *s, struct error *err)
+{
+	enum image_format fmt;
+	int r = outfile_check(s->o->file, err);
+
 	if (r == ERR_OK)
-		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
-	if (r == ERR_OK)
-		r = session_start_alt(op, index, err);
+		r = upload_format(s->o->file, &fmt, err);
 	if (r != ERR_OK)
 		return r;
-	if (o->dfuse.mass_erase) {
-		ui_info(op->ui, "Mass erase of alt %u \"%s\"", op->info.alts[index].alt,
-			op->info.alts[index].name);
-		r = dfuse_mass_erase(&op->dfu, err);
-		if (r != ERR_OK)
-			return r;
-		ui_info(op->ui, "Mass erase done");
-	}
-	if (o->dfuse.unprotect) {
-		bool gone = false;
+	r = select_dfu_device(s, err);
+	if (r == ERR_OK && !dev_can_upload(&s->info))
+		return error_set(err, ERR_USAGE,
+				 "upload: the device cannot upload (its DFU functional descriptor "
+				 "clears bitCanUpload); nothing was sent");
+	if (r != ERR_OK)
+		return error_wrap(err, "upload");
+	return target_choose(s)->upload(s, err);
+}
 
-		ui_info(op->ui, "Removing read protection: the device erases its flash and resets");
-		r = dfuse_unprotect(&op->dfu, &gone, err);
-		if (r != ERR_OK)
-			return r;
-		session_gone(op);
-		ui_info(op->ui, gone ? "Read protection removed; the device reset"
-				     : "Read unprotect accepted; the device is resetting");
-		return ERR_OK;
-	}
-	if (o->dfuse.leave) {
-		uint32_t addr = o->dfuse.address;
+/* -D of @in, read already: everything that needs no DFU-mode device comes first. */
+static int op_download_input(struct session *s, const struct download_input *in, struct error *err)
+{
+	int r = download_check_ids(s, in, err);
 
-		if (!o->dfuse.has_address) {
-			r = session_layout(op, index, &l, err);
-			if (r != ERR_OK)
-				return r;
-			addr = l->segments[0].start;
-		}
-		return flash_leave(op, true, addr, err);
-	}
-	return ERR_OK;
+	if (r == ERR_OK)
+		r = select_device(s, false, err);
+	if (r == ERR_OK)
+		r = download_check_address(s, in, err);
+	if (r == ERR_OK)
+		r = select_enter_dfu(s, err);
+	/* --verify and --diff read the device back: not from one that cannot upload. */
+	if (r == ERR_OK && (s->o->verify || s->o->diff) && !dev_can_upload(&s->info))
+		return error_set(err, ERR_USAGE,
+				 "download: %s reads the device back, and it cannot upload (its DFU "
+				 "functional descriptor clears bitCanUpload); nothing was sent",
+				 s->o->verify ? "--verify" : "--diff");
+	if (r != ERR_OK)
+		return error_wrap(err, "download");
+	return target_choose(s)->download(s, in, err);
+}
+
+/* -D: the file is read and checked once, before any device is looked for. */
+static int op_download(struct session *s, struct error *err)
+{
+	struct download_input in;
+	int r = download_load(s->o, s->ui, &in, err);
+
+	if (r != ERR_OK)
+		return error_wrap(err, "download");
+	r = op_download_input(s, &in, err);
+	download_input_free(&in);
+	return r;
 }
 
 /* -e alone. */
@@ -181,10 +191,10 @@ int ops_session_run(struct session *s, const struct download_input *in, struct e
 		r = select_list(op, err);
 		break;
 	case OPT_MODE_UPLOAD:
-		r = upload_run(op, err);
+		r = op_upload(op, err);
 		break;
 	case OPT_MODE_DOWNLOAD:
-		r = in != NULL ? flash_download_input(op, in, err) : flash_download(op, err);
+		r = in != NULL ? op_download_input(op, in, err) : op_download(op, err);
 		break;
 	case OPT_MODE_COMMAND:
 		r = op_command(op, err);

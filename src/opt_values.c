@@ -243,6 +243,32 @@ int opt_parse_dfuse(const char *s, struct opt_dfuse *d, struct error *err)
 	return ERR_OK;
 }
 
+bool opt_hex16(const char *s, size_t n, uint16_t *out)
+{
+	size_t skip = (size_t)(opt_skip_blanks(s) - s);
+	unsigned v = 0;
+
+	if (skip > n)
+		skip = n;
+	s += skip;
+	n -= skip;
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0 || n > 4)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int d = opt_digit(s[i], 16);
+
+		if (d < 0)
+			return false;
+		v = v * 16 + (unsigned)d;
+	}
+	*out = (uint16_t)v;
+	return true;
+}
+
 /*
  * One VID or PID of -d: 1-4 hex digits (0x allowed), "*" any, "-" none,
  * empty = "not said" (the caller picks the default).
@@ -252,7 +278,6 @@ static int opt_id_field(const char *f, size_t n, const char *what, bool *empty, 
 {
 	const char *digits;
 	size_t nd, skip;
-	unsigned v = 0;
 
 	/* Blanks in front, as strtoul() skipped them; "0483 " stays an error. */
 	skip = (size_t)(opt_skip_blanks(f) - f);
@@ -263,24 +288,8 @@ static int opt_id_field(const char *f, size_t n, const char *what, bool *empty, 
 	*empty = nd == 0;
 	*any = nd == 1 && digits[0] == '*';
 	*none = nd == 1 && digits[0] == '-';
-	if (*empty || *any || *none)
+	if (*empty || *any || *none || opt_hex16(digits, nd, val))
 		return ERR_OK;
-	if (nd > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-		digits += 2;
-		nd -= 2;
-	}
-	if (nd == 0 || nd > 4)
-		goto bad;
-	for (size_t i = 0; i < nd; i++) {
-		int d = opt_digit(digits[i], 16);
-
-		if (d < 0)
-			goto bad;
-		v = v * 16 + (unsigned)d;
-	}
-	*val = (uint16_t)v;
-	return ERR_OK;
-bad:
 	return error_set(err, ERR_USAGE, "%s '%.*s' is not 1-4 hex digits, '*' or '-'", what,
 			 (int)(n > OPT_ECHO ? OPT_ECHO : n), f);
 }

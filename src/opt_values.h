@@ -69,6 +69,12 @@ int opt_parse_devices(const char *s, struct opt_id *runtime, struct opt_id *dfu,
 int opt_strtonum(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
 		 struct error *err);
 
+/*
+ * 1 to 4 hex digits (a 0x in front allowed) in the @n bytes at @s, after
+ * blanks strtoul() would skip, as -d takes a VID or PID. False otherwise.
+ */
+bool opt_hex16(const char *s, size_t n, uint16_t *out);
+
 /* Does @id (one half of -d) accept @vid:@pid? Not given = any; "-" = none. */
 bool opt_id_match(const struct opt_id *id, uint16_t vid, uint16_t pid);
 

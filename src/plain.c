@@ -14,11 +14,6 @@
 	"this platform's driver cannot reset the device (only its pipes): replug it to start the " \
 	"firmware"
 
-bool plain_is_plain(const struct session *s)
-{
-	return !dev_is_dfuse(&s->info, &s->quirks);
-}
-
 /* What of -s and the dfuse-util additions a plain device cannot do: refused up front. */
 static int check_options(struct session *s, const char *what, struct error *err)
 {

@@ -12,9 +12,6 @@
 #include "error.h"
 #include "session.h"
 
-/* Is the selected device (s->info) driven as plain DFU 1.1? */
-bool plain_is_plain(const struct session *s);
-
 /*
  * Download the raw image of @in (its DFU suffix stripped and checked against
  * the device) to the alt -a names (the first one without -a). A DfuSe,

@@ -69,16 +69,14 @@ static bool plausible_board(const struct opts *o, const struct dev_info *d, char
 	}
 	if (!o->dfuse.given)
 		return true;
-	if (!d->has_func) {
+	if (dev_runtime_is_dfuse(d))
+		return true;
+	if (!d->has_func)
 		snprintf(why, len, "no DFU functional descriptor");
-		return false;
-	}
-	if (d->func.bcdDFUVersion != 0x011A) {
+	else
 		snprintf(why, len, "DFU %x.%02x, not DfuSe", d->func.bcdDFUVersion >> 8,
 			 d->func.bcdDFUVersion & 0xFF);
-		return false;
-	}
-	return true;
+	return false;
 }
 
 static void append_candidates(char *buf, size_t len, const struct dev_info *list, const size_t *idx,

@@ -30,8 +30,8 @@ int select_detach(struct session *s, struct error *err);
 /*
  * The device for an operation that needs DFU mode: select_device(), and
  * when it is a run-time device, detach it and wait up to -E seconds for its
- * DFU-mode self. DfuSe and plain DFU devices alike: dev_is_dfuse() on
- * s->info tells the caller which layer drives it.
+ * DFU-mode self. DfuSe and plain DFU devices alike: target_choose() then
+ * picks the table that drives it.
  */
 int select_dfu_device(struct session *s, struct error *err);
 

@@ -16,9 +16,7 @@
 #include "image.h"
 #include "image_write.h"
 #include "outfile.h"
-#include "plain.h"
 #include "plan.h"
-#include "select.h"
 
 /* Where the blocks of an upload go: straight into the file, or into memory first. */
 struct upload_sink {
@@ -38,11 +36,8 @@ static int to_sink(void *ctx, const uint8_t *data, size_t n, struct error *err)
 	return ERR_OK;
 }
 
-/*
- * The format -U writes, from the file name's extension: raw unless it names
- * Intel HEX, S-record or DfuSe. ERR_USAGE for ELF, which is not written.
- */
-static int output_format(const char *path, enum image_format *fmt, struct error *err)
+/* The format -U writes (see upload.h). */
+int upload_format(const char *path, enum image_format *fmt, struct error *err)
 {
 	*fmt = image_format_from_extension(path);
 	if (*fmt == IMAGE_FORMAT_AUTO)
@@ -116,7 +111,7 @@ static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t ad
 	return r;
 }
 
-int upload_run(struct session *op, struct error *err)
+int upload_dfuse(struct session *op, struct error *err)
 {
 	const struct opts *o = op->o;
 	const struct dfuse_mem_layout *l = NULL;
@@ -128,19 +123,8 @@ int upload_run(struct session *op, struct error *err)
 	char ranges[200];
 	int index, r;
 
-	/* dfu-util semantics: never overwrite; checked before touching the device. */
-	r = outfile_check(o->file, err);
-	if (r == ERR_OK)
-		r = output_format(o->file, &fmt, err);
-	if (r != ERR_OK)
-		return r;
-	r = select_dfu_device(op, err);
-	if (r == ERR_OK && !dev_can_upload(&op->info))
-		return error_set(err, ERR_USAGE,
-				 "upload: the device cannot upload (its DFU functional descriptor "
-				 "clears bitCanUpload); nothing was sent");
-	if (r == ERR_OK && plain_is_plain(op))
-		return plain_upload(op, err);
+	/* ops.c checked the name before the device was touched */
+	r = upload_format(o->file, &fmt, err);
 	if (r == ERR_OK)
 		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
 	if (r == ERR_OK)

@@ -8,13 +8,21 @@
 #define DFUSE_UPLOAD_H
 
 #include "error.h"
+#include "image.h"
 #include "session.h"
 
 /*
- * Upload what the options ask (-s ADDRESS[:LENGTH], -Z, -a, or the whole
- * region) into s->o->file. Returns ERR_OK; ERR_CANTCREAT when the file
- * exists (checked before the device is touched); device and USB errors.
+ * The format -U writes to @path, from its extension: raw unless it names
+ * Intel HEX, S-record or DfuSe. ERR_USAGE for ELF, which is not written.
  */
-int upload_run(struct session *s, struct error *err);
+int upload_format(const char *path, enum image_format *fmt, struct error *err);
+
+/*
+ * The DfuSe target's -U, on the selected DFU-mode device: upload what the
+ * options ask (-s ADDRESS[:LENGTH], -Z, -a, or the whole region) into
+ * s->o->file, which the caller checked does not exist. Returns ERR_OK or
+ * the error, naming the upload.
+ */
+int upload_dfuse(struct session *s, struct error *err);
 
 #endif

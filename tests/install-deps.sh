@@ -12,7 +12,7 @@ packages="
 	autoconf automake make pkg-config gcc libc6-dev
 	libusb-1.0-0-dev
 	umockdev libumockdev-dev libglib2.0-dev
-	dfu-util
+	dfu-util python3-intelhex
 	clang libclang-rt-dev clang-format
 	groff-base python3
 	srecord

@@ -6,7 +6,7 @@
 # of src/ compiled as on macOS, with nothing beyond C11 and POSIX.1-2008. Ends
 # with one line "N passed, N failed, N skipped" summed over both builds and the
 # POSIX compiles. Also checks the formatting (clang-format) and that
-# `make distcheck` passes.
+# `make distcheck` passes, without and with --enable-dfu-util-names.
 # The builds are out of tree, under BUILD_ROOT, whatever the source tree holds:
 # a tree configured in place (README command 1) is built from a clean copy.
 # Environment: BUILD_ROOT (default ./_build), FUZZ_SECONDS (default 60; 0 skips).
@@ -77,6 +77,12 @@ build gcc --enable-werror CC=gcc || status=1
 step "gcc: make distcheck"
 (cd "$build_root/gcc" && make -j"$jobs" distcheck >distcheck.log 2>&1) ||
 	{ tail -40 "$build_root/gcc/distcheck.log"; status=1; }
+# Again configured with the dfu-util names, which only the install differs in:
+# its test alone (the install and uninstall checks of distcheck run anyway).
+step "gcc: make distcheck with --enable-dfu-util-names"
+(cd "$build_root/gcc" && make -j"$jobs" distcheck TESTS=tests/unit/install.sh \
+	DISTCHECK_CONFIGURE_FLAGS=--enable-dfu-util-names >distcheck-names.log 2>&1) ||
+	{ tail -40 "$build_root/gcc/distcheck-names.log"; status=1; }
 build asan --enable-werror --enable-asan --enable-ubsan --enable-fuzzing CC=clang || status=1
 
 if [ "$fuzz_seconds" -gt 0 ] && [ -x "$src/tests/fuzz/run-fuzzers.sh" ]; then

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target for the firmware file parser: parse with and without :force,
- * walk every target and element, and abort() when an invariant breaks.
+ * walk every target and element, and abort() when an invariant breaks. The
+ * vendor prefix recogniser of dfu-prefix reads the same bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,6 +52,22 @@ static uint32_t walk(const uint8_t *data, size_t size, const struct dfu_file_ima
 	return sum;
 }
 
+/* A recognised prefix lies inside the input, and building it again gives the same bytes. */
+static void prefix_check(const uint8_t *data, size_t size)
+{
+	struct dfu_file_prefix pfx;
+	uint8_t again[DFU_FILE_LPC_PREFIX_LEN];
+	size_t n;
+
+	dfu_file_parse_prefix(data, size, &pfx);
+	require(pfx.len <= size);
+	if (pfx.type != DFU_FILE_PREFIX_STELLARIS)
+		return;
+	require(dfu_file_make_prefix(pfx.type, pfx.address, pfx.payload_len, again, &n, NULL) ==
+		ERR_OK);
+	require(n == pfx.len && memcmp(again + 2, data + 2, n - 2) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dfu_file_image strict, forced;
@@ -76,5 +93,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	dfu_file_free(&strict);
 	dfu_file_free(&forced);
+	prefix_check(data, size);
 	return 0;
 }

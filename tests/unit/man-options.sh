@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Holds doc/dfuse-util.1 to the built binary: every option and every -s
 # modifier that `dfuse-util --help` lists has its entry in the man page, and
-# the page formats without warnings. TAP output.
+# the page formats without warnings. The same both ways for the programs it
+# is when called dfu-suffix, dfu-prefix or dfuse-pack, whose options have
+# their own section. TAP output.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
@@ -38,30 +40,54 @@ count=$(wc -l <"$tmp/mods")
 [ "$count" -ge 5 ]
 is $? 0 "the help text lists $count -s modifiers (at least 5 expected)"
 
-# The .It lines of the page, the only place an option is documented.
-grep '^\.It ' "$page" >"$tmp/items"
+# The .It lines of the page, the only place an option is documented; the
+# section on dfu-util's other programs documents theirs, not dfuse-util's.
+# (An escaped hyphen in a name, "stellaris\-address", is a hyphen.)
+awk '/^\.Sh /{ other = /OTHER PROGRAMS/ } !other' "$page" | grep '^\.It ' |
+	sed 's/\\-/-/g' >"$tmp/items"
 
-while read -r short long; do
-	if [ "$short" = "-" ]; then
-		grep -q "^\.It Fl Fl $long\( \|$\)" "$tmp/items"
-		is $? 0 "--$long has an .It Fl Fl $long entry"
-	else
-		# The entry documents both spellings: ".It Fl x ... , Fl Fl long".
-		grep "^\.It Fl $short\( \|$\)" "$tmp/items" |
-			grep -q "Fl Fl $long\( \|$\)"
-		is $? 0 "-$short and --$long share an .It entry"
-	fi
-done <"$tmp/opts"
+# both_ways PROGRAM OPTS ITEMS: each option of OPTS ("SHORT LONG" rows) has
+# an entry among the .It lines in ITEMS, and each entry there is in OPTS.
+both_ways() {
+	while read -r short long; do
+		if [ "$short" = "-" ]; then
+			grep -q "^\.It Fl Fl $long\( \|$\)" "$3"
+			is $? 0 "$1: --$long has an .It Fl Fl $long entry"
+		else
+			# The entry documents both spellings: ".It Fl x ... , Fl Fl long".
+			grep "^\.It Fl $short\( \|$\)" "$3" |
+				grep -q "Fl Fl $long\( \|$\)"
+			is $? 0 "$1: -$short and --$long share an .It entry"
+		fi
+	done <"$2"
 
-# And the other way: every option the page documents is one --help lists, so
-# the page and the option table (which writes --help) name the same options.
-sed -n -e 's/^\.It Fl Fl \([a-z][a-z-]*\).*/- \1/p' \
-	-e 's/^\.It Fl \([A-Za-z]\) .*Fl Fl \([a-z][a-z-]*\).*/\1 \2/p' \
-	-e 's/^\.It Fl \([A-Za-z]\)$/\1 -/p' "$tmp/items" >"$tmp/documented"
-while read -r short long; do
-	grep -qx -e "$short $long" "$tmp/opts"
-	is $? 0 "the page's -$short --$long is an option --help lists"
-done <"$tmp/documented"
+	# And the other way: every option the page documents is one --help lists, so
+	# the page and the option table (which writes --help) name the same options.
+	sed -n -e 's/^\.It Fl Fl \([a-z][a-z-]*\).*/- \1/p' \
+		-e 's/^\.It Fl \([A-Za-z]\) .*Fl Fl \([a-z][a-z0-9-]*\).*/\1 \2/p' \
+		-e 's/^\.It Fl \([A-Za-z]\)$/\1 -/p' "$3" >"$tmp/documented"
+	while read -r short long; do
+		grep -qx -e "$short $long" "$2"
+		is $? 0 "$1: the page's -$short --$long is an option --help lists"
+	done <"$tmp/documented"
+}
+both_ways dfuse-util "$tmp/opts" "$tmp/items"
+
+# dfu-suffix, dfu-prefix, dfuse-pack: their -h through a link of that name,
+# against the .Ss of that name in the section on them.
+for name in dfu-suffix dfu-prefix dfuse-pack; do
+	ln -s "$(cd "$(dirname "$bin")" && pwd)/dfuse-util" "$tmp/$name"
+	"$tmp/$name" -h >"$tmp/help-$name" 2>&1
+	is $? 0 "$name -h exits 0"
+	sed -n 's/^  -\([A-Za-z]\) --\([a-z][a-z0-9-]*\).*/\1 \2/p' "$tmp/help-$name" \
+		>"$tmp/opts-$name"
+	awk -v n="$name" '/^\.S[sh] /{ in_ss = ($0 ~ "^\\.Ss " n "( |$)") } in_ss' "$page" |
+		grep '^\.It ' | sed 's/\\-/-/g' >"$tmp/items-$name"
+	count=$(wc -l <"$tmp/opts-$name")
+	[ "$count" -ge 3 ]
+	is $? 0 "$name -h lists $count options (at least 3 expected)"
+	both_ways "$name" "$tmp/opts-$name" "$tmp/items-$name"
+done
 
 while read -r mod; do
 	grep -q "^\.It Cm $mod$" "$tmp/items"
