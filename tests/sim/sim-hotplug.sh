@@ -36,7 +36,7 @@ n=$(grep -c 'Found DFU: \[0483:df11\].*path="1-1".*serial="HOT1"' "$WORK/re.afte
 check "after 300 ms: back in DFU mode as 0483:df11 with its serial, four alts" [ "$n" -eq 4 ]
 [ "$n" -eq 4 ] || diag <"$WORK/re.out"
 check "after: on a new device number" grep -q 'Found DFU: .*devnum=3,' "$WORK/re.after"
-check "the model saw one DETACH" [ "$(stat_get "$WORK/re.stats" HOT1.detach)" = 1 ]
+is "$(stat_get "$WORK/re.stats" HOT1.detach)" 1 "the model saw one DETACH"
 
 # --dfu-serial: the DFU-mode device reports another serial.
 sim_run "$WORK/ds.out" --time-scale "$SCALE" --device runtime --serial APP7 \
