@@ -74,6 +74,8 @@ enum opt_key {
 	OPT_KEY_POLL_TIMEOUT_MAX,
 	OPT_KEY_REQUIRE_SUFFIX,
 	OPT_KEY_PAD,
+	OPT_KEY_TRACE,
+	OPT_KEY_TRACE_KEEP_SERIAL,
 };
 
 /*
@@ -218,6 +220,13 @@ static const struct opt_def opt_defs[] = {
 		  "With -D, pad the end of each write with 0xFF to a\nflash word of BYTES, for a part "
 		  "that drops a last\npartial word and is not known to (dfuse-util)"),
 	  .num = OPT_NUM(1, OPT_PAD_MAX, "flash word size", pad, 0) },
+	{ OPT_ROW(OPT_KEY_TRACE, "trace", OPT_ARG_REQUIRED, "FILE",
+		  "Record the USB session into FILE as JSON lines:\ndescriptors, strings, every control "
+		  "transfer\n(serials masked; replay: dfuse-sim --replay)"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_TRACE_KEEP_SERIAL, "trace-keep-serial", OPT_ARG_NONE, NULL,
+		  "Keep the serial numbers in the --trace file"),
+	  .sets = OPT_AT(trace_keep_serial) },
 };
 
 #define OPT_NDEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
@@ -340,6 +349,9 @@ static int opt_apply_special(const struct opt_def *def, const char *arg, const c
 	case OPT_KEY_JSON:
 		o->json_file = arg;
 		break;
+	case OPT_KEY_TRACE:
+		o->trace_file = arg;
+		break;
 	case OPT_KEY_INFO:
 		w->info_twice = w->info_file != NULL;
 		w->info_file = arg;
@@ -373,6 +385,7 @@ static int opt_apply_special(const struct opt_def *def, const char *arg, const c
 	case OPT_KEY_POLL_TIMEOUT_MAX:
 	case OPT_KEY_REQUIRE_SUFFIX:
 	case OPT_KEY_PAD:
+	case OPT_KEY_TRACE_KEEP_SERIAL:
 		break; /* the table's row says it all */
 	}
 	if (rc != ERR_OK && echo != NULL)
@@ -536,6 +549,8 @@ static int opt_finish_offline(struct opts *o, const struct opt_walk *w, struct e
 		other = "--all";
 	else if (o->json_file != NULL)
 		other = "--json";
+	else if (o->trace_file != NULL || o->trace_keep_serial)
+		other = "--trace";
 	else if (o->has_path || o->has_devnum || o->serial_runtime.given || o->serial_dfu.given)
 		other = "a device selection (-p, -n, -S)";
 	else if (o->has_cfg || o->has_intf || o->has_transfer_size)
@@ -605,6 +620,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 	}
 	if (o->has_upload_size && !w->upload)
 		return error_set(err, ERR_USAGE, "-Z only applies to -U");
+	if (o->trace_keep_serial && o->trace_file == NULL)
+		return error_set(err, ERR_USAGE, "--trace-keep-serial only applies to --trace");
 	if (o->verify && !w->download)
 		return error_set(err, ERR_USAGE, "--verify only applies to -D");
 	if (o->diff && !w->download)

@@ -6,6 +6,8 @@
  */
 #include "sim_faults.h"
 
+#include "sim_json.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -213,6 +215,8 @@ bool sim_faults_parse(const char *spec, struct sim_faults *f, char *err, size_t 
 		item = comma != NULL ? comma + 1 : NULL;
 	}
 	free(copy);
+	if (!ok)
+		sj_one_line(err);
 	return ok;
 }
 
