@@ -146,9 +146,17 @@ static int erase_sectors(struct session *s, const struct plan_alt *p, struct err
  * sector is erased by this run (programming 0xFF into erased flash leaves
  * it as it is).
  */
+/* The flash word writes are padded to: --pad, else the device's quirk, else 0. */
+static uint32_t flash_word(const struct session *s)
+{
+	if (s->o->pad != 0)
+		return s->o->pad;
+	return (s->quirks.flags & QUIRK_FLASH_WORD) ? s->quirks.flash_word : 0;
+}
+
 static uint32_t word_padding(const struct session *s, const struct plan_alt *p, uint64_t end)
 {
-	uint32_t w = (s->quirks.flags & QUIRK_FLASH_WORD) ? s->quirks.flash_word : 0;
+	uint32_t w = flash_word(s);
 	uint64_t padded, sector_end;
 	uint32_t ss, sz;
 
@@ -248,11 +256,14 @@ static int write_run(struct session *s, const struct plan_alt *p, uint64_t start
 		memcpy(buf, data, len);
 		memset(buf + len, 0xFF, pad);
 		src = buf;
-		ui_debug(s->ui, 1,
-			 "write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the device's "
-			 "%u-byte flash word",
-			 (unsigned long long)start, (unsigned long long)end - 1, pad,
-			 s->quirks.flash_word);
+		/* Said once without -v: bytes the image does not hold are written (issue 19). */
+		if (!s->pad_said || s->ui->verbose >= 1)
+			ui_info(s->ui,
+				"Write 0x%08llx-0x%08llx padded with %u bytes of 0xFF to the %u-byte "
+				"flash word (%s)",
+				(unsigned long long)start, (unsigned long long)end - 1, pad,
+				flash_word(s), s->o->pad != 0 ? "--pad" : "the device's quirk");
+		s->pad_said = true;
 		end += pad;
 	}
 	*sent = 0;

@@ -21,6 +21,9 @@
 #define OPT_DETACH_DELAY_MAX	 3600
 /* --wait=SECONDS: a day is long enough for anyone plugging in a board. */
 #define OPT_WAIT_MAX 86400
+/* --pad: the largest flash word of any part (H7: 32 bytes), with room to spare. */
+#define OPT_PAD_MAX 256
+
 /* --usb-timeout, --poll-timeout-max: ten minutes. */
 #define OPT_TIMEOUT_MAX_MS 600000
 
@@ -70,6 +73,7 @@ enum opt_key {
 	OPT_KEY_USB_TIMEOUT,
 	OPT_KEY_POLL_TIMEOUT_MAX,
 	OPT_KEY_REQUIRE_SUFFIX,
+	OPT_KEY_PAD,
 	OPT_KEY_TRACE,
 	OPT_KEY_TRACE_KEEP_SERIAL,
 };
@@ -212,6 +216,10 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_ROW(OPT_KEY_REQUIRE_SUFFIX, "require-suffix", OPT_ARG_NONE, NULL,
 		  "With -D, refuse a raw image without a valid DFU\nsuffix (dfuse-util)"),
 	  .sets = OPT_AT(require_suffix) },
+	{ OPT_ROW(OPT_KEY_PAD, "pad", OPT_ARG_REQUIRED, "BYTES",
+		  "With -D, pad the end of each write with 0xFF to a\nflash word of BYTES, for a part "
+		  "that drops a last\npartial word and is not known to (dfuse-util)"),
+	  .num = OPT_NUM(1, OPT_PAD_MAX, "flash word size", pad, 0) },
 	{ OPT_ROW(OPT_KEY_TRACE, "trace", OPT_ARG_REQUIRED, "FILE",
 		  "Record the USB session into FILE as JSON lines:\ndescriptors, strings, every control "
 		  "transfer\n(serials masked; replay: dfuse-sim --replay)"),
@@ -376,6 +384,7 @@ static int opt_apply_special(const struct opt_def *def, const char *arg, const c
 	case OPT_KEY_USB_TIMEOUT:
 	case OPT_KEY_POLL_TIMEOUT_MAX:
 	case OPT_KEY_REQUIRE_SUFFIX:
+	case OPT_KEY_PAD:
 	case OPT_KEY_TRACE_KEEP_SERIAL:
 		break; /* the table's row says it all */
 	}
@@ -632,6 +641,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 				 "--all -U %.*s: the file name must contain {serial} or {path}, one "
 				 "file per device",
 				 OPT_ECHO, w->upload_file);
+	if (o->pad != 0 && !w->download)
+		return error_set(err, ERR_USAGE, "--pad only applies to -D");
 	if (o->require_suffix && !w->download)
 		return error_set(err, ERR_USAGE, "--require-suffix only applies to -D");
 	if (d->given) {
