@@ -218,12 +218,13 @@ static bool state_is_done(uint8_t state)
 static void warn_if_slow(struct dfu_if *d, uint64_t start, unsigned polls, uint32_t announced_ms)
 {
 	uint64_t took_us = d->tr.ops->now_us(d->tr.ctx) - start;
-	uint64_t slow_us = (uint64_t)announced_ms * DFU_SLOW_FACTOR * 1000u;
+	uint64_t factor_us = (uint64_t)announced_ms * DFU_SLOW_FACTOR * 1000u;
+	uint64_t slow_us = factor_us > DFU_SLOW_MS * 1000u ? factor_us : DFU_SLOW_MS * 1000u;
+	bool repeated = polls >= DFU_SLOW_REPEAT_POLLS && took_us > factor_us &&
+			took_us > DFU_SLOW_REPEAT_MS * 1000u;
 	char at[24] = "";
 
-	if (slow_us < DFU_SLOW_MS * 1000u)
-		slow_us = DFU_SLOW_MS * 1000u;
-	if (d->busy_warned || (polls < DFU_SLOW_POLLS && took_us <= slow_us))
+	if (d->busy_warned || (polls < DFU_SLOW_POLLS && took_us <= slow_us && !repeated))
 		return;
 	d->busy_warned = true;
 	if (d->op_has_addr)
@@ -393,6 +394,33 @@ enum dfu_presence dfu_confirm(struct dfu_if *d, uint8_t *state)
 	d->limits = saved;
 	d->expect_busy_ms = saved_busy;
 	return found;
+}
+
+bool dfu_confirm_leaving(struct dfu_if *d, uint8_t *state)
+{
+	uint64_t deadline = d->tr.ops->now_us(d->tr.ctx) + DFU_LEAVING_MS * 1000u;
+	bool reset_sent = false;
+
+	while (*state == DFU_STATE_MANIFEST || *state == DFU_STATE_MANIFEST_WAIT_RESET) {
+		enum dfu_reset_end end;
+		enum dfu_presence p;
+
+		if (*state == DFU_STATE_MANIFEST_WAIT_RESET && !reset_sent) {
+			reset_sent = true;
+			ui_debug(d->ui, 1, "the device waits for a reset to leave: resetting it");
+			if (dfu_reset(d, &end, NULL) == ERR_OK && end == DFU_RESET_GONE)
+				return true;
+		}
+		if (d->tr.ops->now_us(d->tr.ctx) >= deadline)
+			return false;
+		sleep_until(d, d->tr.ops->now_us(d->tr.ctx) + DFU_CONFIRM_PAUSE_MS * 1000u);
+		p = dfu_confirm(d, state);
+		if (p == DFU_GONE)
+			return true;
+		if (p == DFU_SILENT)
+			return false;
+	}
+	return false;
 }
 
 int dfu_reset(struct dfu_if *d, enum dfu_reset_end *end, struct error *err)

@@ -103,6 +103,15 @@ struct dfu_limits {
 #define DFU_SLOW_POLLS	100
 #define DFU_SLOW_FACTOR 10
 #define DFU_SLOW_MS	5000
+/*
+ * A device that answers dfuDNBUSY again and again with the same short
+ * bwPollTimeout (firmware with no estimate of its work) is slow too: at
+ * least this many polls, longer than DFU_SLOW_FACTOR times the announced
+ * wait and than DFU_SLOW_REPEAT_MS, get the warning as well (issue 19: 20
+ * ms announced 20 times for 400 ms of work per block).
+ */
+#define DFU_SLOW_REPEAT_POLLS 10
+#define DFU_SLOW_REPEAT_MS    250
 
 /* The defaults: 60 s per poll, 120 s per request, 100000 polls, 8 stalls, 5 s. */
 extern const struct dfu_limits dfu_default_limits;
@@ -256,6 +265,20 @@ enum dfu_reset_end {
  * the device still says. Returns ERR_OK with *@end, or that error.
  */
 int dfu_reset(struct dfu_if *d, enum dfu_reset_end *end, struct error *err);
+
+/* How long dfu_confirm_leaving() waits for a manifesting device to go. */
+#define DFU_LEAVING_MS 5000
+
+/*
+ * dfu_confirm() found the device still here in *@state after a failed
+ * leave. A device that answers dfuMANIFEST or dfuMANIFEST-WAIT-RESET has
+ * taken the leave (DFU 1.1 section 7: it is manifesting the firmware): look
+ * again until it has gone, for up to DFU_LEAVING_MS, with one USB reset if
+ * it waits for one (DFU 1.1: dfuMANIFEST-WAIT-RESET ends with a reset).
+ * true once it is gone; false for any other state, or when it stays, with
+ * its last state in *@state.
+ */
+bool dfu_confirm_leaving(struct dfu_if *d, uint8_t *state);
 
 /*
  * Bring the device to dfuIDLE from whatever state it was left in

@@ -250,6 +250,11 @@ static int settle(struct dfu_if *d, int r, bool acted, bool *gone, struct error 
 		append(err, "the device left the bus before it took the request in", "");
 		break;
 	case DFU_HERE:
+		/* Manifesting: it has taken the request and is on its way out. */
+		if (acted && dfu_confirm_leaving(d, &state)) {
+			*gone = true;
+			return ERR_OK;
+		}
 		append(err, "the device is still on the bus", dfu_state_str(state));
 		break;
 	case DFU_SILENT:

@@ -109,59 +109,59 @@ void download_input_free(struct download_input *in)
 }
 
 /* Does the suffix's VID:PID (0xFFFF = any) match @vid:@pid? */
-static bool suffix_matches(const struct dfu_file_suffix *s, uint16_t vid, uint16_t pid)
+static bool suffix_matches(const struct dfu_file_suffix *suf, uint16_t vid, uint16_t pid)
 {
-	return (s->idVendor == 0xFFFF || s->idVendor == vid) &&
-	       (s->idProduct == 0xFFFF || s->idProduct == pid);
+	return (suf->idVendor == 0xFFFF || suf->idVendor == vid) &&
+	       (suf->idProduct == 0xFFFF || suf->idProduct == pid);
 }
 
 /* Does the suffix match one half of -d that the user gave ("*" matches any)? */
-static bool suffix_matches_half(const struct dfu_file_suffix *s, const struct opt_id *id)
+static bool suffix_matches_half(const struct dfu_file_suffix *suf, const struct opt_id *id)
 {
 	return id->given && !id->none &&
-	       (id->any_vid || s->idVendor == 0xFFFF || s->idVendor == id->vid) &&
-	       (id->any_pid || s->idProduct == 0xFFFF || s->idProduct == id->pid);
+	       (id->any_vid || suf->idVendor == 0xFFFF || suf->idVendor == id->vid) &&
+	       (id->any_pid || suf->idProduct == 0xFFFF || suf->idProduct == id->pid);
 }
 
-void download_check_suffix(struct session *op, const struct download_input *in)
+void download_check_suffix(struct session *s, const struct download_input *in)
 {
-	const struct opts *o = op->o;
+	const struct opts *o = s->o;
 	const struct image *img = &in->img;
 
 	/* With -d, download_check_ids() held the file to it before any request. */
 	if (img->suffix.present && !o->id_runtime.given && !o->id_dfu.given &&
-	    !suffix_matches(&img->suffix, op->info.vid, op->info.pid) &&
-	    !(op->from_runtime && suffix_matches(&img->suffix, op->rt_vid, op->rt_pid)))
-		ui_warn(op->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", in->path,
-			img->suffix.idVendor, img->suffix.idProduct, op->info.vid, op->info.pid);
+	    !suffix_matches(&img->suffix, s->info.vid, s->info.pid) &&
+	    !(s->from_runtime && suffix_matches(&img->suffix, s->rt_vid, s->rt_pid)))
+		ui_warn(s->ui, "%s is for [%04x:%04x] but the device is [%04x:%04x]", in->path,
+			img->suffix.idVendor, img->suffix.idProduct, s->info.vid, s->info.pid);
 }
 
-int download_check_ids(const struct session *op, const struct download_input *in, struct error *err)
+int download_check_ids(const struct session *s, const struct download_input *in, struct error *err)
 {
-	const struct opts *o = op->o;
-	const struct dfu_file_suffix *s = &in->img.suffix;
+	const struct opts *o = s->o;
+	const struct dfu_file_suffix *suf = &in->img.suffix;
 	char sel[40];
 
-	if (!s->present || (!o->id_runtime.given && !o->id_dfu.given))
+	if (!suf->present || (!o->id_runtime.given && !o->id_dfu.given))
 		return ERR_OK;
-	if (suffix_matches_half(s, &o->id_runtime) || suffix_matches_half(s, &o->id_dfu))
+	if (suffix_matches_half(suf, &o->id_runtime) || suffix_matches_half(suf, &o->id_dfu))
 		return ERR_OK;
 	dev_format_ids(o, sel, sizeof(sel));
 	if (o->dfuse.force) {
-		ui_warn(op->ui,
+		ui_warn(s->ui,
 			"%s is for [%04x:%04x], not -d %s; flashing anyway because of :force",
-			in->path, s->idVendor, s->idProduct, sel);
+			in->path, suf->idVendor, suf->idProduct, sel);
 		return ERR_OK;
 	}
 	return error_set(err, ERR_DATA,
 			 "%s is for [%04x:%04x], which neither half of -d %s names; :force "
 			 "overrides",
-			 in->path, s->idVendor, s->idProduct, sel);
+			 in->path, suf->idVendor, suf->idProduct, sel);
 }
 
-int download_check_address(struct session *op, const struct download_input *in, struct error *err)
+int download_check_address(struct session *s, const struct download_input *in, struct error *err)
 {
-	const struct opts *o = op->o;
+	const struct opts *o = s->o;
 	const struct dfuse_mem_layout *l;
 	char mods[48];
 	size_t n;
@@ -169,20 +169,20 @@ int download_check_address(struct session *op, const struct download_input *in, 
 
 	/* Plain DFU 1.1 devices take a raw image from the start: no address there. */
 	if (in->img.addressed || o->dfuse.has_address ||
-	    (op->info.runtime ? !dev_runtime_is_dfuse(&op->info)
-			      : !dev_is_dfuse(&op->info, &op->quirks)))
+	    (s->info.runtime ? !dev_runtime_is_dfuse(&s->info)
+			     : !dev_is_dfuse(&s->info, &s->quirks)))
 		return ERR_OK;
 	snprintf(mods, sizeof(mods), "%s%s%s", o->dfuse.leave ? ":leave" : "",
 		 o->dfuse.will_reset ? ":will-reset" : "", o->dfuse.force ? ":force" : "");
-	if (op->info.runtime)
+	if (s->info.runtime)
 		return error_set(err, ERR_USAGE,
 				 "%s is a raw image: give the address to write it at with -s "
 				 "ADDRESS%s (nothing was sent; -l lists the memory layout once the "
 				 "board is in DFU mode)",
 				 in->path, mods);
-	r = session_choose_alt(op, false, 0, &index, err);
+	r = session_choose_alt(s, false, 0, &index, err);
 	if (r == ERR_OK)
-		r = session_layout(op, index, &l, err);
+		r = session_layout(s, index, &l, err);
 	if (r != ERR_OK)
 		return r;
 	n = strlen(l->name);
@@ -191,23 +191,23 @@ int download_check_address(struct session *op, const struct download_input *in, 
 	return error_set(err, ERR_USAGE,
 			 "%s is a raw image and -s gives no address: add -s 0x%08" PRIX32
 			 "%s (the start of alt %u \"%.*s\") if that is where it goes",
-			 in->path, l->segments[0].start, mods, op->info.alts[index].alt, (int)n,
+			 in->path, l->segments[0].start, mods, s->info.alts[index].alt, (int)n,
 			 l->name);
 }
 
 /* A raw image: at -s ADDRESS in the alt holding it (download_check_address() asked for it). */
-static int jobs_raw(struct session *op, const struct download_input *in, struct plan *p,
+static int jobs_raw(struct session *s, const struct download_input *in, struct plan *p,
 		    struct error *err)
 {
-	const struct opts *o = op->o;
+	const struct opts *o = s->o;
 	const struct image_piece *pc = &in->img.pieces[0];
 	uint32_t addr = o->dfuse.address;
 	int index, r;
 
-	r = download_check_address(op, in, err);
+	r = download_check_address(s, in, err);
 	if (r != ERR_OK)
 		return r;
-	r = session_choose_alt(op, true, addr, &index, err);
+	r = session_choose_alt(s, true, addr, &index, err);
 	if (r != ERR_OK)
 		return r;
 	if ((uint64_t)addr + pc->len > UINT64_C(0x100000000))
@@ -217,26 +217,26 @@ static int jobs_raw(struct session *op, const struct download_input *in, struct 
 }
 
 /* A .dfu file: every target to its own alt (dfu-util semantics, never silently). */
-static int jobs_dfuse(struct session *op, const struct image *img, int only, struct plan *p,
+static int jobs_dfuse(struct session *s, const struct image *img, int only, struct plan *p,
 		      struct error *err)
 {
 	for (size_t t = 0; t < img->ntargets; t++) {
 		const struct image_target *tg = &img->targets[t];
-		int index = session_alt_by_number(&op->info, tg->alt);
+		int index = session_alt_by_number(&s->info, tg->alt);
 
 		if (only >= 0 && index != only) {
-			ui_warn(op->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u",
+			ui_warn(s->ui, "skipping target %zu (alt %u%s%s%s): -a selects alt %u",
 				t + 1, tg->alt, tg->named ? ", \"" : "", tg->named ? tg->name : "",
-				tg->named ? "\"" : "", op->info.alts[only].alt);
+				tg->named ? "\"" : "", s->info.alts[only].alt);
 			continue;
 		}
 		if (index < 0) {
-			if (!op->o->dfuse.force)
+			if (!s->o->dfuse.force)
 				return error_set(err, ERR_DATA,
 						 "target %zu is for alt %u, which the device does not "
 						 "have (it has %zu); :force skips it",
-						 t + 1, tg->alt, op->info.nalts);
-			ui_warn(op->ui, "skipping target %zu: the device has no alt %u", t + 1,
+						 t + 1, tg->alt, s->info.nalts);
+			ui_warn(s->ui, "skipping target %zu: the device has no alt %u", t + 1,
 				tg->alt);
 			continue;
 		}
@@ -277,16 +277,16 @@ static void describe_alts(const struct dfuse_mem_layout *const *l, const struct 
  * HEX, S-record, ELF: each piece goes to the alt whose layout holds its
  * first byte; plan_build() then checks that the rest of it fits there.
  */
-static int jobs_by_address(struct session *op, const struct image *img, int only, struct plan *p,
+static int jobs_by_address(struct session *s, const struct image *img, int only, struct plan *p,
 			   struct error *err)
 {
-	const struct dev_info *d = &op->info;
+	const struct dev_info *d = &s->info;
 	const struct dfuse_mem_layout *l[DEV_MAX_ALTS] = { NULL };
 	char have[300];
 	int r = ERR_OK;
 
 	for (size_t i = 0; i < d->nalts; i++)
-		l[i] = session_layout_quiet(op, (int)i);
+		l[i] = session_layout_quiet(s, (int)i);
 	for (size_t k = 0; k < img->npieces && r == ERR_OK; k++) {
 		const struct image_piece *pc = &img->pieces[k];
 		unsigned long long last = (unsigned long long)pc->addr + pc->len - 1;
@@ -302,14 +302,14 @@ static int jobs_by_address(struct session *op, const struct image *img, int only
 				      "(%s)",
 				      pc->addr, last, have);
 		} else if (only >= 0 && index != only) {
-			if (!op->o->dfuse.force) {
+			if (!s->o->dfuse.force) {
 				r = error_set(err, ERR_USAGE,
 					      "0x%08x-0x%08llx of the image belongs to alt %u \"%s\", "
 					      "but -a selects alt %u; :force skips it",
 					      pc->addr, last, d->alts[index].alt, l[index]->name,
 					      d->alts[only].alt);
 			} else {
-				ui_warn(op->ui,
+				ui_warn(s->ui,
 					"skipping 0x%08x-0x%08llx (alt %u \"%s\"): -a selects alt %u",
 					pc->addr, last, d->alts[index].alt, l[index]->name,
 					d->alts[only].alt);
@@ -321,22 +321,22 @@ static int jobs_by_address(struct session *op, const struct image *img, int only
 	return r;
 }
 
-int download_jobs(struct session *op, const struct download_input *in, struct plan *p,
+int download_jobs(struct session *s, const struct download_input *in, struct plan *p,
 		  struct error *err)
 {
 	const struct image *img = &in->img;
 	int only = -1, r;
 
-	download_check_suffix(op, in);
+	download_check_suffix(s, in);
 	if (!img->addressed)
-		return jobs_raw(op, in, p, err);
-	r = session_alt_from_option(op, &only, err);
+		return jobs_raw(s, in, p, err);
+	r = session_alt_from_option(s, &only, err);
 	if (r != ERR_OK)
 		return r;
 	if (img->format == IMAGE_FORMAT_DFUSE)
-		r = jobs_dfuse(op, img, only, p, err);
+		r = jobs_dfuse(s, img, only, p, err);
 	else
-		r = jobs_by_address(op, img, only, p, err);
+		r = jobs_by_address(s, img, only, p, err);
 	if (r == ERR_OK && p->njobs == 0)
 		r = error_set(err, ERR_DATA, "nothing to write: no %s of the file is for %s",
 			      img->format == IMAGE_FORMAT_DFUSE ? "target" : "piece",

@@ -32,6 +32,7 @@ src_libdfuse_a_SOURCES = \
 	src/download.c src/download.h \
 	src/flash.c src/flash.h \
 	src/json.c src/json.h \
+	src/trace.c src/trace.h \
 	src/report.c src/report.h \
 	src/rack.c src/rack.h \
 	src/ops.c src/ops.h src/compat.h

@@ -24,6 +24,7 @@
 #include "outpath.h"
 #include "rack.h"
 #include "report.h"
+#include "trace.h"
 #include "ui.h"
 #include "usb.h"
 
@@ -173,6 +174,8 @@ static void early_report(const struct opts *o, int r, const struct error *err)
 static int run(const struct opts *o, bool *reported, struct error *err)
 {
 	struct usb_backend *ub = NULL;
+	struct trace *trace = NULL;
+	struct dev_backend be = { NULL, NULL };
 	struct ui ui;
 	int r;
 
@@ -187,12 +190,22 @@ static int run(const struct opts *o, bool *reported, struct error *err)
 	ui.stop = &main_stop;
 	catch_signals();
 	r = usb_backend_new(o->verbose, o->all, &ub, err);
+	if (r == ERR_OK && o->trace_file != NULL)
+		r = trace_open(o->trace_file, o->trace_keep_serial, PACKAGE_VERSION, &trace, err);
+	if (r == ERR_OK) {
+		be = usb_backend_get(ub);
+		if (trace != NULL)
+			be = trace_backend(trace, be);
+	}
 	if (r == ERR_OK && (o->all || o->json_file != NULL)) {
 		*reported = true;
-		r = rack_run(o, usb_backend_get(ub), &ui, err);
+		r = rack_run(o, be, &ui, err);
 	} else if (r == ERR_OK) {
-		r = ops_run(o, usb_backend_get(ub), &ui, NULL, err);
+		r = ops_run(o, be, &ui, NULL, err);
 	}
+	/* The run's own error comes first; a trace cut short is one only after a success. */
+	if (trace != NULL && trace_close(trace, r == ERR_OK ? err : NULL) != ERR_OK && r == ERR_OK)
+		r = ERR_IO;
 	usb_backend_free(ub);
 	return r;
 }

@@ -85,77 +85,77 @@ static int op_download(struct session *s, struct error *err)
 }
 
 /* -e alone. */
-static int op_detach(struct session *op, struct error *err)
+static int op_detach(struct session *s, struct error *err)
 {
-	int r = select_device(op, true, err);
+	int r = select_device(s, true, err);
 
 	if (r != ERR_OK)
 		return r;
-	if (!op->info.runtime) {
-		ui_info(op->ui, "[%04x:%04x] path=\"%s\" is already in DFU mode", op->info.vid,
-			op->info.pid, op->info.path);
+	if (!s->info.runtime) {
+		ui_info(s->ui, "[%04x:%04x] path=\"%s\" is already in DFU mode", s->info.vid,
+			s->info.pid, s->info.path);
 		return ERR_OK;
 	}
-	r = select_detach(op, err);
+	r = select_detach(s, err);
 	if (r != ERR_OK)
 		return r;
-	ui_info(op->ui, "Detach requested; the device re-enumerates in DFU mode");
+	ui_info(s->ui, "Detach requested; the device re-enumerates in DFU mode");
 	return ERR_OK;
 }
 
 /* -R: a USB reset so the device runs its firmware. Gone already = done. */
-static int reset_device(struct session *op, struct error *err)
+static int reset_device(struct session *s, struct error *err)
 {
 	enum dfu_reset_end end;
 
-	if (op->gone)
+	if (s->gone)
 		return ERR_OK;
-	if (!op->opened) {
-		int r = select_device(op, false, err);
+	if (!s->opened) {
+		int r = select_device(s, false, err);
 
 		if (r == ERR_OK)
-			r = session_open_alt(op, 0, err);
+			r = session_open_alt(s, 0, err);
 		if (r != ERR_OK)
 			return error_wrap(err, "reset");
 	}
-	ui_info(op->ui, "Resetting the USB device");
-	if (dfu_reset(&op->dfu, &end, err) != ERR_OK)
+	ui_info(s->ui, "Resetting the USB device");
+	if (dfu_reset(&s->dfu, &end, err) != ERR_OK)
 		return error_wrap(err, "reset");
 	if (end == DFU_RESET_PIPES) {
 		/* What was asked is done as far as the platform allows: say what that was. */
-		ui_warn(op->ui, "reset: the device was not reset: its driver (WinUSB) can only "
-				"reset its pipes, which was done; replug it to restart it");
+		ui_warn(s->ui, "reset: the device was not reset: its driver (WinUSB) can only "
+			       "reset its pipes, which was done; replug it to restart it");
 		return ERR_OK;
 	}
-	session_gone(op);
+	session_gone(s);
 	return ERR_OK;
 }
 
-static void print_stats(const struct session *op)
+static void print_stats(const struct session *s)
 {
-	const struct ops_stats *s = op->stats;
+	const struct ops_stats *st = s->stats;
 
-	if (s == NULL || op->ui->verbose < 1)
+	if (st == NULL || s->ui->verbose < 1)
 		return;
-	if (s->erase_us > 0 || s->sectors_erased > 0)
-		ui_info(op->ui, "Erase:  %lu sectors in %.3f s", s->sectors_erased,
-			seconds(s->erase_us));
-	if (s->bytes_written > 0)
-		ui_info(op->ui, "Write:  %llu bytes (%lu blocks sent) in %.3f s, %.1f KiB/s",
-			s->bytes_written, s->blocks_written, seconds(s->write_us),
-			s->write_us ? (double)s->bytes_written / 1024.0 / seconds(s->write_us)
-				    : 0.0);
-	if (s->verify_us > 0)
-		ui_info(op->ui, "Verify: %.3f s", seconds(s->verify_us));
-	if (s->bytes_read > 0)
-		ui_info(op->ui, "Read:   %llu bytes in %.3f s, %.1f KiB/s", s->bytes_read,
-			seconds(s->read_us + s->verify_us),
-			s->read_us + s->verify_us ? (double)s->bytes_read / 1024.0 /
-							    seconds(s->read_us + s->verify_us)
-						  : 0.0);
-	if (s->sectors_skipped > 0)
-		ui_info(op->ui, "Diff:   %lu sectors already up to date", s->sectors_skipped);
-	ui_info(op->ui, "USB:    %lu DFU requests", s->requests);
+	if (st->erase_us > 0 || st->sectors_erased > 0)
+		ui_info(s->ui, "Erase:  %lu sectors in %.3f s", st->sectors_erased,
+			seconds(st->erase_us));
+	if (st->bytes_written > 0)
+		ui_info(s->ui, "Write:  %llu bytes (%lu blocks sent) in %.3f s, %.1f KiB/s",
+			st->bytes_written, st->blocks_written, seconds(st->write_us),
+			st->write_us ? (double)st->bytes_written / 1024.0 / seconds(st->write_us)
+				     : 0.0);
+	if (st->verify_us > 0)
+		ui_info(s->ui, "Verify: %.3f s", seconds(st->verify_us));
+	if (st->bytes_read > 0)
+		ui_info(s->ui, "Read:   %llu bytes in %.3f s, %.1f KiB/s", st->bytes_read,
+			seconds(st->read_us + st->verify_us),
+			st->read_us + st->verify_us ? (double)st->bytes_read / 1024.0 /
+							      seconds(st->read_us + st->verify_us)
+						    : 0.0);
+	if (st->sectors_skipped > 0)
+		ui_info(s->ui, "Diff:   %lu sectors already up to date", st->sectors_skipped);
+	ui_info(s->ui, "USB:    %lu DFU requests", st->requests);
 }
 
 void ops_session_init(struct session *s, const struct opts *o, struct dev_backend be,
@@ -173,34 +173,33 @@ int ops_run(const struct opts *o, struct dev_backend be, const struct ui *ui,
 	    struct ops_stats *stats, struct error *err)
 {
 	struct ops_stats local;
-	struct session op;
+	struct session s;
 
 	memset(&local, 0, sizeof(local));
-	ops_session_init(&op, o, be, ui, stats != NULL ? stats : &local);
-	return ops_session_run(&op, NULL, err);
+	ops_session_init(&s, o, be, ui, stats != NULL ? stats : &local);
+	return ops_session_run(&s, NULL, err);
 }
 
 int ops_session_run(struct session *s, const struct download_input *in, struct error *err)
 {
-	struct session *op = s;
 	const struct opts *o = s->o;
 	int r;
 
 	switch (o->mode) {
 	case OPT_MODE_LIST:
-		r = select_list(op, err);
+		r = select_list(s, err);
 		break;
 	case OPT_MODE_UPLOAD:
-		r = op_upload(op, err);
+		r = op_upload(s, err);
 		break;
 	case OPT_MODE_DOWNLOAD:
-		r = in != NULL ? op_download_input(op, in, err) : op_download(op, err);
+		r = in != NULL ? op_download_input(s, in, err) : op_download(s, err);
 		break;
 	case OPT_MODE_COMMAND:
-		r = op_command(op, err);
+		r = op_command(s, err);
 		break;
 	case OPT_MODE_DETACH:
-		r = op_detach(op, err);
+		r = op_detach(s, err);
 		break;
 	case OPT_MODE_RESET:
 		r = ERR_OK;
@@ -213,10 +212,10 @@ int ops_session_run(struct session *s, const struct download_input *in, struct e
 		break;
 	}
 	if (r == ERR_OK && o->reset && o->dry_run)
-		ui_info(op->ui, "Dry run: the device was not reset (-R)");
+		ui_info(s->ui, "Dry run: the device was not reset (-R)");
 	else if (r == ERR_OK && o->reset)
-		r = reset_device(op, err);
-	session_close(op);
-	print_stats(op);
+		r = reset_device(s, err);
+	session_close(s);
+	print_stats(s);
 	return r;
 }

@@ -21,6 +21,9 @@
 #define OPT_DETACH_DELAY_MAX	 3600
 /* --wait=SECONDS: a day is long enough for anyone plugging in a board. */
 #define OPT_WAIT_MAX 86400
+/* --pad: the largest flash word of any part (H7: 32 bytes), with room to spare. */
+#define OPT_PAD_MAX 256
+
 /* --usb-timeout, --poll-timeout-max: ten minutes. */
 #define OPT_TIMEOUT_MAX_MS 600000
 
@@ -71,6 +74,9 @@ enum opt_key {
 	OPT_KEY_USB_TIMEOUT,
 	OPT_KEY_POLL_TIMEOUT_MAX,
 	OPT_KEY_REQUIRE_SUFFIX,
+	OPT_KEY_PAD,
+	OPT_KEY_TRACE,
+	OPT_KEY_TRACE_KEEP_SERIAL,
 };
 
 /*
@@ -217,6 +223,17 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_ROW(OPT_KEY_REQUIRE_SUFFIX, "require-suffix", OPT_ARG_NONE, NULL,
 		  "With -D, refuse a raw image without a valid DFU\nsuffix (dfuse-util)"),
 	  .sets = OPT_AT(require_suffix) },
+	{ OPT_ROW(OPT_KEY_PAD, "pad", OPT_ARG_REQUIRED, "BYTES",
+		  "With -D, pad the end of each write with 0xFF to a\nflash word of BYTES, for a part "
+		  "that drops a last\npartial word and is not known to (dfuse-util)"),
+	  .num = OPT_NUM(1, OPT_PAD_MAX, "flash word size", pad, 0) },
+	{ OPT_ROW(OPT_KEY_TRACE, "trace", OPT_ARG_REQUIRED, "FILE",
+		  "Record the USB session into FILE as JSON lines:\ndescriptors, strings, every control "
+		  "transfer\n(serials masked; replay: dfuse-sim --replay)"),
+	  .file = true },
+	{ OPT_ROW(OPT_KEY_TRACE_KEEP_SERIAL, "trace-keep-serial", OPT_ARG_NONE, NULL,
+		  "Keep the serial numbers in the --trace file"),
+	  .sets = OPT_AT(trace_keep_serial) },
 };
 
 #define OPT_NDEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
@@ -339,6 +356,9 @@ static int opt_apply_special(const struct opt_def *def, const char *arg, const c
 	case OPT_KEY_JSON:
 		o->json_file = arg;
 		break;
+	case OPT_KEY_TRACE:
+		o->trace_file = arg;
+		break;
 	case OPT_KEY_INFO:
 		w->info_twice = w->info_file != NULL;
 		w->info_file = arg;
@@ -372,6 +392,8 @@ static int opt_apply_special(const struct opt_def *def, const char *arg, const c
 	case OPT_KEY_USB_TIMEOUT:
 	case OPT_KEY_POLL_TIMEOUT_MAX:
 	case OPT_KEY_REQUIRE_SUFFIX:
+	case OPT_KEY_PAD:
+	case OPT_KEY_TRACE_KEEP_SERIAL:
 		break; /* the table's row says it all */
 	}
 	if (rc != ERR_OK && echo != NULL)
@@ -535,6 +557,8 @@ static int opt_finish_offline(struct opts *o, const struct opt_walk *w, struct e
 		other = "--all";
 	else if (o->json_file != NULL)
 		other = "--json";
+	else if (o->trace_file != NULL || o->trace_keep_serial)
+		other = "--trace";
 	else if (o->has_path || o->has_devnum || o->serial_runtime.given || o->serial_dfu.given)
 		other = "a device selection (-p, -n, -S)";
 	else if (o->has_cfg || o->has_intf || o->has_transfer_size)
@@ -609,6 +633,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 		return error_set(err, ERR_USAGE, "-Q only applies to -D and -U");
 	if (o->quit)
 		o->dfuse.leave = true;
+	if (o->trace_keep_serial && o->trace_file == NULL)
+		return error_set(err, ERR_USAGE, "--trace-keep-serial only applies to --trace");
 	if (o->verify && !w->download)
 		return error_set(err, ERR_USAGE, "--verify only applies to -D");
 	if (o->diff && !w->download)
@@ -628,6 +654,8 @@ static int opt_finish(struct opts *o, const struct opt_walk *w, struct error *er
 				 "--all -U %.*s: the file name must contain {serial} or {path}, one "
 				 "file per device",
 				 OPT_ECHO, w->upload_file);
+	if (o->pad != 0 && !w->download)
+		return error_set(err, ERR_USAGE, "--pad only applies to -D");
 	if (o->require_suffix && !w->download)
 		return error_set(err, ERR_USAGE, "--require-suffix only applies to -D");
 	if (d->given) {

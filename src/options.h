@@ -77,6 +77,9 @@ struct opts {
 	bool has_poll_timeout_max;
 	uint32_t poll_timeout_max_ms; /* --poll-timeout-max: cap on one bwPollTimeout */
 	bool require_suffix;	      /* --require-suffix */
+	unsigned pad; /* --pad: flash word to pad writes to (0: the device's quirk, if any) */
+	const char *trace_file; /* --trace FILE, or NULL */
+	bool trace_keep_serial; /* --trace-keep-serial */
 };
 
 /*

@@ -203,5 +203,7 @@ size_t outpath_of_run(const struct opts *o, struct outpath *paths)
 		paths[n++] = (struct outpath){ o->convert_out, "--convert", OUTPATH_NEW };
 	if (o->json_file != NULL && strcmp(o->json_file, "-") != 0)
 		paths[n++] = (struct outpath){ o->json_file, "--json", OUTPATH_REPLACE };
+	if (o->trace_file != NULL)
+		paths[n++] = (struct outpath){ o->trace_file, "--trace", OUTPATH_NEW };
 	return n;
 }

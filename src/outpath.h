@@ -16,7 +16,7 @@
 
 enum outpath_role {
 	OUTPATH_INPUT,	 /* read by the run: no output may be it */
-	OUTPATH_NEW,	 /* created; a file already there is refused (-U, --convert) */
+	OUTPATH_NEW,	 /* created; a file already there is refused (-U, --convert, --trace) */
 	OUTPATH_REPLACE, /* a regular file there is replaced in one step (--json) */
 };
 
@@ -26,8 +26,8 @@ struct outpath {
 	enum outpath_role role;
 };
 
-/* The most paths one run names: its input, -U or --convert, --json. */
-#define OUTPATH_MAX 3
+/* The most paths one run names: its input, -U or --convert, --json, --trace. */
+#define OUTPATH_MAX 4
 
 /* The length of @path's directory part, its last separator included (0: none). */
 size_t outpath_dir_len(const char *path);

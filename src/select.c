@@ -94,16 +94,16 @@ static void append_candidates(char *buf, size_t len, const struct dev_info *list
 }
 
 /* Take the one candidate of @n at @idx, or say why there is not exactly one. */
-static int choose(struct session *op, const struct dev_info *list, const size_t *idx, size_t n,
+static int choose(struct session *s, const struct dev_info *list, const size_t *idx, size_t n,
 		  const char *kind, struct error *err)
 {
 	char msg[ERROR_MSG_MAX];
 
 	if (n == 1) {
-		session_select(op, &list[idx[0]]);
-		if (op->info.open_error != ERR_OK)
-			return error_set(err, (enum error_code)op->info.open_error, "%s",
-					 op->info.open_msg);
+		session_select(s, &list[idx[0]]);
+		if (s->info.open_error != ERR_OK)
+			return error_set(err, (enum error_code)s->info.open_error, "%s",
+					 s->info.open_msg);
 		return ERR_OK;
 	}
 	snprintf(msg, sizeof(msg), "%zu %s devices match: ", n, kind);
@@ -117,30 +117,30 @@ static int choose(struct session *op, const struct dev_info *list, const size_t 
  * device that matched but is not plausibly the user's board) and how to
  * select it.
  */
-static int none_taken(const struct session *op, const struct dev_info *list, size_t n,
+static int none_taken(const struct session *s, const struct dev_info *list, size_t n,
 		      struct error *err)
 {
 	char msg[ERROR_MSG_MAX];
 	size_t used;
 
 	snprintf(msg, sizeof(msg), "%s: ",
-		 names_runtime(op->o) || op->o->id_dfu.given ? "no DFU device matches the selection"
-							     : "no DFU-mode device found");
+		 names_runtime(s->o) || s->o->id_dfu.given ? "no DFU device matches the selection"
+							   : "no DFU-mode device found");
 	used = strlen(msg);
 	for (size_t i = 0; i < n && used + 1 < sizeof(msg); i++) {
 		const struct dev_info *d = &list[i];
 		char why[200];
 		bool ids = false;
 
-		if (dev_matches(op->o, d)) {
+		if (dev_matches(s->o, d)) {
 			/* A run-time device left alone: it is not plainly the user's board. */
-			plausible_board(op->o, d, why, sizeof(why));
+			plausible_board(s->o, d, why, sizeof(why));
 			snprintf(msg + used, sizeof(msg) - used,
 				 "%s[%04x:%04x] path=%s in run-time mode (%s) was not detached; "
 				 "-d %04x:%04x selects it",
 				 i ? "; " : "", d->vid, d->pid, d->path, why, d->vid, d->pid);
 		} else {
-			dev_mismatch(op->o, d, &ids, why, sizeof(why));
+			dev_mismatch(s->o, d, &ids, why, sizeof(why));
 			snprintf(msg + used, sizeof(msg) - used, "%spath=%s: %s%s", i ? "; " : "",
 				 d->path, why,
 				 d->runtime && ids
@@ -164,43 +164,43 @@ static int none_taken(const struct session *op, const struct dev_info *list, siz
  * a candidate only when the selection names it or it is plausibly the
  * user's board (plausible_board): a bystander is never detached.
  */
-static int pick(struct session *op, const struct dev_info *list, size_t n, bool prefer_runtime,
+static int pick(struct session *s, const struct dev_info *list, size_t n, bool prefer_runtime,
 		struct error *err)
 {
 	size_t dfu_idx[16], rt_idx[16];
 	size_t ndfu = 0, nrt = 0;
-	bool named = names_runtime(op->o);
+	bool named = names_runtime(s->o);
 	char why[80];
 
 	for (size_t i = 0; i < n; i++) {
-		if (!dev_matches(op->o, &list[i]))
+		if (!dev_matches(s->o, &list[i]))
 			continue;
 		if (list[i].runtime && nrt < 16 &&
-		    (named || plausible_board(op->o, &list[i], why, sizeof(why))))
+		    (named || plausible_board(s->o, &list[i], why, sizeof(why))))
 			rt_idx[nrt++] = i;
 		else if (!list[i].runtime && ndfu < 16)
 			dfu_idx[ndfu++] = i;
 	}
 	if (prefer_runtime && nrt > 0)
-		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
+		return choose(s, list, rt_idx, nrt, "run-time DFU", err);
 	if (ndfu > 0)
-		return choose(op, list, dfu_idx, ndfu, "DFU-mode", err);
+		return choose(s, list, dfu_idx, ndfu, "DFU-mode", err);
 	if (nrt > 0)
-		return choose(op, list, rt_idx, nrt, "run-time DFU", err);
+		return choose(s, list, rt_idx, nrt, "run-time DFU", err);
 	if (n > 0)
-		return none_taken(op, list, n, err);
+		return none_taken(s, list, n, err);
 	return error_set(err, ERR_NOTFOUND, "no DFU capable USB device found");
 }
 
-static int scan_and_pick(struct session *op, bool prefer_runtime, struct error *err)
+static int scan_and_pick(struct session *s, bool prefer_runtime, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
-	int r = dev_scan(op->be, &list, &n, err);
+	int r = dev_scan(s->be, &list, &n, err);
 
 	if (r != ERR_OK)
 		return r;
-	r = pick(op, list, n, prefer_runtime, err);
+	r = pick(s, list, n, prefer_runtime, err);
 	free(list);
 	return r;
 }
@@ -209,68 +209,68 @@ static int scan_and_pick(struct session *op, bool prefer_runtime, struct error *
  * -w: one pause between scans. Says once that it waits; returns ERR_OK to
  * scan again, or ERR_NOTFOUND when --wait=SECONDS ran out.
  */
-static int wait_tick(struct session *op, uint64_t start, bool *said, struct error *err)
+static int wait_tick(struct session *s, uint64_t start, bool *said, struct error *err)
 {
-	if (ui_stopped(op->ui))
+	if (ui_stopped(s->ui))
 		return error_set(err, ERR_INTERRUPTED, "interrupted while waiting for a device");
-	if (op->o->has_wait_timeout &&
-	    session_now_us(op) - start >= (uint64_t)op->o->wait_timeout_s * 1000000u)
+	if (s->o->has_wait_timeout &&
+	    session_now_us(s) - start >= (uint64_t)s->o->wait_timeout_s * 1000000u)
 		return error_set(err, ERR_NOTFOUND, "no matching DFU device appeared within %u s",
-				 op->o->wait_timeout_s);
+				 s->o->wait_timeout_s);
 	if (!*said) {
-		ui_info(op->ui, "Waiting for a matching DFU device to appear...");
+		ui_info(s->ui, "Waiting for a matching DFU device to appear...");
 		*said = true;
 	}
-	op->be.ops->sleep_us(op->be.ctx, SESSION_SCAN_INTERVAL_US);
+	s->be.ops->sleep_us(s->be.ctx, SESSION_SCAN_INTERVAL_US);
 	return ERR_OK;
 }
 
 /* Find the device, waiting for it with -w. */
-int select_device(struct session *op, bool prefer_runtime, struct error *err)
+int select_device(struct session *s, bool prefer_runtime, struct error *err)
 {
-	uint64_t start = session_now_us(op);
+	uint64_t start = session_now_us(s);
 	bool said = false;
 
-	if (op->selected)
+	if (s->selected)
 		return ERR_OK;
 	for (;;) {
-		int r = scan_and_pick(op, prefer_runtime, err);
+		int r = scan_and_pick(s, prefer_runtime, err);
 
-		if (r != ERR_NOTFOUND || !op->o->wait)
+		if (r != ERR_NOTFOUND || !s->o->wait)
 			return r;
-		r = wait_tick(op, start, &said, err);
+		r = wait_tick(s, start, &said, err);
 		if (r != ERR_OK)
 			return r;
 	}
 }
 
 /* DETACH, then a USB reset unless the device detaches by itself (bitWillDetach). */
-int select_detach(struct session *op, struct error *err)
+int select_detach(struct session *s, struct error *err)
 {
-	uint16_t timeout = op->info.has_func ? op->info.func.wDetachTimeOut : 1000;
-	bool will_detach = op->info.has_func && (op->info.func.bmAttributes & DFU_ATTR_WILL_DETACH);
+	uint16_t timeout = s->info.has_func ? s->info.func.wDetachTimeOut : 1000;
+	bool will_detach = s->info.has_func && (s->info.func.bmAttributes & DFU_ATTR_WILL_DETACH);
 	int r;
 
-	r = session_open_alt(op, 0, err);
+	r = session_open_alt(s, 0, err);
 	if (r != ERR_OK)
 		return error_wrap(err, "detach");
-	ui_info(op->ui, "Detaching [%04x:%04x] path=\"%s\" into DFU mode", op->info.vid,
-		op->info.pid, op->info.path);
-	r = dfu_detach(&op->dfu, timeout < 5000 ? timeout : 5000, err);
+	ui_info(s->ui, "Detaching [%04x:%04x] path=\"%s\" into DFU mode", s->info.vid, s->info.pid,
+		s->info.path);
+	r = dfu_detach(&s->dfu, timeout < 5000 ? timeout : 5000, err);
 	/* A device that resets at once may vanish before answering. */
-	if (r != ERR_OK && dfu_last_transport(&op->dfu) != TR_NODEV) {
-		session_close(op);
+	if (r != ERR_OK && dfu_last_transport(&s->dfu) != TR_NODEV) {
+		session_close(s);
 		return error_wrap(err, "detach");
 	}
 	if (r == ERR_OK && !will_detach) {
 		enum dfu_reset_end end;
 
-		if (dfu_reset(&op->dfu, &end, err) != ERR_OK) {
-			session_close(op);
+		if (dfu_reset(&s->dfu, &end, err) != ERR_OK) {
+			session_close(s);
 			return error_wrap(err, "detach: USB reset");
 		}
 	}
-	session_close(op);
+	session_close(s);
 	return ERR_OK;
 }
 
@@ -278,22 +278,22 @@ int select_detach(struct session *op, struct error *err)
  * Poll for the DFU-mode device after a detach, up to -E seconds, and take it
  * the moment it appears. Prefer the same USB path as the run-time device.
  */
-static int wait_for_dfu_mode(struct session *op, struct error *err)
+static int wait_for_dfu_mode(struct session *s, struct error *err)
 {
-	const struct dev_info rt = op->info;
-	uint64_t start = session_now_us(op);
-	uint64_t limit = (uint64_t)op->o->detach_delay_s * 1000000u;
+	const struct dev_info rt = s->info;
+	uint64_t start = session_now_us(s);
+	uint64_t limit = (uint64_t)s->o->detach_delay_s * 1000000u;
 	char seen[200] = "nothing";
 
 	for (;;) {
 		struct dev_info *list = NULL;
 		size_t n = 0, found = SIZE_MAX, nfound = 0;
-		int r = dev_scan(op->be, &list, &n, err);
+		int r = dev_scan(s->be, &list, &n, err);
 
 		if (r != ERR_OK)
 			return r;
 		for (size_t i = 0; i < n; i++) {
-			if (list[i].runtime || !dev_matches(op->o, &list[i]))
+			if (list[i].runtime || !dev_matches(s->o, &list[i]))
 				continue;
 			if (found == SIZE_MAX || strcmp(list[i].path, rt.path) == 0)
 				found = i;
@@ -304,63 +304,63 @@ static int wait_for_dfu_mode(struct session *op, struct error *err)
 				 "%zu DFU interface%s, %zu in DFU mode matching", n,
 				 n == 1 ? "" : "s", nfound);
 		if (found != SIZE_MAX && (nfound == 1 || strcmp(list[found].path, rt.path) == 0)) {
-			session_select(op, &list[found]);
+			session_select(s, &list[found]);
 			free(list);
-			if (op->info.open_error != ERR_OK)
-				return error_set(err, (enum error_code)op->info.open_error, "%s",
-						 op->info.open_msg);
-			ui_info(op->ui,
+			if (s->info.open_error != ERR_OK)
+				return error_set(err, (enum error_code)s->info.open_error, "%s",
+						 s->info.open_msg);
+			ui_info(s->ui,
 				"Device is in DFU mode after %.2f s: [%04x:%04x] path=\"%s\"",
-				(double)(session_now_us(op) - start) / 1e6, op->info.vid,
-				op->info.pid, op->info.path);
+				(double)(session_now_us(s) - start) / 1e6, s->info.vid, s->info.pid,
+				s->info.path);
 			return ERR_OK;
 		}
 		free(list);
-		if (ui_stopped(op->ui))
+		if (ui_stopped(s->ui))
 			return error_set(err, ERR_INTERRUPTED,
 					 "interrupted while waiting for the device in DFU mode");
-		if (session_now_us(op) - start >= limit)
+		if (session_now_us(s) - start >= limit)
 			return error_set(err, ERR_NOTFOUND,
 					 "the device did not reappear in DFU mode within %u s after "
 					 "detach (last scan: %s); raise -E if it is slow",
-					 op->o->detach_delay_s, seen);
-		op->be.ops->sleep_us(op->be.ctx, SESSION_SCAN_INTERVAL_US);
+					 s->o->detach_delay_s, seen);
+		s->be.ops->sleep_us(s->be.ctx, SESSION_SCAN_INTERVAL_US);
 	}
 }
 
 /* Find the device for an operation that needs DFU mode; detach a run-time one. */
-int select_dfu_device(struct session *op, struct error *err)
+int select_dfu_device(struct session *s, struct error *err)
 {
-	int r = select_device(op, false, err);
+	int r = select_device(s, false, err);
 
 	if (r != ERR_OK)
 		return r;
-	return select_enter_dfu(op, err);
+	return select_enter_dfu(s, err);
 }
 
-int select_enter_dfu(struct session *op, struct error *err)
+int select_enter_dfu(struct session *s, struct error *err)
 {
 	int r;
 
-	if (op->info.runtime) {
-		op->from_runtime = true;
-		op->rt_vid = op->info.vid;
-		op->rt_pid = op->info.pid;
-		r = select_detach(op, err);
+	if (s->info.runtime) {
+		s->from_runtime = true;
+		s->rt_vid = s->info.vid;
+		s->rt_pid = s->info.pid;
+		r = select_detach(s, err);
 		if (r == ERR_OK)
-			r = wait_for_dfu_mode(op, err);
+			r = wait_for_dfu_mode(s, err);
 		if (r != ERR_OK)
 			return r;
 	}
 	return ERR_OK;
 }
 
-static size_t count_matching(const struct session *op, const struct dev_info *list, size_t n)
+static size_t count_matching(const struct session *s, const struct dev_info *list, size_t n)
 {
 	size_t count = 0;
 
 	for (size_t i = 0; i < n; i++)
-		count += dev_matches(op->o, &list[i]);
+		count += dev_matches(s->o, &list[i]);
 	return count;
 }
 
@@ -368,39 +368,39 @@ static size_t count_matching(const struct session *op, const struct dev_info *li
  * -v: which "UNKNOWN" of the listing the device has no string for, and
  * which it failed to deliver (dfu-util prints both alike).
  */
-static void list_unknowns(const struct session *op, const struct dev_info *d)
+static void list_unknowns(const struct session *s, const struct dev_info *d)
 {
 	if (d->serial_absent || d->serial_unreadable)
-		ui_debug(op->ui, 1, "[%04x:%04x] path=\"%s\": serial \"UNKNOWN\": %s", d->vid,
+		ui_debug(s->ui, 1, "[%04x:%04x] path=\"%s\": serial \"UNKNOWN\": %s", d->vid,
 			 d->pid, d->path,
 			 d->serial_absent ? "the device has no serial number string"
 					  : "the device did not deliver its serial number");
 	for (size_t a = 0; a < d->nalts; a++)
 		if (d->alts[a].name_absent || d->alts[a].name_unread)
-			ui_debug(op->ui, 1, "[%04x:%04x] path=\"%s\": alt %u name \"UNKNOWN\": %s",
+			ui_debug(s->ui, 1, "[%04x:%04x] path=\"%s\": alt %u name \"UNKNOWN\": %s",
 				 d->vid, d->pid, d->path, d->alts[a].alt,
 				 d->alts[a].name_absent ? "the alt has no name string"
 							: "the device did not deliver it");
 }
 
-int select_list(struct session *op, struct error *err)
+int select_list(struct session *s, struct error *err)
 {
 	struct dev_info *list = NULL;
 	size_t n = 0;
-	uint64_t start = session_now_us(op);
+	uint64_t start = session_now_us(s);
 	bool said = false;
 	int r;
 
 	/* With -w, list as soon as a matching device is there (dfu-util ignores -w here). */
 	for (;;) {
-		r = dev_scan(op->be, &list, &n, err);
+		r = dev_scan(s->be, &list, &n, err);
 		if (r != ERR_OK)
 			return r;
-		if (!op->o->wait || count_matching(op, list, n) > 0)
+		if (!s->o->wait || count_matching(s, list, n) > 0)
 			break;
 		free(list);
 		list = NULL;
-		r = wait_tick(op, start, &said, err);
+		r = wait_tick(s, start, &said, err);
 		if (r != ERR_OK)
 			return r;
 	}
@@ -408,27 +408,27 @@ int select_list(struct session *op, struct error *err)
 	for (size_t i = 0; i < n; i++) {
 		const struct dev_info *d = &list[i];
 
-		if (!dev_matches(op->o, d))
+		if (!dev_matches(s->o, d))
 			continue;
 		for (size_t a = 0; a < d->nalts; a++)
-			ui_info(op->ui,
+			ui_info(s->ui,
 				"Found %s: [%04x:%04x] ver=%04x, devnum=%u, cfg=%u, intf=%u, "
 				"path=\"%s\", alt=%u, name=\"%s\", serial=\"%s\"",
 				d->runtime ? "Runtime" : "DFU", d->vid, d->pid, d->bcdDevice,
 				d->devnum, d->cfg, d->intf, d->path, d->alts[a].alt,
 				d->alts[a].name, d->serial);
-		list_unknowns(op, d);
+		list_unknowns(s, d);
 		if (d->open_error != ERR_OK) {
 			/* dfu-util's wording first: particle-cli looks for it to offer its udev rules. */
 			if (d->open_cause[0] != '\0')
-				ui_warn(op->ui,
+				ui_warn(s->ui,
 					"Cannot open DFU device %04x:%04x found on devnum %u (%s)",
 					d->vid, d->pid, d->devnum, d->open_cause);
 			else
-				ui_warn(op->ui,
+				ui_warn(s->ui,
 					"Cannot open DFU device %04x:%04x found on devnum %u",
 					d->vid, d->pid, d->devnum);
-			ui_warn(op->ui, "[%04x:%04x] devnum=%u: %s", d->vid, d->pid, d->devnum,
+			ui_warn(s->ui, "[%04x:%04x] devnum=%u: %s", d->vid, d->pid, d->devnum,
 				d->open_msg);
 		}
 	}

@@ -64,7 +64,8 @@ struct session {
 	bool opened;
 	int alt_index; /* index into info.alts of the selected alt, -1 before */
 	struct dfu_if dfu;
-	bool gone; /* the device left the bus: written by session_gone() alone */
+	bool gone;     /* the device left the bus: written by session_gone() alone */
+	bool pad_said; /* the flash-word padding was announced (once per run) */
 	/* info was reached by detaching a run-time device with these IDs */
 	bool from_runtime;
 	uint16_t rt_vid, rt_pid;

@@ -55,7 +55,7 @@ int upload_format(const char *path, enum image_format *fmt, struct error *err)
  * (for .dfu one target with the alt's number and name, and a suffix with the
  * device's IDs), into @f.
  */
-static int write_image(struct session *op, int index, const struct dfuse_mem_layout *l,
+static int write_image(struct session *s, int index, const struct dfuse_mem_layout *l,
 		       enum image_format fmt, uint32_t addr, const struct upload_sink *k,
 		       struct outfile *f, struct error *err)
 {
@@ -64,7 +64,7 @@ static int write_image(struct session *op, int index, const struct dfuse_mem_lay
 	uint8_t *out = NULL;
 	size_t n = 0;
 	bool dfu = fmt == IMAGE_FORMAT_DFUSE;
-	uint8_t alt = op->info.alts[index].alt;
+	uint8_t alt = s->info.alts[index].alt;
 	int r;
 
 	image_init(&img, fmt);
@@ -74,8 +74,8 @@ static int write_image(struct session *op, int index, const struct dfuse_mem_lay
 		r = image_name_alt(&img, alt, l->name, err);
 	if (r == ERR_OK)
 		r = image_finish(&img, err);
-	wo.idVendor = op->info.vid;
-	wo.idProduct = op->info.pid;
+	wo.idVendor = s->info.vid;
+	wo.idProduct = s->info.pid;
 	wo.alt = alt;
 	if (r == ERR_OK)
 		r = image_write(&img, fmt, &wo, &out, &n, err);
@@ -90,30 +90,30 @@ static int write_image(struct session *op, int index, const struct dfuse_mem_lay
  * Upload [addr, addr+len) of the open alt into @k, as one stream of blocks.
  * @len is 64-bit: a region that ends at 4 GiB may be 2^32 bytes long.
  */
-static int upload_to_sink(struct session *op, struct upload_sink *k, uint32_t addr, uint64_t len,
+static int upload_to_sink(struct session *s, struct upload_sink *k, uint32_t addr, uint64_t len,
 			  struct error *err)
 {
 	struct ui_progress p;
-	uint64_t t0 = session_now_us(op);
+	uint64_t t0 = session_now_us(s);
 	uint64_t got = 0;
 	int r;
 
-	ui_progress_begin(&p, op->ui, "Reading", len);
-	r = dfuse_read_stream(&op->dfu, addr, len, to_sink, k, &got, NULL, &p, err);
+	ui_progress_begin(&p, s->ui, "Reading", len);
+	r = dfuse_read_stream(&s->dfu, addr, len, to_sink, k, &got, NULL, &p, err);
 	ui_progress_end(&p);
 	if (r == ERR_OK && got < len)
 		r = error_set(err, ERR_PROTOCOL,
 			      "the device ended the upload at 0x%08llx after %llu of %llu bytes",
 			      (unsigned long long)(addr + got), (unsigned long long)got,
 			      (unsigned long long)len);
-	op->stats->bytes_read += got;
-	op->stats->read_us += session_now_us(op) - t0;
+	s->stats->bytes_read += got;
+	s->stats->read_us += session_now_us(s) - t0;
 	return r;
 }
 
-int upload_dfuse(struct session *op, struct error *err)
+int upload_dfuse(struct session *s, struct error *err)
 {
-	const struct opts *o = op->o;
+	const struct opts *o = s->o;
 	const struct dfuse_mem_layout *l = NULL;
 	struct outfile f;
 	struct upload_sink k = { .f = &f };
@@ -126,9 +126,9 @@ int upload_dfuse(struct session *op, struct error *err)
 	/* ops.c checked the name before the device was touched */
 	r = upload_format(o->file, &fmt, err);
 	if (r == ERR_OK)
-		r = session_choose_alt(op, o->dfuse.has_address, o->dfuse.address, &index, err);
+		r = session_choose_alt(s, o->dfuse.has_address, o->dfuse.address, &index, err);
 	if (r == ERR_OK)
-		r = session_layout(op, index, &l, err);
+		r = session_layout(s, index, &l, err);
 	if (r != ERR_OK)
 		return error_wrap(err, "upload");
 	addr = o->dfuse.has_address ? o->dfuse.address : l->segments[0].start;
@@ -141,13 +141,13 @@ int upload_dfuse(struct session *op, struct error *err)
 
 		if (end == 0) {
 			error_set(err, ERR_USAGE, "upload: 0x%08x is outside alt %u \"%s\" (%s)",
-				  addr, op->info.alts[index].alt, l->name,
+				  addr, s->info.alts[index].alt, l->name,
 				  plan_ranges(l, ranges, sizeof(ranges)));
-			session_hint_alt(op, addr, err);
+			session_hint_alt(s, addr, err);
 			return ERR_USAGE;
 		}
 		len = end - addr;
-		ui_info(op->ui, "Upload size: %llu bytes (0x%08x to the end of its region)",
+		ui_info(s->ui, "Upload size: %llu bytes (0x%08x to the end of its region)",
 			(unsigned long long)len, addr);
 	}
 	/* Nothing read is never an upload done (a length cut to 32 bits once gave 0). */
@@ -172,18 +172,18 @@ int upload_dfuse(struct session *op, struct error *err)
 		if (k.mem == NULL)
 			return error_set(err, ERR_NOMEM, "out of memory");
 	}
-	r = session_start_alt(op, index, err);
+	r = session_start_alt(s, index, err);
 	if (r == ERR_OK)
 		r = outfile_open(&f, o->file, err);
 	if (r != ERR_OK) {
 		free(k.mem);
 		return error_wrap(err, "upload");
 	}
-	ui_info(op->ui, "Reading %llu bytes from 0x%08x (alt %u \"%s\")", (unsigned long long)len,
-		addr, op->info.alts[index].alt, op->info.alts[index].name);
-	r = upload_to_sink(op, &k, addr, len, err);
+	ui_info(s->ui, "Reading %llu bytes from 0x%08x (alt %u \"%s\")", (unsigned long long)len,
+		addr, s->info.alts[index].alt, s->info.alts[index].name);
+	r = upload_to_sink(s, &k, addr, len, err);
 	if (r == ERR_OK && k.mem != NULL)
-		r = write_image(op, index, l, fmt, addr, &k, &f, err);
+		r = write_image(s, index, l, fmt, addr, &k, &f, err);
 	if (r == ERR_OK)
 		r = outfile_commit(&f, err);
 	outfile_abort(&f);
@@ -191,12 +191,12 @@ int upload_dfuse(struct session *op, struct error *err)
 	if (r != ERR_OK)
 		return error_wrap(err, "upload");
 	if (fmt == IMAGE_FORMAT_BIN)
-		ui_info(op->ui, "Upload done: %llu bytes written to %s", (unsigned long long)len,
+		ui_info(s->ui, "Upload done: %llu bytes written to %s", (unsigned long long)len,
 			o->file);
 	else
-		ui_info(op->ui, "Upload done: %llu bytes written to %s as %s",
+		ui_info(s->ui, "Upload done: %llu bytes written to %s as %s",
 			(unsigned long long)len, o->file, image_format_title(fmt));
 	if (o->dfuse.leave)
-		return flash_leave(op, true, addr, err);
+		return flash_leave(s, true, addr, err);
 	return ERR_OK;
 }

@@ -90,7 +90,7 @@ sim fw9 --device h7 --flash-word 32 -- "$DFUSE" -v -a 0 -s 0x08000000 -D "$WORK/
 check "9. H7 1000-byte image: exit 0, every byte in flash, 0xFF after it" \
 	eval '[ "$rc" -eq 0 ] && same_at "$(mem fw9)" 0 "$WORK/w.bin" && blank "$(mem fw9)" 1000 4096'
 check "9. -v says that the write was padded to the 32-byte flash word" \
-	grep -q 'padded with 24 bytes of 0xFF.*32-byte flash word' "$WORK/fw9.err"
+	grep -q 'padded with 24 bytes of 0xFF.*32-byte flash word' "$WORK/fw9.out"
 
 # Case 10: a device busy for hundreds of polls per request gets one warning.
 sim br10 --device f1 --busy-repeat 300 -- "$DFUSE" -a 0 -s 0x08000000 -D "$WORK/w.bin"

@@ -20,7 +20,9 @@ e2e_tests = \
 	tests/e2e/faults.sh \
 	tests/e2e/devtrust.sh \
 	tests/e2e/optbytes.sh \
+	tests/e2e/fieldcases.sh \
 	tests/e2e/callers.sh \
+	tests/e2e/trace.sh \
 	tests/e2e/nostrings.sh \
 	tests/e2e/fast.sh \
 	tests/e2e/family.sh \

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Fuzz target for dfuse-sim's board profiles: the bounded JSON reader
- * (sim_json.c) on any bytes, then the profile reader (sim_profile.c) with its
- * fault grammar (sim_faults.c); abort() when a limit or an invariant breaks.
- * A profile that is read must give a device the model builds.
+ * Fuzz target for what users hand dfuse-sim: the bounded JSON reader
+ * (sim_json.c) on any bytes, the profile reader (sim_profile.c) with its
+ * fault grammar (sim_faults.c), and the trace reader of --replay
+ * (sim_trace.c); abort() when a limit or an invariant breaks. A profile or
+ * a trace that is read must give devices the model builds.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "sim_json.h"
 #include "sim_profile.h"
+#include "sim_trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -69,5 +71,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(err[0] != '\0' && memchr(err, '\n', strlen(err)) == NULL);
 	}
 	sim_profile_free(&p);
+
+	/* The same bytes as a trace (JSON lines). */
+	struct sim_trace *t = calloc(1, sizeof(*t));
+
+	require(t != NULL);
+	if (sim_trace_parse((const char *)data, size, t, err, sizeof(err))) {
+		require(t->ndevs >= 1 && t->ndevs <= SIM_TRACE_MAX_DEVICES);
+		for (size_t i = 0; i < t->ndevs; i++) {
+			const struct sim_trace_dev *d = &t->devs[i];
+			struct sim_device *dev = sim_device_new(&d->chip, NULL);
+
+			require(dev != NULL);
+			sim_device_free(dev);
+			for (size_t k = 0; k < d->nrecs; k++)
+				require(d->recs[k].len <= d->recs[k].wLength ||
+					d->recs[k].kind != SIM_TREC_CONTROL);
+		}
+	} else {
+		require(err[0] != '\0' && memchr(err, '\n', strlen(err)) == NULL);
+	}
+	sim_trace_free(t);
+	free(t);
 	return 0;
 }

@@ -117,8 +117,9 @@ tests_fuzz_fuzz_elf_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_elf_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
 
-# sim-profile: dfuse-sim's board profiles: its JSON reader, the profile keys and
-# the fault grammar (tests/sim/sim_json.c, sim_profile.c, sim_faults.c)
+# sim-profile: what users hand dfuse-sim: its JSON reader, the profile keys, the
+# fault grammar and --replay's traces (tests/sim/sim_json.c, sim_profile.c,
+# sim_faults.c, sim_trace.c)
 check_PROGRAMS += tests/fuzz/replay-sim-profile
 TESTS += tests/fuzz/replay-sim-profile
 tests_fuzz_replay_sim_profile_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-sim-profile.c
@@ -127,7 +128,7 @@ tests_fuzz_replay_sim_profile_LDADD = tests/sim/libsimmodel.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-sim-profile
 tests_fuzz_fuzz_sim_profile_SOURCES = tests/fuzz/fuzz-sim-profile.c tests/sim/sim_json.c \
-	tests/sim/sim_profile.c tests/sim/sim_faults.c
+	tests/sim/sim_profile.c tests/sim/sim_faults.c tests/sim/sim_trace.c
 tests_fuzz_fuzz_sim_profile_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim
 tests_fuzz_fuzz_sim_profile_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_sim_profile_LDFLAGS = $(FUZZ_LINK_OPTS)

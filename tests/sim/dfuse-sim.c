@@ -119,6 +119,7 @@ static void reexec_under_preload(char **argv)
 static void usage(FILE *f)
 {
 	fputs("usage: dfuse-sim [OPTIONS] -- COMMAND [ARGS...]\n"
+	      "       dfuse-sim --replay TRACE [OPTIONS] -- COMMAND [ARGS...]\n"
 	      "       dfuse-sim --list-profiles\n"
 	      "Runs COMMAND with simulated DFU/DfuSe USB devices plugged in (umockdev).\n"
 	      "Per device (--profile starts a new one, default one f4; the options\n"
@@ -130,7 +131,7 @@ static void usage(FILE *f)
 	      "each NAME is also an option --NAME [VALUE]):\n",
 	      f);
 	sim_faults_usage(f);
-	fputs("Global: --dump DIR  --log FILE  --stats FILE\n"
+	fputs("Global: --dump DIR  --log FILE  --stats FILE  --replay TRACE\n"
 	      "Exit status: COMMAND's (128+N if killed by signal N); 125 if dfuse-sim failed.\n",
 	      f);
 }
@@ -268,6 +269,8 @@ static int parse_args(struct sim_runner *r, int argc, char **argv)
 			r->log_path = v;
 		else if (strcmp(o, "--stats") == 0)
 			r->stats_path = v;
+		else if (strcmp(o, "--replay") == 0)
+			r->replay_path = v;
 		else if (!device_option(r, o, v))
 			sim_die_setup("%s: unknown option", o);
 		i++;
@@ -296,6 +299,8 @@ int main(int argc, char **argv)
 		sim_die_setup("no COMMAND after --");
 	reexec_under_preload(argv);
 	unsetenv(SIM_REEXEC_ENV);
+	if (r.replay_path != NULL)
+		sim_replay_load(&r, r.replay_path);
 	if (r.cfgs->len == 0)
 		cfg_new(&r, "f4");
 	g_mutex_init(&r.lock);
@@ -362,6 +367,7 @@ int main(int argc, char **argv)
 		sim_write_dumps(&r);
 	if (r.stats_path != NULL)
 		sim_write_stats(&r, elapsed_ms);
+	sim_replay_check_end(&r);
 	g_mutex_unlock(&r.lock);
 
 	/* The testbed goes first: it owns the sockets the handlers listen on. */
@@ -384,6 +390,7 @@ int main(int argc, char **argv)
 	}
 	g_ptr_array_unref(r.cfgs);
 	sim_profiles_free(&r);
+	sim_replay_free(&r);
 	g_ptr_array_unref(r.defaults.loads);
 	g_ptr_array_unref(r.devs);
 	g_mutex_clear(&r.lock);
@@ -394,5 +401,6 @@ int main(int argc, char **argv)
 		ret = 128 + WTERMSIG(r.child_status);
 	else
 		ret = SIM_EXIT_SETUP;
-	return ret;
+	/* A replay that went otherwise than its trace is dfuse-sim's failure to report. */
+	return r.replay_failed ? SIM_EXIT_SETUP : ret;
 }

@@ -13,7 +13,7 @@ else
 noinst_PROGRAMS += tests/sim/dfuse-sim
 endif
 tests_sim_dfuse_sim_SOURCES = tests/sim/dfuse-sim.c tests/sim/sim.h tests/sim/sim_bus.c \
-	tests/sim/sim_ioctl.c tests/sim/sim_report.c tests/sim/sim_profiles.c \
+	tests/sim/sim_ioctl.c tests/sim/sim_report.c tests/sim/sim_profiles.c tests/sim/sim_replay.c \
 	tests/sim/sim_faults.h tests/sim/sim_profile.h
 tests_sim_dfuse_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/sim $(UMOCKDEV_CFLAGS) \
 	-DSIM_PRELOAD_LIB_DEFAULT='"$(UMOCKDEV_PRELOAD_LIB)"'

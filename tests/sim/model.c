@@ -421,6 +421,11 @@ enum sim_result sim_device_control(struct sim_device *d, uint64_t now_us, uint8_
 	d->retry = false;
 	d->log_poll = -1;
 	d->log_note = NULL;
+	if (!d->gone && d->gone_at_us != 0 && d->now_us >= d->gone_at_us) {
+		/* faults.leave_manifest_ms: manifestation is over, the ROM has reset */
+		d->gone = true;
+		model_log_event(d, "gone");
+	}
 	if (d->gone) {
 		r = SIM_NODEV;
 		goto out;

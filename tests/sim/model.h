@@ -133,8 +133,28 @@ struct sim_faults {
 	 * a ROM that punishes a host polling early (what :fast must survive).
 	 */
 	bool stall_early;
+	/*
+	 * A data block keeps the device busy for busy_same_ms, and every
+	 * GETSTATUS of that time answers dfuDNBUSY with the same
+	 * busy_same_poll_ms (issue 19's field case: 20 ms again and again for
+	 * 400 ms a block). Firmware without an estimate of its work answers a
+	 * fixed bwPollTimeout each time (Zephyr's DFU class: "does not have
+	 * such estimate and therefore defaults to using fixed value", zephyr
+	 * PR 51880); fwupd retries GETSTATUS on dfuDNBUSY for it (PR 2692).
+	 */
+	unsigned busy_same_ms, busy_same_poll_ms;
 	/* Leave: the zero-length DNLOAD is STALLed, and the device resets (gone) at once. */
 	bool leave_stall_reset;
+	/*
+	 * Leave: the zero-length DNLOAD is STALLed (with leave_manifest_status,
+	 * accepted, and its GETSTATUS STALLed instead), the device answers
+	 * dfuMANIFEST for leave_manifest_ms, then resets (gone). Issue 19's
+	 * field case: such a ROM has taken the leave (DFU 1.1 section 7:
+	 * dfuMANIFEST is the state in which the device manifests the new
+	 * firmware; AN3156: the leave request makes the ROM jump to it).
+	 */
+	unsigned leave_manifest_ms;
+	bool leave_manifest_status;
 	/* Leave: GETSTATUS in dfuMANIFEST-SYNC is STALLed; the device stays in that state. */
 	bool leave_status_stall;
 	/* Read Unprotect: the device stays busy, its GETSTATUS answers are held for ever. */

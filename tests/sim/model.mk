@@ -9,7 +9,7 @@ tests_sim_libsimmodel_a_SOURCES = \
 	tests/sim/model_flash.c tests/sim/model_log.c \
 	tests/sim/chips.c tests/sim/chips_2026.c tests/sim/chips_nostrings.c \
 	tests/sim/sim_json.c tests/sim/sim_json.h tests/sim/sim_faults.c tests/sim/sim_faults.h \
-	tests/sim/sim_profile.c tests/sim/sim_profile.h \
+	tests/sim/sim_profile.c tests/sim/sim_profile.h tests/sim/sim_trace.c tests/sim/sim_trace.h \
 	tests/sim/memtransport.c tests/sim/memtransport.h
 
 # The model's own tests: its protocol, and its memory and DfuSe commands;

@@ -189,6 +189,14 @@ static uint32_t start_op(struct sim_device *d)
 	d->busy_since_us = d->now_us;
 	d->announced_until_us = d->now_us + (uint64_t)poll * 1000u;
 	d->busy_until_us = d->now_us + (uint64_t)model_scaled_ms(d, real_ms) * 1000u;
+	d->busy_same_until_us = 0;
+	if (d->faults.busy_same_ms != 0 && d->op == OP_WRITE) {
+		/* the same short wait announced again and again (faults.busy_same_ms) */
+		poll = model_scaled_ms(d, d->faults.busy_same_poll_ms);
+		d->announced_until_us = d->now_us + (uint64_t)poll * 1000u;
+		d->busy_same_until_us =
+			d->now_us + (uint64_t)model_scaled_ms(d, d->faults.busy_same_ms) * 1000u;
+	}
 	d->busy_poll = poll;
 	d->stats.device_wait_us += (uint64_t)poll * 1000u;
 	d->stalls_left = d->faults.stall_busy_getstatus;
@@ -259,9 +267,21 @@ enum sim_result model_dfuse_getstatus(struct sim_device *d, uint8_t *data, uint1
 			d->log_note = "busy-repeat";
 			break;
 		}
+		if (d->now_us < d->busy_same_until_us) {
+			poll = d->busy_poll;
+			d->announced_until_us = d->now_us + (uint64_t)poll * 1000u;
+			d->log_note = "busy-same";
+			break;
+		}
 		complete_op(d);
 		break;
 	case ST_MANIFEST_SYNC:
+		if (d->faults.leave_manifest_ms != 0) {
+			/* the field ROM: the status of the leave is STALLed, it manifests */
+			d->state = ST_MANIFEST;
+			d->log_note = "leave-manifest-stall";
+			return SIM_STALL;
+		}
 		if (d->faults.leave_status_stall) {
 			d->log_note = "leave-status-stall";
 			return SIM_STALL;
@@ -292,6 +312,16 @@ enum sim_result model_dfuse_dnload(struct sim_device *d, uint16_t wValue, const 
 		d->leave_requested = true;
 		d->stats.leave++;
 		model_log_event(d, "leave");
+		if (d->faults.leave_manifest_ms != 0) {
+			d->gone_at_us =
+				d->now_us +
+				(uint64_t)model_scaled_ms(d, d->faults.leave_manifest_ms) * 1000u;
+			if (!d->faults.leave_manifest_status) {
+				d->state = ST_MANIFEST;
+				d->log_note = "leave-manifest-stall";
+				return SIM_STALL;
+			}
+		}
 		if (d->faults.leave_stall_reset) {
 			/* the ROM STALLs the request, then jumps to the application */
 			d->gone_after_reply = true;

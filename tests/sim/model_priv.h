@@ -120,6 +120,8 @@ struct sim_device {
 	bool op_resets;
 	/* busy until the work is really done; announced_until_us: what bwPollTimeout said */
 	uint64_t busy_since_us, busy_until_us, announced_until_us;
+	uint64_t busy_same_until_us; /* faults.busy_same_ms: dfuDNBUSY until then */
+	uint64_t gone_at_us;	     /* faults.leave_manifest_ms: leaves the bus then (0: no) */
 	unsigned stalls_left;
 	bool gone_after_reply;
 	/* faults: a stuck erase (H7), data DNLOADs seen (F411), busy answers still to repeat */

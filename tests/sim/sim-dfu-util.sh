@@ -52,7 +52,7 @@ check "f4 raw download: flash after the image is 0xFF" \
 	blank "$f" $((16384 + 40000)) $((1048576 - 16384 - 40000))
 check "f4 raw download: the log shows the leave" grep -q 'EVENT leave' "$WORK/dl.log"
 check "f4 raw download: the device left the bus" grep -q 'EVENT gone' "$WORK/dl.log"
-check "f4 raw download: one leave counted" [ "$(stat_get "$WORK/dl.stats" F4DL.leave)" = 1 ]
+is "$(stat_get "$WORK/dl.stats" F4DL.leave)" 1 "f4 raw download: one leave counted"
 
 # (c) .dfu download built by Debian's dfuse-pack
 random "$WORK/pack.bin" 20000

@@ -34,6 +34,7 @@ struct sim_cfg {
 	bool no_access; /* the device node is mode 0000 (a client that is not root cannot open it) */
 	double time_scale;
 	bool have_time_scale;
+	const struct sim_trace_dev *replay; /* --replay: the traced device this one plays */
 };
 
 /* One control URB between SUBMITURB and its reap. */
@@ -59,7 +60,8 @@ struct sim_node {
 	char *syspath, *ifpath;
 	UMockdevIoctlBase *handler;
 	bool plugged, unplug_queued, gone, reenumerate;
-	GQueue urbs; /* struct sim_urb *, in submit order */
+	gint unplugged; /* atomic: off the bus now (set by the main loop) */
+	GQueue urbs;	/* struct sim_urb *, in submit order */
 };
 
 /* One simulated device: a model and its appearances. */
@@ -77,6 +79,7 @@ struct sim_dev {
 	unsigned long nurbs;
 	GMutex lock;	     /* the model and the nodes' URB queues and flags */
 	GThreadPool *worker; /* one thread: this device's ioctls, in order */
+	size_t replay_next;  /* --replay: the next record of cfg->replay */
 };
 
 struct sim_runner {
@@ -93,6 +96,9 @@ struct sim_runner {
 	const char *dump_dir, *log_path, *stats_path;
 	GPtrArray *profiles; /* struct sim_profile *, the files read */
 	GPtrArray *owned;    /* strings the cfgs point to, freed at exit */
+	const char *replay_path;
+	struct sim_trace *trace; /* --replay's, read */
+	bool replay_failed;	 /* a request differed from the trace */
 	GPid child;
 	int child_status;
 	bool child_done;
@@ -125,6 +131,29 @@ const struct sim_chip *sim_profile_open(struct sim_runner *r, const char *spec, 
 void sim_profiles_free(struct sim_runner *r);
 /* --list-profiles: every built-in chip, its IDs, layouts, timings and quirks. */
 void sim_list_profiles(FILE *f);
+
+/* ---- sim_replay.c: --replay TRACE ---- */
+
+struct sim_trace;
+struct sim_trace_dev;
+/* Reads the trace and makes one device cfg per traced device; dies on a bad trace. */
+void sim_replay_load(struct sim_runner *r, const char *path);
+void sim_replay_free(struct sim_runner *r);
+/*
+ * A control request on a replayed device (@setup: the 8 setup bytes, @data
+ * its wLength bytes). False: the model answers it (an untraced standard
+ * request). True: *@res is the trace's answer (with SIM_OK, @data and
+ * *@actual are set; with SIM_LATER, never answered: *@ready_at says so);
+ * a request that differs is reported and the device vanishes (SIM_NODEV).
+ */
+bool sim_replay_control(struct sim_node *n, const uint8_t *setup, uint8_t *data, size_t *actual,
+			uint64_t *ready_at, enum sim_result *res);
+/* USBDEVFS_RESET on a replayed device: 0 or an errno, as the trace says. */
+int sim_replay_reset(struct sim_node *n);
+/* SETINTERFACE: an errno from the trace, or -1 when the model answers. */
+int sim_replay_set_alt(struct sim_node *n, uint8_t intf, uint8_t alt);
+/* After the command: reports each device whose trace has requests left. */
+void sim_replay_check_end(struct sim_runner *r);
 
 /* ---- sim_bus.c: devices and the testbed (main thread) ---- */
 

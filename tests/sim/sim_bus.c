@@ -314,6 +314,7 @@ static void node_unplug(struct sim_node *n)
 	unlink(node);
 	g_free(node);
 	n->plugged = false;
+	g_atomic_int_set(&n->unplugged, 1);
 }
 
 /*

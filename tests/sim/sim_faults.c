@@ -6,6 +6,8 @@
  */
 #include "sim_faults.h"
 
+#include "sim_json.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +50,13 @@ const struct sim_fault_row sim_fault_rows[] = {
 		 "the leave request STALLs and the device resets at once"),
 	ROW_FLAG("leave-status-stall", leave_status_stall,
 		 "GETSTATUS after the leave request STALLs"),
+	ROW_NUM("leave-manifest", leave_manifest_ms, 600000,
+		"the leave request STALLs, the device answers dfuMANIFEST for N ms, then resets"),
+	ROW_FLAG("leave-manifest-status", leave_manifest_status,
+		 "... the leave request is taken, its GETSTATUS STALLs instead"),
+	ROW_NUM("busy-same", busy_same_ms, 600000,
+		"a data block keeps the device busy N ms, answering the same wait each GETSTATUS"),
+	ROW_NUM("busy-same-poll", busy_same_poll_ms, 600000, "... that wait, in ms"),
 	ROW_FLAG("unprotect-hang", unprotect_hang, "Read Unprotect never finishes"),
 	ROW_FLAG("reset-fails", reset_fails, "a bus reset fails on the wire"),
 	ROW_FLAG("reset-fails-gone", reset_fails_gone,
@@ -206,6 +215,8 @@ bool sim_faults_parse(const char *spec, struct sim_faults *f, char *err, size_t 
 		item = comma != NULL ? comma + 1 : NULL;
 	}
 	free(copy);
+	if (!ok)
+		sj_one_line(err);
 	return ok;
 }
 

@@ -74,10 +74,14 @@ static enum sim_result urb_run(struct sim_node *n, struct sim_urb *u)
 	enum sim_result res;
 
 	memcpy(data, setup + 8, wLength);
-	res = sim_device_control(n->d->model, now_us(), setup[0], setup[1], wValue, wIndex, data,
-				 wLength, &actual);
+	if (n->d->cfg->replay == NULL ||
+	    !sim_replay_control(n, setup, data, &actual, &u->ready_at, &res)) {
+		res = sim_device_control(n->d->model, now_us(), setup[0], setup[1], wValue, wIndex,
+					 data, wLength, &actual);
+		if (res == SIM_LATER)
+			u->ready_at = sim_device_ready_at(n->d->model);
+	}
 	if (res == SIM_LATER) {
-		u->ready_at = sim_device_ready_at(n->d->model);
 		g_free(data);
 		return res;
 	}
@@ -198,6 +202,12 @@ static int do_setinterface(struct sim_node *n, UMockdevIoctlData *arg)
 	umockdev_ioctl_data_unref(sd);
 	if (si.interface > 255 || si.altsetting > 255)
 		return EINVAL;
+	if (n->d->cfg->replay != NULL) {
+		int e = sim_replay_set_alt(n, (uint8_t)si.interface, (uint8_t)si.altsetting);
+
+		if (e >= 0)
+			return e;
+	}
 	res = sim_device_set_alt(n->d->model, (uint8_t)si.interface, (uint8_t)si.altsetting);
 	check_gone(n);
 	return res == SIM_OK ? 0 : res == SIM_STALL ? EINVAL : ENODEV;
@@ -205,6 +215,8 @@ static int do_setinterface(struct sim_node *n, UMockdevIoctlData *arg)
 
 static int do_reset(struct sim_node *n)
 {
+	if (n->d->cfg->replay != NULL)
+		return sim_replay_reset(n);
 	switch (sim_device_reset(n->d->model, now_us())) {
 	case SIM_RESET_SAME:
 		break;

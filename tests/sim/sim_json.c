@@ -414,6 +414,14 @@ const struct sj_node *sj_get(const struct sj_doc *doc, const struct sj_node *obj
 	return found;
 }
 
+char *sj_one_line(char *s)
+{
+	for (char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
 const char *sj_type_name(enum sj_type t)
 {
 	static const char *const names[] = { "null",   "boolean", "number",

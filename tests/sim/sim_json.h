@@ -52,6 +52,11 @@ const struct sj_node *sj_first(const struct sj_doc *doc, const struct sj_node *n
 const struct sj_node *sj_next(const struct sj_doc *doc, const struct sj_node *n);
 /* The member @key of object @obj (the last one if repeated), or NULL. */
 const struct sj_node *sj_get(const struct sj_doc *doc, const struct sj_node *obj, const char *key);
+/*
+ * Makes @s fit on one line of a terminal: each control byte (a newline or
+ * escape in a user's key or value) becomes '?'. Returns @s.
+ */
+char *sj_one_line(char *s);
 /* The name of @t ("string", "object" ...) for messages. */
 const char *sj_type_name(enum sj_type t);
 

@@ -372,6 +372,8 @@ bool sim_profile_parse(const char *text, size_t len, struct sim_profile *p, char
 	}
 	ok = ok && check_alts(&r);
 	sj_free(&doc);
+	if (!ok)
+		sj_one_line(err);
 	return ok;
 }
 
