@@ -7,7 +7,8 @@ src_libdfuse_a_SOURCES = \
 	src/error.c src/error.h \
 	src/transport.c src/transport.h \
 	src/ui.c src/ui.h \
-	src/options.c src/options.h src/opt_values.c src/opt_values.h \
+	src/options.c src/options.h src/opt_table.c src/opt_table.h \
+	src/opt_values.c src/opt_values.h \
 	src/opt_usage.c src/opt_usage.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
 	src/dfu_file.c src/dfu_file.h \

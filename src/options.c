@@ -12,231 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "opt_table.h"
 #include "opt_values.h"
 
 /* -v is counted up to here; more changes nothing and cannot overflow. */
 #define OPT_VERBOSE_MAX 16
 
 #define OPT_DETACH_DELAY_DEFAULT 5
-#define OPT_DETACH_DELAY_MAX	 3600
-/* --wait=SECONDS: a day is long enough for anyone plugging in a board. */
-#define OPT_WAIT_MAX 86400
-/* --pad: the largest flash word of any part (H7: 32 bytes), with room to spare. */
-#define OPT_PAD_MAX 256
-
-/* --usb-timeout, --poll-timeout-max: ten minutes. */
-#define OPT_TIMEOUT_MAX_MS 600000
-
-/* How an option takes its argument. */
-enum opt_arg {
-	OPT_ARG_NONE,
-	OPT_ARG_REQUIRED,
-	/*
-	 * Only the long form takes one, and only attached with '=': getopt's
-	 * optional arguments let dfu-util's "--wait -D fw.bin" be misread,
-	 * so "--wait" alone never looks at the next word, and "-w" takes none.
-	 */
-	OPT_ARG_OPTIONAL_EQ,
-};
-
-/* One per option: its short letter, or a value above any char when it has none. */
-enum opt_key {
-	OPT_KEY_HELP = 'h',
-	OPT_KEY_VERSION = 'V',
-	OPT_KEY_VERBOSE = 'v',
-	OPT_KEY_LIST = 'l',
-	OPT_KEY_DETACH = 'e',
-	OPT_KEY_DETACH_DELAY = 'E',
-	OPT_KEY_DEVICE = 'd',
-	OPT_KEY_DEVNUM = 'n',
-	OPT_KEY_PATH = 'p',
-	OPT_KEY_CFG = 'c',
-	OPT_KEY_INTF = 'i',
-	OPT_KEY_SERIAL = 'S',
-	OPT_KEY_ALT = 'a',
-	OPT_KEY_TRANSFER_SIZE = 't',
-	OPT_KEY_UPLOAD = 'U',
-	OPT_KEY_UPLOAD_SIZE = 'Z',
-	OPT_KEY_DOWNLOAD = 'D',
-	OPT_KEY_RESET = 'R',
-	OPT_KEY_QUIT = 'Q',
-	OPT_KEY_WAIT = 'w',
-	OPT_KEY_DFUSE = 's',
-	OPT_KEY_VERIFY = 256,
-	OPT_KEY_DIFF,
-	OPT_KEY_DRY_RUN,
-	OPT_KEY_ALL,
-	OPT_KEY_JSON,
-	OPT_KEY_INFO,
-	OPT_KEY_CONVERT,
-	OPT_KEY_FORMAT,
-	OPT_KEY_OUT_FORMAT,
-	OPT_KEY_USB_TIMEOUT,
-	OPT_KEY_POLL_TIMEOUT_MAX,
-	OPT_KEY_REQUIRE_SUFFIX,
-	OPT_KEY_PAD,
-	OPT_KEY_TRACE,
-	OPT_KEY_TRACE_KEEP_SERIAL,
-};
-
-/*
- * A number an option takes, and where it goes: @at and @size place its field
- * in struct opts, @has the bool set when it is given (0: none; a value-less
- * "-w" clears it again).
- */
-struct opt_num {
-	const char *what; /* names the value in messages; NULL: not a number */
-	uint64_t min, max;
-	size_t at, size, has;
-};
-
-/*
- * One row per option, for the walk and for -h. @help is its usage text in
- * lines of at most 52 columns; a line "NAME\tTEXT" is an item of a list under
- * the option, "\tTEXT" continues one.
- */
-struct opt_def {
-	enum opt_key key;
-	const char *name;     /* the long name, matched exactly */
-	enum opt_arg arg;     /* and the argument, as -h names it: */
-	const char *arg_name; /* NULL with OPT_ARG_NONE */
-	const char *help;
-	size_t sets; /* offsetof a bool in struct opts that the option sets; 0: none */
-	bool file;   /* the argument names a file: an empty one is refused */
-	struct opt_num num;
-};
-
-/* Offset 0 means "no field" above: it must hold no bool. */
-_Static_assert(offsetof(struct opts, mode) == 0, "struct opts starts with its mode");
-
-/* A row's fields that every option has; the others are designated where given. */
-#define OPT_ROW(k, n, a, an, h) .key = (k), .name = (n), .arg = (a), .arg_name = (an), .help = (h)
-#define OPT_AT(field)		offsetof(struct opts, field)
-#define OPT_NUM(lo, hi, what, field, has)                                                          \
-	{                                                                                          \
-		what, lo, hi, OPT_AT(field), sizeof(((struct opts *)0)->field), has                \
-	}
-
-static const struct opt_def opt_defs[] = {
-	{ OPT_ROW(OPT_KEY_HELP, "help", OPT_ARG_NONE, NULL, "Print this help text and exit") },
-	{ OPT_ROW(OPT_KEY_VERSION, "version", OPT_ARG_NONE, NULL, "Print the version and exit") },
-	{ OPT_ROW(OPT_KEY_VERBOSE, "verbose", OPT_ARG_NONE, NULL,
-		  "Say more; repeat for more (-vvv: USB requests)") },
-	{ OPT_ROW(OPT_KEY_LIST, "list", OPT_ARG_NONE, NULL,
-		  "List the attached DFU capable USB devices") },
-	{ OPT_ROW(OPT_KEY_DETACH, "detach", OPT_ARG_NONE, NULL,
-		  "Ask a run-time device to switch to DFU mode"),
-	  .sets = OPT_AT(detach) },
-	{ OPT_ROW(OPT_KEY_DETACH_DELAY, "detach-delay", OPT_ARG_REQUIRED, "SECONDS",
-		  "Wait this long for the device after a detach\n(default 5)"),
-	  .num = OPT_NUM(0, OPT_DETACH_DELAY_MAX, "detach delay", detach_delay_s, 0) },
-	{ OPT_ROW(OPT_KEY_DEVICE, "device", OPT_ARG_REQUIRED, "VID:PID[,VID_DFU:PID_DFU]",
-		  "Select the device by run-time and/or DFU mode IDs\n(hex; '*' or empty: any, '-': none)") },
-	{ OPT_ROW(OPT_KEY_DEVNUM, "devnum", OPT_ARG_REQUIRED, "DEVNUM",
-		  "Select the device by device number (see --list)"),
-	  .num = OPT_NUM(0, 255, "device number", devnum, OPT_AT(has_devnum)) },
-	{ OPT_ROW(OPT_KEY_PATH, "path", OPT_ARG_REQUIRED, "BUS-PORT.PORT...",
-		  "Select the device by its USB path") },
-	{ OPT_ROW(OPT_KEY_CFG, "cfg", OPT_ARG_REQUIRED, "CONFIG",
-		  "Select the configuration of the DFU device"),
-	  .num = OPT_NUM(0, 255, "configuration", cfg, OPT_AT(has_cfg)) },
-	{ OPT_ROW(OPT_KEY_INTF, "intf", OPT_ARG_REQUIRED, "INTF",
-		  "Select the DFU interface number"),
-	  .num = OPT_NUM(0, 255, "interface", intf, OPT_AT(has_intf)) },
-	{ OPT_ROW(OPT_KEY_SERIAL, "serial", OPT_ARG_REQUIRED, "SERIAL[,SERIAL_DFU]",
-		  "Select the device by run-time and/or DFU mode serial") },
-	{ OPT_ROW(OPT_KEY_ALT, "alt", OPT_ARG_REQUIRED, "ALT",
-		  "Select the alternate setting by number or name") },
-	{ OPT_ROW(OPT_KEY_TRANSFER_SIZE, "transfer-size", OPT_ARG_REQUIRED, "BYTES",
-		  "Bytes per USB transfer (normally the device's)"),
-	  .num = OPT_NUM(1, 65535, "transfer size", transfer_size, OPT_AT(has_transfer_size)) },
-	{ OPT_ROW(OPT_KEY_UPLOAD, "upload", OPT_ARG_REQUIRED, "FILE",
-		  "Read the device memory into FILE"),
-	  .file = true },
-	{ OPT_ROW(OPT_KEY_UPLOAD_SIZE, "upload-size", OPT_ARG_REQUIRED, "BYTES",
-		  "Expected upload size; the length to read when -s\ngives none (dfuse-util)"),
-	  .num = OPT_NUM(1, UINT32_MAX, "upload size", upload_size, OPT_AT(has_upload_size)) },
-	{ OPT_ROW(OPT_KEY_DOWNLOAD, "download", OPT_ARG_REQUIRED, "FILE",
-		  "Write FILE into the device memory"),
-	  .file = true },
-	{ OPT_ROW(OPT_KEY_RESET, "reset", OPT_ARG_NONE, NULL, "Reset the USB device when done"),
-	  .sets = OPT_AT(reset) },
-	{ OPT_ROW(OPT_KEY_QUIT, "start-firmware", OPT_ARG_NONE, NULL,
-		  "After -D or -U, make the device leave DFU mode and\n"
-		  "start its firmware (Arduino's dfu-util -Q)"),
-	  .sets = OPT_AT(quit) },
-	{ OPT_ROW(OPT_KEY_WAIT, "wait", OPT_ARG_OPTIONAL_EQ, "SECONDS",
-		  "Wait for the device to appear (=SECONDS: a limit,\ndfuse-util)"),
-	  .sets = OPT_AT(wait),
-	  .num = OPT_NUM(1, OPT_WAIT_MAX, "wait timeout", wait_timeout_s,
-			 OPT_AT(has_wait_timeout)) },
-	{ OPT_ROW(OPT_KEY_DFUSE, "dfuse-address", OPT_ARG_REQUIRED,
-		  "ADDRESS[:LENGTH][:MODIFIER]...",
-		  "DfuSe target address for a raw binary (not for\n"
-		  ".dfu files), then fields separated by ':':\n"
-		  "LENGTH\thow many bytes -U reads\n"
-		  "leave\tleave DFU mode and start the application\n"
-		  "mass-erase\terase the whole flash (needs force)\n"
-		  "unprotect\tremove read protection, erasing the flash\n"
-		  "\t(needs force)\n"
-		  "will-reset\tthe device is expected to reset (option bytes)\n"
-		  "force\tskip safety checks; needed by mass-erase, unprotect\n"
-		  "fast\tpoll a busy device at once, not after the time it\n"
-		  "\tannounces (slow-announcing ROMs such as the F7's)") },
-	{ OPT_ROW(OPT_KEY_VERIFY, "verify", OPT_ARG_NONE, NULL,
-		  "After -D, read the memory back and compare\n(dfuse-util)"),
-	  .sets = OPT_AT(verify) },
-	{ OPT_ROW(OPT_KEY_DIFF, "diff", OPT_ARG_NONE, NULL,
-		  "With -D, write only the sectors that differ\n(dfuse-util)"),
-	  .sets = OPT_AT(diff) },
-	{ OPT_ROW(OPT_KEY_DRY_RUN, "dry-run", OPT_ARG_NONE, NULL,
-		  "With -D, print the plan (erase, write, --diff) and\nwrite nothing, -R included (dfuse-util)"),
-	  .sets = OPT_AT(dry_run) },
-	{ OPT_ROW(OPT_KEY_ALL, "all", OPT_ARG_NONE, NULL,
-		  "Operate on every matching device at once (-D, -U,\n-s commands, -e, -R); -U's FILE must "
-		  "contain\n{serial} or {path} (dfuse-util)"),
-	  .sets = OPT_AT(all) },
-	{ OPT_ROW(OPT_KEY_JSON, "json", OPT_ARG_REQUIRED, "FILE",
-		  "Write the result of the run, per device, as JSON\nto FILE ('-': stdout) (dfuse-util)"),
-	  .file = true },
-	{ OPT_ROW(OPT_KEY_FORMAT, "format", OPT_ARG_REQUIRED, "FORMAT",
-		  "Read the -D, --info or --convert input as FORMAT:\nbin, dfu, hex, srec or elf (default: "
-		  "by contents)") },
-	{ OPT_ROW(OPT_KEY_INFO, "info", OPT_ARG_REQUIRED, "FILE",
-		  "Print what an image file holds: format, pieces,\n.dfu targets, DFU suffix; no device "
-		  "(dfuse-util)"),
-	  .file = true },
-	{ OPT_ROW(OPT_KEY_CONVERT, "convert", OPT_ARG_REQUIRED, "OUT",
-		  "Convert the -D file into OUT instead of writing a\ndevice: -s ADDRESS places a raw input, "
-		  "-d VID:PID\nand -a ALT fill a .dfu output (dfuse-util)"),
-	  .file = true },
-	{ OPT_ROW(OPT_KEY_OUT_FORMAT, "out-format", OPT_ARG_REQUIRED, "FORMAT",
-		  "The --convert output format: bin, dfu, hex or srec\n(default: by OUT's extension)") },
-	{ OPT_ROW(OPT_KEY_USB_TIMEOUT, "usb-timeout", OPT_ARG_REQUIRED, "MS",
-		  "Timeout of one USB control transfer (default 5000;\nmore after an erase; dfuse-util)"),
-	  .num = OPT_NUM(1, OPT_TIMEOUT_MAX_MS, "timeout in milliseconds", usb_timeout_ms,
-			 OPT_AT(has_usb_timeout)) },
-	{ OPT_ROW(OPT_KEY_POLL_TIMEOUT_MAX, "poll-timeout-max", OPT_ARG_REQUIRED, "MS",
-		  "Wait at most MS between status polls, whatever the\ndevice announces (dfuse-util)"),
-	  .num = OPT_NUM(1, OPT_TIMEOUT_MAX_MS, "timeout in milliseconds", poll_timeout_max_ms,
-			 OPT_AT(has_poll_timeout_max)) },
-	{ OPT_ROW(OPT_KEY_REQUIRE_SUFFIX, "require-suffix", OPT_ARG_NONE, NULL,
-		  "With -D, refuse a raw image without a valid DFU\nsuffix (dfuse-util)"),
-	  .sets = OPT_AT(require_suffix) },
-	{ OPT_ROW(OPT_KEY_PAD, "pad", OPT_ARG_REQUIRED, "BYTES",
-		  "With -D, pad the end of each write with 0xFF to a\nflash word of BYTES, for a part "
-		  "that drops a last\npartial word and is not known to (dfuse-util)"),
-	  .num = OPT_NUM(1, OPT_PAD_MAX, "flash word size", pad, 0) },
-	{ OPT_ROW(OPT_KEY_TRACE, "trace", OPT_ARG_REQUIRED, "FILE",
-		  "Record the USB session into FILE as JSON lines:\ndescriptors, strings, every control "
-		  "transfer\n(serials masked; replay: dfuse-sim --replay)"),
-	  .file = true },
-	{ OPT_ROW(OPT_KEY_TRACE_KEEP_SERIAL, "trace-keep-serial", OPT_ARG_NONE, NULL,
-		  "Keep the serial numbers in the --trace file"),
-	  .sets = OPT_AT(trace_keep_serial) },
-};
-
-#define OPT_NDEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
 /* What the walk saw that struct opts does not keep, for the checks at the end. */
 struct opt_walk {
@@ -251,23 +33,6 @@ struct opt_walk {
 	bool format, out_format; /* --format / --out-format given */
 	bool detach_delay;	 /* -E given */
 };
-
-/* ---- the table as -h shows it (opt_usage.c writes the text) ---- */
-
-bool opt_doc(size_t i, struct opt_doc *doc)
-{
-	const struct opt_def *d;
-
-	if (i >= OPT_NDEFS)
-		return false;
-	d = &opt_defs[i];
-	doc->letter = d->key < 256 ? (char)d->key : '\0';
-	doc->name = d->name;
-	doc->arg = d->arg_name;
-	doc->arg_optional = d->arg == OPT_ARG_OPTIONAL_EQ;
-	doc->help = d->help;
-	return true;
-}
 
 /* ---- applying one option ---- */
 
@@ -421,7 +186,7 @@ static int opt_apply(const struct opt_def *def, const char *arg, const char *spe
 
 static const struct opt_def *opt_find_short(char c)
 {
-	for (size_t i = 0; i < OPT_NDEFS; i++)
+	for (size_t i = 0; i < opt_ndefs; i++)
 		if ((int)opt_defs[i].key == (unsigned char)c)
 			return &opt_defs[i];
 	return NULL;
@@ -434,7 +199,7 @@ static const struct opt_def *opt_find_short(char c)
  */
 static const struct opt_def *opt_find_long(const char *name, size_t n)
 {
-	for (size_t i = 0; i < OPT_NDEFS; i++)
+	for (size_t i = 0; i < opt_ndefs; i++)
 		if (strlen(opt_defs[i].name) == n && memcmp(opt_defs[i].name, name, n) == 0)
 			return &opt_defs[i];
 	return NULL;

@@ -44,7 +44,7 @@ tests_fuzz_fuzz_dfu_file_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_dfu_file_LDFLAGS = $(FUZZ_LINK_OPTS)
 endif
 
-# options: the command line, -s, -d and numbers (options.c, opt_values.c)
+# options: the command line, -s, -d and numbers (options.c, opt_table.c, opt_values.c)
 EXTRA_DIST += tests/fuzz/options.dict
 check_PROGRAMS += tests/fuzz/replay-options
 TESTS += tests/fuzz/replay-options
@@ -52,7 +52,8 @@ tests_fuzz_replay_options_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-options.
 tests_fuzz_replay_options_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-options
-tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/opt_values.c \
+tests_fuzz_fuzz_options_SOURCES = tests/fuzz/fuzz-options.c src/options.c src/opt_table.c \
+	src/opt_values.c \
 	src/error.c \
 	$(FUZZ_IMAGE_SOURCES)
 tests_fuzz_fuzz_options_CFLAGS = $(FUZZ_COMPILE_OPTS)
@@ -67,9 +68,9 @@ tests_fuzz_replay_device_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz-device.c
 tests_fuzz_replay_device_LDADD = src/libdfuse.a
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-device
-tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_plain.c src/dfuse.c \
-	src/dfuse_mem.c src/error.c src/transport.c src/ui.c src/device.c src/options.c \
-	src/opt_values.c \
+tests_fuzz_fuzz_device_SOURCES = tests/fuzz/fuzz-device.c src/dfu.c src/dfu_fast.c \
+	src/dfu_plain.c src/dfuse.c src/dfuse_mem.c src/error.c src/transport.c src/ui.c \
+	src/device.c src/options.c src/opt_table.c src/opt_values.c \
 	src/quirks.c $(FUZZ_IMAGE_SOURCES)
 tests_fuzz_fuzz_device_CFLAGS = $(FUZZ_COMPILE_OPTS)
 tests_fuzz_fuzz_device_LDFLAGS = $(FUZZ_LINK_OPTS)
