@@ -5,7 +5,7 @@
  * one that started the work is immediate, later ones wait a floor that
  * doubles, so a device that stays busy costs a few polls, never a spin.
  */
-#include "dfu.h"
+#include "dfu_fast.h"
 
 uint64_t dfu_fast_pause(unsigned busy, uint64_t now, uint64_t announced_end, uint64_t poll_us,
 			uint64_t *backoff)

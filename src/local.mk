@@ -7,7 +7,7 @@ src_libdfuse_a_SOURCES = \
 	src/error.c src/error.h \
 	src/transport.c src/transport.h \
 	src/ui.c src/ui.h \
-	src/options.c src/options.h src/opt_table.c src/opt_table.h \
+	src/options.c src/options.h src/opts.h src/opt_table.c src/opt_table.h \
 	src/opt_values.c src/opt_values.h \
 	src/opt_usage.c src/opt_usage.h \
 	src/dfuse_mem.c src/dfuse_mem.h \
@@ -18,7 +18,7 @@ src_libdfuse_a_SOURCES = \
 	src/quirks.c src/quirks.h \
 	src/convert.c src/convert.h \
 	src/frontend.c src/frontend.h src/fe_suffix.c src/fe_prefix.c src/fe_pack.c \
-	src/dfu.c src/dfu.h src/dfu_fast.c \
+	src/dfu.c src/dfu.h src/dfu_fast.c src/dfu_fast.h \
 	src/dfu_plain.c src/dfu_plain.h \
 	src/plain.c src/plain.h \
 	src/dfuse.c src/dfuse.h \

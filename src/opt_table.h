@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The option table, private to the parser (options.c) and its rows
- * (opt_table.c): how an option takes its argument, its key, and where a
- * value it takes goes in struct opts.
+ * The option table (its rows in opt_table.c): for the parser (options.c),
+ * how an option takes its argument, its key, and where a value it takes
+ * goes in struct opts; for the usage text (opt_usage.c, and the tests),
+ * each row as -h shows it.
  */
 #ifndef DFUSE_OPT_TABLE_H
 #define DFUSE_OPT_TABLE_H
@@ -11,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "options.h"
+#include "opts.h"
 
 /* How an option takes its argument. */
 enum opt_arg {
@@ -91,6 +92,18 @@ struct opt_def {
 	bool file;   /* the argument names a file: an empty one is refused */
 	struct opt_num num;
 };
+
+/* One row of the option table, as -h shows it (opt_usage.c, and the tests). */
+struct opt_doc {
+	char letter;	   /* the short option, or '\0' */
+	const char *name;  /* the long option, without "--" */
+	const char *arg;   /* the argument's name, NULL when it takes none */
+	bool arg_optional; /* "--name[=ARG]" */
+	const char *help;  /* lines; "NAME\tTEXT" is an item of a list under the option */
+};
+
+/* Fill @doc with row @i of the table; false past its end. */
+bool opt_doc(size_t i, struct opt_doc *doc);
 
 /* The rows, one per option, in the order -h lists them. */
 extern const struct opt_def opt_defs[];

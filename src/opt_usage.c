@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "compat.h"
-#include "options.h"
+#include "opt_table.h"
 
 /* Where the help column starts, and where a list item under an option does. */
 #define OPT_HELP_COL 28

@@ -12,92 +12,12 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "image.h"
-#include "opt_values.h"
-
-enum opt_mode {
-	OPT_MODE_NONE = 0, /* nothing asked: usage error unless -e/-R/-s command */
-	OPT_MODE_LIST,	   /* -l */
-	OPT_MODE_DETACH,   /* -e without -U/-D */
-	OPT_MODE_UPLOAD,   /* -U */
-	OPT_MODE_DOWNLOAD, /* -D */
-	OPT_MODE_VERSION,  /* -V */
-	OPT_MODE_HELP,	   /* -h */
-	OPT_MODE_COMMAND,  /* -s with :leave/:mass-erase/:unprotect and no -U/-D */
-	OPT_MODE_RESET,	   /* -R alone */
-	OPT_MODE_INFO,	   /* --info FILE: describe an image file, no device */
-	OPT_MODE_CONVERT,  /* --convert OUT -D IN: write IN as OUT, no device */
-};
-
-struct opts {
-	enum opt_mode mode;
-	int verbose; /* count of -v */
-	/* device selection */
-	struct opt_id id_runtime, id_dfu;	      /* -d */
-	struct opt_serial serial_runtime, serial_dfu; /* -S */
-	bool has_path;
-	char path[OPT_PATH_LEN]; /* -p "BUS-PORT.PORT..." */
-	bool has_devnum;
-	uint8_t devnum; /* -n */
-	bool has_cfg;
-	uint8_t cfg; /* -c */
-	bool has_intf;
-	uint8_t intf; /* -i */
-	bool has_alt;
-	bool alt_is_name;
-	uint8_t alt;		     /* -a N */
-	char alt_name[OPT_NAME_LEN]; /* -a NAME */
-	/* transfer */
-	bool has_transfer_size;
-	uint16_t transfer_size; /* -t */
-	const char *file;	/* -U/-D argument (points into argv) */
-	bool has_upload_size;
-	uint32_t upload_size;	/* -Z */
-	struct opt_dfuse dfuse; /* -s */
-	/* detach, wait, reset */
-	bool detach;		 /* -e */
-	unsigned detach_delay_s; /* -E, default 5 */
-	bool wait;		 /* -w / --wait[=SECONDS] */
-	bool has_wait_timeout;
-	unsigned wait_timeout_s;
-	bool reset; /* -R */
-	bool quit;  /* -Q (Arduino's dfu-util): leave DFU mode after -D or -U */
-	/* dfuse-util additions */
-	bool verify;  /* --verify */
-	bool diff;    /* --diff */
-	bool dry_run; /* --dry-run: plan, print, write nothing */
-	/* image files (dfuse-util) */
-	enum image_format format;     /* --format: -D/--info input, AUTO when not given */
-	enum image_format out_format; /* --out-format: --convert output, AUTO: by extension */
-	const char *convert_out;      /* --convert OUT (the input is o->file, from -D) */
-	bool all;		      /* --all: every matching device at once */
-	const char *json_file;	      /* --json FILE ("-": stdout), or NULL */
-	bool has_usb_timeout;
-	unsigned usb_timeout_ms; /* --usb-timeout: per control transfer */
-	bool has_poll_timeout_max;
-	uint32_t poll_timeout_max_ms; /* --poll-timeout-max: cap on one bwPollTimeout */
-	bool require_suffix;	      /* --require-suffix */
-	unsigned pad; /* --pad: flash word to pad writes to (0: the device's quirk, if any) */
-	const char *trace_file; /* --trace FILE, or NULL */
-	bool trace_keep_serial; /* --trace-keep-serial */
-};
+#include "opts.h"
 
 /*
  * Parse @argc/@argv into @o. Strings in @o may point into @argv.
  * Returns ERR_OK or ERR_USAGE with the reason in @err.
  */
 int opt_parse(int argc, char *const argv[], struct opts *o, struct error *err);
-
-/* One row of the option table, as -h shows it (opt_usage.c, and the tests). */
-struct opt_doc {
-	char letter;	   /* the short option, or '\0' */
-	const char *name;  /* the long option, without "--" */
-	const char *arg;   /* the argument's name, NULL when it takes none */
-	bool arg_optional; /* "--name[=ARG]" */
-	const char *help;  /* lines; "NAME\tTEXT" is an item of a list under the option */
-};
-
-/* Fill @doc with row @i of the table; false past its end. */
-bool opt_doc(size_t i, struct opt_doc *doc);
 
 #endif

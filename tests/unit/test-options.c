@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "describe-opts.h"
+#include "opt_table.h"
 #include "opt_usage.h"
 #include "options.h"
 #include "tap.h"
