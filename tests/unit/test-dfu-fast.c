@@ -114,9 +114,12 @@ static void test_f7(void)
 	r = one_block(&f, 0, &st, &us);
 	is_int(r, ERR_OK, "F7 block with :fast");
 	is_int(st.bState, DFU_STATE_DNLOAD_IDLE, "with :fast: done, dfuDNLOAD-IDLE");
-	ok(us >= F7_REAL_US && us < F7_REAL_US + 2000,
-	   "with :fast the block takes the 8 ms the flash needs, not 104 (%llu us)",
-	   (unsigned long long)us);
+	cmp_int(us, >=, F7_REAL_US,
+		"with :fast the block takes the 8 ms the flash needs, not 104 (%llu us) [us]",
+		(unsigned long long)us);
+	cmp_int(us, <, F7_REAL_US + 2000,
+		"with :fast the block takes the 8 ms the flash needs, not 104 (%llu us) [us]",
+		(unsigned long long)us);
 	ok(f.d.busy_us < f.d.announced_us, "the counters: %llu us busy against %llu us announced",
 	   (unsigned long long)f.d.busy_us, (unsigned long long)f.d.announced_us);
 	fix_close(&f);
@@ -170,9 +173,11 @@ static void test_busy_repeat(void)
 	is_int(r, ERR_OK, "a device that answers dfuDNBUSY six more times: done");
 	/* the slow path needs 8 per request here (start, announced, six repeats) */
 	ok(f.d.polls <= 24, "no busy loop: %lu polls for the pointer and the block", f.d.polls);
-	ok(memtransport_slept_us(f.mt) > 0 && s.getstatus < 40,
-	   "the host slept between polls (%llu us in all)",
-	   (unsigned long long)memtransport_slept_us(f.mt));
+	cmp_int(memtransport_slept_us(f.mt), >, 0,
+		"the host slept between polls (%llu us in all) [memtransport_slept_us(f.mt)]",
+		(unsigned long long)memtransport_slept_us(f.mt));
+	cmp_int(s.getstatus, <, 40, "the host slept between polls (%llu us in all) [s.getstatus]",
+		(unsigned long long)memtransport_slept_us(f.mt));
 	fix_close(&f);
 }
 
