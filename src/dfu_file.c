@@ -590,7 +590,8 @@ out:
  * (UM10503, "Boot image header"): AES_ACTIVE/HASH_ACTIVE bits 0x1A, 0x3F,
  * HASH_SIZE in 512-byte blocks (LE16), 8 zero bytes, 4 bytes 0xFF. The
  * Stellaris header is recognised by its first two bytes, the LPC one by the
- * low six bits of its first two, as dfu-util 0.11 recognises them.
+ * low six bits of its first two, as dfu-util 0.11 recognises them; either
+ * only where the buffer holds all of it.
  */
 void dfu_file_parse_prefix(const uint8_t *buf, size_t len, struct dfu_file_prefix *pfx)
 {
@@ -602,7 +603,8 @@ void dfu_file_parse_prefix(const uint8_t *buf, size_t len, struct dfu_file_prefi
 		pfx->len = DFU_FILE_STELLARIS_PREFIX_LEN;
 		pfx->address = 1024 * get_le(buf, len, 2, 2);
 		pfx->payload_len = get_le(buf, len, 4, 4);
-	} else if ((buf[0] & 0x3F) == 0x1A && (buf[1] & 0x3F) == 0x3F) {
+	} else if (len >= DFU_FILE_LPC_PREFIX_LEN && (buf[0] & 0x3F) == 0x1A &&
+		   (buf[1] & 0x3F) == 0x3F) {
 		pfx->type = DFU_FILE_PREFIX_LPC;
 		pfx->len = DFU_FILE_LPC_PREFIX_LEN;
 		pfx->lpc_blocks = (uint16_t)get_le(buf, len, 2, 2);
