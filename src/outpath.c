@@ -109,9 +109,31 @@ int outpath_check_one(const struct outpath *p, struct error *err)
 	return ERR_OK;
 }
 
+#ifndef _WIN32
 /*
- * @path as its resolved directory, a separator and its name (malloc'd); the
- * path as given when the directory cannot be resolved. NULL when out of memory.
+ * Two paths name one file: the same file where both exist, else the same
+ * name in the same directory (by device and inode, so "d/./x" is "d/x").
+ * No realpath(): it is an XSI extension, beyond POSIX.1-2008's base.
+ */
+bool outpath_same(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char da[4096], db[4096];
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (strcmp(a + outpath_dir_len(a), b + outpath_dir_len(b)) != 0)
+		return false;
+	dir_of(a, da, sizeof(da));
+	dir_of(b, db, sizeof(db));
+	if (stat(da, &sa) != 0 || stat(db, &sb) != 0)
+		return strcmp(a, b) == 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+#else
+/*
+ * @path as its full directory, a separator and its name (malloc'd); the path
+ * as given when the directory cannot be resolved. NULL when out of memory.
  */
 static char *resolved(const char *path)
 {
@@ -131,26 +153,17 @@ static char *resolved(const char *path)
 	return out;
 }
 
+/* No inode numbers there: the full names decide. */
 bool outpath_same(const char *a, const char *b)
 {
-	struct stat sa, sb;
-	char *ra, *rb;
-	bool same;
+	char *ra = resolved(a), *rb = resolved(b);
+	bool same = ra != NULL && rb != NULL && _stricmp(ra, rb) == 0;
 
-#ifndef _WIN32 /* no inode numbers there: the resolved names decide */
-	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-#else
-	(void)sa;
-	(void)sb;
-#endif
-	ra = resolved(a);
-	rb = resolved(b);
-	same = ra != NULL && rb != NULL && strcmp(ra, rb) == 0;
 	free(ra);
 	free(rb);
 	return same;
 }
+#endif
 
 int outpath_check(const struct outpath *paths, size_t n, size_t *bad, size_t *other,
 		  struct error *err)
