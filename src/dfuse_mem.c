@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hexdigit.h"
+
 #define FOUR_GIB    ((uint64_t)1 << 32)
 #define EXCERPT_MAX 24
 
@@ -54,17 +56,6 @@ static bool is_digit(char ch)
 	return ch >= '0' && ch <= '9';
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decimal digits at the cursor (leading zeros allowed). Returns the number of
  * digits read; *@too_big is set when the value does not fit in 32 bits (the
@@ -103,9 +94,9 @@ static int read_address(struct cursor *c, uint32_t *addr, struct error *err)
 				 "found '%s'",
 				 start, excerpt(c, start, group_end(c, start), buf, sizeof(buf)));
 	c->pos += 2;
-	while (c->pos < c->len && hex_value(c->s[c->pos]) >= 0) {
+	while (c->pos < c->len && hex_digit_value((unsigned char)c->s[c->pos]) >= 0) {
 		if (!too_big) {
-			value = value * 16 + (uint64_t)hex_value(c->s[c->pos]);
+			value = value * 16 + (uint64_t)hex_digit_value((unsigned char)c->s[c->pos]);
 			too_big = value > UINT32_MAX;
 		}
 		ndigits++;

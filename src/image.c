@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "elf.h"
+#include "hexdigit.h"
 #include "ihex.h"
 #include "srec.h"
 
@@ -60,11 +61,6 @@ enum image_format image_format_from_extension(const char *path)
 	return IMAGE_FORMAT_AUTO;
 }
 
-static bool is_hex_digit(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 enum image_format image_detect(const uint8_t *buf, size_t len)
 {
 	size_t i = 0;
@@ -76,10 +72,11 @@ enum image_format image_detect(const uint8_t *buf, size_t len)
 	/* Text formats: the first non-blank line decides. */
 	while (i < len && (buf[i] == '\r' || buf[i] == '\n' || buf[i] == ' ' || buf[i] == '\t'))
 		i++;
-	if (len - i >= 3 && buf[i] == ':' && is_hex_digit(buf[i + 1]) && is_hex_digit(buf[i + 2]))
+	if (len - i >= 3 && buf[i] == ':' && hex_digit_value(buf[i + 1]) >= 0 &&
+	    hex_digit_value(buf[i + 2]) >= 0)
 		return IMAGE_FORMAT_IHEX;
 	if (len - i >= 4 && buf[i] == 'S' && buf[i + 1] >= '0' && buf[i + 1] <= '9' &&
-	    is_hex_digit(buf[i + 2]) && is_hex_digit(buf[i + 3]))
+	    hex_digit_value(buf[i + 2]) >= 0 && hex_digit_value(buf[i + 3]) >= 0)
 		return IMAGE_FORMAT_SREC;
 	return IMAGE_FORMAT_BIN;
 }

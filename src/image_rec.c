@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
+
 static void record_where(char *buf, size_t size, enum image_where kind,
 			 const struct image_record *r)
 {
@@ -159,21 +161,10 @@ bool image_next_line(const uint8_t *buf, size_t len, size_t *pos, const uint8_t 
 	return true;
 }
 
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long image_hex_decode(const uint8_t *s, size_t n, uint8_t *out, size_t *bad)
 {
 	for (size_t i = 0; i + 1 < n; i += 2) {
-		int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
+		int hi = hex_digit_value(s[i]), lo = hex_digit_value(s[i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			*bad = hi < 0 ? i : i + 1;

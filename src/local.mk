@@ -4,7 +4,7 @@
 
 noinst_LIBRARIES += src/libdfuse.a
 src_libdfuse_a_SOURCES = \
-	src/error.c src/error.h \
+	src/error.c src/error.h src/hexdigit.h \
 	src/transport.c src/transport.h \
 	src/ui.c src/ui.h \
 	src/options.c src/options.h src/opts.h src/opt_table.c src/opt_table.h \

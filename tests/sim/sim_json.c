@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
+
 struct parser {
 	const char *s;
 	size_t len, pos;
@@ -72,17 +74,6 @@ static size_t new_node(struct parser *p, enum sj_type t)
 	return d->n++;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool read_u4(struct parser *p, unsigned *out)
 {
 	unsigned v = 0;
@@ -90,7 +81,7 @@ static bool read_u4(struct parser *p, unsigned *out)
 	if (p->len - p->pos < 4)
 		return fail(p, "short \\u escape");
 	for (int i = 0; i < 4; i++) {
-		int h = hex_digit(p->s[p->pos + (size_t)i]);
+		int h = hex_digit_value((unsigned char)p->s[p->pos + (size_t)i]);
 
 		if (h < 0)
 			return fail(p, "bad \\u escape");
@@ -446,7 +437,7 @@ bool sj_uint(const struct sj_node *n, uint64_t max, uint64_t *out)
 		return false;
 	/* "0x" says hexadecimal; a leading 0 alone is decimal, never octal. */
 	base = n->type == SJ_STRING && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
-	if (base == 16 && hex_digit(s[2]) < 0)
+	if (base == 16 && hex_digit_value((unsigned char)s[2]) < 0)
 		return false;
 	errno = 0;
 	v = strtoull(s, &end, base);
